@@ -1,0 +1,249 @@
+"""The only code that talks to the Docker engine: the Docker implementation of ContainerEngine."""
+
+import contextlib
+import io
+import posixpath
+import re
+import tarfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import docker
+import requests
+from docker import APIClient
+from docker.errors import APIError, DockerException, NotFound
+
+from localstack_ssm_docker.engine import (
+    AmiImage,
+    ContainerFacts,
+    ContainerGone,
+    ContainerSpec,
+    EngineError,
+    EngineUnavailable,
+    ScriptJob,
+    ScriptResult,
+)
+
+LABEL_RUN_ID = "localstack-ssm-docker.run-id"
+AMI_REPOSITORY_PREFIX = "localstack-ec2/"
+_AMI_TAG = re.compile(r"^localstack-ec2/(?P<name>[^:]+):(?P<ami>ami-[0-9a-z]+)$")
+_API_VERSION = "1.41"
+_POOL_SIZE = 64
+# Scripts up to this size travel inside the exec call itself; larger ones are copied in first.
+_INLINE_SCRIPT_LIMIT = 96 * 1024
+# Writes the script into the container (when given as $3), then runs it as the SSM agent does:
+# `sh -c <script file>` from the working directory.
+_BOOTSTRAP = (
+    'd=$1; wd=$2; mkdir -p "$d" || exit 1; '
+    'if [ "$#" -ge 3 ]; then printf "%s" "$3" > "$d/_script.sh" || exit 1; fi; '
+    'chmod 700 "$d/_script.sh" || exit 1; '
+    'cd "${wd:-$d}" || exit 1; '
+    'exec sh -c "$d/_script.sh"'
+)
+
+
+@contextmanager
+def _engine_errors() -> Iterator[None]:
+    """Translates docker-py's exceptions into the engine interface's, by type."""
+    try:
+        yield
+    except NotFound as e:
+        raise ContainerGone(str(e)) from e
+    except requests.exceptions.ConnectionError as e:
+        raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
+    except APIError as e:
+        raise EngineError(str(e)) from e
+    except DockerException as e:
+        raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
+
+
+class DockerEngine:
+    """Instance containers and script execution on one Docker engine, one connection pool."""
+
+    def __init__(self, api: APIClient, stream_api: APIClient, run_id: str | None = None):
+        self._api = api
+        self._stream_api = stream_api
+        self.run_id = run_id or uuid.uuid4().hex[:12]
+
+    @classmethod
+    def from_env(cls) -> "DockerEngine":
+        """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
+        with _engine_errors():
+            control = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE)
+            # exec streams last as long as the script: no read timeout on that client
+            streams = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE, timeout=None)
+        return cls(control.api, streams.api)
+
+    def ami_images(self) -> dict[str, AmiImage]:
+        """All local images tagged as AMIs, by AMI id."""
+        with _engine_errors():
+            images = self._api.images(filters={"reference": f"{AMI_REPOSITORY_PREFIX}*"})
+        found: dict[str, AmiImage] = {}
+        for image in images:
+            for tag in image.get("RepoTags") or []:
+                if match := _AMI_TAG.match(tag):
+                    found[match["ami"]] = AmiImage(
+                        ami_id=match["ami"],
+                        name=match["name"],
+                        tag=tag,
+                        created=str(image.get("Created", "")),
+                    )
+        return found
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+        """Creates and starts a container kept alive by a tiny init, whatever its entrypoint."""
+        labels = {**spec.labels, LABEL_RUN_ID: self.run_id}
+        with _engine_errors():
+            created = self._api.create_container(
+                spec.image,
+                name=spec.name,
+                hostname=spec.hostname,
+                labels=labels,
+                entrypoint=["sleep", "infinity"],
+                command=[],
+                detach=True,
+                host_config=self._api.create_host_config(init=True),
+            )
+        container_id = created["Id"]
+        try:
+            with _engine_errors():
+                self._api.start(container_id)
+                details = self._api.inspect_container(container_id)
+            return ContainerFacts(
+                container_id=container_id,
+                ip_address=details["NetworkSettings"].get("IPAddress") or "",
+                hostname=details["Config"].get("Hostname") or spec.hostname,
+                os_release=self._os_release(container_id),
+            )
+        except Exception:
+            self.remove(container_id)
+            raise
+
+    def _os_release(self, container_id: str) -> dict[str, str]:
+        """The container's /etc/os-release as a dict (empty when it has none)."""
+        content = self._read_file(container_id, "/etc/os-release")
+        return parse_os_release(content) if content is not None else {}
+
+    def _read_file(self, container_id: str, path: str, hops: int = 5) -> str | None:
+        """A text file of the container, following symbolic links."""
+        try:
+            with _engine_errors():
+                chunks, _ = self._api.get_archive(container_id, path)
+                data = b"".join(chunks)
+        except ContainerGone:
+            return None
+        with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+            member = archive.next()
+            if member is None:
+                return None
+            if member.issym() and hops > 0:
+                target = posixpath.join(posixpath.dirname(path), member.linkname)
+                return self._read_file(container_id, posixpath.normpath(target), hops - 1)
+            extracted = archive.extractfile(member) if member.isfile() else None
+            return extracted.read().decode("utf-8", "replace") if extracted else None
+
+    def stop(self, container_id: str) -> None:
+        """Stops the container; its filesystem stays."""
+        self._on_container(lambda: self._api.stop(container_id, timeout=5))
+
+    def start(self, container_id: str) -> None:
+        """Starts a stopped container again."""
+        self._on_container(lambda: self._api.start(container_id))
+
+    def restart(self, container_id: str) -> None:
+        """Restarts the container, as a reboot would."""
+        self._on_container(lambda: self._api.restart(container_id, timeout=5))
+
+    def remove(self, container_id: str) -> None:
+        """Removes the container; one that is already gone is fine."""
+        with contextlib.suppress(ContainerGone):
+            self._on_container(lambda: self._api.remove_container(container_id, force=True))
+
+    @staticmethod
+    def _on_container(action: Callable[[], Any]) -> None:
+        with _engine_errors():
+            action()
+
+    def container_states(self) -> dict[str, str]:
+        """The state ("running", "paused", "exited", ...) of every container of this run, by id."""
+        with _engine_errors():
+            containers = self._api.containers(
+                all=True, filters={"label": f"{LABEL_RUN_ID}={self.run_id}"}
+            )
+        return {c["Id"]: c["State"] for c in containers}
+
+    def remove_run_containers(self) -> int:
+        """Removes every container this run created; returns how many."""
+        states = self.container_states()
+        for container_id in states:
+            self.remove(container_id)
+        return len(states)
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        """Writes the script into the container, runs it with sh and collects its output."""
+        script = job.script.encode()
+        command = ["sh", "-c", _BOOTSTRAP, "sh", job.script_dir, job.working_directory]
+        if len(script) <= _INLINE_SCRIPT_LIMIT:
+            command.append(job.script)
+        else:
+            self._copy_script(container_id, job.script_dir, script)
+        with _engine_errors():
+            exec_id = self._api.exec_create(container_id, command, environment=job.environment)
+            stream = self._stream_api.exec_start(exec_id["Id"], stream=True, demux=True)
+            stdout, stderr = _BoundedBuffer(job.output_limit), _BoundedBuffer(job.output_limit)
+            for out_chunk, err_chunk in stream:
+                stdout.write(out_chunk)
+                stderr.write(err_chunk)
+            exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        return ScriptResult(
+            exit_code=-1 if exit_code is None else exit_code,
+            stdout=stdout.value(),
+            stderr=stderr.value(),
+            stdout_size=stdout.size,
+            stderr_size=stderr.size,
+        )
+
+    def _copy_script(self, container_id: str, script_dir: str, script: bytes) -> None:
+        archive = io.BytesIO()
+        with tarfile.open(fileobj=archive, mode="w") as tar:
+            info = tarfile.TarInfo(posixpath.join(script_dir.lstrip("/"), "_script.sh"))
+            info.size = len(script)
+            info.mode = 0o700
+            tar.addfile(info, io.BytesIO(script))
+        with _engine_errors():
+            self._api.put_archive(container_id, "/", archive.getvalue())
+
+
+class _BoundedBuffer:
+    """Keeps the first `limit` bytes written and counts them all."""
+
+    def __init__(self, limit: int):
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._kept = 0
+        self.size = 0
+
+    def write(self, chunk: bytes | None) -> None:
+        if not chunk:
+            return
+        self.size += len(chunk)
+        room = self._limit - self._kept
+        if room > 0:
+            part = chunk[:room]
+            self._parts.append(part)
+            self._kept += len(part)
+
+    def value(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def parse_os_release(content: str) -> dict[str, str]:
+    """Parses os-release(5) KEY=value lines, removing shell quotes."""
+    values: dict[str, str] = {}
+    for line in content.splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            values[key] = value.strip().strip("'\"")
+    return values

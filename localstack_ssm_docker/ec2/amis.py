@@ -1,0 +1,58 @@
+"""Docker images tagged ``localstack-ec2/<name>:<ami-id>`` as AMIs in moto's EC2 backend."""
+
+from localstack.aws.api import CommonServiceException
+from moto.ec2.models.amis import Ami
+
+from localstack_ssm_docker.engine import AmiImage
+
+DESCRIPTION_PREFIX = "Docker image "
+
+
+class InvalidAmiIdNotFound(CommonServiceException):
+    """EC2's error for an AMI that does not exist."""
+
+    def __init__(self, ami_id: str):
+        super().__init__(
+            "InvalidAMIID.NotFound", f"The image id '[{ami_id}]' does not exist", status_code=400
+        )
+
+
+class InvalidAmiIdMalformed(CommonServiceException):
+    """EC2's error for a string that is not an AMI id."""
+
+    def __init__(self, ami_id: str):
+        super().__init__(
+            "InvalidAMIID.Malformed",
+            f'Invalid id: "{ami_id}" (expecting "ami-...")',
+            status_code=400,
+        )
+
+
+def require_ami(images: dict[str, AmiImage], ami_id: str) -> AmiImage:
+    """The Docker image behind `ami_id`, or EC2's error when there is none."""
+    if not ami_id.startswith("ami-"):
+        raise InvalidAmiIdMalformed(ami_id)
+    if ami_id not in images:
+        raise InvalidAmiIdNotFound(ami_id)
+    return images[ami_id]
+
+
+def sync_into_moto(backend, images: dict[str, AmiImage]) -> None:
+    """Makes moto's AMI list show exactly the Docker-backed AMIs there are, beside its defaults."""
+    for ami_id, ami in list(backend.amis.items()):
+        ours = (ami.description or "").startswith(DESCRIPTION_PREFIX)
+        if ours and ami_id not in images:
+            del backend.amis[ami_id]
+    for image in images.values():
+        if image.ami_id not in backend.amis:
+            backend.amis[image.ami_id] = Ami(
+                backend,
+                image.ami_id,
+                name=image.name,
+                description=f"{DESCRIPTION_PREFIX}{image.tag}",
+                architecture="x86_64",
+                virtualization_type="hvm",
+                hypervisor="xen",
+                root_device_type="ebs",
+                region_name=backend.region_name,
+            )

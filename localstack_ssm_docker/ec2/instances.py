@@ -1,0 +1,119 @@
+"""Instance containers: launched, stopped, started, rebooted and terminated with their instances."""
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
+from localstack_ssm_docker.engine import AmiImage, ContainerEngine, ContainerSpec, EngineError
+
+LOG = logging.getLogger(__name__)
+
+CONTAINER_NAME_PREFIX = "localstack-ec2."
+LABEL_INSTANCE_ID = "localstack-ssm-docker.instance-id"
+LABEL_ACCOUNT_ID = "localstack-ssm-docker.account-id"
+LABEL_REGION = "localstack-ssm-docker.region"
+_LAUNCH_PARALLELISM = 8
+
+
+class InstanceManager:
+    """Keeps one container per Docker-backed instance and the instance records in step with it."""
+
+    def __init__(self, engine: ContainerEngine, remove_containers_on_shutdown: bool = True):
+        self._engine = engine
+        self._remove_on_shutdown = remove_containers_on_shutdown
+
+    def launch(
+        self, account_id: str, region: str, instance_ids: list[str], ami: AmiImage
+    ) -> list[InstanceRecord]:
+        """Starts a container for each instance, in parallel; all of them or, on failure, none."""
+        specs = [self._spec(account_id, region, iid, ami) for iid in instance_ids]
+        with ThreadPoolExecutor(max_workers=min(_LAUNCH_PARALLELISM, len(specs) or 1)) as pool:
+            futures = [pool.submit(self._engine.launch, spec) for spec in specs]
+        failures = [f.exception() for f in futures if f.exception() is not None]
+        if failures:
+            for future in futures:
+                if future.exception() is None:
+                    self._engine.remove(future.result().container_id)
+            raise failures[0]
+        store = instance_stores[account_id][region]
+        records = []
+        for instance_id, future in zip(instance_ids, futures, strict=True):
+            facts = future.result()
+            record = InstanceRecord(
+                instance_id=instance_id,
+                ami_id=ami.ami_id,
+                image=ami.tag,
+                container_id=facts.container_id,
+                ip_address=facts.ip_address,
+                computer_name=facts.hostname,
+                launched_at=time.time(),
+                os_release=facts.os_release,
+            )
+            store.instances[instance_id] = record
+            records.append(record)
+        return records
+
+    @staticmethod
+    def _spec(account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
+        return ContainerSpec(
+            name=f"{CONTAINER_NAME_PREFIX}{instance_id}",
+            image=ami.tag,
+            hostname=f"{instance_id}.{region}.compute.internal",
+            labels={
+                LABEL_INSTANCE_ID: instance_id,
+                LABEL_ACCOUNT_ID: account_id,
+                LABEL_REGION: region,
+            },
+        )
+
+    def stop(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+        """Stops the containers of running instances; their filesystems stay."""
+        self._transition(account_id, region, instance_ids, RUNNING, STOPPED, self._engine.stop)
+
+    def start(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+        """Starts the containers of stopped instances again."""
+        self._transition(account_id, region, instance_ids, STOPPED, RUNNING, self._engine.start)
+
+    def reboot(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+        """Restarts the containers of running instances."""
+        self._transition(account_id, region, instance_ids, RUNNING, RUNNING, self._engine.restart)
+
+    def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+        """Removes the containers and forgets the instances."""
+        instances = instance_stores[account_id][region].instances
+        for instance_id in instance_ids:
+            record = instances.pop(instance_id, None)
+            if record is not None:
+                self._engine.remove(record.container_id)
+
+    def _transition(
+        self,
+        account_id: str,
+        region: str,
+        instance_ids: list[str],
+        from_state: str,
+        to_state: str,
+        action: Callable[[str], None],
+    ) -> None:
+        instances = instance_stores[account_id][region].instances
+        for instance_id in instance_ids:
+            record = instances.get(instance_id)
+            if record is None or record.state != from_state:
+                continue
+            try:
+                action(record.container_id)
+            except EngineError as e:
+                LOG.warning("container of %s: %s", instance_id, e)
+            record.state = to_state
+
+    def shutdown(self) -> None:
+        """Removes this run's instance containers, unless configured to keep them."""
+        if not self._remove_on_shutdown:
+            return
+        try:
+            removed = self._engine.remove_run_containers()
+            LOG.info("removed %d instance containers", removed)
+        except EngineError as e:
+            LOG.warning("could not remove instance containers: %s", e)

@@ -1,0 +1,115 @@
+"""LocalStack's EC2 provider, with a Docker container behind every instance."""
+
+import logging
+
+from localstack.aws.api import CommonServiceException, RequestContext, handler
+from localstack.aws.api.ec2 import (
+    DescribeImagesRequest,
+    DescribeImagesResult,
+    RebootInstancesRequest,
+    Reservation,
+    RunInstancesRequest,
+    StartInstancesRequest,
+    StartInstancesResult,
+    StopInstancesRequest,
+    StopInstancesResult,
+    TerminateInstancesRequest,
+    TerminateInstancesResult,
+)
+from localstack.services.ec2.provider import Ec2Provider
+from localstack.services.moto import call_moto
+from moto.ec2.models import ec2_backends
+
+from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
+from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.engine import ContainerEngine, EngineError
+
+LOG = logging.getLogger(__name__)
+
+
+class EngineUnavailableError(CommonServiceException):
+    """The request needs the Docker engine, and it did not do what was asked."""
+
+    def __init__(self, reason: str):
+        super().__init__(
+            "Unavailable",
+            f"The Docker engine behind the EC2 instances could not serve the request: {reason}",
+            status_code=503,
+            sender_fault=False,
+        )
+
+
+class Ec2DockerProvider(Ec2Provider):
+    """RunInstances & co. go to moto first, then the containers follow."""
+
+    def __init__(self, engine: ContainerEngine, instances: InstanceManager):
+        super().__init__()
+        self._engine = engine
+        self._instances = instances
+
+    def on_before_stop(self):
+        self._instances.shutdown()
+
+    @handler("DescribeImages", expand=False)
+    def describe_images(
+        self, context: RequestContext, request: DescribeImagesRequest
+    ) -> DescribeImagesResult:
+        try:
+            images = self._engine.ami_images()
+        except EngineError as e:
+            LOG.warning("Docker-backed AMIs are not listed: %s", e)
+        else:
+            sync_into_moto(ec2_backends[context.account_id][context.region], images)
+        return call_moto(context)
+
+    @handler("RunInstances", expand=False)
+    def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:
+        backend = ec2_backends[context.account_id][context.region]
+        try:
+            images = self._engine.ami_images()
+        except EngineError as e:
+            raise EngineUnavailableError(str(e)) from e
+        if request.get("ImageId"):
+            require_ami(images, request["ImageId"])
+        sync_into_moto(backend, images)
+        reservation = call_moto(context)
+        instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
+        try:
+            ami = require_ami(images, reservation["Instances"][0]["ImageId"])
+            self._instances.launch(context.account_id, context.region, instance_ids, ami)
+        except Exception as e:
+            backend.terminate_instances(instance_ids)
+            backend.reservations.pop(reservation["ReservationId"], None)
+            if isinstance(e, EngineError):
+                raise EngineUnavailableError(str(e)) from e
+            raise
+        return reservation
+
+    @handler("StopInstances", expand=False)
+    def stop_instances(
+        self, context: RequestContext, request: StopInstancesRequest
+    ) -> StopInstancesResult:
+        result = call_moto(context)
+        self._instances.stop(context.account_id, context.region, request["InstanceIds"])
+        return result
+
+    @handler("StartInstances", expand=False)
+    def start_instances(
+        self, context: RequestContext, request: StartInstancesRequest
+    ) -> StartInstancesResult:
+        result = call_moto(context)
+        self._instances.start(context.account_id, context.region, request["InstanceIds"])
+        return result
+
+    @handler("RebootInstances", expand=False)
+    def reboot_instances(self, context: RequestContext, request: RebootInstancesRequest) -> None:
+        call_moto(context)
+        self._instances.reboot(context.account_id, context.region, request["InstanceIds"])
+
+    @handler("TerminateInstances", expand=False)
+    def terminate_instances(
+        self, context: RequestContext, request: TerminateInstancesRequest
+    ) -> TerminateInstancesResult:
+        result = call_moto(context)
+        self._instances.terminate(context.account_id, context.region, request["InstanceIds"])
+        return result

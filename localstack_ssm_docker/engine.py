@@ -1,0 +1,101 @@
+"""The interface between the extension and a container engine, and the values that cross it.
+
+Everything the EC2 backend and the Run Command executor need from Docker is named here; the
+Docker implementation lives in :mod:`localstack_ssm_docker.docker_engine`, and unit tests drive
+the executor with their own fakes of these protocols.
+"""
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class EngineError(Exception):
+    """The container engine could not do what was asked."""
+
+
+class EngineUnavailable(EngineError):
+    """No container engine answers."""
+
+
+class ContainerGone(EngineError):
+    """The container does not exist (any more)."""
+
+
+@dataclass(frozen=True)
+class AmiImage:
+    """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>``."""
+
+    ami_id: str
+    name: str
+    tag: str
+    created: str
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """What an instance container is started with."""
+
+    name: str
+    image: str
+    hostname: str
+    labels: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ContainerFacts:
+    """What is learnt about an instance container once it runs."""
+
+    container_id: str
+    ip_address: str
+    hostname: str
+    os_release: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScriptJob:
+    """A shell script to write into a container and run there."""
+
+    script: str
+    script_dir: str
+    working_directory: str
+    environment: dict[str, str]
+    output_limit: int
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """How a script ended: its exit code and the head of each output stream."""
+
+    exit_code: int
+    stdout: bytes
+    stderr: bytes
+    stdout_size: int
+    stderr_size: int
+
+
+class ScriptRunner(Protocol):
+    """Runs a script inside a container and waits for it to end."""
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult: ...
+
+
+class ContainerEngine(ScriptRunner, Protocol):
+    """Container lifecycle for instances, plus script execution."""
+
+    run_id: str
+
+    def ami_images(self) -> dict[str, AmiImage]: ...
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts: ...
+
+    def stop(self, container_id: str) -> None: ...
+
+    def start(self, container_id: str) -> None: ...
+
+    def restart(self, container_id: str) -> None: ...
+
+    def remove(self, container_id: str) -> None: ...
+
+    def container_states(self) -> dict[str, str]: ...
+
+    def remove_run_containers(self) -> int: ...

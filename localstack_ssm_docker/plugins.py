@@ -1,0 +1,61 @@
+"""Entry points only: provider factories, the activation hook and the LocalStack extension."""
+
+from localstack.extensions.api import Extension
+from localstack.runtime.hooks import on_infra_start
+from localstack.services.plugins import Service, aws_provider
+
+from localstack_ssm_docker.activation import PROVIDER_NAME
+
+
+@aws_provider(api="ec2", name=PROVIDER_NAME)
+def ec2_docker() -> Service:
+    """LocalStack's EC2 with a Docker container behind every instance."""
+    from localstack.services.moto import MotoFallbackDispatcher
+
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.ec2.instances import InstanceManager
+    from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
+
+    engine = wiring.docker_engine()
+    instances = InstanceManager(engine, wiring.settings().remove_containers)
+    provider = Ec2DockerProvider(engine, instances)
+    return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@aws_provider(api="ssm", name=PROVIDER_NAME)
+def ssm_docker() -> Service:
+    """LocalStack's SSM with Run Command executing in the instances' containers."""
+    from localstack.services.moto import MotoFallbackDispatcher
+
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.ssm.executor import CommandExecutor
+    from localstack_ssm_docker.ssm.instances import InstanceDirectory
+    from localstack_ssm_docker.ssm.provider import SsmDockerProvider
+
+    engine = wiring.docker_engine()
+    executor = CommandExecutor(engine, workers=wiring.settings().workers)
+    provider = SsmDockerProvider(InstanceDirectory(engine), executor)
+    return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
+
+
+@on_infra_start()
+def activate_ssm_docker_providers() -> None:
+    """Host-mode activation: installing the package is enough."""
+    from localstack import config
+
+    from localstack_ssm_docker.activation import activate
+
+    activate(config.SERVICE_PROVIDER_CONFIG)
+
+
+class SsmDockerExtension(Extension):
+    """For ``localstack extensions install``: activates the same providers."""
+
+    name = "localstack-ssm-docker"
+
+    def on_extension_load(self) -> None:
+        from localstack import config
+
+        from localstack_ssm_docker.activation import activate
+
+        activate(config.SERVICE_PROVIDER_CONFIG)

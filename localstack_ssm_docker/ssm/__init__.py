@@ -1,0 +1,1 @@
+"""SSM Run Command on Docker-backed instances."""

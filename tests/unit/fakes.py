@@ -1,0 +1,78 @@
+"""Fakes of the extension's own engine interfaces, for tests without Docker."""
+
+import threading
+from collections.abc import Callable
+
+from localstack_ssm_docker.engine import (
+    AmiImage,
+    ContainerFacts,
+    ContainerSpec,
+    EngineError,
+    ScriptJob,
+    ScriptResult,
+)
+
+
+def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> ScriptResult:
+    return ScriptResult(exit_code, stdout, stderr, len(stdout), len(stderr))
+
+
+class FakeRunner:
+    """Runs nothing: answers each job with `respond(container_id, job)`, recording the jobs."""
+
+    def __init__(self, respond: Callable[[str, ScriptJob], ScriptResult]):
+        self._respond = respond
+        self.jobs: list[tuple[str, ScriptJob]] = []
+        self.finished = threading.Semaphore(0)
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        self.jobs.append((container_id, job))
+        try:
+            return self._respond(container_id, job)
+        finally:
+            self.finished.release()
+
+
+class FakeEngine:
+    """Containers as dict entries; `fail_on` names images whose launch fails."""
+
+    run_id = "fake-run"
+
+    def __init__(self, fail_on: str | None = None):
+        self.fail_on = fail_on
+        self.containers: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def ami_images(self) -> dict[str, AmiImage]:
+        return {}
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+        if spec.name.endswith(self.fail_on or "\0"):
+            raise EngineError(f"cannot start {spec.name}")
+        with self._lock:
+            self.containers[spec.name] = "running"
+        return ContainerFacts(spec.name, "10.0.0.1", spec.hostname, {"NAME": "Fake"})
+
+    def remove(self, container_id: str) -> None:
+        with self._lock:
+            self.containers.pop(container_id, None)
+
+    def stop(self, container_id: str) -> None:
+        self.containers[container_id] = "exited"
+
+    def start(self, container_id: str) -> None:
+        self.containers[container_id] = "running"
+
+    def restart(self, container_id: str) -> None:
+        self.containers[container_id] = "running"
+
+    def container_states(self) -> dict[str, str]:
+        return dict(self.containers)
+
+    def remove_run_containers(self) -> int:
+        count = len(self.containers)
+        self.containers.clear()
+        return count
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        return result()

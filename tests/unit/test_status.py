@@ -1,0 +1,74 @@
+import pytest
+
+from localstack_ssm_docker.ssm.models import Invocation
+from localstack_ssm_docker.ssm.status import limit_for, outcome_of_exit_code, summarize
+
+
+def inv(status: str, details: str | None = None) -> Invocation:
+    return Invocation("c" * 36, "i-12345678", 0.0, status=status, status_details=details or status)
+
+
+def test_exit_code_zero_is_success_without_note():
+    outcome = outcome_of_exit_code(0)
+    assert (outcome.status, outcome.status_details, outcome.stderr_note) == (
+        "Success",
+        "Success",
+        "",
+    )
+
+
+def test_non_zero_exit_code_fails_with_agent_note():
+    outcome = outcome_of_exit_code(3)
+    assert (outcome.status, outcome.status_details) == ("Failed", "Failed")
+    assert outcome.stderr_note == "failed to run commands: exit status 3"
+
+
+def test_summary_pending_until_something_starts():
+    summary = summarize([inv("Pending"), inv("Pending")], 0)
+    assert (summary.status, summary.target_count, summary.completed_count) == ("Pending", 2, 0)
+
+
+def test_summary_in_progress_while_any_runs():
+    summary = summarize([inv("Success"), inv("InProgress")], 0)
+    assert (summary.status, summary.status_details, summary.completed_count) == (
+        "InProgress",
+        "InProgress",
+        1,
+    )
+
+
+def test_summary_success_when_all_succeed():
+    summary = summarize([inv("Success"), inv("Success")], 0)
+    assert (summary.status, summary.status_details, summary.error_count) == (
+        "Success",
+        "Success",
+        0,
+    )
+
+
+def test_summary_failed_with_any_error_when_max_errors_is_zero():
+    summary = summarize([inv("Success"), inv("Failed")], 0)
+    assert (summary.status, summary.status_details, summary.error_count) == ("Failed", "Failed", 1)
+
+
+def test_summary_incomplete_when_errors_stay_under_max_errors():
+    summary = summarize([inv("Success"), inv("Failed"), inv("Success")], 2)
+    assert (summary.status_details, summary.error_count, summary.completed_count) == (
+        "Incomplete",
+        1,
+        3,
+    )
+
+
+def test_summary_counts_delivery_timeouts_apart_from_errors():
+    summary = summarize([inv("TimedOut", "DeliveryTimedOut"), inv("Success")], 1)
+    assert (summary.delivery_timed_out_count, summary.error_count) == (1, 0)
+    assert summary.status_details == "Incomplete"
+
+
+@pytest.mark.parametrize(
+    ("value", "total", "expected"),
+    [("0", 10, 0), ("3", 10, 3), ("10%", 10, 1), ("50%", 5, 2), ("100%", 7, 7)],
+)
+def test_limit_for_numbers_and_percentages(value, total, expected):
+    assert limit_for(value, total) == expected
