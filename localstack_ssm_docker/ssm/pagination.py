@@ -10,7 +10,7 @@ import hmac
 import json
 import secrets
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 
 from localstack.aws.api.ssm import InvalidNextToken
 
@@ -43,14 +43,15 @@ def decode_token(token: str) -> SortKey:
 
 
 def paginate[T](
-    items: Sequence[T],
+    items: Iterable[T],
     key: Callable[[T], SortKey],
     max_results: int,
     next_token: str | None,
 ) -> tuple[list[T], str | None]:
-    """One page of `items` (sorted by `key`, which is unique) and the token of the next page."""
-    keys = [key(item) for item in items]
+    """One page of `items` in the order of `key` (unique per item) and the next page's token."""
+    ordered = sorted(items, key=key)
+    keys = [key(item) for item in ordered]
     start = bisect_left(keys, decode_token(next_token)) if next_token else 0
-    page = list(items[start : start + max_results])
-    more = start + max_results < len(items)
+    page = ordered[start : start + max_results]
+    more = start + max_results < len(ordered)
     return page, encode_token(keys[start + max_results]) if more else None

@@ -33,6 +33,12 @@ def test_token_keeps_its_place_when_items_arrive_before_it():
     assert (second, token) == ([30, 40], None)
 
 
+def test_items_come_in_key_order_whatever_order_they_are_given_in():
+    page, token = paginate([3, 1, 2], key, 2, None)
+    assert page == [1, 2]
+    assert paginate([2, 3, 1], key, 2, token) == ([3], None)
+
+
 def test_token_round_trip():
     assert decode_token(encode_token((-1.5, "abc"))) == (-1.5, "abc")
 

@@ -1,0 +1,35 @@
+"""Polls with deadlines for the integration tests."""
+
+import time
+from collections.abc import Callable
+
+TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
+
+
+def poll[T](probe: Callable[[], T], until: Callable[[T], bool], deadline: float = 60) -> T:
+    """Calls `probe` until `until(result)` holds; fails after `deadline` seconds."""
+    end = time.monotonic() + deadline
+    while True:
+        value = probe()
+        if until(value):
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"condition not met within {deadline} s; last value: {value!r}")
+        time.sleep(0.02)
+
+
+def run_command(ssm, instance_id: str, commands: list[str], **parameters) -> str:
+    """Sends AWS-RunShellScript to one instance; returns the command id."""
+    params = {"commands": commands, **{k: [v] for k, v in parameters.items()}}
+    response = ssm.send_command(
+        InstanceIds=[instance_id], DocumentName="AWS-RunShellScript", Parameters=params
+    )
+    return response["Command"]["CommandId"]
+
+
+def finished(ssm, command_id: str, instance_id: str) -> dict:
+    """GetCommandInvocation once the invocation has ended."""
+    return poll(
+        lambda: ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id),
+        lambda r: r["Status"] in TERMINAL,
+    )
