@@ -12,7 +12,8 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
     echo "Start one (for example: sudo apt-get install -y docker.io && sudo dockerd &) and retry." >&2
     exit 1
 fi
-if ! command -v dockerd >/dev/null 2>&1 || [ ! -x /bin/busybox ]; then
+static_busybox() { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }
+if ! command -v dockerd >/dev/null 2>&1 || ! static_busybox; then
     echo "installing docker.io and busybox-static from Debian's packages..."
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io busybox-static \
         >/dev/null || { echo "error: could not install docker.io" >&2; exit 1; }
