@@ -19,6 +19,7 @@ from localstack_ssm_docker.engine import (
     AmiImage,
     ContainerFacts,
     ContainerGone,
+    ContainerNotRunning,
     ContainerSpec,
     EngineError,
     EngineUnavailable,
@@ -34,14 +35,19 @@ _POOL_SIZE = 64
 # Scripts up to this size travel inside the exec call itself; larger ones are copied in first.
 _INLINE_SCRIPT_LIMIT = 96 * 1024
 # Writes the script into the container (when given as $3), then runs it as the SSM agent does:
-# `sh -c <script file>` from the working directory.
+# `sh -c <script file>` from the working directory, in a process group of its own (a new session,
+# where setsid exists) whose id goes to $d/pid, so that a timeout or cancel can kill all of it.
 _BOOTSTRAP = (
     'd=$1; wd=$2; mkdir -p "$d" || exit 1; '
     'if [ "$#" -ge 3 ]; then printf "%s" "$3" > "$d/_script.sh" || exit 1; fi; '
     'chmod 700 "$d/_script.sh" || exit 1; '
     'cd "${wd:-$d}" || exit 1; '
-    'exec sh -c "$d/_script.sh"'
+    'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$d/_script.sh" & '
+    'else sh -c "$d/_script.sh" & fi; '
+    'echo $! > "$d/pid"; wait $! 2>/dev/null'
 )
+_KILL = 'p=$(cat "$1/pid" 2>/dev/null) && kill -9 -"$p" 2>/dev/null || kill -9 "$p"'
+_CONFLICT = 409
 
 
 @contextmanager
@@ -54,6 +60,8 @@ def _engine_errors() -> Iterator[None]:
     except requests.exceptions.ConnectionError as e:
         raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
     except APIError as e:
+        if e.status_code == _CONFLICT:
+            raise ContainerNotRunning(str(e)) from e
         raise EngineError(str(e)) from e
     except DockerException as e:
         raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
@@ -204,6 +212,13 @@ class DockerEngine:
             stdout_size=stdout.size,
             stderr_size=stderr.size,
         )
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        """SIGKILLs the script's process group (or, without setsid, the script's shell)."""
+        with _engine_errors():
+            exec_id = self._api.exec_create(container_id, ["sh", "-c", _KILL, "sh", script_dir])
+            self._api.exec_start(exec_id["Id"])
+            return self._api.exec_inspect(exec_id["Id"]).get("ExitCode") == 0
 
     def _copy_script(self, container_id: str, script_dir: str, script: bytes) -> None:
         archive = io.BytesIO()

@@ -21,6 +21,10 @@ class ContainerGone(EngineError):
     """The container does not exist (any more)."""
 
 
+class ContainerNotRunning(EngineError):
+    """The container exists but is paused or stopped."""
+
+
 @dataclass(frozen=True)
 class AmiImage:
     """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>``."""
@@ -74,9 +78,19 @@ class ScriptResult:
 
 
 class ScriptRunner(Protocol):
-    """Runs a script inside a container and waits for it to end."""
+    """Runs scripts inside containers, kills them, and reboots a container when a script asks."""
 
-    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult: ...
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        """Runs the job's script in its own process group and waits for it to end."""
+        ...
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        """SIGKILLs the process group of the script in `script_dir`; False if it has none yet."""
+        ...
+
+    def restart(self, container_id: str) -> None:
+        """Restarts the container, as a reboot would."""
+        ...
 
 
 class ContainerEngine(ScriptRunner, Protocol):
@@ -91,8 +105,6 @@ class ContainerEngine(ScriptRunner, Protocol):
     def stop(self, container_id: str) -> None: ...
 
     def start(self, container_id: str) -> None: ...
-
-    def restart(self, container_id: str) -> None: ...
 
     def remove(self, container_id: str) -> None: ...
 

@@ -30,10 +30,13 @@ def ssm_docker() -> Service:
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.ssm.executor import CommandExecutor
     from localstack_ssm_docker.ssm.instances import InstanceDirectory
+    from localstack_ssm_docker.ssm.parameter_store import lookup_parameters
     from localstack_ssm_docker.ssm.provider import SsmDockerProvider
 
     engine = wiring.docker_engine()
-    executor = CommandExecutor(engine, workers=wiring.settings().workers)
+    executor = CommandExecutor(
+        engine, workers=wiring.settings().workers, parameter_lookup=lookup_parameters
+    )
     provider = SsmDockerProvider(InstanceDirectory(engine), executor)
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 

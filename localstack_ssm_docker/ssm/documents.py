@@ -2,13 +2,17 @@
 
 from dataclasses import dataclass
 
-from localstack.aws.api.ssm import InvalidDocument, InvalidParameters
+from localstack.aws.api.ssm import InvalidDocument, InvalidDocumentVersion, InvalidParameters
+
+from localstack_ssm_docker.ssm.parameter_refs import REFERENCE
 
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
 RUN_SHELL_SCRIPT_PLUGIN = "aws:runShellScript"
 DEFAULT_EXECUTION_TIMEOUT = 3600
 MIN_EXECUTION_TIMEOUT = 5
 MAX_EXECUTION_TIMEOUT = 172800
+# AWS-RunShellScript has one version: "1" is both $LATEST and $DEFAULT
+DOCUMENT_VERSIONS = frozenset({"", "$LATEST", "$DEFAULT", "1"})
 
 
 @dataclass(frozen=True)
@@ -28,11 +32,15 @@ def document_name_of(name_or_arn: str) -> str:
     return name_or_arn
 
 
-def plan_command(document_name: str, parameters: dict[str, list[str]] | None) -> ShellScriptPlan:
-    """Checks `parameters` against the document and returns what each invocation will run."""
+def plan_command(
+    document_name: str, document_version: str | None, parameters: dict[str, list[str]] | None
+) -> ShellScriptPlan:
+    """Checks the document, its version and `parameters`; returns what each invocation runs."""
     name = document_name_of(document_name)
     if name != RUN_SHELL_SCRIPT:
         raise InvalidDocument(f"Document with name {name} does not exist.")
+    if (document_version or "") not in DOCUMENT_VERSIONS:
+        raise InvalidDocumentVersion(f"Document {name} does not have a version {document_version}.")
     return _plan_run_shell_script(parameters or {})
 
 
@@ -67,7 +75,12 @@ def _single(parameters: dict[str, list[str]], name: str, default: str) -> str:
 
 
 def _execution_timeout(text: str) -> int:
-    """The agent's reading of executionTimeout: a number, and outside 5..172800 it means 3600."""
+    """The agent's reading of executionTimeout: a number, and outside 5..172800 it means 3600.
+
+    A Parameter Store reference is resolved at run time; until then it counts as the default.
+    """
+    if REFERENCE.search(text):
+        return DEFAULT_EXECUTION_TIMEOUT
     if not text.strip().isdigit():
         raise InvalidParameters(
             f"Parameter executionTimeout has an invalid value {text!r}: it must be a number of "

@@ -1,28 +1,64 @@
-"""Runs invocations on a worker pool and moves each through Pending → InProgress → its end."""
+"""Runs invocations on a worker pool and moves each through Pending → InProgress → its end,
+within the command's MaxConcurrency and MaxErrors, its delivery and execution timeouts and
+CancelCommand."""
 
 import dataclasses
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from localstack_ssm_docker.engine import EngineError, ScriptJob, ScriptRunner
+from localstack.aws.api import ServiceException
+
+from localstack_ssm_docker.engine import (
+    ContainerGone,
+    ContainerNotRunning,
+    EngineError,
+    ScriptJob,
+    ScriptResult,
+    ScriptRunner,
+)
 from localstack_ssm_docker.ssm import output
-from localstack_ssm_docker.ssm.documents import ShellScriptPlan
+from localstack_ssm_docker.ssm.documents import ShellScriptPlan, plan_command
 from localstack_ssm_docker.ssm.models import (
+    CANCELLED,
+    CANCELLING,
+    DELAYED,
     FAILED,
     IN_PROGRESS,
+    PENDING,
+    TIMED_OUT,
     Command,
     Invocation,
     RunCommandStore,
 )
-from localstack_ssm_docker.ssm.status import outcome_of_exit_code
+from localstack_ssm_docker.ssm.parameter_refs import (
+    ParameterResolutionError,
+    has_references,
+    resolve,
+)
+from localstack_ssm_docker.ssm.status import (
+    DELIVERY_TIMED_OUT,
+    REBOOT_EXIT_CODE,
+    TERMINATED,
+    UNDELIVERABLE,
+    is_error,
+    max_concurrency_for,
+    max_errors_for,
+    outcome_of_exit_code,
+)
+from localstack_ssm_docker.ssm.timers import Scheduler, Timer
 
 LOG = logging.getLogger(__name__)
 
 ORCHESTRATION_ROOT = "/var/lib/amazon/ssm"
+CONTROL_WORKERS = 4
+
+type ParameterLookup = Callable[[str, str, list[str]], tuple[dict[str, tuple[str, str]], list[str]]]
+"""(account, region, names) → GetParameters' answer, for ``{{ssm:...}}`` references."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +67,14 @@ class Target:
 
     instance_id: str
     container_id: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The account and region a command belongs to."""
+
+    account_id: str
+    region: str
 
 
 def script_dir(instance_id: str, command_id: str, plugin_name: str) -> str:
@@ -42,88 +86,291 @@ def script_dir(instance_id: str, command_id: str, plugin_name: str) -> str:
     )
 
 
+class _CancelledBeforeStart(Exception):
+    """The invocation was cancelled before its script started."""
+
+
+@dataclass(eq=False)
+class _Job:
+    """The executor's view of one invocation that has been handed to a worker."""
+
+    target: Target
+    cancel_requested: bool = False
+    delivery_expired: bool = False
+    executing: bool = False
+    delivered: bool = False
+    done: bool = False
+    plan: ShellScriptPlan | None = None
+
+
+class _CommandRun:
+    """The executor's state of one command: what waits, what runs, the error budget."""
+
+    def __init__(self, store: RunCommandStore, scope: Scope, command: Command, plan, targets):
+        self.store = store
+        self.scope = scope
+        self.command = command
+        self.plan: ShellScriptPlan = plan
+        self.queue: deque[Target] = deque(targets)
+        self.running: dict[str, _Job] = {}
+        self.max_concurrency = max_concurrency_for(command.max_concurrency, len(targets))
+        self.max_errors = max_errors_for(command.max_errors, len(targets))
+        self.errors = 0
+        self.delivery_timer: Timer | None = None
+
+    @property
+    def finished(self) -> bool:
+        return not self.queue and not self.running
+
+
 class CommandExecutor:
     """Schedules invocations on a pool of workers and records their progress in the store."""
 
-    def __init__(self, runner: ScriptRunner, workers: int, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        runner: ScriptRunner,
+        workers: int,
+        parameter_lookup: ParameterLookup | None = None,
+        clock: Callable[[], float] = time.time,
+        retry_interval: float = 1.0,
+    ):
         self._runner = runner
+        self._lookup = parameter_lookup
         self._clock = clock
+        self._retry_interval = retry_interval
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssm-invocation")
-        self._lock = threading.Lock()
+        self._control = ThreadPoolExecutor(CONTROL_WORKERS, thread_name_prefix="ssm-control")
+        self._scheduler = Scheduler()
+        self._lock = threading.RLock()
+        self._runs: dict[str, _CommandRun] = {}
 
     def submit(
         self,
         store: RunCommandStore,
-        region: str,
+        scope: Scope,
         command: Command,
         plan: ShellScriptPlan,
         targets: list[Target],
     ) -> None:
         """Records the command with a Pending invocation per target and starts running them."""
-        store.invocations[command.command_id] = {
-            t.instance_id: Invocation(command.command_id, t.instance_id, command.requested_at)
-            for t in targets
-        }
-        store.commands[command.command_id] = command
-        for target in targets:
-            self._pool.submit(self._run, store, region, command, plan, target)
+        run = _CommandRun(store, scope, command, plan, targets)
+        with self._lock:
+            store.invocations[command.command_id] = {
+                t.instance_id: Invocation(command.command_id, t.instance_id, command.requested_at)
+                for t in targets
+            }
+            store.commands[command.command_id] = command
+            if run.finished:
+                return
+            self._runs[command.command_id] = run
+            delay = command.requested_at + command.timeout_seconds - self._clock()
+            run.delivery_timer = self._scheduler.call_later(
+                delay, lambda: self._expire_delivery(run)
+            )
+            self._dispatch(run)
+
+    def cancel(self, command_id: str, instance_ids: list[str] | None = None) -> None:
+        """Cancels the command's unfinished invocations (on these instances, or all): waiting ones
+        end at once, running ones are Cancelling until their process group is killed."""
+        to_kill = []
+        with self._lock:
+            run = self._runs.get(command_id)
+            if run is None:
+                return
+            wanted = set(instance_ids) if instance_ids else None
+            for target in [t for t in run.queue if wanted is None or t.instance_id in wanted]:
+                run.queue.remove(target)
+                self._set(run, target.instance_id, status=CANCELLED, status_details=CANCELLED)
+            for instance_id, job in run.running.items():
+                if (wanted is None or instance_id in wanted) and not job.cancel_requested:
+                    job.cancel_requested = True
+                    self._set(run, instance_id, status=CANCELLING, status_details=CANCELLING)
+                    if job.executing:
+                        to_kill.append(job)
+            self._forget_if_finished(run)
+        for job in to_kill:
+            self._control.submit(self._kill, run, job)
 
     def shutdown(self) -> None:
         """Stops taking work; queued invocations are dropped, running ones end on their own."""
+        self._scheduler.shutdown()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._control.shutdown(wait=False, cancel_futures=True)
 
-    def _run(
-        self,
-        store: RunCommandStore,
-        region: str,
-        command: Command,
-        plan: ShellScriptPlan,
-        target: Target,
-    ) -> None:
-        key = (command.command_id, target.instance_id)
-        self._update(
-            store, key, status=IN_PROGRESS, status_details=IN_PROGRESS, started_at=self._clock()
+    # --- scheduling (callers hold the lock) ---
+
+    def _dispatch(self, run: _CommandRun) -> None:
+        """Starts queued invocations while concurrency allows; ends them once errors ran out."""
+        if run.errors > run.max_errors:
+            while run.queue:
+                target = run.queue.popleft()
+                self._set(run, target.instance_id, status=CANCELLED, status_details=TERMINATED)
+        while run.queue and len(run.running) < run.max_concurrency:
+            target = run.queue.popleft()
+            job = _Job(target)
+            run.running[target.instance_id] = job
+            self._pool.submit(self._attempt, run, job)
+        self._forget_if_finished(run)
+
+    def _finish(self, run: _CommandRun, job: _Job, **changes) -> None:
+        job.done = True
+        run.running.pop(job.target.instance_id, None)
+        invocation = self._set(run, job.target.instance_id, ended_at=self._clock(), **changes)
+        if is_error(invocation):
+            run.errors += 1
+        self._dispatch(run)
+
+    def _forget_if_finished(self, run: _CommandRun) -> None:
+        if run.finished and self._runs.get(run.command.command_id) is run:
+            del self._runs[run.command.command_id]
+            if run.delivery_timer:
+                run.delivery_timer.cancel()
+
+    def _set(self, run: _CommandRun, instance_id: str, **changes) -> Invocation:
+        invocations = run.store.invocations[run.command.command_id]
+        invocations[instance_id] = dataclasses.replace(invocations[instance_id], **changes)
+        return invocations[instance_id]
+
+    def _expire_delivery(self, run: _CommandRun) -> None:
+        """At the delivery timeout, what has not been delivered yet never will be."""
+        with self._lock:
+            while run.queue:
+                target = run.queue.popleft()
+                self._set(
+                    run, target.instance_id, status=TIMED_OUT, status_details=DELIVERY_TIMED_OUT
+                )
+            for job in run.running.values():
+                if not job.delivered and not job.executing:
+                    job.delivery_expired = True
+            self._forget_if_finished(run)
+
+    # --- work (on pool threads, without the lock) ---
+
+    def _attempt(self, run: _CommandRun, job: _Job) -> None:
+        """Delivers the invocation to its instance and runs it, unless it ended meanwhile."""
+        with self._lock:
+            if job.cancel_requested:
+                return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
+            if job.delivery_expired:
+                return self._finish(run, job, status=TIMED_OUT, status_details=DELIVERY_TIMED_OUT)
+            current = run.store.invocations[run.command.command_id][job.target.instance_id]
+            if current.status in (PENDING, DELAYED):
+                started = current.started_at or self._clock()
+                self._set(
+                    run,
+                    job.target.instance_id,
+                    status=IN_PROGRESS,
+                    status_details=IN_PROGRESS,
+                    started_at=started,
+                )
+        try:
+            job.plan = job.plan or self._resolve_plan(run)
+        except (ParameterResolutionError, ServiceException) as e:
+            message = e.message if isinstance(e, ServiceException) else str(e)
+            with self._lock:
+                return self._finish(
+                    run, job, status=FAILED, status_details=FAILED, response_code=1, stderr=message
+                )
+        try:
+            result = self._run_until_no_reboot(run, job)
+        except _CancelledBeforeStart:
+            with self._lock:
+                return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
+        except ContainerNotRunning:
+            with self._lock:
+                if job.cancel_requested:
+                    return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
+                self._set(run, job.target.instance_id, status=DELAYED, status_details=DELAYED)
+            self._scheduler.call_later(
+                self._retry_interval, lambda: self._pool.submit(self._attempt, run, job)
+            )
+            return None
+        except EngineError as e:
+            LOG.warning("%s on %s could not run: %s", run.command.command_id, job.target, e)
+            details = UNDELIVERABLE if isinstance(e, ContainerGone) else FAILED
+            with self._lock:
+                return self._finish(
+                    run,
+                    job,
+                    status=FAILED,
+                    status_details=details,
+                    stderr=f"the instance's container could not run it: {e}",
+                )
+        outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
+        with self._lock:
+            return self._finish(
+                run,
+                job,
+                status=outcome.status,
+                status_details=outcome.status_details,
+                response_code=result.exit_code,
+                stdout=output.inline(
+                    result.stdout, result.stdout_size, output.STDOUT_LIMIT, outcome.stdout_note
+                ),
+                stderr=output.inline(
+                    result.stderr, result.stderr_size, output.STDERR_LIMIT, outcome.stderr_note
+                ),
+            )
+
+    def _resolve_plan(self, run: _CommandRun) -> ShellScriptPlan:
+        """The plan with ``{{ssm:...}}`` references replaced by Parameter Store's values."""
+        command = run.command
+        if self._lookup is None or not has_references(command.parameters):
+            return run.plan
+        scope = run.scope
+        resolved = resolve(
+            command.parameters, lambda names: self._lookup(scope.account_id, scope.region, names)
         )
-        job = ScriptJob(
+        return plan_command(command.document_name, command.document_version, resolved)
+
+    def _run_until_no_reboot(self, run: _CommandRun, job: _Job) -> ScriptResult:
+        """Runs the script under its execution timeout; exit code 194 reboots and runs it again."""
+        command, target, plan = run.command, job.target, job.plan
+        script = ScriptJob(
             script=plan.script,
             script_dir=script_dir(target.instance_id, command.command_id, plan.plugin_name),
             working_directory=plan.working_directory,
             environment={
                 "AWS_SSM_INSTANCE_ID": target.instance_id,
-                "AWS_SSM_REGION_NAME": region,
+                "AWS_SSM_REGION_NAME": run.scope.region,
                 "SSM_COMMAND_ID": command.command_id,
             },
             output_limit=output.STDOUT_LIMIT,
         )
-        try:
-            result = self._runner.run_script(target.container_id, job)
-        except EngineError as e:
-            LOG.warning("invocation %s on %s could not run: %s", *key, e)
-            self._update(
-                store,
-                key,
-                status=FAILED,
-                status_details=FAILED,
-                ended_at=self._clock(),
-                stderr=f"the instance's container could not run the command: {e}",
+        while True:
+            with self._lock:
+                if job.cancel_requested:
+                    raise _CancelledBeforeStart()
+                job.executing = True
+            timer = self._scheduler.call_later(
+                plan.execution_timeout, lambda: self._control.submit(self._kill, run, job)
             )
-            return
-        outcome = outcome_of_exit_code(result.exit_code)
-        self._update(
-            store,
-            key,
-            status=outcome.status,
-            status_details=outcome.status_details,
-            response_code=result.exit_code,
-            ended_at=self._clock(),
-            stdout=output.inline(result.stdout, result.stdout_size, output.STDOUT_LIMIT),
-            stderr=output.inline(
-                result.stderr, result.stderr_size, output.STDERR_LIMIT, outcome.stderr_note
-            ),
-        )
+            try:
+                result = self._runner.run_script(target.container_id, script)
+            finally:
+                timer.cancel()
+                with self._lock:
+                    job.executing = False
+            job.delivered = True
+            if result.exit_code != REBOOT_EXIT_CODE or job.cancel_requested:
+                return result
+            self._runner.restart(target.container_id)
 
-    def _update(self, store: RunCommandStore, key: tuple[str, str], **changes) -> None:
-        command_id, instance_id = key
-        with self._lock:
-            invocations = store.invocations[command_id]
-            invocations[instance_id] = dataclasses.replace(invocations[instance_id], **changes)
+    def _kill(self, run: _CommandRun, job: _Job) -> None:
+        """Kills the invocation's process group; retries while the container cannot be reached."""
+        if job.done or not job.executing:
+            return
+        try:
+            killed = self._runner.kill_script(
+                job.target.container_id,
+                script_dir(job.target.instance_id, run.command.command_id, job.plan.plugin_name),
+            )
+        except ContainerNotRunning:
+            killed = False
+        except EngineError as e:
+            LOG.warning("could not kill %s on %s: %s", run.command.command_id, job.target, e)
+            return
+        if not killed and not job.done:
+            self._scheduler.call_later(
+                self._retry_interval / 2, lambda: self._control.submit(self._kill, run, job)
+            )

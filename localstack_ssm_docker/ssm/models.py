@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from localstack.services.stores import AccountRegionBundle, BaseStore, LocalAttribute
 
 PENDING = "Pending"
+DELAYED = "Delayed"
 IN_PROGRESS = "InProgress"
+CANCELLING = "Cancelling"
 SUCCESS = "Success"
 FAILED = "Failed"
 TIMED_OUT = "TimedOut"

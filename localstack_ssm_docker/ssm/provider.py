@@ -7,11 +7,15 @@ from collections.abc import Callable
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
+    CancelCommandRequest,
+    CancelCommandResult,
     DescribeInstanceInformationRequest,
     DescribeInstanceInformationResult,
     DuplicateInstanceId,
     GetCommandInvocationRequest,
     GetCommandInvocationResult,
+    InvalidCommandId,
+    InvalidInstanceId,
     InvalidPluginName,
     InvocationDoesNotExist,
     ListCommandInvocationsRequest,
@@ -27,13 +31,16 @@ from localstack.services.ssm.provider import SsmProvider
 
 from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.ssm import shapes
+from localstack_ssm_docker.ssm.command_filters import build_filter
 from localstack_ssm_docker.ssm.documents import plan_command
-from localstack_ssm_docker.ssm.executor import CommandExecutor, Target
+from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target
 from localstack_ssm_docker.ssm.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.models import Command, RunCommandStore, run_command_stores
 from localstack_ssm_docker.ssm.pagination import paginate
-from localstack_ssm_docker.ssm.status import limit_for, summarize
+from localstack_ssm_docker.ssm.resource_groups import group_tag_filters
+from localstack_ssm_docker.ssm.status import CommandSummary, max_errors_for, summarize
+from localstack_ssm_docker.ssm.targets import resolve_targets
 from localstack_ssm_docker.ssm.validation import (
     DOCUMENT_NAME_PATTERN,
     DOCUMENT_VERSION_PATTERN,
@@ -77,17 +84,26 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     ) -> SendCommandResult:
         _check_send_command(request)
         instance_ids = request.get("InstanceIds") or []
-        if request.get("Targets"):
-            raise ValidationException(
-                "Targets are not supported yet by localstack-ssm-docker: use InstanceIds."
-            )
-        if not instance_ids:
-            raise ValidationException("Either InstanceIds or Targets must be specified.")
+        targets = request.get("Targets") or []
+        if bool(instance_ids) == bool(targets):
+            raise ValidationException("Exactly one of InstanceIds and Targets must be specified.")
         duplicates = sorted({i for i in instance_ids if instance_ids.count(i) > 1})
         if duplicates:
             raise DuplicateInstanceId(f"Instance Ids {duplicates} are duplicated in the request.")
-        plan = plan_command(request["DocumentName"], request.get("Parameters"))
-        records = self._instances.require_online(context.account_id, context.region, instance_ids)
+        plan = plan_command(
+            request["DocumentName"], request.get("DocumentVersion"), request.get("Parameters")
+        )
+        account_id, region = context.account_id, context.region
+        if instance_ids:
+            records = self._instances.require_online(account_id, region, instance_ids)
+            containers = {iid: records[iid].container_id for iid in instance_ids}
+        else:
+            managed = resolve_targets(
+                targets,
+                self._instances.managed_instances(account_id, region),
+                lambda name: group_tag_filters(account_id, region, name),
+            )
+            containers = {m.record.instance_id: m.record.container_id for m in managed}
 
         command = Command(
             command_id=str(uuid.uuid4()),
@@ -96,24 +112,57 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             comment=request.get("Comment", ""),
             parameters=request.get("Parameters") or {},
             instance_ids=instance_ids,
-            targets=[],
+            targets=targets,
             requested_at=self._clock(),
             timeout_seconds=request.get("TimeoutSeconds", DEFAULT_TIMEOUT_SECONDS),
             execution_timeout=plan.execution_timeout,
             max_concurrency=request.get("MaxConcurrency", DEFAULT_MAX_CONCURRENCY),
             max_errors=request.get("MaxErrors", DEFAULT_MAX_ERRORS),
             plugin_name=plan.plugin_name,
-            output_s3_region=request.get("OutputS3Region", context.region),
+            output_s3_region=request.get("OutputS3Region", region),
             output_s3_bucket_name=request.get("OutputS3BucketName", ""),
             output_s3_key_prefix=request.get("OutputS3KeyPrefix", ""),
             service_role=request.get("ServiceRoleArn", ""),
             notification_config=dict(request.get("NotificationConfig") or {}),
             cloudwatch_output_config=dict(request.get("CloudWatchOutputConfig") or {}),
         )
-        targets = [Target(iid, records[iid].container_id) for iid in instance_ids]
         store = self._store(context)
-        self._executor.submit(store, context.region, command, plan, targets)
-        return SendCommandResult(Command=self._command_shape(store, command))
+        self._executor.submit(
+            store,
+            Scope(account_id, region),
+            command,
+            plan,
+            [Target(iid, cid) for iid, cid in containers.items()],
+        )
+        shape = self._command_shape(store, command)
+        if targets:
+            # AWS resolves Targets after replying: the reply counts no target yet
+            shape["TargetCount"] = 0
+        return SendCommandResult(Command=shape)
+
+    @handler("CancelCommand", expand=False)
+    def cancel_command(
+        self, context: RequestContext, request: CancelCommandRequest
+    ) -> CancelCommandResult:
+        checks = Checks()
+        checks.command_id(request["CommandId"], "commandId")
+        checks.instance_ids(request.get("InstanceIds"), "instanceIds")
+        checks.raise_if_any()
+        store = self._store(context)
+        command_id = request["CommandId"]
+        if command_id not in store.commands:
+            raise InvalidCommandId()
+        instance_ids = request.get("InstanceIds") or []
+        duplicates = sorted({i for i in instance_ids if instance_ids.count(i) > 1})
+        if duplicates:
+            raise DuplicateInstanceId(f"Instance Ids {duplicates} are duplicated in the request.")
+        unknown = [i for i in instance_ids if i not in store.invocations[command_id]]
+        if unknown:
+            raise InvalidInstanceId(
+                f"Instances [[{', '.join(unknown)}]] are not targets of command {command_id}"
+            )
+        self._executor.cancel(command_id, instance_ids or None)
+        return CancelCommandResult()
 
     @handler("GetCommandInvocation", expand=False)
     def get_command_invocation(
@@ -142,11 +191,15 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         store = self._store(context)
         commands = _commands_of(store, request.get("CommandId"))
         instance_id = request.get("InstanceId")
+        matches = build_filter(request.get("Filters"), allow_execution_stage=False)
         entries = [
             (command, invocation)
             for command in commands
             for invocation in store.invocations[command.command_id].values()
-            if instance_id is None or invocation.instance_id == instance_id
+            if (instance_id is None or invocation.instance_id == instance_id)
+            and matches(
+                (invocation.requested_at, lambda i=invocation: i.status, command.document_name)
+            )
         ]
         page, token = paginate(
             entries,
@@ -178,10 +231,12 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         _check_list_request(request)
         store = self._store(context)
         instance_id = request.get("InstanceId")
+        matches = build_filter(request.get("Filters"), allow_execution_stage=True)
         commands = [
             c
             for c in _commands_of(store, request.get("CommandId"))
-            if instance_id is None or instance_id in store.invocations[c.command_id]
+            if (instance_id is None or instance_id in store.invocations[c.command_id])
+            and matches((c.requested_at, lambda c=c: _summary(store, c).status, c.document_name))
         ]
         page, token = paginate(
             commands,
@@ -226,9 +281,13 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
 
     @staticmethod
     def _command_shape(store: RunCommandStore, command: Command):
-        invocations = store.invocations[command.command_id].values()
-        max_errors = limit_for(command.max_errors, len(invocations))
-        return shapes.command_shape(command, summarize(invocations, max_errors))
+        return shapes.command_shape(command, _summary(store, command))
+
+
+def _summary(store: RunCommandStore, command: Command) -> CommandSummary:
+    """The command's status and counters, from its invocations as they are now."""
+    invocations = list(store.invocations[command.command_id].values())
+    return summarize(invocations, max_errors_for(command.max_errors, len(invocations)))
 
 
 def _commands_of(store: RunCommandStore, command_id: str | None) -> list[Command]:

@@ -18,12 +18,19 @@ def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> Scri
 
 
 class FakeRunner:
-    """Runs nothing: answers each job with `respond(container_id, job)`, recording the jobs."""
+    """Runs nothing: answers each job with `respond(container_id, job)`, recording the jobs.
+
+    `kill_script` sets `killed` (a blocking `respond` can wait for it) unless `kill_answers`
+    says the script could not be killed yet; `restart` is counted.
+    """
 
     def __init__(self, respond: Callable[[str, ScriptJob], ScriptResult]):
         self._respond = respond
         self.jobs: list[tuple[str, ScriptJob]] = []
         self.finished = threading.Semaphore(0)
+        self.killed = threading.Event()
+        self.kill_answers: Callable[[], bool] = lambda: True
+        self.restarts = 0
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         self.jobs.append((container_id, job))
@@ -31,6 +38,15 @@ class FakeRunner:
             return self._respond(container_id, job)
         finally:
             self.finished.release()
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        if not self.kill_answers():
+            return False
+        self.killed.set()
+        return True
+
+    def restart(self, container_id: str) -> None:
+        self.restarts += 1
 
 
 class FakeEngine:

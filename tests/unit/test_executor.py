@@ -1,33 +1,44 @@
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 
-from localstack_ssm_docker.engine import EngineError, ScriptJob
-from localstack_ssm_docker.ssm.documents import plan_command
-from localstack_ssm_docker.ssm.executor import CommandExecutor, Target, script_dir
-from localstack_ssm_docker.ssm.models import Command, RunCommandStore
+from localstack_ssm_docker.engine import ContainerGone, ContainerNotRunning, EngineError, ScriptJob
+from localstack_ssm_docker.ssm.documents import ShellScriptPlan, plan_command
+from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target, script_dir
+from localstack_ssm_docker.ssm.models import Command, Invocation, RunCommandStore
 from tests.unit.fakes import FakeRunner, result
 
 DEADLINE = 10
+CID = "c" * 36
+SCOPE = Scope("111111111111", "eu-west-1")
+PLAN = plan_command(
+    "AWS-RunShellScript", None, {"commands": ["echo hi"], "workingDirectory": ["/w"]}
+)
 
 
-def command(command_id: str = "c" * 36) -> Command:
-    return Command(
-        command_id=command_id,
+def command(**changes) -> Command:
+    base = Command(
+        command_id=CID,
         document_name="AWS-RunShellScript",
         document_version="",
         comment="",
         parameters={"commands": ["echo hi"]},
-        instance_ids=["i-11111111"],
+        instance_ids=[],
         targets=[],
-        requested_at=100.0,
+        requested_at=time.time(),
         timeout_seconds=3600,
         execution_timeout=3600,
         max_concurrency="50",
         max_errors="0",
         plugin_name="aws:runShellScript",
     )
+    return replace(base, **changes)
+
+
+def targets(count: int) -> list[Target]:
+    return [Target(f"i-{n:08d}", f"container-{n}") for n in range(count)]
 
 
 @pytest.fixture
@@ -35,122 +46,302 @@ def store() -> RunCommandStore:
     return RunCommandStore()
 
 
-def run(runner: FakeRunner, store: RunCommandStore, targets: list[Target]) -> CommandExecutor:
-    executor = CommandExecutor(runner, workers=4, clock=lambda: 200.0)
-    plan = plan_command("AWS-RunShellScript", {"commands": ["echo hi"], "workingDirectory": ["/w"]})
-    executor.submit(store, "eu-west-1", command(), plan, targets)
+@pytest.fixture
+def executors():
+    started: list[CommandExecutor] = []
+    yield started
+    for executor in started:
+        executor.shutdown()
+
+
+def start(executors, runner, store, count=1, plan=PLAN, lookup=None, **changes) -> CommandExecutor:
+    executor = CommandExecutor(runner, workers=8, parameter_lookup=lookup, retry_interval=0.05)
+    executors.append(executor)
+    executor.submit(store, SCOPE, command(**changes), plan, targets(count))
     return executor
 
 
-def test_invocation_moves_from_in_progress_to_success(store):
-    release = threading.Event()
-    started = threading.Event()
+def invocation(store: RunCommandStore, instance_id: str = "i-00000000") -> Invocation:
+    return store.invocations[CID][instance_id]
+
+
+def wait_for(store, instance_id="i-00000000", until=lambda i: i.is_terminal) -> Invocation:
+    """Polls the store (with a deadline) until the invocation satisfies `until`."""
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
+        if until(current := invocation(store, instance_id)):
+            return current
+        time.sleep(0.001)
+    raise AssertionError(f"{instance_id}: condition not met; last {invocation(store, instance_id)}")
+
+
+def test_invocation_moves_from_in_progress_to_success(executors, store):
+    release, started = threading.Event(), threading.Event()
 
     def respond(_container: str, _job: ScriptJob):
         started.set()
         assert release.wait(DEADLINE)
         return result(0, b"hi\n")
 
-    runner = FakeRunner(respond)
-    executor = run(runner, store, [Target("i-11111111", "container-1")])
+    start(executors, FakeRunner(respond), store)
     assert started.wait(DEADLINE)
-    running = store.invocations["c" * 36]["i-11111111"]
+    running = invocation(store)
     assert (running.status, running.response_code, running.stdout) == ("InProgress", -1, "")
-    assert running.started_at == 200.0
+    assert running.started_at is not None
     release.set()
-    assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
-    done = _wait_terminal(store, "i-11111111")
+    done = wait_for(store)
     assert (done.status, done.status_details, done.response_code) == ("Success", "Success", 0)
-    assert (done.stdout, done.stderr, done.ended_at) == ("hi\n", "", 200.0)
+    assert (done.stdout, done.stderr) == ("hi\n", "")
+    assert done.ended_at >= done.started_at
 
 
-def test_job_carries_script_directory_environment_and_working_directory(store):
+def test_job_carries_script_directory_environment_and_working_directory(executors, store):
     runner = FakeRunner(lambda _c, _j: result())
-    executor = run(runner, store, [Target("i-11111111", "container-1")])
-    assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
+    start(executors, runner, store)
+    wait_for(store)
     container_id, job = runner.jobs[0]
-    assert container_id == "container-1"
-    assert job.script == "echo hi\n"
-    assert job.working_directory == "/w"
-    assert job.script_dir == script_dir("i-11111111", "c" * 36, "aws:runShellScript")
-    assert job.script_dir.endswith("/awsrunShellScript/0.awsrunShellScript")
+    assert container_id == "container-0"
+    assert (job.script, job.working_directory) == ("echo hi\n", "/w")
+    assert job.script_dir == script_dir("i-00000000", CID, "aws:runShellScript")
+    assert job.script_dir.endswith(f"/{CID}/awsrunShellScript/0.awsrunShellScript")
     assert job.environment == {
-        "AWS_SSM_INSTANCE_ID": "i-11111111",
+        "AWS_SSM_INSTANCE_ID": "i-00000000",
         "AWS_SSM_REGION_NAME": "eu-west-1",
-        "SSM_COMMAND_ID": "c" * 36,
+        "SSM_COMMAND_ID": CID,
     }
 
 
-def test_failure_keeps_output_and_adds_agent_note(store):
-    runner = FakeRunner(lambda _c, _j: result(2, b"partial\n", b"boom\n"))
-    executor = run(runner, store, [Target("i-11111111", "container-1")])
-    assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
-    done = _wait_terminal(store, "i-11111111")
+def test_failure_keeps_output_and_adds_agent_note(executors, store):
+    start(executors, FakeRunner(lambda _c, _j: result(2, b"partial\n", b"boom\n")), store)
+    done = wait_for(store)
     assert (done.status, done.response_code, done.stdout) == ("Failed", 2, "partial\n")
     assert done.stderr == "boom\nfailed to run commands: exit status 2"
 
 
-def test_engine_error_fails_the_invocation(store):
+@pytest.mark.parametrize(
+    ("exit_code", "status", "stdout_note", "stderr_note"),
+    [
+        (168, "Success", True, False),
+        (169, "Failed", False, True),
+        (137, "TimedOut", False, False),
+    ],
+)
+def test_special_exit_codes(executors, store, exit_code, status, stdout_note, stderr_note):
+    start(executors, FakeRunner(lambda _c, _j: result(exit_code, b"out\n")), store)
+    done = wait_for(store)
+    assert (done.status, done.response_code) == (status, exit_code)
+    assert (done.stdout != "out\n") == stdout_note
+    assert ("exit status" in done.stderr) == stderr_note
+
+
+def test_exit_194_reboots_and_runs_the_step_again(executors, store):
+    codes = iter([194, 0])
+    runner = FakeRunner(lambda _c, _j: result(next(codes), b"run\n"))
+    start(executors, runner, store)
+    done = wait_for(store)
+    assert (done.status, done.response_code, runner.restarts, len(runner.jobs)) == (
+        "Success",
+        0,
+        1,
+        2,
+    )
+
+
+def test_engine_errors_fail_the_invocation(executors, store):
+    def respond(container, _j):
+        raise ContainerGone("gone") if container == "container-0" else EngineError("broken")
+
+    start(executors, FakeRunner(respond), store, count=2, max_errors="5")
+    gone, broken = wait_for(store, "i-00000000"), wait_for(store, "i-00000001")
+    assert (gone.status, gone.status_details, gone.response_code) == ("Failed", "Undeliverable", -1)
+    assert (broken.status, broken.status_details) == ("Failed", "Failed")
+    assert "broken" in broken.stderr
+
+
+def test_execution_timeout_kills_and_keeps_output(executors, store):
+    runner = FakeRunner(
+        lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0, b"so far")
+    )
+    plan = ShellScriptPlan("aws:runShellScript", "sleep 100\n", "", 0.05)
+    start(executors, runner, store, plan=plan)
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == (
+        "TimedOut",
+        "ExecutionTimedOut",
+        137,
+    )
+    assert done.stdout == "so far"
+
+
+def test_kill_is_retried_until_it_reaches_the_script(executors, store):
+    attempts = []
+    runner = FakeRunner(lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0))
+    runner.kill_answers = lambda: attempts.append(1) or len(attempts) >= 3
+    start(executors, runner, store, plan=ShellScriptPlan("aws:runShellScript", "x\n", "", 0.05))
+    assert wait_for(store).status == "TimedOut"
+    assert len(attempts) == 3
+
+
+def test_cancel_of_running_invocation_shows_cancelling_then_cancelled(executors, store):
+    started, allow_kill = threading.Event(), threading.Event()
+
     def respond(_c, _j):
-        raise EngineError("container is gone")
+        started.set()
+        return result(137 if runner.killed.wait(DEADLINE) else 0)
 
     runner = FakeRunner(respond)
-    executor = run(runner, store, [Target("i-11111111", "container-1")])
-    assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
-    done = _wait_terminal(store, "i-11111111")
-    assert (done.status, done.response_code) == ("Failed", -1)
-    assert "container is gone" in done.stderr
+    runner.kill_answers = allow_kill.is_set
+    executor = start(executors, runner, store)
+    assert started.wait(DEADLINE)
+    executor.cancel(CID)
+    cancelling = invocation(store)
+    assert (cancelling.status, cancelling.status_details) == ("Cancelling", "Cancelling")
+    allow_kill.set()
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == ("Cancelled", "Cancelled", 137)
 
 
-def test_invocations_of_one_command_run_at_the_same_time(store):
+def test_cancel_of_waiting_invocations_ends_them_without_running(executors, store):
+    gate, started = threading.Event(), threading.Event()
+
+    def respond(_c, _j):
+        started.set()
+        return result(0 if gate.wait(DEADLINE) else 1)
+
+    runner = FakeRunner(respond)
+    executor = start(executors, runner, store, count=3, max_concurrency="1")
+    assert started.wait(DEADLINE)
+    executor.cancel(CID, ["i-00000001", "i-00000002"])
+    for waiting in ("i-00000001", "i-00000002"):
+        assert (invocation(store, waiting).status, invocation(store, waiting).status_details) == (
+            "Cancelled",
+            "Cancelled",
+        )
+    gate.set()
+    assert wait_for(store).status == "Success"
+    assert len(runner.jobs) == 1
+
+
+def test_cancel_after_the_end_changes_nothing(executors, store):
+    executor = start(executors, FakeRunner(lambda _c, _j: result(0)), store)
+    done = wait_for(store)
+    executor.cancel(CID)
+    assert invocation(store) == done
+
+
+def test_max_concurrency_caps_running_invocations(executors, store):
+    lock, go = threading.Lock(), threading.Event()
+    active, peak = [0], [0]
+
+    def respond(_c, _j):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        go.wait(DEADLINE)
+        with lock:
+            active[0] -= 1
+        return result(0)
+
+    start(executors, FakeRunner(respond), store, count=5, max_concurrency="2")
+    deadline = time.monotonic() + DEADLINE
+    while active[0] < 2 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    statuses = sorted(invocation(store, t.instance_id).status for t in targets(5))
+    assert statuses == ["InProgress", "InProgress", "Pending", "Pending", "Pending"]
+    go.set()
+    for t in targets(5):
+        assert wait_for(store, t.instance_id).status == "Success"
+    assert peak[0] == 2
+
+
+def test_percentage_concurrency_rounds_up(executors, store):
+    go = threading.Event()
+    runner = FakeRunner(lambda _c, _j: result(0 if go.wait(DEADLINE) else 1))
+    start(executors, runner, store, count=3, max_concurrency="10%")
+    wait_for(store, "i-00000000", lambda i: i.status == "InProgress")
+    assert [invocation(store, t.instance_id).status for t in targets(3)][1:] == ["Pending"] * 2
+    go.set()
+
+
+def test_spent_error_budget_terminates_unsent_invocations(executors, store):
+    runner = FakeRunner(lambda _c, _j: result(1))
+    start(executors, runner, store, count=4, max_concurrency="1", max_errors="1")
+    ended = [wait_for(store, t.instance_id) for t in targets(4)]
+    assert [(i.status, i.status_details) for i in ended] == [
+        ("Failed", "Failed"),
+        ("Failed", "Failed"),
+        ("Cancelled", "Terminated"),
+        ("Cancelled", "Terminated"),
+    ]
+    assert len(runner.jobs) == 2
+
+
+def test_undeliverable_instance_times_out_delivery(executors, store):
+    def respond(_c, _j):
+        raise ContainerNotRunning("paused")
+
+    start(executors, FakeRunner(respond), store, timeout_seconds=0.3)
+    wait_for(store, until=lambda i: i.status == "Delayed")
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == (
+        "TimedOut",
+        "DeliveryTimedOut",
+        -1,
+    )
+
+
+def test_queued_invocations_time_out_delivery_behind_concurrency(executors, store):
+    go = threading.Event()
+    runner = FakeRunner(lambda _c, _j: result(0 if go.wait(DEADLINE) else 1))
+    start(executors, runner, store, count=2, max_concurrency="1", timeout_seconds=0.2)
+    queued = wait_for(store, "i-00000001")
+    assert (queued.status, queued.status_details) == ("TimedOut", "DeliveryTimedOut")
+    go.set()
+    assert wait_for(store, "i-00000000").status == "Success"
+
+
+def lookup(found: dict[str, tuple[str, str]]):
+    def answer(account, region, names):
+        assert (account, region) == (SCOPE.account_id, SCOPE.region)
+        return {n: found[n] for n in names if n in found}, [n for n in names if n not in found]
+
+    return answer
+
+
+def test_parameter_store_references_are_resolved_at_run_time(executors, store):
+    runner = FakeRunner(lambda _c, _j: result(0))
+    parameters = {"commands": ["echo {{ ssm:greeting }} {{ssm:/app/name:2}}"]}
+    found = {"greeting": ("String", "hello"), "/app/name:2": ("String", "app")}
+    start(executors, runner, store, lookup=lookup(found), parameters=parameters)
+    assert wait_for(store).status == "Success"
+    assert runner.jobs[0][1].script == "echo hello app\n"
+
+
+@pytest.mark.parametrize(
+    ("found", "message"),
+    [
+        ({}, "Input contains invalid parameters [greeting]"),
+        (
+            {"greeting": ("SecureString", "x")},
+            "Parameters [greeting] of type SecureString are not supported",
+        ),
+    ],
+)
+def test_unresolvable_references_fail_the_invocation(executors, store, found, message):
+    runner = FakeRunner(lambda _c, _j: result(0))
+    parameters = {"commands": ["echo {{ssm:greeting}}"]}
+    start(executors, runner, store, lookup=lookup(found), parameters=parameters)
+    done = wait_for(store)
+    assert (done.status, done.response_code, done.stderr) == ("Failed", 1, message)
+    assert runner.jobs == []
+
+
+def test_invocations_of_one_command_run_at_the_same_time(executors, store):
     barrier = threading.Barrier(3, timeout=DEADLINE)
 
     def respond(_c, _j):
-        barrier.wait()  # breaks (and fails the invocation) unless all three run at once
+        barrier.wait()  # breaks (failing the invocations) unless all three run at once
         return result(0)
 
-    runner = FakeRunner(respond)
-    targets = [Target(f"i-1111111{n}", f"container-{n}") for n in range(3)]
-    executor = run(runner, store, targets)
-    for _ in targets:
-        assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
-    statuses = {_wait_terminal(store, t.instance_id).status for t in targets}
-    assert statuses == {"Success"}
-
-
-def test_submit_records_pending_invocations_before_any_runs(store):
-    gate = threading.Event()
-    runner = FakeRunner(lambda _c, _j: gate.wait(DEADLINE) and result())
-    executor = CommandExecutor(runner, workers=1, clock=lambda: 1.0)
-    plan = plan_command("AWS-RunShellScript", {"commands": ["true"]})
-    targets = [Target("i-11111111", "a"), Target("i-22222222", "b")]
-    executor.submit(store, "us-east-1", command(), plan, targets)
-    assert "c" * 36 in store.commands
-    assert set(store.invocations["c" * 36]) == {"i-11111111", "i-22222222"}
-    queued = store.invocations["c" * 36]["i-22222222"]  # behind the first, on the only worker
-    gate.set()
-    assert runner.finished.acquire(timeout=DEADLINE)
-    assert runner.finished.acquire(timeout=DEADLINE)
-    executor.shutdown()
-    assert (queued.status, queued.status_details, queued.response_code) == (
-        "Pending",
-        "Pending",
-        -1,
-    )
-    assert _wait_terminal(store, "i-22222222").status == "Success"
-
-
-def _wait_terminal(store: RunCommandStore, instance_id: str):
-    """The invocation once the executor's last update is visible (it follows the runner)."""
-    deadline = time.monotonic() + DEADLINE
-    while time.monotonic() < deadline:
-        invocation = store.invocations["c" * 36][instance_id]
-        if invocation.is_terminal:
-            return invocation
-        time.sleep(0.001)
-    raise AssertionError(f"{instance_id} did not end")
+    start(executors, FakeRunner(respond), store, count=3)
+    assert {wait_for(store, t.instance_id).status for t in targets(3)} == {"Success"}

@@ -1,7 +1,12 @@
 import pytest
 
 from localstack_ssm_docker.ssm.models import Invocation
-from localstack_ssm_docker.ssm.status import limit_for, outcome_of_exit_code, summarize
+from localstack_ssm_docker.ssm.status import (
+    max_concurrency_for,
+    max_errors_for,
+    outcome_of_exit_code,
+    summarize,
+)
 
 
 def inv(status: str, details: str | None = None) -> Invocation:
@@ -68,7 +73,62 @@ def test_summary_counts_delivery_timeouts_apart_from_errors():
 
 @pytest.mark.parametrize(
     ("value", "total", "expected"),
-    [("0", 10, 0), ("3", 10, 3), ("10%", 10, 1), ("50%", 5, 2), ("100%", 7, 7)],
+    [("0", 10, 0), ("3", 10, 3), ("10%", 10, 1), ("50%", 5, 2), ("100%", 7, 7), ("10%", 5, 0)],
 )
-def test_limit_for_numbers_and_percentages(value, total, expected):
-    assert limit_for(value, total) == expected
+def test_max_errors_numbers_and_percentages_round_down(value, total, expected):
+    assert max_errors_for(value, total) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "total", "expected"),
+    [("1", 10, 1), ("50", 3, 50), ("10%", 10, 1), ("50%", 5, 3), ("1%", 3, 1)],
+)
+def test_max_concurrency_numbers_and_percentages_round_up(value, total, expected):
+    assert max_concurrency_for(value, total) == expected
+
+
+def test_exit_137_is_a_timeout_or_a_cancel():
+    assert outcome_of_exit_code(137).status_details == "ExecutionTimedOut"
+    assert outcome_of_exit_code(137).status == "TimedOut"
+    cancelled = outcome_of_exit_code(137, cancel_requested=True)
+    assert (cancelled.status, cancelled.status_details, cancelled.stderr_note) == (
+        "Cancelled",
+        "Cancelled",
+        "",
+    )
+
+
+def test_exit_168_forces_success_with_a_note_and_169_fails():
+    forced = outcome_of_exit_code(168)
+    assert (forced.status, forced.stderr_note) == ("Success", "")
+    assert "168" in forced.stdout_note
+    assert outcome_of_exit_code(169).status == "Failed"
+
+
+def test_summary_cancelling_while_any_invocation_is():
+    summary = summarize([inv("Cancelling"), inv("InProgress")], 0)
+    assert (summary.status, summary.status_details) == ("Cancelling", "Cancelling")
+
+
+def test_summary_cancelled_once_cancels_are_done():
+    summary = summarize([inv("Success"), inv("Cancelled")], 0)
+    assert (summary.status, summary.status_details, summary.error_count) == (
+        "Cancelled",
+        "Cancelled",
+        0,
+    )
+
+
+def test_summary_with_no_instances_in_tag():
+    summary = summarize([], 0)
+    assert (summary.status, summary.status_details, summary.target_count) == (
+        "Success",
+        "NoInstancesInTag",
+        0,
+    )
+
+
+def test_undeliverable_and_terminated_do_not_count_as_errors():
+    summary = summarize([inv("Failed", "Undeliverable"), inv("Cancelled", "Terminated")], 0)
+    assert summary.error_count == 0
+    assert summarize([inv("TimedOut", "ExecutionTimedOut")], 5).error_count == 1
