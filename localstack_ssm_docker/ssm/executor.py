@@ -213,6 +213,8 @@ class CommandExecutor:
         self._forget_if_finished(run)
 
     def _finish(self, run: _CommandRun, job: _Job, **changes) -> None:
+        if job.done:
+            return
         job.done = True
         run.running.pop(job.target.instance_id, None)
         invocation = self._set(run, job.target.instance_id, ended_at=self._clock(), **changes)
@@ -247,7 +249,22 @@ class CommandExecutor:
     # --- work (on pool threads, without the lock) ---
 
     def _attempt(self, run: _CommandRun, job: _Job) -> None:
-        """Delivers the invocation to its instance and runs it, unless it ended meanwhile."""
+        """Delivers the invocation to its instance and runs it, unless it ended meanwhile; an
+        unexpected error fails the invocation rather than leaving it InProgress."""
+        try:
+            self._deliver(run, job)
+        except Exception as e:
+            LOG.exception("invocation %s on %s broke", run.command.command_id, job.target)
+            with self._lock:
+                self._finish(
+                    run,
+                    job,
+                    status=FAILED,
+                    status_details=FAILED,
+                    stderr=f"internal error of the emulator: {e}",
+                )
+
+    def _deliver(self, run: _CommandRun, job: _Job) -> None:
         with self._lock:
             if job.cancel_requested:
                 return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)

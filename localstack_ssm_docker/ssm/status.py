@@ -82,7 +82,8 @@ def summarize(invocations: Iterable[Invocation], max_errors: int) -> CommandSumm
     """The command-level status and counters for these invocations.
 
     Cancelling while any invocation is; Success when all ended in Success; Failed when
-    `max_errors` or more failed (any error when it is 0); Cancelled when one was cancelled;
+    `max_errors` or more failed (any error when it is 0; TimedOut when all of them timed out);
+    Cancelled when one was cancelled;
     otherwise Incomplete. *Unverified*: the Status that goes with Incomplete (the enum has no
     such value): TimedOut when an invocation timed out, else Failed, so that callers checking
     for Success are not misled; and Success with NoInstancesInTag when no instance matched.
@@ -101,7 +102,10 @@ def summarize(invocations: Iterable[Invocation], max_errors: int) -> CommandSumm
     elif all(i.status == SUCCESS for i in items):
         status = details = SUCCESS
     elif errors >= max(max_errors, 1):
-        status = details = FAILED
+        timeouts = sum(1 for i in items if i.status_details == EXECUTION_TIMED_OUT)
+        status, details = (
+            (TIMED_OUT, EXECUTION_TIMED_OUT) if timeouts == errors else (FAILED, FAILED)
+        )
     elif any(i.status_details == CANCELLED for i in items):
         status = details = CANCELLED
     elif any(i.status == TIMED_OUT for i in items):

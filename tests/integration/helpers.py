@@ -27,6 +27,20 @@ def run_command(ssm, instance_id: str, commands: list[str], **parameters) -> str
     return response["Command"]["CommandId"]
 
 
+def invocation(ssm, command_id: str, instance_id: str) -> dict:
+    """GetCommandInvocation as it is now."""
+    return ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
+
+
+def reaches(ssm, command_id: str, instance_id: str, status: str, deadline: float = 60) -> dict:
+    """GetCommandInvocation once the invocation has reached `status`."""
+    return poll(
+        lambda: invocation(ssm, command_id, instance_id),
+        lambda r: r["Status"] == status,
+        deadline,
+    )
+
+
 def finished(ssm, command_id: str, instance_id: str) -> dict:
     """GetCommandInvocation once the invocation has ended."""
     return poll(

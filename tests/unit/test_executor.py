@@ -345,3 +345,15 @@ def test_invocations_of_one_command_run_at_the_same_time(executors, store):
 
     start(executors, FakeRunner(respond), store, count=3)
     assert {wait_for(store, t.instance_id).status for t in targets(3)} == {"Success"}
+
+
+def test_an_unexpected_error_fails_the_invocation_instead_of_leaving_it_running(executors, store):
+    def broken_lookup(_account, _region, _names):
+        raise RuntimeError("lookup exploded")
+
+    parameters = {"commands": ["echo {{ssm:x}}"]}
+    runner = FakeRunner(lambda _c, _j: result(0))
+    start(executors, runner, store, lookup=broken_lookup, parameters=parameters)
+    done = wait_for(store)
+    assert (done.status, done.status_details) == ("Failed", "Failed")
+    assert "lookup exploded" in done.stderr

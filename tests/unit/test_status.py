@@ -132,3 +132,11 @@ def test_undeliverable_and_terminated_do_not_count_as_errors():
     summary = summarize([inv("Failed", "Undeliverable"), inv("Cancelled", "Terminated")], 0)
     assert summary.error_count == 0
     assert summarize([inv("TimedOut", "ExecutionTimedOut")], 5).error_count == 1
+
+
+def test_summary_timed_out_when_every_error_is_a_timeout():
+    timed_out = inv("TimedOut", "ExecutionTimedOut")
+    summary = summarize([timed_out, inv("Success")], 0)
+    assert (summary.status, summary.status_details) == ("TimedOut", "ExecutionTimedOut")
+    mixed = summarize([timed_out, inv("Failed")], 0)
+    assert (mixed.status, mixed.status_details) == ("Failed", "Failed")
