@@ -30,12 +30,18 @@ def ssm_docker() -> Service:
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.ssm.executor import CommandExecutor
     from localstack_ssm_docker.ssm.instances import InstanceDirectory
+    from localstack_ssm_docker.ssm.output_sink import LocalStackOutputSink
     from localstack_ssm_docker.ssm.parameter_store import lookup_parameters
     from localstack_ssm_docker.ssm.provider import SsmDockerProvider
 
     engine = wiring.docker_engine()
+    settings = wiring.settings()
     executor = CommandExecutor(
-        engine, workers=wiring.settings().workers, parameter_lookup=lookup_parameters
+        engine,
+        workers=settings.workers,
+        parameter_lookup=lookup_parameters,
+        output_sink=LocalStackOutputSink(),
+        full_output_limit=settings.full_output_limit,
     )
     provider = SsmDockerProvider(InstanceDirectory(engine), executor)
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)

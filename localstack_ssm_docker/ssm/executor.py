@@ -35,6 +35,7 @@ from localstack_ssm_docker.ssm.models import (
     Invocation,
     RunCommandStore,
 )
+from localstack_ssm_docker.ssm.output_sink import OutputLocations, OutputSink
 from localstack_ssm_docker.ssm.parameter_refs import (
     ParameterResolutionError,
     has_references,
@@ -131,11 +132,15 @@ class CommandExecutor:
         runner: ScriptRunner,
         workers: int,
         parameter_lookup: ParameterLookup | None = None,
+        output_sink: OutputSink | None = None,
+        full_output_limit: int = 16 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         retry_interval: float = 1.0,
     ):
         self._runner = runner
         self._lookup = parameter_lookup
+        self._sink = output_sink
+        self._full_output_limit = full_output_limit
         self._clock = clock
         self._retry_interval = retry_interval
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssm-invocation")
@@ -314,6 +319,7 @@ class CommandExecutor:
                     stderr=f"the instance's container could not run it: {e}",
                 )
         outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
+        locations = self._write_output(run, job, result)
         with self._lock:
             return self._finish(
                 run,
@@ -327,7 +333,27 @@ class CommandExecutor:
                 stderr=output.inline(
                     result.stderr, result.stderr_size, output.STDERR_LIMIT, outcome.stderr_note
                 ),
+                stdout_url=locations.stdout_url,
+                stderr_url=locations.stderr_url,
             )
+
+    def _write_output(self, run: _CommandRun, job: _Job, result: ScriptResult) -> OutputLocations:
+        """Hands the full output to S3 / CloudWatch Logs when asked; a failure there is logged and
+        does not change the invocation's status."""
+        if self._sink is None or not _wants_full_output(run.command):
+            return OutputLocations()
+        try:
+            return self._sink.write(
+                run.scope.account_id,
+                run.scope.region,
+                run.command,
+                job.target.instance_id,
+                job.plan.plugin_name,
+                {"stdout": result.stdout, "stderr": result.stderr},
+            )
+        except Exception as e:
+            LOG.warning("output of %s on %s not written: %s", run.command.command_id, job.target, e)
+            return OutputLocations()
 
     def _resolve_plan(self, run: _CommandRun) -> ShellScriptPlan:
         """The plan with ``{{ssm:...}}`` references replaced by Parameter Store's values."""
@@ -352,7 +378,9 @@ class CommandExecutor:
                 "AWS_SSM_REGION_NAME": run.scope.region,
                 "SSM_COMMAND_ID": command.command_id,
             },
-            output_limit=output.STDOUT_LIMIT,
+            output_limit=(
+                self._full_output_limit if _wants_full_output(command) else output.STDOUT_LIMIT
+            ),
         )
         while True:
             with self._lock:
@@ -391,3 +419,11 @@ class CommandExecutor:
             self._scheduler.call_later(
                 self._retry_interval / 2, lambda: self._control.submit(self._kill, run, job)
             )
+
+
+def _wants_full_output(command: Command) -> bool:
+    """Whether the command's output goes to S3 or CloudWatch Logs (which get all of it)."""
+    return bool(
+        command.output_s3_bucket_name
+        or command.cloudwatch_output_config.get("CloudWatchOutputEnabled")
+    )

@@ -63,6 +63,8 @@ class Invocation:
     ended_at: float | None = None
     stdout: str = ""
     stderr: str = ""
+    stdout_url: str = ""
+    stderr_url: str = ""
 
     @property
     def is_terminal(self) -> bool:

@@ -16,6 +16,7 @@ from localstack.aws.api.ssm import (
     GetCommandInvocationResult,
     InvalidCommandId,
     InvalidInstanceId,
+    InvalidOutputFolder,
     InvalidPluginName,
     InvocationDoesNotExist,
     ListCommandInvocationsRequest,
@@ -37,6 +38,7 @@ from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target
 from localstack_ssm_docker.ssm.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.models import Command, RunCommandStore, run_command_stores
+from localstack_ssm_docker.ssm.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.pagination import paginate
 from localstack_ssm_docker.ssm.resource_groups import group_tag_filters
 from localstack_ssm_docker.ssm.status import CommandSummary, max_errors_for, summarize
@@ -94,6 +96,9 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             request["DocumentName"], request.get("DocumentVersion"), request.get("Parameters")
         )
         account_id, region = context.account_id, context.region
+        bucket = request.get("OutputS3BucketName")
+        if bucket and not bucket_exists(account_id, region, bucket):
+            raise InvalidOutputFolder(f"The S3 bucket {bucket} does not exist.")
         if instance_ids:
             records = self._instances.require_online(account_id, region, instance_ids)
             containers = {iid: records[iid].container_id for iid in instance_ids}

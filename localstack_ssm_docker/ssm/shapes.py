@@ -17,6 +17,7 @@ from localstack_ssm_docker import __version__
 from localstack_ssm_docker.ssm.instances import ManagedInstance
 from localstack_ssm_docker.ssm.models import Command, Invocation
 from localstack_ssm_docker.ssm.output import plugin_output
+from localstack_ssm_docker.ssm.output_sink import plugin_key_prefix
 from localstack_ssm_docker.ssm.status import CommandSummary
 
 
@@ -101,9 +102,9 @@ def invocation_result(command: Command, invocation: Invocation) -> GetCommandInv
         Status=invocation.status,
         StatusDetails=invocation.status_details,
         StandardOutputContent=invocation.stdout,
-        StandardOutputUrl="",
+        StandardOutputUrl=invocation.stdout_url,
         StandardErrorContent=invocation.stderr,
-        StandardErrorUrl="",
+        StandardErrorUrl=invocation.stderr_url,
         CloudWatchOutputConfig=_cloudwatch_output_config(command),
     )
 
@@ -123,8 +124,8 @@ def command_invocation(
         Status=invocation.status,
         StatusDetails=invocation.status_details,
         TraceOutput="",
-        StandardOutputUrl="",
-        StandardErrorUrl="",
+        StandardOutputUrl=invocation.stdout_url,
+        StandardErrorUrl=invocation.stderr_url,
         CommandPlugins=[_command_plugin(command, invocation)] if details else [],
         ServiceRole=command.service_role,
         NotificationConfig=_notification_config(command),
@@ -139,11 +140,15 @@ def _command_plugin(command: Command, invocation: Invocation) -> CommandPlugin:
         StatusDetails=invocation.status_details,
         ResponseCode=invocation.response_code,
         Output=plugin_output(invocation.stdout, invocation.stderr),
-        StandardOutputUrl="",
-        StandardErrorUrl="",
+        StandardOutputUrl=invocation.stdout_url,
+        StandardErrorUrl=invocation.stderr_url,
         OutputS3Region=command.output_s3_region,
         OutputS3BucketName=command.output_s3_bucket_name,
-        OutputS3KeyPrefix=command.output_s3_key_prefix,
+        OutputS3KeyPrefix=(
+            plugin_key_prefix(command, invocation.instance_id, command.plugin_name)
+            if command.output_s3_bucket_name
+            else ""
+        ),
     )
     if invocation.started_at is not None:
         plugin["ResponseStartDateTime"] = _timestamp(invocation.started_at)

@@ -8,6 +8,7 @@ from localstack_ssm_docker.engine import ContainerGone, ContainerNotRunning, Eng
 from localstack_ssm_docker.ssm.documents import ShellScriptPlan, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target, script_dir
 from localstack_ssm_docker.ssm.models import Command, Invocation, RunCommandStore
+from localstack_ssm_docker.ssm.output_sink import OutputLocations
 from tests.unit.fakes import FakeRunner, result
 
 DEADLINE = 10
@@ -357,3 +358,61 @@ def test_an_unexpected_error_fails_the_invocation_instead_of_leaving_it_running(
     done = wait_for(store)
     assert (done.status, done.status_details) == ("Failed", "Failed")
     assert "lookup exploded" in done.stderr
+
+
+class RecordingSink:
+    def __init__(self, fail: bool = False):
+        self.fail = fail
+        self.writes: list[tuple] = []
+
+    def write(self, account_id, region, command_, instance_id, plugin_name, streams):
+        if self.fail:
+            raise RuntimeError("S3 is down")
+        self.writes.append((account_id, region, instance_id, plugin_name, streams))
+        return OutputLocations("https://s3/out", "")
+
+
+def test_full_output_goes_to_the_sink_while_inline_output_is_cut(store):
+    big = b"o" * 30_000
+    runner = FakeRunner(lambda _c, job: result(0, big[: job.output_limit]))
+    sink = RecordingSink()
+    executor = CommandExecutor(runner, workers=2, output_sink=sink, full_output_limit=1 << 20)
+    try:
+        executor.submit(store, SCOPE, command(output_s3_bucket_name="bucket"), PLAN, targets(1))
+        done = wait_for(store)
+    finally:
+        executor.shutdown()
+    assert len(done.stdout) == 24_000
+    assert done.stdout_url == "https://s3/out"
+    ((account, region, instance_id, plugin, streams),) = sink.writes
+    assert (account, region, instance_id, plugin) == (
+        "111111111111",
+        "eu-west-1",
+        "i-00000000",
+        "aws:runShellScript",
+    )
+    assert streams == {"stdout": big, "stderr": b""}
+
+
+def test_a_failing_sink_does_not_change_the_status(store):
+    sink = RecordingSink(fail=True)
+    executor = CommandExecutor(FakeRunner(lambda _c, _j: result(0, b"x")), 2, output_sink=sink)
+    try:
+        executor.submit(store, SCOPE, command(output_s3_bucket_name="bucket"), PLAN, targets(1))
+        done = wait_for(store)
+    finally:
+        executor.shutdown()
+    assert (done.status, done.stdout, done.stdout_url) == ("Success", "x", "")
+
+
+def test_no_sink_write_without_a_destination(store):
+    sink = RecordingSink()
+    runner = FakeRunner(lambda _c, job: result(0, b"x" * job.output_limit))
+    executor = CommandExecutor(runner, 2, output_sink=sink, full_output_limit=1 << 20)
+    try:
+        executor.submit(store, SCOPE, command(), PLAN, targets(1))
+        wait_for(store)
+    finally:
+        executor.shutdown()
+    assert sink.writes == []
+    assert runner.jobs[0][1].output_limit == 24_000
