@@ -22,7 +22,13 @@ from localstack_ssm_docker.engine import (
     ScriptRunner,
 )
 from localstack_ssm_docker.ssm import output
-from localstack_ssm_docker.ssm.documents import ShellScriptPlan, plan_command
+from localstack_ssm_docker.ssm.documents import (
+    RUN_SHELL_SCRIPT_ACTION,
+    CommandPlan,
+    Document,
+    StepPlan,
+    plan_command,
+)
 from localstack_ssm_docker.ssm.models import (
     CANCELLED,
     CANCELLING,
@@ -30,9 +36,11 @@ from localstack_ssm_docker.ssm.models import (
     FAILED,
     IN_PROGRESS,
     PENDING,
+    SUCCESS,
     TIMED_OUT,
     Command,
     Invocation,
+    PluginResult,
     RunCommandStore,
 )
 from localstack_ssm_docker.ssm.output_sink import OutputLocations, OutputSink
@@ -43,7 +51,9 @@ from localstack_ssm_docker.ssm.parameter_refs import (
 )
 from localstack_ssm_docker.ssm.status import (
     DELIVERY_TIMED_OUT,
+    FAIL_STOP_EXIT_CODE,
     REBOOT_EXIT_CODE,
+    SKIPPED,
     TERMINATED,
     UNDELIVERABLE,
     is_error,
@@ -78,12 +88,12 @@ class Scope:
     region: str
 
 
-def script_dir(instance_id: str, command_id: str, plugin_name: str) -> str:
-    """The agent's orchestration folder of one plugin step, where its script is written."""
-    plugin = plugin_name.replace(":", "")
+def script_dir(instance_id: str, command_id: str, step: StepPlan) -> str:
+    """The agent's orchestration folder of one step, where its script is written."""
+    plugin = step.action.replace(":", "")
     return (
         f"{ORCHESTRATION_ROOT}/{instance_id}/document/orchestration/{command_id}/"
-        f"{plugin}/0.{plugin}"
+        f"{plugin}/{step.folder}"
     )
 
 
@@ -101,17 +111,30 @@ class _Job:
     executing: bool = False
     delivered: bool = False
     done: bool = False
-    plan: ShellScriptPlan | None = None
+    plan: CommandPlan | None = None
+    step: StepPlan | None = None
+    results: list[PluginResult] = dataclasses.field(default_factory=list)
+    skip_rest: bool = False
+    skip_status: str = CANCELLED
 
 
 class _CommandRun:
     """The executor's state of one command: what waits, what runs, the error budget."""
 
-    def __init__(self, store: RunCommandStore, scope: Scope, command: Command, plan, targets):
+    def __init__(
+        self,
+        store: RunCommandStore,
+        scope: Scope,
+        command: Command,
+        document: Document,
+        plan: CommandPlan,
+        targets: list[Target],
+    ):
         self.store = store
         self.scope = scope
         self.command = command
-        self.plan: ShellScriptPlan = plan
+        self.document = document
+        self.plan = plan
         self.queue: deque[Target] = deque(targets)
         self.running: dict[str, _Job] = {}
         self.max_concurrency = max_concurrency_for(command.max_concurrency, len(targets))
@@ -154,11 +177,12 @@ class CommandExecutor:
         store: RunCommandStore,
         scope: Scope,
         command: Command,
-        plan: ShellScriptPlan,
+        document: Document,
+        plan: CommandPlan,
         targets: list[Target],
     ) -> None:
         """Records the command with a Pending invocation per target and starts running them."""
-        run = _CommandRun(store, scope, command, plan, targets)
+        run = _CommandRun(store, scope, command, document, plan, targets)
         with self._lock:
             store.invocations[command.command_id] = {
                 t.instance_id: Invocation(command.command_id, t.instance_id, command.requested_at)
@@ -271,7 +295,7 @@ class CommandExecutor:
 
     def _deliver(self, run: _CommandRun, job: _Job) -> None:
         with self._lock:
-            if job.cancel_requested:
+            if job.cancel_requested and not job.results:
                 return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
             if job.delivery_expired:
                 return self._finish(run, job, status=TIMED_OUT, status_details=DELIVERY_TIMED_OUT)
@@ -293,51 +317,90 @@ class CommandExecutor:
                 return self._finish(
                     run, job, status=FAILED, status_details=FAILED, response_code=1, stderr=message
                 )
-        try:
-            result = self._run_until_no_reboot(run, job)
-        except _CancelledBeforeStart:
+        for step in job.plan.steps[len(job.results) :]:
+            try:
+                job.results.append(self._step_result(run, job, step))
+            except ContainerNotRunning:
+                return self._retry_later(run, job)
+            except ContainerGone as e:
+                with self._lock:
+                    return self._finish(
+                        run,
+                        job,
+                        status=FAILED,
+                        status_details=UNDELIVERABLE,
+                        stderr=f"the instance's container is gone: {e}",
+                    )
             with self._lock:
+                self._set(run, job.target.instance_id, plugins=tuple(job.results))
+        with self._lock:
+            return self._finish(run, job, **_invocation_fields(job.results))
+
+    def _retry_later(self, run: _CommandRun, job: _Job) -> None:
+        """The instance cannot be reached now: Delayed, and delivery is tried again."""
+        with self._lock:
+            if job.cancel_requested and not job.results:
                 return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
-        except ContainerNotRunning:
-            with self._lock:
-                if job.cancel_requested:
-                    return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
-                self._set(run, job.target.instance_id, status=DELAYED, status_details=DELAYED)
-            self._scheduler.call_later(
-                self._retry_interval, lambda: self._pool.submit(self._attempt, run, job)
+            self._set(run, job.target.instance_id, status=DELAYED, status_details=DELAYED)
+        self._scheduler.call_later(
+            self._retry_interval, lambda: self._pool.submit(self._attempt, run, job)
+        )
+        return None
+
+    def _step_result(self, run: _CommandRun, job: _Job, step: StepPlan) -> PluginResult:
+        """Runs one step (or says why it does not run) and records how it went."""
+        now = self._clock()
+        if job.skip_rest or job.cancel_requested:
+            status = CANCELLED if job.cancel_requested else job.skip_status
+            return PluginResult(
+                step.plugin_name, status, status if job.cancel_requested else SKIPPED
             )
-            return None
+        if step.action != RUN_SHELL_SCRIPT_ACTION:
+            job.skip_rest = step.exit_on_failure
+            message = (
+                f"Step {step.plugin_name} uses action {step.action}: "
+                "localstack-ssm-docker runs only aws:runShellScript steps."
+            )
+            return PluginResult(step.plugin_name, FAILED, FAILED, 1, now, now, stderr=message)
+        try:
+            result = self._run_until_no_reboot(run, job, step)
+        except _CancelledBeforeStart:
+            return PluginResult(step.plugin_name, CANCELLED, CANCELLED)
+        except (ContainerNotRunning, ContainerGone):
+            raise
         except EngineError as e:
             LOG.warning("%s on %s could not run: %s", run.command.command_id, job.target, e)
-            details = UNDELIVERABLE if isinstance(e, ContainerGone) else FAILED
-            with self._lock:
-                return self._finish(
-                    run,
-                    job,
-                    status=FAILED,
-                    status_details=details,
-                    stderr=f"the instance's container could not run it: {e}",
-                )
-        outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
-        locations = self._write_output(run, job, result)
-        with self._lock:
-            return self._finish(
-                run,
-                job,
-                status=outcome.status,
-                status_details=outcome.status_details,
-                response_code=result.exit_code,
-                stdout=output.inline(
-                    result.stdout, result.stdout_size, output.STDOUT_LIMIT, outcome.stdout_note
-                ),
-                stderr=output.inline(
-                    result.stderr, result.stderr_size, output.STDERR_LIMIT, outcome.stderr_note
-                ),
-                stdout_url=locations.stdout_url,
-                stderr_url=locations.stderr_url,
+            job.skip_rest = True
+            message = f"the instance's container could not run it: {e}"
+            return PluginResult(
+                step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
             )
+        outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
+        if result.exit_code == FAIL_STOP_EXIT_CODE or (
+            step.exit_on_failure and outcome.status != SUCCESS
+        ):
+            job.skip_rest = True
+        locations = self._write_output(run, job, step, result)
+        return PluginResult(
+            step.plugin_name,
+            outcome.status,
+            outcome.status_details,
+            result.exit_code,
+            now,
+            self._clock(),
+            stdout=output.inline(
+                result.stdout, result.stdout_size, output.STDOUT_LIMIT, outcome.stdout_note
+            ),
+            stderr=output.inline(
+                result.stderr, result.stderr_size, output.STDERR_LIMIT, outcome.stderr_note
+            ),
+            stdout_url=locations.stdout_url,
+            stderr_url=locations.stderr_url,
+        )
 
-    def _write_output(self, run: _CommandRun, job: _Job, result: ScriptResult) -> OutputLocations:
+    def _write_output(
+        self, run: _CommandRun, job: _Job, step: StepPlan, result: ScriptResult
+    ) -> OutputLocations:
         """Hands the full output to S3 / CloudWatch Logs when asked; a failure there is logged and
         does not change the invocation's status."""
         if self._sink is None or not _wants_full_output(run.command):
@@ -348,14 +411,14 @@ class CommandExecutor:
                 run.scope.region,
                 run.command,
                 job.target.instance_id,
-                job.plan.plugin_name,
+                step,
                 {"stdout": result.stdout, "stderr": result.stderr},
             )
         except Exception as e:
             LOG.warning("output of %s on %s not written: %s", run.command.command_id, job.target, e)
             return OutputLocations()
 
-    def _resolve_plan(self, run: _CommandRun) -> ShellScriptPlan:
+    def _resolve_plan(self, run: _CommandRun) -> CommandPlan:
         """The plan with ``{{ssm:...}}`` references replaced by Parameter Store's values."""
         command = run.command
         if self._lookup is None or not has_references(command.parameters):
@@ -364,15 +427,15 @@ class CommandExecutor:
         resolved = resolve(
             command.parameters, lambda names: self._lookup(scope.account_id, scope.region, names)
         )
-        return plan_command(command.document_name, command.document_version, resolved)
+        return plan_command(run.document, resolved)
 
-    def _run_until_no_reboot(self, run: _CommandRun, job: _Job) -> ScriptResult:
-        """Runs the script under its execution timeout; exit code 194 reboots and runs it again."""
-        command, target, plan = run.command, job.target, job.plan
+    def _run_until_no_reboot(self, run: _CommandRun, job: _Job, step: StepPlan) -> ScriptResult:
+        """Runs a step's script under its execution timeout; exit 194 reboots and runs it again."""
+        command, target = run.command, job.target
         script = ScriptJob(
-            script=plan.script,
-            script_dir=script_dir(target.instance_id, command.command_id, plan.plugin_name),
-            working_directory=plan.working_directory,
+            script=step.script,
+            script_dir=script_dir(target.instance_id, command.command_id, step),
+            working_directory=step.working_directory,
             environment={
                 "AWS_SSM_INSTANCE_ID": target.instance_id,
                 "AWS_SSM_REGION_NAME": run.scope.region,
@@ -386,9 +449,9 @@ class CommandExecutor:
             with self._lock:
                 if job.cancel_requested:
                     raise _CancelledBeforeStart()
-                job.executing = True
+                job.executing, job.step = True, step
             timer = self._scheduler.call_later(
-                plan.execution_timeout, lambda: self._control.submit(self._kill, run, job)
+                step.execution_timeout, lambda: self._control.submit(self._kill, run, job)
             )
             try:
                 result = self._runner.run_script(target.container_id, script)
@@ -408,7 +471,7 @@ class CommandExecutor:
         try:
             killed = self._runner.kill_script(
                 job.target.container_id,
-                script_dir(job.target.instance_id, run.command.command_id, job.plan.plugin_name),
+                script_dir(job.target.instance_id, run.command.command_id, job.step),
             )
         except ContainerNotRunning:
             killed = False
@@ -427,3 +490,33 @@ def _wants_full_output(command: Command) -> bool:
         command.output_s3_bucket_name
         or command.cloudwatch_output_config.get("CloudWatchOutputEnabled")
     )
+
+
+def _invocation_fields(results: list[PluginResult]) -> dict:
+    """The invocation's own status and output from its steps' (one step: that step's)."""
+    if len(results) == 1:
+        (only,) = results
+        return {
+            "status": only.status,
+            "status_details": only.status_details,
+            "response_code": only.response_code,
+            "stdout": only.stdout,
+            "stderr": only.stderr,
+            "stdout_url": only.stdout_url,
+            "stderr_url": only.stderr_url,
+            "plugins": tuple(results),
+        }
+    ran = [r for r in results if r.started_at is not None]
+    counted = [r for r in results if r.status_details != SKIPPED]
+    worst = next(
+        (r for status in (CANCELLED, TIMED_OUT, FAILED) for r in counted if r.status == status),
+        None,
+    )
+    return {
+        "status": worst.status if worst else SUCCESS,
+        "status_details": worst.status_details if worst else SUCCESS,
+        "response_code": ran[-1].response_code if ran else -1,
+        "stdout": output.cut("\n".join(r.stdout for r in ran if r.stdout), output.STDOUT_LIMIT),
+        "stderr": output.cut("\n".join(r.stderr for r in ran if r.stderr), output.STDERR_LIMIT),
+        "plugins": tuple(results),
+    }

@@ -35,7 +35,7 @@ class Command:
     execution_timeout: int
     max_concurrency: str
     max_errors: str
-    plugin_name: str
+    plugin_names: tuple[str, ...]
     output_s3_region: str = ""
     output_s3_bucket_name: str = ""
     output_s3_key_prefix: str = ""
@@ -47,6 +47,22 @@ class Command:
     def expires_after(self) -> float:
         """When undelivered invocations time out: request time + delivery + execution timeout."""
         return self.requested_at + self.timeout_seconds + self.execution_timeout
+
+
+@dataclass(frozen=True)
+class PluginResult:
+    """How one step (plugin) of an invocation went."""
+
+    name: str
+    status: str
+    status_details: str
+    response_code: int = -1
+    started_at: float | None = None
+    ended_at: float | None = None
+    stdout: str = ""
+    stderr: str = ""
+    stdout_url: str = ""
+    stderr_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +81,7 @@ class Invocation:
     stderr: str = ""
     stdout_url: str = ""
     stderr_url: str = ""
+    plugins: tuple[PluginResult, ...] = ()
 
     @property
     def is_terminal(self) -> bool:

@@ -43,3 +43,9 @@ def plugin_output(stdout: str, stderr: str, capacity: int = PLUGIN_OUTPUT_CAPACI
         return stdout + title + stderr[:keep] + ERROR_TRUNCATED
     keep = room - len(OUTPUT_TRUNCATED) - len(stderr)
     return stdout[:keep] + OUTPUT_TRUNCATED + title + stderr
+
+
+def cut(text: str, limit: int) -> str:
+    """Text cut to the inline limit with the same rule as `inline`."""
+    data = text.encode()
+    return inline(data, len(data), limit)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from localstack.aws.connect import connect_to
 
+from localstack_ssm_docker.ssm.documents import StepPlan
 from localstack_ssm_docker.ssm.models import Command
 
 LOG = logging.getLogger(__name__)
@@ -29,9 +30,9 @@ class OutputLocations:
     stderr_url: str = ""
 
 
-def plugin_key_prefix(command: Command, instance_id: str, plugin_name: str) -> str:
+def plugin_key_prefix(command: Command, instance_id: str, action: str) -> str:
     """``<prefix>/<commandId>/<instanceId>/<plugin>``, without a leading slash."""
-    plugin = plugin_name.replace(":", "")
+    plugin = action.replace(":", "")
     return "/".join(
         part
         for part in (command.output_s3_key_prefix, command.command_id, instance_id, plugin)
@@ -69,7 +70,7 @@ class OutputSink(Protocol):
         region: str,
         command: Command,
         instance_id: str,
-        plugin_name: str,
+        step: StepPlan,
         streams: Streams,
     ) -> OutputLocations: ...
 
@@ -83,30 +84,29 @@ class LocalStackOutputSink:
         region: str,
         command: Command,
         instance_id: str,
-        plugin_name: str,
+        step: StepPlan,
         streams: Streams,
     ) -> OutputLocations:
         """Uploads non-empty streams; a failing destination is logged and left out."""
         clients = connect_to(aws_access_key_id=account_id, region_name=region)
         urls = {}
         if command.output_s3_bucket_name:
-            urls = self._to_s3(clients.s3, region, command, instance_id, plugin_name, streams)
+            urls = self._to_s3(clients.s3, region, command, instance_id, step, streams)
         if command.cloudwatch_output_config.get("CloudWatchOutputEnabled"):
-            self._to_logs(clients.logs, command, instance_id, plugin_name, streams)
+            self._to_logs(clients.logs, command, instance_id, step, streams)
         return OutputLocations(urls.get("stdout", ""), urls.get("stderr", ""))
 
     @staticmethod
     def _to_s3(
-        s3, region: str, command: Command, instance_id: str, plugin_name: str, streams: Streams
+        s3, region: str, command: Command, instance_id: str, step: StepPlan, streams: Streams
     ) -> dict[str, str]:
         bucket = command.output_s3_bucket_name
-        prefix = plugin_key_prefix(command, instance_id, plugin_name)
-        step = f"0.{plugin_name.replace(':', '')}"
+        prefix = plugin_key_prefix(command, instance_id, step.action)
         urls = {}
         for name, data in streams.items():
             if not data:
                 continue
-            key = f"{prefix}/{step}/{name}"
+            key = f"{prefix}/{step.folder}/{name}"
             try:
                 s3.put_object(Bucket=bucket, Key=key, Body=data)
             except Exception as e:
@@ -117,10 +117,10 @@ class LocalStackOutputSink:
 
     @staticmethod
     def _to_logs(
-        logs, command: Command, instance_id: str, plugin_name: str, streams: Streams
+        logs, command: Command, instance_id: str, step: StepPlan, streams: Streams
     ) -> None:
         group = log_group_of(command)
-        plugin = plugin_name.replace(":", "-")
+        plugin = step.log_stream_part
         try:
             logs.create_log_group(logGroupName=group)
         except logs.exceptions.ResourceAlreadyExistsException:

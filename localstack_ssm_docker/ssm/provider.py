@@ -5,15 +5,20 @@ import time
 import uuid
 from collections.abc import Callable
 
+import yaml
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
     CancelCommandRequest,
     CancelCommandResult,
+    DescribeDocumentRequest,
+    DescribeDocumentResult,
     DescribeInstanceInformationRequest,
     DescribeInstanceInformationResult,
     DuplicateInstanceId,
     GetCommandInvocationRequest,
     GetCommandInvocationResult,
+    GetDocumentRequest,
+    GetDocumentResult,
     InvalidCommandId,
     InvalidInstanceId,
     InvalidOutputFolder,
@@ -23,17 +28,21 @@ from localstack.aws.api.ssm import (
     ListCommandInvocationsResult,
     ListCommandsRequest,
     ListCommandsResult,
+    ListDocumentsRequest,
+    ListDocumentsResult,
     SendCommandRequest,
     SendCommandResult,
     ValidationException,
 )
+from localstack.services.moto import call_moto
 from localstack.services.plugins import ServiceLifecycleHook
 from localstack.services.ssm.provider import SsmProvider
 
 from localstack_ssm_docker.ec2.models import instance_stores
-from localstack_ssm_docker.ssm import shapes
+from localstack_ssm_docker.ssm import aws_documents, shapes
 from localstack_ssm_docker.ssm.command_filters import build_filter
-from localstack_ssm_docker.ssm.documents import plan_command
+from localstack_ssm_docker.ssm.document_store import load_document
+from localstack_ssm_docker.ssm.documents import document_name_of, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target
 from localstack_ssm_docker.ssm.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.instances import InstanceDirectory
@@ -92,10 +101,11 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         duplicates = sorted({i for i in instance_ids if instance_ids.count(i) > 1})
         if duplicates:
             raise DuplicateInstanceId(f"Instance Ids {duplicates} are duplicated in the request.")
-        plan = plan_command(
-            request["DocumentName"], request.get("DocumentVersion"), request.get("Parameters")
-        )
         account_id, region = context.account_id, context.region
+        document = load_document(
+            account_id, region, request["DocumentName"], request.get("DocumentVersion")
+        )
+        plan = plan_command(document, request.get("Parameters"))
         bucket = request.get("OutputS3BucketName")
         if bucket and not bucket_exists(account_id, region, bucket):
             raise InvalidOutputFolder(f"The S3 bucket {bucket} does not exist.")
@@ -123,7 +133,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             execution_timeout=plan.execution_timeout,
             max_concurrency=request.get("MaxConcurrency", DEFAULT_MAX_CONCURRENCY),
             max_errors=request.get("MaxErrors", DEFAULT_MAX_ERRORS),
-            plugin_name=plan.plugin_name,
+            plugin_names=plan.plugin_names,
             output_s3_region=request.get("OutputS3Region", region),
             output_s3_bucket_name=request.get("OutputS3BucketName", ""),
             output_s3_key_prefix=request.get("OutputS3KeyPrefix", ""),
@@ -136,6 +146,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             store,
             Scope(account_id, region),
             command,
+            document,
             plan,
             [Target(iid, cid) for iid, cid in containers.items()],
         )
@@ -169,6 +180,53 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self._executor.cancel(command_id, instance_ids or None)
         return CancelCommandResult()
 
+    @handler("DescribeDocument", expand=False)
+    def describe_document(
+        self, context: RequestContext, request: DescribeDocumentRequest
+    ) -> DescribeDocumentResult:
+        name = document_name_of(request["Name"])
+        if name not in aws_documents.AWS_DOCUMENTS:
+            return call_moto(context)
+        load_document(context.account_id, context.region, name, request.get("DocumentVersion"))
+        return DescribeDocumentResult(Document=aws_documents.description(name))
+
+    @handler("GetDocument", expand=False)
+    def get_document(
+        self, context: RequestContext, request: GetDocumentRequest
+    ) -> GetDocumentResult:
+        name = document_name_of(request["Name"])
+        if name not in aws_documents.AWS_DOCUMENTS:
+            return call_moto(context)
+        load_document(context.account_id, context.region, name, request.get("DocumentVersion"))
+        content_format = request.get("DocumentFormat") or "JSON"
+        content = aws_documents.content_json(name)
+        if content_format == "YAML":
+            content = yaml.safe_dump(aws_documents.AWS_DOCUMENTS[name], sort_keys=False)
+        return GetDocumentResult(
+            Name=name,
+            DocumentVersion="1",
+            Status="Active",
+            Content=content,
+            DocumentType="Command",
+            DocumentFormat=content_format,
+        )
+
+    @handler("ListDocuments", expand=False)
+    def list_documents(
+        self, context: RequestContext, request: ListDocumentsRequest
+    ) -> ListDocumentsResult:
+        result = call_moto(context)
+        if not request.get("NextToken"):
+            ours = [
+                aws_documents.identifier(name)
+                for name in aws_documents.AWS_DOCUMENTS
+                if aws_documents.listed(
+                    name, request.get("Filters") or [], request.get("DocumentFilterList") or []
+                )
+            ]
+            result["DocumentIdentifiers"] = ours + result.get("DocumentIdentifiers", [])
+        return result
+
     @handler("GetCommandInvocation", expand=False)
     def get_command_invocation(
         self, context: RequestContext, request: GetCommandInvocationRequest
@@ -184,9 +242,13 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         if command is None or invocation is None:
             raise InvocationDoesNotExist()
         plugin_name = request.get("PluginName")
-        if plugin_name is not None and plugin_name != command.plugin_name:
+        if plugin_name is None and len(command.plugin_names) > 1:
+            raise InvalidPluginName(
+                "The document has several steps: name one of them in PluginName."
+            )
+        if plugin_name is not None and plugin_name not in command.plugin_names:
             raise InvalidPluginName(f"The plugin name {plugin_name} is not valid.")
-        return shapes.invocation_result(command, invocation)
+        return shapes.invocation_result(command, invocation, plugin_name or command.plugin_names[0])
 
     @handler("ListCommandInvocations", expand=False)
     def list_command_invocations(

@@ -14,8 +14,9 @@ from localstack.aws.api.ssm import (
 from localstack.aws.api.ssm import Command as CommandShape
 
 from localstack_ssm_docker import __version__
+from localstack_ssm_docker.ssm.documents import RUN_SHELL_SCRIPT_ACTION
 from localstack_ssm_docker.ssm.instances import ManagedInstance
-from localstack_ssm_docker.ssm.models import Command, Invocation
+from localstack_ssm_docker.ssm.models import PENDING, Command, Invocation, PluginResult
 from localstack_ssm_docker.ssm.output import plugin_output
 from localstack_ssm_docker.ssm.output_sink import plugin_key_prefix
 from localstack_ssm_docker.ssm.status import CommandSummary
@@ -86,25 +87,41 @@ def command_shape(command: Command, summary: CommandSummary) -> CommandShape:
     )
 
 
-def invocation_result(command: Command, invocation: Invocation) -> GetCommandInvocationResult:
-    """GetCommandInvocation's reply for one invocation."""
+def _plugin_view(
+    invocation: Invocation, plugin_name: str, single: bool
+) -> Invocation | PluginResult:
+    """What one plugin of an invocation shows: its result once it ran; before that, the
+    invocation itself (one plugin) or Pending (several, while the invocation runs)."""
+    ran = next((p for p in invocation.plugins if p.name == plugin_name), None)
+    if ran is not None:
+        return ran
+    if single or invocation.is_terminal:
+        return invocation
+    return PluginResult(plugin_name, PENDING, PENDING)
+
+
+def invocation_result(
+    command: Command, invocation: Invocation, plugin_name: str
+) -> GetCommandInvocationResult:
+    """GetCommandInvocation's reply for one plugin of one invocation."""
+    view = _plugin_view(invocation, plugin_name, len(command.plugin_names) == 1)
     return GetCommandInvocationResult(
         CommandId=command.command_id,
         InstanceId=invocation.instance_id,
         Comment=command.comment,
         DocumentName=command.document_name,
         DocumentVersion=command.document_version,
-        PluginName=command.plugin_name,
-        ResponseCode=invocation.response_code,
-        ExecutionStartDateTime=iso_time(invocation.started_at),
-        ExecutionElapsedTime=iso_duration(invocation.started_at, invocation.ended_at),
-        ExecutionEndDateTime=iso_time(invocation.ended_at),
-        Status=invocation.status,
-        StatusDetails=invocation.status_details,
-        StandardOutputContent=invocation.stdout,
-        StandardOutputUrl=invocation.stdout_url,
-        StandardErrorContent=invocation.stderr,
-        StandardErrorUrl=invocation.stderr_url,
+        PluginName=plugin_name,
+        ResponseCode=view.response_code,
+        ExecutionStartDateTime=iso_time(view.started_at),
+        ExecutionElapsedTime=iso_duration(view.started_at, view.ended_at),
+        ExecutionEndDateTime=iso_time(view.ended_at),
+        Status=view.status,
+        StatusDetails=view.status_details,
+        StandardOutputContent=view.stdout,
+        StandardOutputUrl=view.stdout_url,
+        StandardErrorContent=view.stderr,
+        StandardErrorUrl=view.stderr_url,
         CloudWatchOutputConfig=_cloudwatch_output_config(command),
     )
 
@@ -126,34 +143,39 @@ def command_invocation(
         TraceOutput="",
         StandardOutputUrl=invocation.stdout_url,
         StandardErrorUrl=invocation.stderr_url,
-        CommandPlugins=[_command_plugin(command, invocation)] if details else [],
+        CommandPlugins=(
+            [_command_plugin(command, invocation, name) for name in command.plugin_names]
+            if details
+            else []
+        ),
         ServiceRole=command.service_role,
         NotificationConfig=_notification_config(command),
         CloudWatchOutputConfig=_cloudwatch_output_config(command),
     )
 
 
-def _command_plugin(command: Command, invocation: Invocation) -> CommandPlugin:
+def _command_plugin(command: Command, invocation: Invocation, plugin_name: str) -> CommandPlugin:
+    view = _plugin_view(invocation, plugin_name, len(command.plugin_names) == 1)
     plugin = CommandPlugin(
-        Name=command.plugin_name,
-        Status=invocation.status,
-        StatusDetails=invocation.status_details,
-        ResponseCode=invocation.response_code,
-        Output=plugin_output(invocation.stdout, invocation.stderr),
-        StandardOutputUrl=invocation.stdout_url,
-        StandardErrorUrl=invocation.stderr_url,
+        Name=plugin_name,
+        Status=view.status,
+        StatusDetails=view.status_details,
+        ResponseCode=view.response_code,
+        Output=plugin_output(view.stdout, view.stderr),
+        StandardOutputUrl=view.stdout_url,
+        StandardErrorUrl=view.stderr_url,
         OutputS3Region=command.output_s3_region,
         OutputS3BucketName=command.output_s3_bucket_name,
         OutputS3KeyPrefix=(
-            plugin_key_prefix(command, invocation.instance_id, command.plugin_name)
+            plugin_key_prefix(command, invocation.instance_id, RUN_SHELL_SCRIPT_ACTION)
             if command.output_s3_bucket_name
             else ""
         ),
     )
-    if invocation.started_at is not None:
-        plugin["ResponseStartDateTime"] = _timestamp(invocation.started_at)
-    if invocation.ended_at is not None:
-        plugin["ResponseFinishDateTime"] = _timestamp(invocation.ended_at)
+    if view.started_at is not None:
+        plugin["ResponseStartDateTime"] = _timestamp(view.started_at)
+    if view.ended_at is not None:
+        plugin["ResponseFinishDateTime"] = _timestamp(view.ended_at)
     return plugin
 
 

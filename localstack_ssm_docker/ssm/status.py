@@ -20,6 +20,7 @@ DELIVERY_TIMED_OUT = "DeliveryTimedOut"
 EXECUTION_TIMED_OUT = "ExecutionTimedOut"
 UNDELIVERABLE = "Undeliverable"
 TERMINATED = "Terminated"
+SKIPPED = "Skipped"
 INCOMPLETE = "Incomplete"
 NO_INSTANCES_IN_TAG = "NoInstancesInTag"
 

@@ -5,7 +5,8 @@ from dataclasses import replace
 import pytest
 
 from localstack_ssm_docker.engine import ContainerGone, ContainerNotRunning, EngineError, ScriptJob
-from localstack_ssm_docker.ssm.documents import ShellScriptPlan, plan_command
+from localstack_ssm_docker.ssm.aws_documents import RUN_SHELL_SCRIPT_CONTENT
+from localstack_ssm_docker.ssm.documents import CommandPlan, Document, StepPlan, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target, script_dir
 from localstack_ssm_docker.ssm.models import Command, Invocation, RunCommandStore
 from localstack_ssm_docker.ssm.output_sink import OutputLocations
@@ -14,9 +15,13 @@ from tests.unit.fakes import FakeRunner, result
 DEADLINE = 10
 CID = "c" * 36
 SCOPE = Scope("111111111111", "eu-west-1")
-PLAN = plan_command(
-    "AWS-RunShellScript", None, {"commands": ["echo hi"], "workingDirectory": ["/w"]}
-)
+DOCUMENT = Document("AWS-RunShellScript", "1", RUN_SHELL_SCRIPT_CONTENT)
+PLAN = plan_command(DOCUMENT, {"commands": ["echo hi"], "workingDirectory": ["/w"]})
+
+
+def shell_plan(script: str, timeout: float) -> CommandPlan:
+    step = StepPlan("aws:runShellScript", "aws:runShellScript", "0.x", script, "", timeout)
+    return CommandPlan((step,))
 
 
 def command(**changes) -> Command:
@@ -33,7 +38,7 @@ def command(**changes) -> Command:
         execution_timeout=3600,
         max_concurrency="50",
         max_errors="0",
-        plugin_name="aws:runShellScript",
+        plugin_names=("aws:runShellScript",),
     )
     return replace(base, **changes)
 
@@ -58,7 +63,7 @@ def executors():
 def start(executors, runner, store, count=1, plan=PLAN, lookup=None, **changes) -> CommandExecutor:
     executor = CommandExecutor(runner, workers=8, parameter_lookup=lookup, retry_interval=0.05)
     executors.append(executor)
-    executor.submit(store, SCOPE, command(**changes), plan, targets(count))
+    executor.submit(store, SCOPE, command(**changes), DOCUMENT, plan, targets(count))
     return executor
 
 
@@ -103,7 +108,7 @@ def test_job_carries_script_directory_environment_and_working_directory(executor
     container_id, job = runner.jobs[0]
     assert container_id == "container-0"
     assert (job.script, job.working_directory) == ("echo hi\n", "/w")
-    assert job.script_dir == script_dir("i-00000000", CID, "aws:runShellScript")
+    assert job.script_dir == script_dir("i-00000000", CID, PLAN.steps[0])
     assert job.script_dir.endswith(f"/{CID}/awsrunShellScript/0.awsrunShellScript")
     assert job.environment == {
         "AWS_SSM_INSTANCE_ID": "i-00000000",
@@ -163,8 +168,7 @@ def test_execution_timeout_kills_and_keeps_output(executors, store):
     runner = FakeRunner(
         lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0, b"so far")
     )
-    plan = ShellScriptPlan("aws:runShellScript", "sleep 100\n", "", 0.05)
-    start(executors, runner, store, plan=plan)
+    start(executors, runner, store, plan=shell_plan("sleep 100\n", 0.05))
     done = wait_for(store)
     assert (done.status, done.status_details, done.response_code) == (
         "TimedOut",
@@ -178,7 +182,7 @@ def test_kill_is_retried_until_it_reaches_the_script(executors, store):
     attempts = []
     runner = FakeRunner(lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0))
     runner.kill_answers = lambda: attempts.append(1) or len(attempts) >= 3
-    start(executors, runner, store, plan=ShellScriptPlan("aws:runShellScript", "x\n", "", 0.05))
+    start(executors, runner, store, plan=shell_plan("x\n", 0.05))
     assert wait_for(store).status == "TimedOut"
     assert len(attempts) == 3
 
@@ -365,10 +369,10 @@ class RecordingSink:
         self.fail = fail
         self.writes: list[tuple] = []
 
-    def write(self, account_id, region, command_, instance_id, plugin_name, streams):
+    def write(self, account_id, region, command_, instance_id, step, streams):
         if self.fail:
             raise RuntimeError("S3 is down")
-        self.writes.append((account_id, region, instance_id, plugin_name, streams))
+        self.writes.append((account_id, region, instance_id, step.plugin_name, streams))
         return OutputLocations("https://s3/out", "")
 
 
@@ -378,7 +382,9 @@ def test_full_output_goes_to_the_sink_while_inline_output_is_cut(store):
     sink = RecordingSink()
     executor = CommandExecutor(runner, workers=2, output_sink=sink, full_output_limit=1 << 20)
     try:
-        executor.submit(store, SCOPE, command(output_s3_bucket_name="bucket"), PLAN, targets(1))
+        executor.submit(
+            store, SCOPE, command(output_s3_bucket_name="bucket"), DOCUMENT, PLAN, targets(1)
+        )
         done = wait_for(store)
     finally:
         executor.shutdown()
@@ -398,7 +404,9 @@ def test_a_failing_sink_does_not_change_the_status(store):
     sink = RecordingSink(fail=True)
     executor = CommandExecutor(FakeRunner(lambda _c, _j: result(0, b"x")), 2, output_sink=sink)
     try:
-        executor.submit(store, SCOPE, command(output_s3_bucket_name="bucket"), PLAN, targets(1))
+        executor.submit(
+            store, SCOPE, command(output_s3_bucket_name="bucket"), DOCUMENT, PLAN, targets(1)
+        )
         done = wait_for(store)
     finally:
         executor.shutdown()
@@ -410,9 +418,64 @@ def test_no_sink_write_without_a_destination(store):
     runner = FakeRunner(lambda _c, job: result(0, b"x" * job.output_limit))
     executor = CommandExecutor(runner, 2, output_sink=sink, full_output_limit=1 << 20)
     try:
-        executor.submit(store, SCOPE, command(), PLAN, targets(1))
+        executor.submit(store, SCOPE, command(), DOCUMENT, PLAN, targets(1))
         wait_for(store)
     finally:
         executor.shutdown()
     assert sink.writes == []
     assert runner.jobs[0][1].output_limit == 24_000
+
+
+def steps_plan(*steps: tuple[str, str, bool]) -> CommandPlan:
+    return CommandPlan(
+        tuple(
+            StepPlan(name, action, name, f"echo {name}\n", "", 60, exit_on_failure)
+            for name, action, exit_on_failure in steps
+        )
+    )
+
+
+def test_steps_run_in_order_with_a_result_each(executors, store):
+    codes = {"echo one\n": 0, "echo two\n": 3}
+    runner = FakeRunner(lambda _c, job: result(codes[job.script], job.script.encode()))
+    plan = steps_plan(("one", "aws:runShellScript", False), ("two", "aws:runShellScript", False))
+    start(executors, runner, store, plan=plan, plugin_names=plan.plugin_names)
+    done = wait_for(store)
+    assert [job.script for _, job in runner.jobs] == ["echo one\n", "echo two\n"]
+    assert [(p.name, p.status, p.response_code) for p in done.plugins] == [
+        ("one", "Success", 0),
+        ("two", "Failed", 3),
+    ]
+    assert [job.script_dir.rsplit("/", 1)[1] for _, job in runner.jobs] == ["one", "two"]
+    assert (done.status, done.response_code) == ("Failed", 3)
+    assert done.stdout == "echo one\n\necho two\n"
+
+
+def test_unsupported_step_fails_clearly_and_exit_stops_the_rest(executors, store):
+    runner = FakeRunner(lambda _c, _j: result(0))
+    plan = steps_plan(
+        ("first", "aws:runShellScript", False),
+        ("windows", "aws:runPowerShellScript", True),
+        ("never", "aws:runShellScript", False),
+    )
+    start(executors, runner, store, plan=plan, plugin_names=plan.plugin_names)
+    done = wait_for(store)
+    first, windows, never = done.plugins
+    assert first.status == "Success"
+    assert (windows.status, windows.response_code) == ("Failed", 1)
+    assert "aws:runPowerShellScript" in windows.stderr
+    assert (never.status, never.status_details, never.started_at) == ("Cancelled", "Skipped", None)
+    assert len(runner.jobs) == 1
+    assert done.status == "Failed"
+
+
+def test_exit_169_skips_the_remaining_steps(executors, store):
+    runner = FakeRunner(lambda _c, _j: result(169))
+    plan = steps_plan(("stop", "aws:runShellScript", False), ("later", "aws:runShellScript", False))
+    start(executors, runner, store, plan=plan, plugin_names=plan.plugin_names)
+    done = wait_for(store)
+    assert [(p.status, p.status_details) for p in done.plugins] == [
+        ("Failed", "Failed"),
+        ("Cancelled", "Skipped"),
+    ]
+    assert len(runner.jobs) == 1

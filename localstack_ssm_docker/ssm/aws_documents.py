@@ -1,0 +1,130 @@
+"""The AWS-owned documents this emulator runs, with the content AWS publishes for them."""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+RUN_SHELL_SCRIPT = "AWS-RunShellScript"
+
+RUN_SHELL_SCRIPT_CONTENT = {
+    "schemaVersion": "1.2",
+    "description": "Run a shell script or specify the commands to run.",
+    "parameters": {
+        "commands": {
+            "type": "StringList",
+            "description": "(Required) Specify a shell script or a command to run.",
+            "minItems": 1,
+            "displayType": "textarea",
+        },
+        "workingDirectory": {
+            "type": "String",
+            "default": "",
+            "description": "(Optional) The path to the working directory on your instance.",
+            "maxChars": 4096,
+        },
+        "executionTimeout": {
+            "type": "String",
+            "default": "3600",
+            "description": (
+                "(Optional) The time in seconds for a command to complete before it is "
+                "considered to have failed. Default is 3600 (1 hour). Maximum is 172800 (48 hours)."
+            ),
+            "allowedPattern": (
+                "([1-9][0-9]{0,4})|(1[0-6][0-9]{4})|(17[0-1][0-9]{3})|(172[0-7][0-9]{2})|(172800)"
+            ),
+        },
+    },
+    "runtimeConfig": {
+        "aws:runShellScript": {
+            "properties": [
+                {
+                    "id": "0.aws:runShellScript",
+                    "runCommand": "{{ commands }}",
+                    "workingDirectory": "{{ workingDirectory }}",
+                    "timeoutSeconds": "{{ executionTimeout }}",
+                }
+            ]
+        }
+    },
+}
+
+AWS_DOCUMENTS = {RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT}
+CREATED = datetime(2017, 8, 23, tzinfo=UTC)
+
+
+def content_json(name: str) -> str:
+    """An AWS document's content as GetDocument returns it."""
+    return json.dumps(AWS_DOCUMENTS[name], indent=2)
+
+
+def _hash(name: str) -> str:
+    return hashlib.sha256(content_json(name).encode()).hexdigest()
+
+
+def _parameters(name: str) -> list[dict]:
+    return [
+        {
+            "Name": key,
+            "Type": spec["type"],
+            "Description": spec.get("description", ""),
+            **({"DefaultValue": spec["default"]} if "default" in spec else {}),
+        }
+        for key, spec in AWS_DOCUMENTS[name]["parameters"].items()
+    ]
+
+
+def description(name: str) -> dict:
+    """DescribeDocument's Document for an AWS document."""
+    return {
+        "Name": name,
+        "Owner": "Amazon",
+        "DocumentVersion": "1",
+        "DefaultVersion": "1",
+        "LatestVersion": "1",
+        "Status": "Active",
+        "DocumentType": "Command",
+        "SchemaVersion": AWS_DOCUMENTS[name]["schemaVersion"],
+        "DocumentFormat": "JSON",
+        "PlatformTypes": ["Linux", "MacOS"],
+        "Parameters": _parameters(name),
+        "Hash": _hash(name),
+        "HashType": "Sha256",
+        "Description": AWS_DOCUMENTS[name]["description"],
+        "CreatedDate": CREATED,
+    }
+
+
+def identifier(name: str) -> dict:
+    """ListDocuments' DocumentIdentifier for an AWS document."""
+    return {
+        "Name": name,
+        "Owner": "Amazon",
+        "DocumentVersion": "1",
+        "DocumentType": "Command",
+        "SchemaVersion": AWS_DOCUMENTS[name]["schemaVersion"],
+        "DocumentFormat": "JSON",
+        "PlatformTypes": ["Linux", "MacOS"],
+        "CreatedDate": CREATED,
+    }
+
+
+def listed(name: str, filters: list[dict], legacy_filters: list[dict]) -> bool:
+    """Whether ListDocuments' filters (both forms) keep an AWS document."""
+    pairs = [(f["Key"], f.get("Values") or []) for f in filters]
+    pairs += [(f["key"], [f["value"]]) for f in legacy_filters]
+    return all(_keeps(name, key, values) for key, values in pairs)
+
+
+def _keeps(name: str, key: str, values: list[str]) -> bool:
+    lowered = {v.lower() for v in values}
+    if key == "Owner":
+        return bool(lowered & {"amazon", "public", "all"})
+    if key == "Name":
+        return any(name.startswith(v) for v in values)
+    if key == "DocumentType":
+        return "command" in lowered
+    if key == "PlatformTypes":
+        return bool(lowered & {"linux", "macos"})
+    if key == "SearchKeyword":
+        return any(v.lower() in name.lower() for v in values)
+    return not key.startswith("tag")
