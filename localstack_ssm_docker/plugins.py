@@ -30,6 +30,7 @@ def ssm_docker() -> Service:
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.ssm.executor import CommandExecutor
     from localstack_ssm_docker.ssm.instances import InstanceDirectory
+    from localstack_ssm_docker.ssm.notifications import LocalStackNotifier
     from localstack_ssm_docker.ssm.output_sink import LocalStackOutputSink
     from localstack_ssm_docker.ssm.parameter_store import lookup_parameters
     from localstack_ssm_docker.ssm.provider import SsmDockerProvider
@@ -41,6 +42,7 @@ def ssm_docker() -> Service:
         workers=settings.workers,
         parameter_lookup=lookup_parameters,
         output_sink=LocalStackOutputSink(),
+        observer=LocalStackNotifier(),
         full_output_limit=settings.full_output_limit,
     )
     provider = SsmDockerProvider(InstanceDirectory(engine), executor)

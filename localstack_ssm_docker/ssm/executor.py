@@ -43,6 +43,7 @@ from localstack_ssm_docker.ssm.models import (
     PluginResult,
     RunCommandStore,
 )
+from localstack_ssm_docker.ssm.notifications import StatusObserver
 from localstack_ssm_docker.ssm.output_sink import OutputLocations, OutputSink
 from localstack_ssm_docker.ssm.parameter_refs import (
     ParameterResolutionError,
@@ -60,6 +61,7 @@ from localstack_ssm_docker.ssm.status import (
     max_concurrency_for,
     max_errors_for,
     outcome_of_exit_code,
+    summarize,
 )
 from localstack_ssm_docker.ssm.timers import Scheduler, Timer
 
@@ -140,6 +142,7 @@ class _CommandRun:
         self.max_concurrency = max_concurrency_for(command.max_concurrency, len(targets))
         self.max_errors = max_errors_for(command.max_errors, len(targets))
         self.errors = 0
+        self.command_status = PENDING
         self.delivery_timer: Timer | None = None
 
     @property
@@ -156,6 +159,7 @@ class CommandExecutor:
         workers: int,
         parameter_lookup: ParameterLookup | None = None,
         output_sink: OutputSink | None = None,
+        observer: StatusObserver | None = None,
         full_output_limit: int = 16 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         retry_interval: float = 1.0,
@@ -163,6 +167,7 @@ class CommandExecutor:
         self._runner = runner
         self._lookup = parameter_lookup
         self._sink = output_sink
+        self._observer = observer
         self._full_output_limit = full_output_limit
         self._clock = clock
         self._retry_interval = retry_interval
@@ -223,6 +228,8 @@ class CommandExecutor:
     def shutdown(self) -> None:
         """Stops taking work; queued invocations are dropped, running ones end on their own."""
         self._scheduler.shutdown()
+        if self._observer is not None:
+            self._observer.shutdown()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._control.shutdown(wait=False, cancel_futures=True)
 
@@ -258,9 +265,27 @@ class CommandExecutor:
                 run.delivery_timer.cancel()
 
     def _set(self, run: _CommandRun, instance_id: str, **changes) -> Invocation:
+        """Replaces the invocation with its changed self; tells the observer of status changes
+        of the invocation and of its command."""
         invocations = run.store.invocations[run.command.command_id]
-        invocations[instance_id] = dataclasses.replace(invocations[instance_id], **changes)
-        return invocations[instance_id]
+        before = invocations[instance_id]
+        after = invocations[instance_id] = dataclasses.replace(before, **changes)
+        if self._observer is not None and after.status != before.status:
+            try:
+                self._tell(run, invocations, after)
+            except Exception:
+                LOG.exception("status change of %s not told", run.command.command_id)
+        return after
+
+    def _tell(self, run: _CommandRun, invocations: dict, changed: Invocation) -> None:
+        scope, command = run.scope, run.command
+        self._observer.invocation_changed(scope.account_id, scope.region, command, changed)
+        status = summarize(invocations.values(), run.max_errors).status
+        if status != run.command_status:
+            run.command_status = status
+            self._observer.command_changed(
+                scope.account_id, scope.region, command, status, list(invocations)
+            )
 
     def _expire_delivery(self, run: _CommandRun) -> None:
         """At the delivery timeout, what has not been delivered yet never will be."""

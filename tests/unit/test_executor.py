@@ -479,3 +479,47 @@ def test_exit_169_skips_the_remaining_steps(executors, store):
         ("Cancelled", "Skipped"),
     ]
     assert len(runner.jobs) == 1
+
+
+class RecordingObserver:
+    def __init__(self):
+        self.changes: list[tuple[str, str]] = []
+        self.closed = False
+
+    def invocation_changed(self, account_id, region, command_, invocation):
+        self.changes.append(("invocation", invocation.status))
+
+    def command_changed(self, account_id, region, command_, status, instance_ids):
+        self.changes.append(("command", status))
+
+    def shutdown(self):
+        self.closed = True
+
+
+def test_observer_hears_each_status_change_once(store):
+    observer = RecordingObserver()
+    executor = CommandExecutor(FakeRunner(lambda _c, _j: result(1)), 2, observer=observer)
+    executor.submit(store, SCOPE, command(), DOCUMENT, PLAN, targets(1))
+    deadline = time.monotonic() + DEADLINE
+    while len(observer.changes) < 4 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    executor.shutdown()
+    assert observer.changes == [
+        ("invocation", "InProgress"),
+        ("command", "InProgress"),
+        ("invocation", "Failed"),
+        ("command", "Failed"),
+    ]
+    assert observer.closed
+
+
+def test_a_failing_observer_does_not_break_the_invocation(store):
+    class Broken(RecordingObserver):
+        def invocation_changed(self, *args):
+            raise RuntimeError("observer down")
+
+    executor = CommandExecutor(FakeRunner(lambda _c, _j: result(0)), 2, observer=Broken())
+    executor.submit(store, SCOPE, command(), DOCUMENT, PLAN, targets(1))
+    done = wait_for(store)
+    executor.shutdown()
+    assert (done.status, done.stderr) == ("Success", "")
