@@ -6,6 +6,7 @@ import posixpath
 import re
 import tarfile
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,7 @@ from localstack_ssm_docker.engine import (
     ContainerFacts,
     ContainerGone,
     ContainerNotRunning,
+    ContainerRestarted,
     ContainerSpec,
     EngineError,
     EngineUnavailable,
@@ -45,6 +47,14 @@ _BOOTSTRAP = (
     'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$d/_script.sh" & '
     'else sh -c "$d/_script.sh" & fi; '
     'echo $! > "$d/pid"; wait $! 2>/dev/null'
+)
+# Writes each script ($3...) to $1/part-NNN and runs them in order in the background, appending
+# their output to the log ($2), as cloud-init runs user data.
+_DETACHED = (
+    'd=$1; log=$2; shift 2; mkdir -p "$d" "$(dirname "$log")" || exit 1; n=0; '
+    'for s in "$@"; do n=$((n+1)); f="$d/part-$(printf %03d $n)"; '
+    'printf "%s" "$s" > "$f" && chmod 700 "$f"; done; '
+    'for f in "$d"/part-*; do sh -c "$f" >> "$log" 2>&1; done'
 )
 _KILL = 'p=$(cat "$1/pid" 2>/dev/null) && kill -9 -"$p" 2>/dev/null || kill -9 "$p"'
 _CONFLICT = 409
@@ -74,6 +84,7 @@ class DockerEngine:
         self._api = api
         self._stream_api = stream_api
         self.run_id = run_id or uuid.uuid4().hex[:12]
+        self._restarts: Counter[str] = Counter()
 
     @classmethod
     def from_env(cls) -> "DockerEngine":
@@ -161,7 +172,9 @@ class DockerEngine:
         self._on_container(lambda: self._api.start(container_id))
 
     def restart(self, container_id: str) -> None:
-        """Restarts the container, as a reboot would."""
+        """Restarts the container, as a reboot would; scripts running in it end with
+        ContainerRestarted."""
+        self._restarts[container_id] += 1
         self._on_container(lambda: self._api.restart(container_id, timeout=5))
 
     def remove(self, container_id: str) -> None:
@@ -192,6 +205,7 @@ class DockerEngine:
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         """Writes the script into the container, runs it with sh and collects its output."""
         script = job.script.encode()
+        restarts = self._restarts[container_id]
         command = ["sh", "-c", _BOOTSTRAP, "sh", job.script_dir, job.working_directory]
         if len(script) <= _INLINE_SCRIPT_LIMIT:
             command.append(job.script)
@@ -205,6 +219,8 @@ class DockerEngine:
                 stdout.write(out_chunk)
                 stderr.write(err_chunk)
             exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        if self._restarts[container_id] != restarts:
+            raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
         return ScriptResult(
             exit_code=-1 if exit_code is None else exit_code,
             stdout=stdout.value(),
@@ -212,6 +228,13 @@ class DockerEngine:
             stdout_size=stdout.size,
             stderr_size=stderr.size,
         )
+
+    def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
+        """Starts the scripts one after the other in the background, output appended to the log."""
+        command = ["sh", "-c", _DETACHED, "sh", "/var/lib/cloud/instance/scripts", log_path]
+        with _engine_errors():
+            exec_id = self._api.exec_create(container_id, [*command, *scripts])
+            self._api.exec_start(exec_id["Id"], detach=True)
 
     def kill_script(self, container_id: str, script_dir: str) -> bool:
         """SIGKILLs the script's process group (or, without setsid, the script's shell)."""

@@ -25,6 +25,10 @@ class ContainerNotRunning(EngineError):
     """The container exists but is paused or stopped."""
 
 
+class ContainerRestarted(EngineError):
+    """The container was restarted (the instance rebooted) while a script ran in it."""
+
+
 @dataclass(frozen=True)
 class AmiImage:
     """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>``."""
@@ -109,5 +113,7 @@ class ContainerEngine(ScriptRunner, Protocol):
     def remove(self, container_id: str) -> None: ...
 
     def container_states(self) -> dict[str, str]: ...
+
+    def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None: ...
 
     def remove_run_containers(self) -> int: ...

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
-from localstack_ssm_docker.engine import AmiImage, ContainerEngine, ContainerSpec, EngineError
+from localstack_ssm_docker.ec2.user_data import shell_scripts
+from localstack_ssm_docker.engine import (
+    AmiImage,
+    ContainerEngine,
+    ContainerFacts,
+    ContainerSpec,
+    EngineError,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -15,6 +22,7 @@ LABEL_INSTANCE_ID = "localstack-ssm-docker.instance-id"
 LABEL_ACCOUNT_ID = "localstack-ssm-docker.account-id"
 LABEL_REGION = "localstack-ssm-docker.region"
 _LAUNCH_PARALLELISM = 8
+CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
 
 
 class InstanceManager:
@@ -23,14 +31,22 @@ class InstanceManager:
     def __init__(self, engine: ContainerEngine, remove_containers_on_shutdown: bool = True):
         self._engine = engine
         self._remove_on_shutdown = remove_containers_on_shutdown
+        self._reboots = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2-reboot")
 
     def launch(
-        self, account_id: str, region: str, instance_ids: list[str], ami: AmiImage
+        self,
+        account_id: str,
+        region: str,
+        instance_ids: list[str],
+        ami: AmiImage,
+        user_data: str | None = None,
     ) -> list[InstanceRecord]:
-        """Starts a container for each instance, in parallel; all of them or, on failure, none."""
+        """Starts a container for each instance, in parallel; all of them or, on failure, none.
+        Shell scripts in the user data start in the background once a container runs."""
         specs = [self._spec(account_id, region, iid, ami) for iid in instance_ids]
+        scripts = shell_scripts(user_data)
         with ThreadPoolExecutor(max_workers=min(_LAUNCH_PARALLELISM, len(specs) or 1)) as pool:
-            futures = [pool.submit(self._engine.launch, spec) for spec in specs]
+            futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
         failures = [f.exception() for f in futures if f.exception() is not None]
         if failures:
             for future in futures:
@@ -55,6 +71,15 @@ class InstanceManager:
             records.append(record)
         return records
 
+    def _boot(self, spec: ContainerSpec, scripts: list[str]) -> ContainerFacts:
+        facts = self._engine.launch(spec)
+        if scripts:
+            try:
+                self._engine.run_detached(facts.container_id, scripts, CLOUD_INIT_LOG)
+            except EngineError as e:
+                LOG.warning("user data of %s did not start: %s", spec.name, e)
+        return facts
+
     @staticmethod
     def _spec(account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
         return ContainerSpec(
@@ -77,8 +102,22 @@ class InstanceManager:
         self._transition(account_id, region, instance_ids, STOPPED, RUNNING, self._engine.start)
 
     def reboot(self, account_id: str, region: str, instance_ids: list[str]) -> None:
-        """Restarts the containers of running instances."""
-        self._transition(account_id, region, instance_ids, RUNNING, RUNNING, self._engine.restart)
+        """Restarts the containers of running instances in the background, as RebootInstances
+        returns at once; the instances are not Online until they are up again."""
+        instances = instance_stores[account_id][region].instances
+        for instance_id in instance_ids:
+            record = instances.get(instance_id)
+            if record is not None and record.state == RUNNING and not record.rebooting:
+                record.rebooting = True
+                self._reboots.submit(self._restart, record)
+
+    def _restart(self, record: InstanceRecord) -> None:
+        try:
+            self._engine.restart(record.container_id)
+        except EngineError as e:
+            LOG.warning("reboot of %s: %s", record.instance_id, e)
+        finally:
+            record.rebooting = False
 
     def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> None:
         """Removes the containers and forgets the instances."""
@@ -110,6 +149,7 @@ class InstanceManager:
 
     def shutdown(self) -> None:
         """Removes this run's instance containers, unless configured to keep them."""
+        self._reboots.shutdown(wait=True)
         if not self._remove_on_shutdown:
             return
         try:

@@ -20,6 +20,7 @@ class InstanceRecord:
     computer_name: str
     launched_at: float
     state: str = RUNNING
+    rebooting: bool = False
     os_release: dict[str, str] = field(default_factory=dict)
 
 

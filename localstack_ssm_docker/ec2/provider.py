@@ -76,7 +76,9 @@ class Ec2DockerProvider(Ec2Provider):
         instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
         try:
             ami = require_ami(images, reservation["Instances"][0]["ImageId"])
-            self._instances.launch(context.account_id, context.region, instance_ids, ami)
+            self._instances.launch(
+                context.account_id, context.region, instance_ids, ami, request.get("UserData")
+            )
         except Exception as e:
             backend.terminate_instances(instance_ids)
             backend.reservations.pop(reservation["ReservationId"], None)

@@ -16,6 +16,7 @@ from localstack.aws.api import ServiceException
 from localstack_ssm_docker.engine import (
     ContainerGone,
     ContainerNotRunning,
+    ContainerRestarted,
     EngineError,
     ScriptJob,
     ScriptResult,
@@ -393,6 +394,12 @@ class CommandExecutor:
             return PluginResult(step.plugin_name, CANCELLED, CANCELLED)
         except (ContainerNotRunning, ContainerGone):
             raise
+        except ContainerRestarted:
+            job.skip_rest = True
+            message = "The instance rebooted while the command was running."
+            return PluginResult(
+                step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
+            )
         except EngineError as e:
             LOG.warning("%s on %s could not run: %s", run.command.command_id, job.target, e)
             job.skip_rest = True

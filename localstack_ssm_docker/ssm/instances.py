@@ -39,7 +39,11 @@ class InstanceDirectory:
         return [
             ManagedInstance(
                 record=r,
-                ping_status=ONLINE if states.get(r.container_id) == "running" else CONNECTION_LOST,
+                ping_status=(
+                    ONLINE
+                    if states.get(r.container_id) == "running" and not r.rebooting
+                    else CONNECTION_LOST
+                ),
                 tags=tags.get(r.instance_id, {}),
             )
             for r in records

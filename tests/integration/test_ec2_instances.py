@@ -4,7 +4,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.conftest import AMI_ID
-from tests.integration.helpers import finished, run_command
+from tests.integration.helpers import finished, poll, run_command
 
 LABEL_INSTANCE = "localstack-ssm-docker.instance-id"
 
@@ -73,13 +73,35 @@ def test_stop_and_start_keep_the_filesystem(ec2, ssm, launch, docker_client):
     assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "kept\n"
 
 
-def test_reboot_restarts_the_container(ec2, launch, docker_client):
+def test_reboot_restarts_the_container_and_keeps_its_files(ec2, ssm, launch, docker_client):
     (instance_id,) = launch()
     started_at = container_of(docker_client, instance_id).attrs["State"]["StartedAt"]
+    command_id = run_command(ssm, instance_id, ["echo kept > /root/state"])
+    assert finished(ssm, command_id, instance_id)["Status"] == "Success"
+    running = run_command(ssm, instance_id, ["sleep 300"])
+    poll(
+        lambda: ssm.get_command_invocation(CommandId=running, InstanceId=instance_id),
+        lambda r: r["Status"] == "InProgress",
+    )
     ec2.reboot_instances(InstanceIds=[instance_id])
+
+    def ping() -> str:
+        info = ssm.describe_instance_information(
+            Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
+        )["InstanceInformationList"]
+        return info[0]["PingStatus"]
+
+    assert ping() == "ConnectionLost"
+    poll(ping, lambda status: status == "Online")
     container = container_of(docker_client, instance_id)
-    assert container.status == "running"
     assert container.attrs["State"]["StartedAt"] != started_at
+    interrupted = finished(ssm, running, instance_id)
+    assert (interrupted["Status"], interrupted["StandardErrorContent"]) == (
+        "Failed",
+        "The instance rebooted while the command was running.",
+    )
+    command_id = run_command(ssm, instance_id, ["cat /root/state"])
+    assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "kept\n"
 
 
 def test_terminate_removes_the_container(ec2, ssm, localstack, docker_client):

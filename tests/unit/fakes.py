@@ -57,6 +57,10 @@ class FakeEngine:
     def __init__(self, fail_on: str | None = None):
         self.fail_on = fail_on
         self.containers: dict[str, str] = {}
+        self.detached: list[tuple[str, list[str], str]] = []
+        self.reboot_gate = threading.Event()
+        self.reboot_gate.set()
+        self.restarted = threading.Event()
         self._lock = threading.Lock()
 
     def ami_images(self) -> dict[str, AmiImage]:
@@ -80,10 +84,15 @@ class FakeEngine:
         self.containers[container_id] = "running"
 
     def restart(self, container_id: str) -> None:
+        self.reboot_gate.wait(10)
         self.containers[container_id] = "running"
+        self.restarted.set()
 
     def container_states(self) -> dict[str, str]:
         return dict(self.containers)
+
+    def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
+        self.detached.append((container_id, scripts, log_path))
 
     def remove_run_containers(self) -> int:
         count = len(self.containers)

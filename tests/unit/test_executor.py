@@ -4,7 +4,13 @@ from dataclasses import replace
 
 import pytest
 
-from localstack_ssm_docker.engine import ContainerGone, ContainerNotRunning, EngineError, ScriptJob
+from localstack_ssm_docker.engine import (
+    ContainerGone,
+    ContainerNotRunning,
+    ContainerRestarted,
+    EngineError,
+    ScriptJob,
+)
 from localstack_ssm_docker.ssm.aws_documents import RUN_SHELL_SCRIPT_CONTENT
 from localstack_ssm_docker.ssm.documents import CommandPlan, Document, StepPlan, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target, script_dir
@@ -523,3 +529,13 @@ def test_a_failing_observer_does_not_break_the_invocation(store):
     done = wait_for(store)
     executor.shutdown()
     assert (done.status, done.stderr) == ("Success", "")
+
+
+def test_a_reboot_during_the_script_fails_the_invocation(executors, store):
+    def respond(_c, _j):
+        raise ContainerRestarted("rebooted")
+
+    start(executors, FakeRunner(respond), store)
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == ("Failed", "Failed", -1)
+    assert done.stderr == "The instance rebooted while the command was running."

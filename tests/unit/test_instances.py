@@ -70,3 +70,28 @@ def test_require_ami():
         require_ami({}, "ami-12345678")
     with pytest.raises(InvalidAmiIdMalformed):
         require_ami({}, "img-12345678")
+
+
+def test_user_data_scripts_start_in_every_new_container():
+    engine = FakeEngine()
+    InstanceManager(engine).launch(
+        ACCOUNT, REGION, ["i-11111111", "i-22222222"], AMI, "#!/bin/sh\necho hi\n"
+    )
+    assert sorted(engine.detached) == [
+        ("localstack-ec2.i-11111111", ["#!/bin/sh\necho hi\n"], "/var/log/cloud-init-output.log"),
+        ("localstack-ec2.i-22222222", ["#!/bin/sh\necho hi\n"], "/var/log/cloud-init-output.log"),
+    ]
+
+
+def test_reboot_happens_in_the_background_and_the_instance_is_rebooting_meanwhile():
+    engine = FakeEngine()
+    manager = InstanceManager(engine)
+    manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    engine.reboot_gate.clear()
+    manager.reboot(ACCOUNT, REGION, ["i-11111111"])
+    assert record.rebooting
+    engine.reboot_gate.set()
+    assert engine.restarted.wait(10)
+    manager.shutdown()  # waits for reboots under way
+    assert not record.rebooting
