@@ -2,7 +2,9 @@
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from localstack_ssm_docker.engine import ContainerOptions
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -17,12 +19,53 @@ class Settings:
     """EC2_REMOVE_CONTAINERS: remove instance containers when LocalStack shuts down."""
     full_output_limit: int = 16 * 1024 * 1024
     """SSM_DOCKER_FULL_OUTPUT_LIMIT: bytes of each stream kept for S3 / CloudWatch Logs."""
+    container_options: ContainerOptions = field(default_factory=ContainerOptions)
+    """EC2_DOCKER_FLAGS and EC2_DOCKER_NETWORK: extra `docker run` settings of instances."""
+    ami_images: dict[str, str] = field(default_factory=dict)
+    """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
+    boot_with_image_entrypoint: bool = False
+    """EC2_BOOT_WITH_IMAGE_ENTRYPOINT: boot every image's own entrypoint (systemd images)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         """Settings from environment variables, with the defaults above."""
         return cls(
             workers=int(env.get("SSM_DOCKER_WORKERS") or cls.workers),
-            remove_containers=(env.get("EC2_REMOVE_CONTAINERS") or "1").lower() in _TRUE,
+            remove_containers=_flag(env.get("EC2_REMOVE_CONTAINERS"), True),
             full_output_limit=int(env.get("SSM_DOCKER_FULL_OUTPUT_LIMIT") or cls.full_output_limit),
+            container_options=container_options(
+                env.get("EC2_DOCKER_FLAGS", ""), env.get("EC2_DOCKER_NETWORK") or None
+            ),
+            ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
+            boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
         )
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    return default if not value else value.lower() in _TRUE
+
+
+def _pairs(text: str) -> dict[str, str]:
+    """``a=b,c=d`` as a dict."""
+    pairs = (item.split("=", 1) for item in text.split(",") if "=" in item)
+    return {key.strip(): value.strip() for key, value in pairs}
+
+
+def container_options(flags: str, network: str | None) -> ContainerOptions:
+    """Docker CLI flags (``--privileged -v /a:/b -e K=V --add-host h:ip --dns 1.1.1.1 ...``),
+    parsed as LocalStack parses its DOCKER_FLAGS, as container options."""
+    if not flags.strip():
+        return ContainerOptions(network=network)
+    from localstack.utils.container_utils.container_client import Util
+
+    parsed = Util.parse_additional_flags(flags)
+    return ContainerOptions(
+        network=network or parsed.network,
+        privileged=bool(parsed.privileged),
+        environment=dict(parsed.env_vars or {}),
+        volumes=[v.to_str() if hasattr(v, "to_str") else ":".join(v) for v in parsed.volumes or []],
+        extra_hosts=dict(parsed.extra_hosts or {}),
+        dns=list(parsed.dns or []),
+        user=parsed.user,
+        ulimits=[(u.name, u.soft_limit, u.hard_limit) for u in parsed.ulimits or []],
+    )

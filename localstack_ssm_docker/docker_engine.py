@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import logging
 import posixpath
 import re
 import tarfile
@@ -17,6 +18,7 @@ from docker import APIClient
 from docker.errors import APIError, DockerException, NotFound
 
 from localstack_ssm_docker.engine import (
+    CONTAINER_NAME_PREFIX,
     AmiImage,
     ContainerFacts,
     ContainerGone,
@@ -25,11 +27,16 @@ from localstack_ssm_docker.engine import (
     ContainerSpec,
     EngineError,
     EngineUnavailable,
+    ForeignContainer,
     ScriptJob,
     ScriptResult,
 )
 
+LOG = logging.getLogger(__name__)
+
 LABEL_RUN_ID = "localstack-ssm-docker.run-id"
+LABEL_BOOT = "localstack-ssm-docker.boot"
+_INSTANCE_NAME = re.compile(r"^localstack-ec2\.(i-[0-9a-zA-Z]+)$")
 AMI_REPOSITORY_PREFIX = "localstack-ec2/"
 _AMI_TAG = re.compile(r"^localstack-ec2/(?P<name>[^:]+):(?P<ami>ami-[0-9a-z]+)$")
 _API_VERSION = "1.41"
@@ -80,63 +87,108 @@ def _engine_errors() -> Iterator[None]:
 class DockerEngine:
     """Instance containers and script execution on one Docker engine, one connection pool."""
 
-    def __init__(self, api: APIClient, stream_api: APIClient, run_id: str | None = None):
+    def __init__(
+        self,
+        api: APIClient,
+        stream_api: APIClient,
+        run_id: str | None = None,
+        ami_mappings: dict[str, str] | None = None,
+    ):
+        self._ami_mappings = ami_mappings or {}
         self._api = api
         self._stream_api = stream_api
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._restarts: Counter[str] = Counter()
 
     @classmethod
-    def from_env(cls) -> "DockerEngine":
+    def from_env(cls, ami_mappings: dict[str, str] | None = None) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
         with _engine_errors():
             control = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE)
             # exec streams last as long as the script: no read timeout on that client
             streams = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE, timeout=None)
-        return cls(control.api, streams.api)
+        return cls(control.api, streams.api, ami_mappings=ami_mappings)
 
     def ami_images(self) -> dict[str, AmiImage]:
-        """All local images tagged as AMIs, by AMI id."""
+        """All local images tagged as AMIs, and the images configured for AMI ids, by AMI id.
+
+        An image labelled ``localstack-ssm-docker.boot=image`` boots with its own entrypoint.
+        """
         with _engine_errors():
             images = self._api.images(filters={"reference": f"{AMI_REPOSITORY_PREFIX}*"})
         found: dict[str, AmiImage] = {}
         for image in images:
             for tag in image.get("RepoTags") or []:
                 if match := _AMI_TAG.match(tag):
-                    found[match["ami"]] = AmiImage(
-                        ami_id=match["ami"],
-                        name=match["name"],
-                        tag=tag,
-                        created=str(image.get("Created", "")),
-                    )
+                    found[match["ami"]] = _ami(match["ami"], match["name"], tag, image)
+        for ami_id, reference in self._ami_mappings.items():
+            try:
+                with _engine_errors():
+                    image = self._api.inspect_image(reference)
+            except ContainerGone:
+                continue
+            found.setdefault(ami_id, _ami(ami_id, reference.split(":")[0], reference, image))
         return found
 
     def launch(self, spec: ContainerSpec) -> ContainerFacts:
-        """Creates and starts a container kept alive by a tiny init, whatever its entrypoint."""
-        labels = {**spec.labels, LABEL_RUN_ID: self.run_id}
+        """Creates and starts the instance's container, kept alive by a tiny init whatever the
+        image's entrypoint; an image that boots itself, or has no `sleep`, keeps its own."""
+        if not spec.boots_itself:
+            try:
+                return self._create_and_start(spec, keep_alive=True)
+            except _KeepAliveFailed:
+                LOG.info(
+                    "%s cannot be kept alive with sleep: booting its own entrypoint", spec.image
+                )
+        return self._create_and_start(spec, keep_alive=False)
+
+    def _create_and_start(self, spec: ContainerSpec, keep_alive: bool) -> ContainerFacts:
+        options = spec.options
+        host_config = self._api.create_host_config(
+            init=keep_alive,
+            privileged=options.privileged,
+            binds=options.volumes or None,
+            extra_hosts=options.extra_hosts or None,
+            dns=options.dns or None,
+            network_mode=options.network,
+            ulimits=[docker.types.Ulimit(name=n, soft=s, hard=h) for n, s, h in options.ulimits]
+            or None,
+        )
         with _engine_errors():
             created = self._api.create_container(
                 spec.image,
                 name=spec.name,
                 hostname=spec.hostname,
-                labels=labels,
-                entrypoint=["sleep", "infinity"],
-                command=[],
+                labels={**spec.labels, LABEL_RUN_ID: self.run_id},
+                environment=options.environment or None,
+                user=options.user,
+                entrypoint=["sleep", "infinity"] if keep_alive else None,
+                command=[] if keep_alive else None,
                 detach=True,
-                host_config=self._api.create_host_config(init=True),
+                host_config=host_config,
             )
         container_id = created["Id"]
         try:
+            try:
+                with _engine_errors():
+                    self._api.start(container_id)
+            except (ContainerGone, ContainerNotRunning, EngineUnavailable):
+                raise
+            except EngineError as e:
+                if keep_alive:
+                    raise _KeepAliveFailed(str(e)) from e
+                raise
             with _engine_errors():
-                self._api.start(container_id)
                 details = self._api.inspect_container(container_id)
+            if keep_alive and not details["State"].get("Running"):
+                raise _KeepAliveFailed(f"exited with {details['State'].get('ExitCode')}")
             return ContainerFacts(
                 container_id=container_id,
-                ip_address=details["NetworkSettings"].get("IPAddress") or "",
+                ip_address=_ip_address(details),
                 hostname=details["Config"].get("Hostname") or spec.hostname,
                 os_release=self._os_release(container_id),
             )
-        except Exception:
+        except BaseException:
             self.remove(container_id)
             raise
 
@@ -195,6 +247,34 @@ class DockerEngine:
             )
         return {c["Id"]: c["State"] for c in containers}
 
+    def foreign_instances(self) -> list[ForeignContainer]:
+        """Containers named ``localstack-ec2.<instance-id>`` that this run did not start."""
+        with _engine_errors():
+            containers = self._api.containers(all=True, filters={"name": CONTAINER_NAME_PREFIX})
+        found = []
+        for container in containers:
+            if (container.get("Labels") or {}).get(LABEL_RUN_ID) == self.run_id:
+                continue
+            for name in container.get("Names") or []:
+                if match := _INSTANCE_NAME.match(name.lstrip("/")):
+                    found.append(
+                        ForeignContainer(
+                            container["Id"], match[1], container["State"], container["Created"]
+                        )
+                    )
+        return found
+
+    def describe(self, container_id: str) -> ContainerFacts:
+        """Address, host name and os-release of a running container."""
+        with _engine_errors():
+            details = self._api.inspect_container(container_id)
+        return ContainerFacts(
+            container_id=container_id,
+            ip_address=_ip_address(details),
+            hostname=details["Config"].get("Hostname") or "",
+            os_release=self._os_release(container_id),
+        )
+
     def remove_run_containers(self) -> int:
         """Removes every container this run created; returns how many."""
         states = self.container_states()
@@ -252,6 +332,32 @@ class DockerEngine:
             tar.addfile(info, io.BytesIO(script))
         with _engine_errors():
             self._api.put_archive(container_id, "/", archive.getvalue())
+
+
+def _ami(ami_id: str, name: str, reference: str, image: dict) -> AmiImage:
+    labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
+    return AmiImage(
+        ami_id=ami_id,
+        name=name,
+        tag=reference,
+        created=str(image.get("Created", "")),
+        boots_itself=labels.get(LABEL_BOOT) == "image",
+    )
+
+
+class _KeepAliveFailed(Exception):
+    """The container could not be kept alive with `sleep infinity` (the image has no sleep)."""
+
+
+def _ip_address(details: dict) -> str:
+    """The container's address: on the default bridge, or on the first network it is on."""
+    settings = details.get("NetworkSettings") or {}
+    if settings.get("IPAddress"):
+        return settings["IPAddress"]
+    for network in (settings.get("Networks") or {}).values():
+        if network.get("IPAddress"):
+            return network["IPAddress"]
+    return ""
 
 
 class _BoundedBuffer:

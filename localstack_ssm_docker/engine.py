@@ -8,6 +8,9 @@ the executor with their own fakes of these protocols.
 from dataclasses import dataclass, field
 from typing import Protocol
 
+CONTAINER_NAME_PREFIX = "localstack-ec2."
+"""Instance containers are named ``localstack-ec2.<instance-id>`` (LocalStack Pro's convention)."""
+
 
 class EngineError(Exception):
     """The container engine could not do what was asked."""
@@ -31,12 +34,29 @@ class ContainerRestarted(EngineError):
 
 @dataclass(frozen=True)
 class AmiImage:
-    """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>``."""
+    """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>`` or mapped
+    to an AMI id by configuration."""
 
     ami_id: str
     name: str
     tag: str
     created: str
+    boots_itself: bool = False
+    """The image's own entrypoint (systemd, say) keeps it running: do not replace it."""
+
+
+@dataclass(frozen=True)
+class ContainerOptions:
+    """Extra `docker run` settings for every instance container (from configuration)."""
+
+    network: str | None = None
+    privileged: bool = False
+    environment: dict[str, str] = field(default_factory=dict)
+    volumes: list[str] = field(default_factory=list)
+    extra_hosts: dict[str, str] = field(default_factory=dict)
+    dns: list[str] = field(default_factory=list)
+    user: str | None = None
+    ulimits: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -47,6 +67,8 @@ class ContainerSpec:
     image: str
     hostname: str
     labels: dict[str, str]
+    boots_itself: bool = False
+    options: ContainerOptions = field(default_factory=ContainerOptions)
 
 
 @dataclass(frozen=True)
@@ -79,6 +101,16 @@ class ScriptResult:
     stderr: bytes
     stdout_size: int
     stderr_size: int
+
+
+@dataclass(frozen=True)
+class ForeignContainer:
+    """An instance container this LocalStack run did not start (another EC2 backend's)."""
+
+    container_id: str
+    instance_id: str
+    state: str
+    created: float
 
 
 class ScriptRunner(Protocol):
@@ -115,5 +147,9 @@ class ContainerEngine(ScriptRunner, Protocol):
     def container_states(self) -> dict[str, str]: ...
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None: ...
+
+    def foreign_instances(self) -> list[ForeignContainer]: ...
+
+    def describe(self, container_id: str) -> ContainerFacts: ...
 
     def remove_run_containers(self) -> int: ...

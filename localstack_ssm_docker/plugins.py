@@ -16,8 +16,13 @@ def ec2_docker() -> Service:
     from localstack_ssm_docker.ec2.instances import InstanceManager
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 
-    engine = wiring.docker_engine()
-    instances = InstanceManager(engine, wiring.settings().remove_containers)
+    engine, settings = wiring.docker_engine(), wiring.settings()
+    instances = InstanceManager(
+        engine,
+        remove_containers_on_shutdown=settings.remove_containers,
+        options=settings.container_options,
+        boot_with_image_entrypoint=settings.boot_with_image_entrypoint,
+    )
     provider = Ec2DockerProvider(engine, instances)
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
@@ -45,7 +50,10 @@ def ssm_docker() -> Service:
         observer=LocalStackNotifier(),
         full_output_limit=settings.full_output_limit,
     )
-    provider = SsmDockerProvider(InstanceDirectory(engine), executor)
+    from localstack import config
+
+    adopt = config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") != PROVIDER_NAME
+    provider = SsmDockerProvider(InstanceDirectory(engine, adopt_foreign=adopt), executor)
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
 

@@ -15,4 +15,4 @@ def settings() -> Settings:
 @functools.cache
 def docker_engine() -> DockerEngine:
     """The one Docker engine client (and connection pool) of this process."""
-    return DockerEngine.from_env()
+    return DockerEngine.from_env(ami_mappings=settings().ami_images)

@@ -8,16 +8,17 @@ from concurrent.futures import ThreadPoolExecutor
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
 from localstack_ssm_docker.ec2.user_data import shell_scripts
 from localstack_ssm_docker.engine import (
+    CONTAINER_NAME_PREFIX,
     AmiImage,
     ContainerEngine,
     ContainerFacts,
+    ContainerOptions,
     ContainerSpec,
     EngineError,
 )
 
 LOG = logging.getLogger(__name__)
 
-CONTAINER_NAME_PREFIX = "localstack-ec2."
 LABEL_INSTANCE_ID = "localstack-ssm-docker.instance-id"
 LABEL_ACCOUNT_ID = "localstack-ssm-docker.account-id"
 LABEL_REGION = "localstack-ssm-docker.region"
@@ -28,9 +29,17 @@ CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
 class InstanceManager:
     """Keeps one container per Docker-backed instance and the instance records in step with it."""
 
-    def __init__(self, engine: ContainerEngine, remove_containers_on_shutdown: bool = True):
+    def __init__(
+        self,
+        engine: ContainerEngine,
+        remove_containers_on_shutdown: bool = True,
+        options: ContainerOptions | None = None,
+        boot_with_image_entrypoint: bool = False,
+    ):
         self._engine = engine
         self._remove_on_shutdown = remove_containers_on_shutdown
+        self._options = options or ContainerOptions()
+        self._boot_with_image = boot_with_image_entrypoint
         self._reboots = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2-reboot")
 
     def launch(
@@ -80,8 +89,7 @@ class InstanceManager:
                 LOG.warning("user data of %s did not start: %s", spec.name, e)
         return facts
 
-    @staticmethod
-    def _spec(account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
+    def _spec(self, account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
         return ContainerSpec(
             name=f"{CONTAINER_NAME_PREFIX}{instance_id}",
             image=ami.tag,
@@ -91,6 +99,8 @@ class InstanceManager:
                 LABEL_ACCOUNT_ID: account_id,
                 LABEL_REGION: region,
             },
+            boots_itself=ami.boots_itself or self._boot_with_image,
+            options=self._options,
         )
 
     def stop(self, account_id: str, region: str, instance_ids: list[str]) -> None:

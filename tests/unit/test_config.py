@@ -1,9 +1,15 @@
-from localstack_ssm_docker.config import Settings
+from localstack_ssm_docker.config import Settings, container_options
+from localstack_ssm_docker.engine import ContainerOptions
 
 
 def test_defaults():
     assert Settings.from_env({}) == Settings(
-        workers=64, remove_containers=True, full_output_limit=16 * 1024 * 1024
+        workers=64,
+        remove_containers=True,
+        full_output_limit=16 * 1024 * 1024,
+        container_options=ContainerOptions(),
+        ami_images={},
+        boot_with_image_entrypoint=False,
     )
 
 
@@ -13,6 +19,37 @@ def test_values_from_environment():
             "SSM_DOCKER_WORKERS": "8",
             "EC2_REMOVE_CONTAINERS": "0",
             "SSM_DOCKER_FULL_OUTPUT_LIMIT": "1000",
+            "EC2_DOCKER_NETWORK": "lab",
+            "EC2_AMI_IMAGES": "ami-df5de72bdb3b=ubuntu:22.04, ami-024f768332f0=amazonlinux:2023",
+            "EC2_BOOT_WITH_IMAGE_ENTRYPOINT": "true",
         }
     )
-    assert settings == Settings(workers=8, remove_containers=False, full_output_limit=1000)
+    assert (settings.workers, settings.remove_containers, settings.full_output_limit) == (
+        8,
+        False,
+        1000,
+    )
+    assert settings.container_options == ContainerOptions(network="lab")
+    assert settings.ami_images == {
+        "ami-df5de72bdb3b": "ubuntu:22.04",
+        "ami-024f768332f0": "amazonlinux:2023",
+    }
+    assert settings.boot_with_image_entrypoint
+
+
+def test_docker_flags_as_localstack_parses_them():
+    options = container_options(
+        "--privileged -v /tmp/a:/mnt/a -e FOO=bar --add-host db:10.1.2.3 --dns 1.1.1.1 "
+        "--ulimit nofile=1024:2048 -u 1000",
+        None,
+    )
+    assert options == ContainerOptions(
+        privileged=True,
+        environment={"FOO": "bar"},
+        volumes=["/tmp/a:/mnt/a"],
+        extra_hosts={"db": "10.1.2.3"},
+        dns=["1.1.1.1"],
+        user="1000",
+        ulimits=[("nofile", 1024, 2048)],
+    )
+    assert container_options("--network lab", None).network == "lab"
