@@ -35,6 +35,7 @@ from localstack_ssm_docker.engine import (
 LOG = logging.getLogger(__name__)
 
 LABEL_RUN_ID = "localstack-ssm-docker.run-id"
+LABEL_OWNER = "localstack-ssm-docker.owner"
 LABEL_BOOT = "localstack-ssm-docker.boot"
 _INSTANCE_NAME = re.compile(r"^localstack-ec2\.(i-[0-9a-zA-Z]+)$")
 AMI_REPOSITORY_PREFIX = "localstack-ec2/"
@@ -93,21 +94,25 @@ class DockerEngine:
         stream_api: APIClient,
         run_id: str | None = None,
         ami_mappings: dict[str, str] | None = None,
+        owner: str = "",
     ):
         self._ami_mappings = ami_mappings or {}
+        self.owner = owner or uuid.uuid4().hex[:12]
         self._api = api
         self._stream_api = stream_api
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._restarts: Counter[str] = Counter()
 
     @classmethod
-    def from_env(cls, ami_mappings: dict[str, str] | None = None) -> "DockerEngine":
+    def from_env(
+        cls, ami_mappings: dict[str, str] | None = None, owner: str = ""
+    ) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
         with _engine_errors():
             control = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE)
             # exec streams last as long as the script: no read timeout on that client
             streams = docker.from_env(version=_API_VERSION, max_pool_size=_POOL_SIZE, timeout=None)
-        return cls(control.api, streams.api, ami_mappings=ami_mappings)
+        return cls(control.api, streams.api, ami_mappings=ami_mappings, owner=owner)
 
     def ami_images(self) -> dict[str, AmiImage]:
         """All local images tagged as AMIs, and the images configured for AMI ids, by AMI id.
@@ -159,7 +164,7 @@ class DockerEngine:
                 spec.image,
                 name=spec.name,
                 hostname=spec.hostname,
-                labels={**spec.labels, LABEL_RUN_ID: self.run_id},
+                labels={**spec.labels, LABEL_RUN_ID: self.run_id, LABEL_OWNER: self.owner},
                 environment=options.environment or None,
                 user=options.user,
                 entrypoint=["sleep", "infinity"] if keep_alive else None,
@@ -223,6 +228,10 @@ class DockerEngine:
         """Starts a stopped container again."""
         self._on_container(lambda: self._api.start(container_id))
 
+    def unpause(self, container_id: str) -> None:
+        """Resumes a paused container."""
+        self._on_container(lambda: self._api.unpause(container_id))
+
     def restart(self, container_id: str) -> None:
         """Restarts the container, as a reboot would; scripts running in it end with
         ContainerRestarted."""
@@ -240,20 +249,28 @@ class DockerEngine:
             action()
 
     def container_states(self) -> dict[str, str]:
-        """The state ("running", "paused", "exited", ...) of every container of this run, by id."""
+        """The state ("running", "paused", "exited", ...) of this LocalStack's instance containers
+        (labelled with its owner key: this run's and, after a restart, earlier runs'), by id."""
         with _engine_errors():
             containers = self._api.containers(
-                all=True, filters={"label": f"{LABEL_RUN_ID}={self.run_id}"}
+                all=True, filters={"label": f"{LABEL_OWNER}={self.owner}"}
             )
         return {c["Id"]: c["State"] for c in containers}
 
+    def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
+        """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
+        doomed = [c for c in self.container_states() if c not in keep]
+        for container_id in doomed:
+            self.remove(container_id)
+        return len(doomed)
+
     def foreign_instances(self) -> list[ForeignContainer]:
-        """Containers named ``localstack-ec2.<instance-id>`` that this run did not start."""
+        """Containers named ``localstack-ec2.<instance-id>`` that this LocalStack did not start."""
         with _engine_errors():
             containers = self._api.containers(all=True, filters={"name": CONTAINER_NAME_PREFIX})
         found = []
         for container in containers:
-            if (container.get("Labels") or {}).get(LABEL_RUN_ID) == self.run_id:
+            if (container.get("Labels") or {}).get(LABEL_OWNER) == self.owner:
                 continue
             for name in container.get("Names") or []:
                 if match := _INSTANCE_NAME.match(name.lstrip("/")):
@@ -274,13 +291,6 @@ class DockerEngine:
             hostname=details["Config"].get("Hostname") or "",
             os_release=self._os_release(container_id),
         )
-
-    def remove_run_containers(self) -> int:
-        """Removes every container this run created; returns how many."""
-        states = self.container_states()
-        for container_id in states:
-            self.remove(container_id)
-        return len(states)
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         """Writes the script into the container, runs it with sh and collects its output."""

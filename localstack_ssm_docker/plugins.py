@@ -13,17 +13,9 @@ def ec2_docker() -> Service:
     from localstack.services.moto import MotoFallbackDispatcher
 
     from localstack_ssm_docker import wiring
-    from localstack_ssm_docker.ec2.instances import InstanceManager
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 
-    engine, settings = wiring.docker_engine(), wiring.settings()
-    instances = InstanceManager(
-        engine,
-        remove_containers_on_shutdown=settings.remove_containers,
-        options=settings.container_options,
-        boot_with_image_entrypoint=settings.boot_with_image_entrypoint,
-    )
-    provider = Ec2DockerProvider(engine, instances)
+    provider = Ec2DockerProvider(wiring.docker_engine(), wiring.instance_manager())
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
 
@@ -52,8 +44,13 @@ def ssm_docker() -> Service:
     )
     from localstack import config
 
-    adopt = config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") != PROVIDER_NAME
-    provider = SsmDockerProvider(InstanceDirectory(engine, adopt_foreign=adopt), executor)
+    ours = config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") == PROVIDER_NAME
+    provider = SsmDockerProvider(
+        InstanceDirectory(engine, adopt_foreign=not ours),
+        executor,
+        instance_manager=wiring.instance_manager() if ours else None,
+        state=wiring.state_directory(),
+    )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
 

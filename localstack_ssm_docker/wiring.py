@@ -1,9 +1,14 @@
 """The objects the EC2 and SSM providers share in one LocalStack process, built on first use."""
 
 import functools
+import hashlib
+import os
+from pathlib import Path
 
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.docker_engine import DockerEngine
+from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.persistence import StateDirectory
 
 
 @functools.cache
@@ -12,7 +17,47 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+def _data_folder() -> Path:
+    """This LocalStack's data folder: in its volume (LOCALSTACK_VOLUME_DIR) when one is named."""
+    from localstack import config
+
+    volume = os.environ.get("LOCALSTACK_VOLUME_DIR", "").strip()
+    return Path(volume) / "state" if volume else Path(config.dirs.data)
+
+
+def _owner_key() -> str:
+    """Names this LocalStack (its data folder and gateway) the same way across its restarts, and
+    differently from another LocalStack on the same Docker engine."""
+    from localstack import config
+
+    identity = f"{_data_folder()}|{config.GATEWAY_LISTEN}"
+    return hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
 @functools.cache
 def docker_engine() -> DockerEngine:
     """The one Docker engine client (and connection pool) of this process."""
-    return DockerEngine.from_env(ami_mappings=settings().ami_images)
+    return DockerEngine.from_env(ami_mappings=settings().ami_images, owner=_owner_key())
+
+
+@functools.cache
+def state_directory() -> StateDirectory | None:
+    """Where state survives restarts, when LocalStack runs with PERSISTENCE=1."""
+    from localstack import config
+
+    if not config.PERSISTENCE:
+        return None
+    return StateDirectory(_data_folder() / "localstack-ssm-docker")
+
+
+@functools.cache
+def instance_manager() -> InstanceManager:
+    """The containers behind Docker-backed instances."""
+    current = settings()
+    return InstanceManager(
+        docker_engine(),
+        remove_containers_on_shutdown=current.remove_containers,
+        options=current.container_options,
+        boot_with_image_entrypoint=current.boot_with_image_entrypoint,
+        state=state_directory(),
+    )

@@ -1,9 +1,12 @@
 """Instance containers: launched, stopped, started, rebooted and terminated with their instances."""
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+
+from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
 from localstack_ssm_docker.ec2.user_data import shell_scripts
@@ -16,6 +19,7 @@ from localstack_ssm_docker.engine import (
     ContainerSpec,
     EngineError,
 )
+from localstack_ssm_docker.persistence import StateDirectory
 
 LOG = logging.getLogger(__name__)
 
@@ -24,6 +28,7 @@ LABEL_ACCOUNT_ID = "localstack-ssm-docker.account-id"
 LABEL_REGION = "localstack-ssm-docker.region"
 _LAUNCH_PARALLELISM = 8
 CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
+STATE_NAME = "ec2-instances"
 
 
 class InstanceManager:
@@ -35,12 +40,16 @@ class InstanceManager:
         remove_containers_on_shutdown: bool = True,
         options: ContainerOptions | None = None,
         boot_with_image_entrypoint: bool = False,
+        state: StateDirectory | None = None,
     ):
         self._engine = engine
         self._remove_on_shutdown = remove_containers_on_shutdown
         self._options = options or ContainerOptions()
         self._boot_with_image = boot_with_image_entrypoint
+        self._state = state
         self._reboots = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2-reboot")
+        self._lifecycle = threading.Lock()
+        self._recovered = self._shut_down = False
 
     def launch(
         self,
@@ -157,13 +166,75 @@ class InstanceManager:
                 LOG.warning("container of %s: %s", instance_id, e)
             record.state = to_state
 
+    def recover(self) -> None:
+        """Once per process, before serving: with persistence, brings back the instances of the
+        last run (moto's EC2 state and ours) and finds their containers again; without it,
+        removes containers a previous run of this LocalStack left behind."""
+        with self._lifecycle:
+            if self._recovered:
+                return
+            self._recovered = True
+        try:
+            snapshot = self._state.load(STATE_NAME) if self._state else None
+            keep = self._restore(snapshot) if snapshot else frozenset()
+            if self._state is not None or self._remove_on_shutdown:
+                removed = self._engine.remove_containers(keep)
+                if removed:
+                    LOG.info("removed %d containers left by an earlier run", removed)
+        except EngineError as e:
+            LOG.warning("instance containers not recovered: %s", e)
+
+    def _restore(self, snapshot: dict) -> frozenset[str]:
+        """Puts the snapshot's instances back; their containers, running again, are kept."""
+        states = self._engine.container_states()
+        keep = set()
+        for (account_id, region), (moto_backend, records) in snapshot.items():
+            ec2_backends[account_id][region] = moto_backend
+            instance_stores[account_id][region].instances.update(records)
+            for record in records.values():
+                record.rebooting = False
+                state = states.get(record.container_id)
+                if state is None:
+                    continue
+                keep.add(record.container_id)
+                if record.state == RUNNING and state != "running":
+                    self._recover_container(record.container_id, state)
+        LOG.info("restored %d instances", sum(len(r) for _, r in snapshot.values()))
+        return frozenset(keep)
+
+    def _recover_container(self, container_id: str, state: str) -> None:
+        try:
+            if state == "paused":
+                self._engine.unpause(container_id)
+            else:
+                self._engine.start(container_id)
+        except EngineError as e:
+            LOG.warning("container %s not started again: %s", container_id[:12], e)
+
     def shutdown(self) -> None:
-        """Removes this run's instance containers, unless configured to keep them."""
+        """Once: with persistence, saves the instances and keeps their containers; otherwise
+        removes them, unless configured to keep them."""
+        with self._lifecycle:
+            if self._shut_down:
+                return
+            self._shut_down = True
         self._reboots.shutdown(wait=True)
+        if self._state is not None:
+            self._state.save(STATE_NAME, _snapshot())
+            return
         if not self._remove_on_shutdown:
             return
         try:
-            removed = self._engine.remove_run_containers()
+            removed = self._engine.remove_containers()
             LOG.info("removed %d instance containers", removed)
         except EngineError as e:
             LOG.warning("could not remove instance containers: %s", e)
+
+
+def _snapshot() -> dict:
+    """moto's EC2 state and our records, for every account and region with instances."""
+    return {
+        (account_id, region): (ec2_backends[account_id][region], dict(store.instances))
+        for account_id, region, store in instance_stores.iter_stores()
+        if store.instances
+    }

@@ -47,6 +47,9 @@ class Ec2DockerProvider(Ec2Provider):
         self._engine = engine
         self._instances = instances
 
+    def on_before_start(self):
+        self._instances.recover()
+
     def on_before_stop(self):
         self._instances.shutdown()
 

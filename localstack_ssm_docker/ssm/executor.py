@@ -8,7 +8,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from localstack.aws.api import ServiceException
@@ -30,6 +29,7 @@ from localstack_ssm_docker.ssm.documents import (
     StepPlan,
     plan_command,
 )
+from localstack_ssm_docker.ssm.history import INTERRUPTED, NOT_DELIVERED
 from localstack_ssm_docker.ssm.models import (
     CANCELLED,
     CANCELLING,
@@ -58,6 +58,7 @@ from localstack_ssm_docker.ssm.status import (
     SKIPPED,
     TERMINATED,
     UNDELIVERABLE,
+    Outcome,
     is_error,
     max_concurrency_for,
     max_errors_for,
@@ -65,11 +66,14 @@ from localstack_ssm_docker.ssm.status import (
     summarize,
 )
 from localstack_ssm_docker.ssm.timers import Scheduler, Timer
+from localstack_ssm_docker.ssm.workers import WorkerPool
 
 LOG = logging.getLogger(__name__)
 
 ORCHESTRATION_ROOT = "/var/lib/amazon/ssm"
 CONTROL_WORKERS = 4
+SHUTDOWN_DEADLINE = 10.0
+_NOT_DELIVERED = {"status": FAILED, "status_details": UNDELIVERABLE, "stderr": NOT_DELIVERED}
 
 type ParameterLookup = Callable[[str, str, list[str]], tuple[dict[str, tuple[str, str]], list[str]]]
 """(account, region, names) → GetParameters' answer, for ``{{ssm:...}}`` references."""
@@ -172,11 +176,13 @@ class CommandExecutor:
         self._full_output_limit = full_output_limit
         self._clock = clock
         self._retry_interval = retry_interval
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ssm-invocation")
-        self._control = ThreadPoolExecutor(CONTROL_WORKERS, thread_name_prefix="ssm-control")
+        self._pool = WorkerPool(workers, "ssm-invocation")
+        self._control = WorkerPool(CONTROL_WORKERS, "ssm-control")
         self._scheduler = Scheduler()
         self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
         self._runs: dict[str, _CommandRun] = {}
+        self._stopping = False
 
     def submit(
         self,
@@ -226,13 +232,27 @@ class CommandExecutor:
         for job in to_kill:
             self._control.submit(self._kill, run, job)
 
-    def shutdown(self) -> None:
-        """Stops taking work; queued invocations are dropped, running ones end on their own."""
+    def shutdown(self, deadline: float = SHUTDOWN_DEADLINE) -> None:
+        """Ends everything unfinished, as LocalStack stops: waiting invocations were never
+        delivered, running ones are killed; all end Failed with a message that says so."""
+        with self._lock:
+            self._stopping = True
+            running = []
+            for run in list(self._runs.values()):
+                while run.queue:
+                    target = run.queue.popleft()
+                    self._set(run, target.instance_id, **_NOT_DELIVERED)
+                running += [(run, job) for job in run.running.values()]
+                self._forget_if_finished(run)
+        for run, job in running:
+            self._kill(run, job, retry=False)
+        with self._changed:
+            self._changed.wait_for(lambda: not self._runs, timeout=deadline)
         self._scheduler.shutdown()
         if self._observer is not None:
             self._observer.shutdown()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        self._control.shutdown(wait=False, cancel_futures=True)
+        self._pool.shutdown()
+        self._control.shutdown()
 
     # --- scheduling (callers hold the lock) ---
 
@@ -264,6 +284,7 @@ class CommandExecutor:
             del self._runs[run.command.command_id]
             if run.delivery_timer:
                 run.delivery_timer.cancel()
+            self._changed.notify_all()
 
     def _set(self, run: _CommandRun, instance_id: str, **changes) -> Invocation:
         """Replaces the invocation with its changed self; tells the observer of status changes
@@ -321,6 +342,8 @@ class CommandExecutor:
 
     def _deliver(self, run: _CommandRun, job: _Job) -> None:
         with self._lock:
+            if self._stopping and not job.results:
+                return self._finish(run, job, **_NOT_DELIVERED)
             if job.cancel_requested and not job.results:
                 return self._finish(run, job, status=CANCELLED, status_details=CANCELLED)
             if job.delivery_expired:
@@ -408,6 +431,9 @@ class CommandExecutor:
                 step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
             )
         outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
+        if self._stopping:
+            job.skip_rest = True
+            outcome = Outcome(FAILED, FAILED, stderr_note=INTERRUPTED)
         if result.exit_code == FAIL_STOP_EXIT_CODE or (
             step.exit_on_failure and outcome.status != SUCCESS
         ):
@@ -496,7 +522,7 @@ class CommandExecutor:
                 return result
             self._runner.restart(target.container_id)
 
-    def _kill(self, run: _CommandRun, job: _Job) -> None:
+    def _kill(self, run: _CommandRun, job: _Job, retry: bool = True) -> None:
         """Kills the invocation's process group; retries while the container cannot be reached."""
         if job.done or not job.executing:
             return
@@ -510,7 +536,7 @@ class CommandExecutor:
         except EngineError as e:
             LOG.warning("could not kill %s on %s: %s", run.command.command_id, job.target, e)
             return
-        if not killed and not job.done:
+        if not killed and not job.done and retry:
             self._scheduler.call_later(
                 self._retry_interval / 2, lambda: self._control.submit(self._kill, run, job)
             )

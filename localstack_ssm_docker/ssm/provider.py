@@ -38,12 +38,15 @@ from localstack.services.moto import call_moto
 from localstack.services.plugins import ServiceLifecycleHook
 from localstack.services.ssm.provider import SsmProvider
 
+from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.models import instance_stores
+from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm import aws_documents, shapes
 from localstack_ssm_docker.ssm.command_filters import build_filter
 from localstack_ssm_docker.ssm.document_store import load_document
 from localstack_ssm_docker.ssm.documents import document_name_of, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target
+from localstack_ssm_docker.ssm.history import restore_history, save_history
 from localstack_ssm_docker.ssm.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.models import Command, RunCommandStore, run_command_stores
@@ -76,14 +79,28 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         instances: InstanceDirectory,
         executor: CommandExecutor,
         clock: Callable[[], float] = time.time,
+        instance_manager: InstanceManager | None = None,
+        state: StateDirectory | None = None,
     ):
         super().__init__()
         self._instances = instances
         self._executor = executor
         self._clock = clock
+        self._instance_manager = instance_manager
+        self._state = state
+
+    def on_before_start(self):
+        if self._instance_manager is not None:
+            self._instance_manager.recover()
+        if self._state is not None:
+            restore_history(self._state, self._clock())
 
     def on_before_stop(self):
         self._executor.shutdown()
+        if self._state is not None:
+            save_history(self._state)
+        if self._instance_manager is not None:
+            self._instance_manager.shutdown()
 
     @staticmethod
     def _store(context: RequestContext) -> RunCommandStore:

@@ -28,17 +28,17 @@ def _free_port() -> int:
 class LocalStack:
     """One LocalStack runtime on a free loopback port; `stop()` shuts it down as SIGTERM does."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None):
-        self.port = _free_port()
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None):
+        self.port = port or _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.log_path = workdir / f"localstack-{self.port}.log"
+        self.log_path = workdir / f"localstack-{self.port}-{time.monotonic_ns()}.log"
         child_env = {k: v for k, v in os.environ.items() if not k.startswith("PROVIDER_OVERRIDE_")}
         child_env.update(
             GATEWAY_LISTEN=f"127.0.0.1:{self.port}",
             DNS_ADDRESS="0",
             SKIP_SSL_CERT_DOWNLOAD="1",
             DISABLE_EVENTS="1",
-            LOCALSTACK_VOLUME_DIR=str(workdir / f"volume-{self.port}"),
+            LOCALSTACK_VOLUME_DIR=str(workdir / "volume"),
             **(env or {}),
         )
         self._log = self.log_path.open("wb")
@@ -91,6 +91,12 @@ class LocalStack:
         with urllib.request.urlopen(f"{self.endpoint}/_localstack/plugins", timeout=10) as r:
             plugins = json.load(r)["localstack.aws.provider"]
         return {p["name"] for p in plugins if p["is_loaded"]}
+
+    def kill(self) -> None:
+        """Ends the process at once (SIGKILL), as a crash would: no shutdown hooks run."""
+        self.process.kill()
+        self.process.wait()
+        self._log.close()
 
     def stop(self) -> int:
         """Sends SIGTERM and waits for the process to end; returns its exit code."""

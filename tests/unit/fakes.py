@@ -94,10 +94,14 @@ class FakeEngine:
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         self.detached.append((container_id, scripts, log_path))
 
-    def remove_run_containers(self) -> int:
-        count = len(self.containers)
-        self.containers.clear()
-        return count
+    def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
+        doomed = [c for c in self.containers if c not in keep]
+        for container_id in doomed:
+            del self.containers[container_id]
+        return len(doomed)
+
+    def unpause(self, container_id: str) -> None:
+        self.containers[container_id] = "running"
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         return result()

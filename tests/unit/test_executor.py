@@ -539,3 +539,21 @@ def test_a_reboot_during_the_script_fails_the_invocation(executors, store):
     done = wait_for(store)
     assert (done.status, done.status_details, done.response_code) == ("Failed", "Failed", -1)
     assert done.stderr == "The instance rebooted while the command was running."
+
+
+def test_shutdown_ends_running_and_waiting_invocations(store):
+    started = threading.Event()
+
+    def respond(_c, _j):
+        started.set()
+        return result(137 if runner.killed.wait(DEADLINE) else 0)
+
+    runner = FakeRunner(respond)
+    executor = CommandExecutor(runner, workers=4)
+    executor.submit(store, SCOPE, command(max_concurrency="1"), DOCUMENT, PLAN, targets(2))
+    assert started.wait(DEADLINE)
+    executor.shutdown(deadline=DEADLINE)
+    running, waiting = invocation(store, "i-00000000"), invocation(store, "i-00000001")
+    assert (running.status, running.status_details) == ("Failed", "Failed")
+    assert running.stderr == "LocalStack stopped while the command was running."
+    assert (waiting.status, waiting.status_details) == ("Failed", "Undeliverable")

@@ -95,3 +95,40 @@ def test_reboot_happens_in_the_background_and_the_instance_is_rebooting_meanwhil
     assert engine.restarted.wait(10)
     manager.shutdown()  # waits for reboots under way
     assert not record.rebooting
+
+
+def test_persistence_keeps_instances_and_their_containers_across_a_restart(tmp_path):
+    from localstack_ssm_docker.persistence import StateDirectory
+
+    engine = FakeEngine()
+    state = StateDirectory(tmp_path)
+    first = InstanceManager(engine, state=state)
+    first.recover()
+    first.launch(ACCOUNT, REGION, ["i-11111111", "i-22222222"], AMI)
+    first.stop(ACCOUNT, REGION, ["i-22222222"])
+    first.shutdown()
+    assert len(engine.containers) == 2  # kept for the next run
+    engine.containers["orphan"] = "running"
+    engine.containers["localstack-ec2.i-11111111"] = "exited"  # the engine restarted meanwhile
+    instance_stores[ACCOUNT][REGION].instances.clear()
+
+    second = InstanceManager(engine, state=state)
+    second.recover()
+    restored = instance_stores[ACCOUNT][REGION].instances
+    assert {i: r.state for i, r in restored.items()} == {
+        "i-11111111": "running",
+        "i-22222222": "stopped",
+    }
+    assert engine.containers == {
+        "localstack-ec2.i-11111111": "running",
+        "localstack-ec2.i-22222222": "exited",
+    }
+
+
+def test_without_persistence_a_start_removes_what_an_earlier_run_left(tmp_path):
+    engine = FakeEngine()
+    engine.containers["left-behind"] = "running"
+    InstanceManager(engine, remove_containers_on_shutdown=False).recover()
+    assert "left-behind" in engine.containers
+    InstanceManager(engine).recover()
+    assert engine.containers == {}

@@ -1,0 +1,56 @@
+"""Command history across LocalStack restarts (PERSISTENCE=1): what was unfinished when
+LocalStack stopped ends as Failed, so that nothing stays InProgress forever."""
+
+import dataclasses
+
+from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.ssm.models import (
+    FAILED,
+    IN_PROGRESS,
+    RunCommandStore,
+    run_command_stores,
+)
+from localstack_ssm_docker.ssm.status import UNDELIVERABLE
+
+STATE_NAME = "run-command-history"
+INTERRUPTED = "LocalStack stopped while the command was running."
+NOT_DELIVERED = "LocalStack stopped before the command was delivered."
+
+
+def save_history(state: StateDirectory) -> None:
+    """Writes every account's and region's commands and invocations."""
+    state.save(
+        STATE_NAME,
+        {
+            (account_id, region): (dict(store.commands), dict(store.invocations))
+            for account_id, region, store in run_command_stores.iter_stores()
+            if store.commands
+        },
+    )
+
+
+def restore_history(state: StateDirectory, ended_at: float) -> None:
+    """Brings the history back, ending what had not ended."""
+    snapshot = state.load(STATE_NAME) or {}
+    for (account_id, region), (commands, invocations) in snapshot.items():
+        store: RunCommandStore = run_command_stores[account_id][region]
+        store.commands.update(commands)
+        for command_id, by_instance in invocations.items():
+            store.invocations[command_id] = {
+                instance_id: _ended(invocation, ended_at)
+                for instance_id, invocation in by_instance.items()
+            }
+
+
+def _ended(invocation, ended_at: float):
+    if invocation.is_terminal:
+        return invocation
+    delivered = invocation.status == IN_PROGRESS or invocation.started_at is not None
+    return dataclasses.replace(
+        invocation,
+        status=FAILED,
+        status_details=FAILED if delivered else UNDELIVERABLE,
+        ended_at=ended_at,
+        stderr=(invocation.stderr + "\n" if invocation.stderr else "")
+        + (INTERRUPTED if delivered else NOT_DELIVERED),
+    )
