@@ -137,12 +137,22 @@ class LocalStackNotifier:
         while (item := self._queue.get()) is not None:
             account_id, region, entry, topic, message = item
             clients = connect_to(aws_access_key_id=account_id, region_name=region)
-            try:
-                clients.events.put_events(Entries=[entry])
-            except Exception as e:
-                LOG.debug("event not published: %s", e)
+            if _has_event_rules(account_id, region):
+                try:
+                    clients.events.put_events(Entries=[entry])
+                except Exception as e:
+                    LOG.debug("event not published: %s", e)
             if topic:
                 try:
                     clients.sns.publish(TopicArn=topic, Message=json.dumps(message))
                 except Exception as e:
                     LOG.warning("notification to %s not published: %s", topic, e)
+
+
+def _has_event_rules(account_id: str, region: str) -> bool:
+    """Whether any event bus of the account and region has a rule: without one, no event can be
+    seen, and publishing it would only cost the gateway's time."""
+    from localstack.services.events.models import events_stores
+
+    buses = events_stores[account_id][region].event_buses
+    return any(bus.rules for bus in buses.values())
