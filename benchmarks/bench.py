@@ -1,6 +1,7 @@
-"""`make bench`: Run Command against raw `docker exec`, interleaved so machine noise hits both.
+"""`make bench`: Run Command against the Docker engine it stands on.
 
-Starts a real LocalStack with the extension, prints a table of medians with the ratio ours/floor
+Starts a real LocalStack with the extension (and one without it, for the idle baseline), runs
+each scenario with both sides interleaved, prints a table of medians with the ratio ours/floor
 and writes the results as JSON (bench-results/latest.json) with the machine they ran on.
 """
 
@@ -8,102 +9,97 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
+from benchmarks import scenarios
 from tests.integration.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
-SCRIPT = "echo hello"
-POLL_INTERVAL = 0.005
-TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
+AMI_IMAGE = os.environ.get("AMI_IMAGE", f"localstack-ec2/busybox:{AMI_ID}")
 
 
-def ours_round_trip(ssm, instance_id: str) -> float:
-    """SendCommand until GetCommandInvocation reports the end, in seconds."""
-    start = time.perf_counter()
-    command_id = ssm.send_command(
-        InstanceIds=[instance_id],
-        DocumentName="AWS-RunShellScript",
-        Parameters={"commands": [SCRIPT]},
-    )["Command"]["CommandId"]
-    while True:
-        result = ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
-        if result["Status"] in TERMINAL:
-            break
-        time.sleep(POLL_INTERVAL)
-    elapsed = time.perf_counter() - start
-    if result["Status"] != "Success" or result["StandardOutputContent"] != "hello\n":
-        raise RuntimeError(f"unexpected result: {result}")
-    return elapsed
+def run(args: argparse.Namespace) -> dict:
+    results: dict = {"ratios": [], "throughput": None, "idle": {}, "store_growth": None}
+    with tempfile.TemporaryDirectory() as workdir:
+        localstack = LocalStack(Path(workdir) / "with")
+        try:
+            ratios = results["ratios"]
+            ratios.append(scenarios.single_round_trip(localstack, AMI_ID, args.rounds))
+            ratios.append(scenarios.fan_out(localstack, AMI_ID, args.fan_out, args.fan_out_rounds))
+            ratios += scenarios.launch_to_online(
+                localstack, AMI_ID, AMI_IMAGE, args.launch, args.launch_rounds
+            )
+            results["throughput"] = scenarios.throughput(
+                localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
+            )
+            results["store_growth"] = scenarios.store_growth(
+                localstack, AMI_ID, args.commands, args.rounds
+            )
+            results["idle"][f"with extension, {args.idle_instances} idle instances"] = (
+                scenarios.idle_cost(localstack, AMI_ID, args.idle_instances, args.idle_seconds)
+            )
+        finally:
+            localstack.stop()
+        baseline = LocalStack(
+            Path(workdir) / "without",
+            env={"PROVIDER_OVERRIDE_EC2": "default", "PROVIDER_OVERRIDE_SSM": "default"},
+        )
+        try:
+            baseline.client("ec2").describe_instances()
+            baseline.client("ssm").describe_parameters()
+            results["idle"]["without extension"] = scenarios.idle_cost(
+                baseline, None, 0, args.idle_seconds
+            )
+        finally:
+            baseline.stop()
+    return results
 
 
-def raw_exec(container: str) -> float:
-    """`docker exec` of the same script in the same container, in seconds."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        ["docker", "exec", container, "sh", "-c", SCRIPT], capture_output=True, check=True
+def print_table(results: dict, machine: dict) -> None:
+    print(f"machine: {machine['cores']} cores, {machine['platform']}")
+    print(f"{'benchmark':<30} {'n':>5} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}")
+    for r in results["ratios"]:
+        print(
+            f"{r['name']:<30} {r['samples']:>5} {r['ours_median_ms']:>9} "
+            f"{r['floor_median_ms']:>9} {r['ratio']:>6}"
+        )
+    t = results["throughput"]
+    print(
+        f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
+        f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
     )
-    elapsed = time.perf_counter() - start
-    if done.stdout != b"hello\n":
-        raise RuntimeError(f"unexpected output: {done.stdout!r}")
-    return elapsed
-
-
-def single_round_trip(localstack: LocalStack, rounds: int) -> dict:
-    ec2, ssm = localstack.client("ec2"), localstack.client("ssm")
-    instance_id = ec2.run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)["Instances"][0][
-        "InstanceId"
-    ]
-    container = f"localstack-ec2.{instance_id}"
-    try:
-        ours_round_trip(ssm, instance_id)  # warm up both paths
-        raw_exec(container)
-        ours, floor = [], []
-        for _ in range(rounds):
-            ours.append(ours_round_trip(ssm, instance_id))
-            floor.append(raw_exec(container))
-    finally:
-        ec2.terminate_instances(InstanceIds=[instance_id])
-    return _row("single round trip", ours, floor)
-
-
-def _row(name: str, ours: list[float], floor: list[float]) -> dict:
-    ours_median, floor_median = statistics.median(ours), statistics.median(floor)
-    return {
-        "name": name,
-        "samples": len(ours),
-        "ours_median_ms": round(ours_median * 1000, 1),
-        "floor_median_ms": round(floor_median * 1000, 1),
-        "ratio": round(ours_median / floor_median, 2),
-    }
+    for name, g in results["store_growth"].items():
+        print(
+            f"{name}: {g['floor_median_ms']} ms with 60 commands, "
+            f"{g['ours_median_ms']} ms with {results['commands']} more (x{g['ratio']})"
+        )
+    for name, idle in results["idle"].items():
+        print(f"idle, {name}: {idle['cpu_percent']}% CPU, {idle['rss_mb']} MB RSS")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--fan-out", type=int, default=50)
+    parser.add_argument("--fan-out-rounds", type=int, default=5)
+    parser.add_argument("--launch", type=int, default=20)
+    parser.add_argument("--launch-rounds", type=int, default=3)
+    parser.add_argument("--throughput-instances", type=int, default=20)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--commands", type=int, default=10_000)
+    parser.add_argument("--idle-instances", type=int, default=50)
+    parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--output", default="bench-results/latest.json")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as workdir:
-        localstack = LocalStack(Path(workdir))
-        try:
-            rows = [single_round_trip(localstack, args.rounds)]
-        finally:
-            localstack.stop()
+    results = run(args)
+    results["commands"] = args.commands
     machine = {"cores": os.cpu_count(), "platform": platform.platform()}
-    print(f"machine: {machine['cores']} cores, {machine['platform']}")
-    print(f"{'benchmark':<22} {'n':>4} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}")
-    for row in rows:
-        print(
-            f"{row['name']:<22} {row['samples']:>4} {row['ours_median_ms']:>9} "
-            f"{row['floor_median_ms']:>9} {row['ratio']:>6}"
-        )
+    print_table(results, machine)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
+    output.write_text(json.dumps({"machine": machine, **results}, indent=2) + "\n")
 
 
 if __name__ == "__main__":

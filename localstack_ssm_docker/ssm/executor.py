@@ -201,6 +201,7 @@ class CommandExecutor:
                 for t in targets
             }
             store.commands[command.command_id] = command
+            store.order.append(command.command_id)
             if run.finished:
                 return
             self._runs[command.command_id] = run

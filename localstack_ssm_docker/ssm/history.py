@@ -35,6 +35,7 @@ def restore_history(state: StateDirectory, ended_at: float) -> None:
     for (account_id, region), (commands, invocations) in snapshot.items():
         store: RunCommandStore = run_command_stores[account_id][region]
         store.commands.update(commands)
+        store.order.extend(sorted(commands, key=lambda cid: commands[cid].requested_at))
         for command_id, by_instance in invocations.items():
             store.invocations[command_id] = {
                 instance_id: _ended(invocation, ended_at)

@@ -93,6 +93,8 @@ class RunCommandStore(BaseStore):
     """Commands by id (in the order they came) and their invocations by command id, instance id."""
 
     commands: dict[str, Command] = LocalAttribute(default=dict)
+    order: list[str] = LocalAttribute(default=list)
+    """Command ids in the order the commands came (append-only)."""
     invocations: dict[str, dict[str, Invocation]] = LocalAttribute(default=dict)
 
 

@@ -47,9 +47,15 @@ from localstack_ssm_docker.ssm.document_store import load_document
 from localstack_ssm_docker.ssm.documents import document_name_of, plan_command
 from localstack_ssm_docker.ssm.executor import CommandExecutor, Scope, Target
 from localstack_ssm_docker.ssm.history import restore_history, save_history
+from localstack_ssm_docker.ssm.history_pages import command_page, invocation_page
 from localstack_ssm_docker.ssm.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.instances import InstanceDirectory
-from localstack_ssm_docker.ssm.models import Command, RunCommandStore, run_command_stores
+from localstack_ssm_docker.ssm.models import (
+    Command,
+    Invocation,
+    RunCommandStore,
+    run_command_stores,
+)
 from localstack_ssm_docker.ssm.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.pagination import paginate
 from localstack_ssm_docker.ssm.resource_groups import group_tag_filters
@@ -273,23 +279,22 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     ) -> ListCommandInvocationsResult:
         _check_list_request(request)
         store = self._store(context)
-        commands = _commands_of(store, request.get("CommandId"))
         instance_id = request.get("InstanceId")
         matches = build_filter(request.get("Filters"), allow_execution_stage=False)
-        entries = [
-            (command, invocation)
-            for command in commands
-            for invocation in store.invocations[command.command_id].values()
-            if (instance_id is None or invocation.instance_id == instance_id)
-            and matches(
-                (invocation.requested_at, lambda i=invocation: i.status, command.document_name)
+        command_id = request.get("CommandId")
+
+        def wanted(command: Command, invocation: Invocation) -> bool:
+            if instance_id is not None and invocation.instance_id != instance_id:
+                return False
+            return matches(
+                (invocation.requested_at, lambda: invocation.status, command.document_name)
             )
-        ]
-        page, token = paginate(
-            entries,
-            key=lambda e: (-e[0].requested_at, e[0].command_id, e[1].instance_id),
-            max_results=request.get("MaxResults", DEFAULT_COMMAND_PAGE),
-            next_token=request.get("NextToken"),
+
+        page, token = invocation_page(
+            _only(store, command_id),
+            wanted,
+            request.get("MaxResults", DEFAULT_COMMAND_PAGE),
+            request.get("NextToken"),
         )
         records = instance_stores[context.account_id][context.region].instances
         details = bool(request.get("Details"))
@@ -316,17 +321,22 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         store = self._store(context)
         instance_id = request.get("InstanceId")
         matches = build_filter(request.get("Filters"), allow_execution_stage=True)
-        commands = [
-            c
-            for c in _commands_of(store, request.get("CommandId"))
-            if (instance_id is None or instance_id in store.invocations[c.command_id])
-            and matches((c.requested_at, lambda c=c: _summary(store, c).status, c.document_name))
-        ]
-        page, token = paginate(
-            commands,
-            key=lambda c: (-c.requested_at, c.command_id),
-            max_results=request.get("MaxResults", DEFAULT_COMMAND_PAGE),
-            next_token=request.get("NextToken"),
+        command_id = request.get("CommandId")
+
+        def wanted(command: Command) -> bool:
+            if instance_id is not None and instance_id not in store.invocations[command.command_id]:
+                return False
+
+            def status() -> str:  # derived only when a filter asks for it
+                return _summary(store, command).status
+
+            return matches((command.requested_at, status, command.document_name))
+
+        page, token = command_page(
+            _only(store, command_id),
+            wanted,
+            request.get("MaxResults", DEFAULT_COMMAND_PAGE),
+            request.get("NextToken"),
         )
         result = ListCommandsResult(Commands=[self._command_shape(store, c) for c in page])
         if token:
@@ -374,12 +384,16 @@ def _summary(store: RunCommandStore, command: Command) -> CommandSummary:
     return summarize(invocations, max_errors_for(command.max_errors, len(invocations)))
 
 
-def _commands_of(store: RunCommandStore, command_id: str | None) -> list[Command]:
-    """All commands, or the one named (none when it is unknown)."""
+def _only(store: RunCommandStore, command_id: str | None) -> RunCommandStore:
+    """The store, or a view of it holding just the named command (none when it is unknown)."""
     if command_id is None:
-        return list(store.commands.values())
-    command = store.commands.get(command_id)
-    return [command] if command else []
+        return store
+    view = RunCommandStore()
+    if command_id in store.commands:
+        view.commands[command_id] = store.commands[command_id]
+        view.invocations[command_id] = store.invocations[command_id]
+        view.order.append(command_id)
+    return view
 
 
 def _check_send_command(request: SendCommandRequest) -> None:

@@ -41,6 +41,7 @@ class LocalStack:
             LOCALSTACK_VOLUME_DIR=str(workdir / "volume"),
             **(env or {}),
         )
+        workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "localstack.runtime.main"],

@@ -1,0 +1,263 @@
+"""The benchmark scenarios: each measures ours next to the Docker floor it stands on, interleaved
+so that machine noise hits both sides."""
+
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import psutil
+
+from tests.integration.localstack_process import LocalStack
+
+SCRIPT = "echo hello"
+POLL_INTERVAL = 0.005
+TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
+
+
+def _median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 1)
+
+
+def row(name: str, ours: list[float], floor: list[float]) -> dict:
+    """A result line: medians of both sides (ms) and their ratio."""
+    return {
+        "name": name,
+        "samples": len(ours),
+        "ours_median_ms": _median_ms(ours),
+        "floor_median_ms": _median_ms(floor),
+        "ratio": round(statistics.median(ours) / statistics.median(floor), 2),
+    }
+
+
+def launch(localstack: LocalStack, ami_id: str, count: int) -> list[str]:
+    ec2 = localstack.client("ec2")
+    reservation = ec2.run_instances(ImageId=ami_id, MinCount=count, MaxCount=count)
+    return [i["InstanceId"] for i in reservation["Instances"]]
+
+
+def terminate(localstack: LocalStack, instance_ids: list[str]) -> None:
+    localstack.client("ec2").terminate_instances(InstanceIds=instance_ids)
+
+
+def send(ssm, instance_ids: list[str], script: str = SCRIPT) -> str:
+    return ssm.send_command(
+        InstanceIds=instance_ids,
+        DocumentName="AWS-RunShellScript",
+        Parameters={"commands": [script]},
+    )["Command"]["CommandId"]
+
+
+def wait_invocation(ssm, command_id: str, instance_id: str) -> dict:
+    while True:
+        result = ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
+        if result["Status"] in TERMINAL:
+            if result["Status"] != "Success":
+                raise RuntimeError(f"unexpected result: {result}")
+            return result
+        time.sleep(POLL_INTERVAL)
+
+
+def wait_command(ssm, command_id: str, count: int) -> None:
+    while True:
+        command = ssm.list_commands(CommandId=command_id)["Commands"][0]
+        if command["CompletedCount"] == count:
+            if command["Status"] != "Success":
+                raise RuntimeError(f"unexpected result: {command}")
+            return
+        time.sleep(POLL_INTERVAL)
+
+
+def raw_exec(container: str) -> None:
+    done = subprocess.run(
+        ["docker", "exec", container, "sh", "-c", SCRIPT], capture_output=True, check=True
+    )
+    if done.stdout != b"hello\n":
+        raise RuntimeError(f"unexpected output: {done.stdout!r}")
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def single_round_trip(localstack: LocalStack, ami_id: str, rounds: int) -> dict:
+    """SendCommand → GetCommandInvocation Success, against `docker exec` of the same script."""
+    ssm = localstack.client("ssm")
+    (instance_id,) = launch(localstack, ami_id, 1)
+    container = f"localstack-ec2.{instance_id}"
+
+    def ours() -> None:
+        wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
+
+    try:
+        ours(), raw_exec(container)  # warm both paths
+        samples = [(timed(ours), timed(lambda: raw_exec(container))) for _ in range(rounds)]
+    finally:
+        terminate(localstack, [instance_id])
+    return row("single round trip", [s[0] for s in samples], [s[1] for s in samples])
+
+
+def fan_out(localstack: LocalStack, ami_id: str, count: int, rounds: int) -> dict:
+    """One SendCommand to `count` instances until all ended, against parallel `docker exec`."""
+    ssm = localstack.client("ssm")
+    ids = launch(localstack, ami_id, count)
+    containers = [f"localstack-ec2.{i}" for i in ids]
+
+    def ours() -> None:
+        wait_command(ssm, send(ssm, ids), count)
+
+    def floor() -> None:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            list(pool.map(raw_exec, containers))
+
+    try:
+        ours(), floor()
+        samples = [(timed(ours), timed(floor)) for _ in range(rounds)]
+    finally:
+        terminate(localstack, ids)
+    return row(f"fan-out to {count}", [s[0] for s in samples], [s[1] for s in samples])
+
+
+def _online(ssm, instance_ids: set[str]) -> bool:
+    pages = ssm.get_paginator("describe_instance_information").paginate(
+        Filters=[{"Key": "PingStatus", "Values": ["Online"]}]
+    )
+    online = {i["InstanceId"] for page in pages for i in page["InstanceInformationList"]}
+    return instance_ids <= online
+
+
+def _docker_run(image: str, names: list[str]) -> None:
+    def run(name: str) -> None:
+        command = ["docker", "run", "-d", "--init", "--name", name]
+        command += ["--entrypoint", "sleep", image, "infinity"]
+        subprocess.run(command, capture_output=True, check=True)
+
+    with ThreadPoolExecutor(max_workers=len(names)) as pool:
+        list(pool.map(run, names))
+
+
+def _docker_rm(names: list[str]) -> None:
+    subprocess.run(["docker", "rm", "-f", *names], capture_output=True, check=True)
+
+
+def launch_to_online(
+    localstack: LocalStack, ami_id: str, image: str, count: int, rounds: int
+) -> list[dict]:
+    """RunInstances until all are Online, against `docker run` of as many containers."""
+    ssm = localstack.client("ssm")
+    rows = []
+    for n in (1, count):
+        ours, floor = [], []
+        for round_ in range(rounds):
+            start = time.perf_counter()
+            ids = set(launch(localstack, ami_id, n))
+            while not _online(ssm, ids):
+                time.sleep(POLL_INTERVAL)
+            ours.append(time.perf_counter() - start)
+            names = [f"bench-floor-{round_}-{k}" for k in range(n)]
+            floor.append(timed(lambda names=names: _docker_run(image, names)))
+            terminate(localstack, list(ids))
+            _docker_rm(names)
+        rows.append(row(f"launch {n} to Online", ours, floor))
+    return rows
+
+
+def throughput(
+    localstack: LocalStack, ami_id: str, instances: int, clients: int, seconds: float
+) -> dict:
+    """`clients` threads sending one command after another to `instances` instances."""
+    ids = launch(localstack, ami_id, instances)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    end = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        ssm = localstack.client("ssm")
+        k = index
+        while time.monotonic() < end:
+            instance_id = ids[k % len(ids)]
+            k += clients
+            start = time.perf_counter()
+            wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+
+    try:
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(client, range(clients)))
+        duration = time.monotonic() - started
+    finally:
+        terminate(localstack, ids)
+    latencies.sort()
+    return {
+        "name": f"throughput {clients} clients x {instances} instances",
+        "samples": len(latencies),
+        "commands_per_s": round(len(latencies) / duration, 1),
+        "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
+        "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+    }
+
+
+def idle_cost(localstack: LocalStack, ami_id: str | None, instances: int, seconds: float) -> dict:
+    """LocalStack's CPU share and RSS over `seconds` with `instances` idle instances (none when
+    `ami_id` is None: the runtime without the extension's providers)."""
+    ids = launch(localstack, ami_id, instances) if ami_id else []
+    try:
+        if ids:
+            localstack.client("ssm").describe_instance_information()
+        process = psutil.Process(localstack.process.pid)
+        before = process.cpu_times()
+        time.sleep(seconds)  # the measurement window itself: LocalStack is left alone
+        after = process.cpu_times()
+        rss = process.memory_info().rss
+    finally:
+        if ids:
+            terminate(localstack, ids)
+    busy = (after.user - before.user) + (after.system - before.system)
+    return {"cpu_percent": round(100 * busy / seconds, 2), "rss_mb": round(rss / 2**20, 1)}
+
+
+def store_growth(localstack: LocalStack, ami_id: str, commands: int, rounds: int) -> dict:
+    """Get and list (full pages of 50) with 60 recent commands in the store, then with `commands`
+    older ones (to no instance) beneath 60 recent ones: a page must cost the same."""
+    ssm = localstack.client("ssm")
+    (instance_id,) = launch(localstack, ami_id, 1)
+
+    def recent() -> str:
+        sent = [send(ssm, [instance_id]) for _ in range(60)]
+        wait_invocation(ssm, sent[-1], instance_id)
+        return sent[-1]
+
+    def operations(probe: str) -> list[float]:
+        return [
+            timed(lambda: ssm.get_command_invocation(CommandId=probe, InstanceId=instance_id)),
+            timed(lambda: ssm.list_commands(MaxResults=50)),
+            timed(lambda: ssm.list_command_invocations(MaxResults=50)),
+        ]
+
+    def filler(_: int) -> None:
+        ssm.send_command(
+            Targets=[{"Key": "tag:bench", "Values": ["nobody"]}],
+            DocumentName="AWS-RunShellScript",
+            Parameters={"commands": ["true"]},
+        )
+
+    try:
+        probe = recent()
+        few = [operations(probe) for _ in range(rounds)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(filler, range(commands)))
+        probe = recent()
+        many = [operations(probe) for _ in range(rounds)]
+    finally:
+        terminate(localstack, [instance_id])
+    names = ("get invocation", "list commands", "list invocations")
+    return {
+        name: row(name, [m[k] for m in many], [f[k] for f in few]) for k, name in enumerate(names)
+    }
