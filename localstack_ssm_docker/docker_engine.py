@@ -6,6 +6,7 @@ import logging
 import posixpath
 import re
 import tarfile
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -102,6 +103,8 @@ class DockerEngine:
         self._stream_api = stream_api
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._restarts: Counter[str] = Counter()
+        self._os_releases: dict[str, dict[str, str]] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def from_env(
@@ -191,11 +194,21 @@ class DockerEngine:
                 container_id=container_id,
                 ip_address=_ip_address(details),
                 hostname=details["Config"].get("Hostname") or spec.hostname,
-                os_release=self._os_release(container_id),
+                os_release=self._image_os_release(details["Image"], container_id),
             )
         except BaseException:
             self.remove(container_id)
             raise
+
+    def _image_os_release(self, image_id: str, container_id: str) -> dict[str, str]:
+        """The os-release of a new container, read once per image (all its containers share it)."""
+        with self._lock:
+            known = self._os_releases.get(image_id)
+        if known is None:
+            known = self._os_release(container_id)
+            with self._lock:
+                self._os_releases[image_id] = known
+        return known
 
     def _os_release(self, container_id: str) -> dict[str, str]:
         """The container's /etc/os-release as a dict (empty when it has none)."""

@@ -26,7 +26,7 @@ LOG = logging.getLogger(__name__)
 LABEL_INSTANCE_ID = "localstack-ssm-docker.instance-id"
 LABEL_ACCOUNT_ID = "localstack-ssm-docker.account-id"
 LABEL_REGION = "localstack-ssm-docker.region"
-_LAUNCH_PARALLELISM = 8
+_LAUNCH_PARALLELISM = 20
 CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
 STATE_NAME = "ec2-instances"
 
