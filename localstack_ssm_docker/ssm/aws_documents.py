@@ -73,27 +73,6 @@ def _parameters(name: str) -> list[dict]:
     ]
 
 
-def description(name: str) -> dict:
-    """DescribeDocument's Document for an AWS document."""
-    return {
-        "Name": name,
-        "Owner": "Amazon",
-        "DocumentVersion": "1",
-        "DefaultVersion": "1",
-        "LatestVersion": "1",
-        "Status": "Active",
-        "DocumentType": "Command",
-        "SchemaVersion": AWS_DOCUMENTS[name]["schemaVersion"],
-        "DocumentFormat": "JSON",
-        "PlatformTypes": ["Linux", "MacOS"],
-        "Parameters": _parameters(name),
-        "Hash": _hash(name),
-        "HashType": "Sha256",
-        "Description": AWS_DOCUMENTS[name]["description"],
-        "CreatedDate": CREATED,
-    }
-
-
 def identifier(name: str) -> dict:
     """ListDocuments' DocumentIdentifier for an AWS document."""
     return {
@@ -105,6 +84,20 @@ def identifier(name: str) -> dict:
         "DocumentFormat": "JSON",
         "PlatformTypes": ["Linux", "MacOS"],
         "CreatedDate": CREATED,
+    }
+
+
+def description(name: str) -> dict:
+    """DescribeDocument's Document for an AWS document: its identifier and more."""
+    return {
+        **identifier(name),
+        "DefaultVersion": "1",
+        "LatestVersion": "1",
+        "Status": "Active",
+        "Parameters": _parameters(name),
+        "Hash": _hash(name),
+        "HashType": "Sha256",
+        "Description": AWS_DOCUMENTS[name]["description"],
     }
 
 
