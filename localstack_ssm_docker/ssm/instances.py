@@ -34,6 +34,26 @@ class InstanceDirectory:
 
     def managed_instances(self, account_id: str, region: str) -> list[ManagedInstance]:
         """Running instances (stopped and terminated ones are not managed), in launch order."""
+        pinged = self._pinged(account_id, region)
+        tags = _tags(account_id, region, [r.instance_id for r, _ in pinged]) if pinged else {}
+        return [ManagedInstance(r, ping, tags.get(r.instance_id, {})) for r, ping in pinged]
+
+    def require_online(
+        self, account_id: str, region: str, instance_ids: list[str]
+    ) -> dict[str, InstanceRecord]:
+        """The records of these instances; InvalidInstanceId unless every one is Online."""
+        online = {
+            r.instance_id: r for r, ping in self._pinged(account_id, region) if ping == ONLINE
+        }
+        missing = [iid for iid in instance_ids if iid not in online]
+        if missing:
+            raise InvalidInstanceId(
+                f"Instances [[{', '.join(missing)}]] not in a valid state for account {account_id}"
+            )
+        return {iid: online[iid] for iid in instance_ids}
+
+    def _pinged(self, account_id: str, region: str) -> list[tuple[InstanceRecord, str]]:
+        """Running instances with their ping status: Online while the container runs."""
         records = [
             r for r in instance_stores[account_id][region].instances.values() if r.state == RUNNING
         ]
@@ -42,37 +62,15 @@ class InstanceDirectory:
             adopted, foreign_states = self._adopted(account_id, region)
             records += adopted
             states.update(foreign_states)
-        if not records:
-            return []
-        tags = _tags(account_id, region, [r.instance_id for r in records])
         return [
-            ManagedInstance(
-                record=r,
-                ping_status=(
-                    ONLINE
-                    if states.get(r.container_id) == "running" and not r.rebooting
-                    else CONNECTION_LOST
-                ),
-                tags=tags.get(r.instance_id, {}),
+            (
+                r,
+                ONLINE
+                if states.get(r.container_id) == "running" and not r.rebooting
+                else CONNECTION_LOST,
             )
             for r in records
         ]
-
-    def require_online(
-        self, account_id: str, region: str, instance_ids: list[str]
-    ) -> dict[str, InstanceRecord]:
-        """The records of these instances; InvalidInstanceId unless every one is Online."""
-        online = {
-            m.record.instance_id: m.record
-            for m in self.managed_instances(account_id, region)
-            if m.ping_status == ONLINE
-        }
-        missing = [iid for iid in instance_ids if iid not in online]
-        if missing:
-            raise InvalidInstanceId(
-                f"Instances [[{', '.join(missing)}]] not in a valid state for account {account_id}"
-            )
-        return {iid: online[iid] for iid in instance_ids}
 
     def _adopted(self, account_id: str, region: str) -> tuple[list[InstanceRecord], dict[str, str]]:
         """Containers of another EC2 backend's instances that moto knows in this account and
