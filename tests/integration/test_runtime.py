@@ -3,6 +3,8 @@
 import uuid
 
 import docker
+import pytest
+from botocore.exceptions import ClientError
 
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import finished, run_command
@@ -111,3 +113,19 @@ def test_instance_container_configuration(tmp_path):
     kept = client.containers.get(f"localstack-ec2.{instance_id}")  # EC2_REMOVE_CONTAINERS=0
     kept.remove(force=True)
     network.remove()
+
+
+def test_without_a_docker_engine_localstack_starts_and_says_why_it_cannot_launch(tmp_path):
+    runtime = LocalStack(tmp_path, env={"DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"})
+    try:
+        ec2, ssm = runtime.client("ec2"), runtime.client("ssm")
+        with pytest.raises(ClientError) as raised:
+            ec2.run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)
+        error = raised.value.response["Error"]
+        assert error["Code"] == "Unavailable"
+        assert "Docker engine" in error["Message"]
+        assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        assert ec2.describe_instances()["Reservations"] == []
+        assert ssm.describe_instance_information()["InstanceInformationList"] == []
+    finally:
+        assert runtime.stop() == 0
