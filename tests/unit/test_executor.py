@@ -66,8 +66,14 @@ def executors():
         executor.shutdown()
 
 
-def start(executors, runner, store, count=1, plan=PLAN, lookup=None, **changes) -> CommandExecutor:
-    executor = CommandExecutor(runner, workers=8, parameter_lookup=lookup, retry_interval=0.05)
+def start(
+    executors, runner, store, count=1, plan=PLAN, lookup=None, options=None, **changes
+) -> CommandExecutor:
+    """An executor (shut down after the test) running `plan` for a command with `changes`;
+    `options` go to the executor."""
+    executor = CommandExecutor(
+        runner, workers=8, parameter_lookup=lookup, retry_interval=0.05, **(options or {})
+    )
     executors.append(executor)
     executor.submit(store, SCOPE, command(**changes), DOCUMENT, plan, targets(count))
     return executor
@@ -382,18 +388,13 @@ class RecordingSink:
         return OutputLocations("https://s3/out", "")
 
 
-def test_full_output_goes_to_the_sink_while_inline_output_is_cut(store):
+def test_full_output_goes_to_the_sink_while_inline_output_is_cut(executors, store):
     big = b"o" * 30_000
     runner = FakeRunner(lambda _c, job: result(0, big[: job.output_limit]))
     sink = RecordingSink()
-    executor = CommandExecutor(runner, workers=2, output_sink=sink, full_output_limit=1 << 20)
-    try:
-        executor.submit(
-            store, SCOPE, command(output_s3_bucket_name="bucket"), DOCUMENT, PLAN, targets(1)
-        )
-        done = wait_for(store)
-    finally:
-        executor.shutdown()
+    options = {"output_sink": sink, "full_output_limit": 1 << 20}
+    start(executors, runner, store, options=options, output_s3_bucket_name="bucket")
+    done = wait_for(store)
     assert len(done.stdout) == 24_000
     assert done.stdout_url == "https://s3/out"
     ((account, region, instance_id, plugin, streams),) = sink.writes
@@ -406,28 +407,19 @@ def test_full_output_goes_to_the_sink_while_inline_output_is_cut(store):
     assert streams == {"stdout": big, "stderr": b""}
 
 
-def test_a_failing_sink_does_not_change_the_status(store):
-    sink = RecordingSink(fail=True)
-    executor = CommandExecutor(FakeRunner(lambda _c, _j: result(0, b"x")), 2, output_sink=sink)
-    try:
-        executor.submit(
-            store, SCOPE, command(output_s3_bucket_name="bucket"), DOCUMENT, PLAN, targets(1)
-        )
-        done = wait_for(store)
-    finally:
-        executor.shutdown()
+def test_a_failing_sink_does_not_change_the_status(executors, store):
+    runner = FakeRunner(lambda _c, _j: result(0, b"x"))
+    options = {"output_sink": RecordingSink(fail=True)}
+    start(executors, runner, store, options=options, output_s3_bucket_name="bucket")
+    done = wait_for(store)
     assert (done.status, done.stdout, done.stdout_url) == ("Success", "x", "")
 
 
-def test_no_sink_write_without_a_destination(store):
+def test_no_sink_write_without_a_destination(executors, store):
     sink = RecordingSink()
     runner = FakeRunner(lambda _c, job: result(0, b"x" * job.output_limit))
-    executor = CommandExecutor(runner, 2, output_sink=sink, full_output_limit=1 << 20)
-    try:
-        executor.submit(store, SCOPE, command(), DOCUMENT, PLAN, targets(1))
-        wait_for(store)
-    finally:
-        executor.shutdown()
+    start(executors, runner, store, options={"output_sink": sink, "full_output_limit": 1 << 20})
+    wait_for(store)
     assert sink.writes == []
     assert runner.jobs[0][1].output_limit == 24_000
 
