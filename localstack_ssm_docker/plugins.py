@@ -57,21 +57,17 @@ def ssm_docker() -> Service:
 @on_infra_start()
 def activate_ssm_docker_providers() -> None:
     """Host-mode activation: installing the package is enough."""
-    from localstack import config
+    from localstack_ssm_docker.activation import activate_in_localstack
 
-    from localstack_ssm_docker.activation import activate
-
-    activate(config.SERVICE_PROVIDER_CONFIG)
+    activate_in_localstack()
 
 
 class SsmDockerExtension(Extension):
-    """For ``localstack extensions install``: activates the same providers."""
+    """For ``localstack extensions install``: activates the same providers and handlers."""
 
     name = "localstack-ssm-docker"
 
     def on_extension_load(self) -> None:
-        from localstack import config
+        from localstack_ssm_docker.activation import activate_in_localstack
 
-        from localstack_ssm_docker.activation import activate
-
-        activate(config.SERVICE_PROVIDER_CONFIG)
+        activate_in_localstack()

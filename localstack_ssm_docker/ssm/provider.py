@@ -21,6 +21,7 @@ from localstack.aws.api.ssm import (
     GetDocumentResult,
     InvalidCommandId,
     InvalidInstanceId,
+    InvalidNextToken,
     InvalidOutputFolder,
     InvalidPluginName,
     InvocationDoesNotExist,
@@ -238,8 +239,11 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def list_documents(
         self, context: RequestContext, request: ListDocumentsRequest
     ) -> ListDocumentsResult:
+        token = request.get("NextToken")
+        if token and not token.isdecimal():  # moto's tokens are positions; it fails on others
+            raise InvalidNextToken("The specified token is not valid.")
         result = call_moto(context)
-        if not request.get("NextToken"):
+        if not token:
             ours = [
                 aws_documents.identifier(name)
                 for name in aws_documents.AWS_DOCUMENTS

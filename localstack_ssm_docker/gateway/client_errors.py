@@ -1,0 +1,64 @@
+"""The AWS error for a request that cannot be parsed or does not fit the operation's shapes."""
+
+from botocore.model import OperationNotFoundError
+from localstack.aws.api import CommonServiceException
+from localstack.aws.protocol.parser import (
+    OperationNotFoundParserError,
+    ProtocolParserError,
+    RequestParserError,
+)
+
+from localstack_ssm_docker.gateway.shape_check import ShapeProblem
+
+QUERY_PROTOCOLS = frozenset({"ec2", "query"})
+
+
+def for_parse_failure(protocol: str, error: RequestParserError) -> CommonServiceException:
+    """AWS answers an undecodable request with 400: an unknown action, or SerializationException."""
+    unknown = isinstance(error, OperationNotFoundParserError) or isinstance(
+        error.__cause__, OperationNotFoundError
+    )
+    if unknown and protocol in QUERY_PROTOCOLS:
+        return CommonServiceException(
+            "InvalidAction", "The action is not valid for this web service."
+        )
+    if unknown:
+        return CommonServiceException("UnknownOperationException", "The operation is not known.")
+    reason = _printable(_reason(error))
+    return CommonServiceException(
+        "SerializationException", f"The request could not be deserialized: {reason}"
+    )
+
+
+def for_shape_problem(protocol: str, problem: ShapeProblem) -> CommonServiceException:
+    """A wrong type is a SerializationException; a missing member is AWS's validation error."""
+    path = _printable(problem.path)
+    if problem.kind == "type":
+        return CommonServiceException(
+            "SerializationException",
+            f"The value of {path} cannot be read as {problem.expected}.",
+        )
+    if protocol in QUERY_PROTOCOLS:
+        return CommonServiceException(
+            "MissingParameter", f"The request must contain the parameter {path}"
+        )
+    return CommonServiceException(
+        "ValidationException",
+        f"1 validation error detected: Value null at '{_camel(path)}' failed to "
+        "satisfy constraint: Member must not be null",
+    )
+
+
+def _reason(error: RequestParserError) -> str:
+    if isinstance(error, ProtocolParserError) or error.__cause__ is None:
+        return str(error)
+    return str(error.__cause__)
+
+
+def _camel(path: str) -> str:
+    return ".".join(part[:1].lower() + part[1:] for part in path.split("."))
+
+
+def _printable(text: str) -> str:
+    """Echoed request text without control characters (they would break an XML reply)."""
+    return "".join(c if c.isprintable() else "?" for c in text)

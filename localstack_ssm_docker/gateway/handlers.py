@@ -1,0 +1,86 @@
+"""Handlers in LocalStack's gateway chain that turn malformed SSM/EC2 requests into AWS 400 errors.
+
+LocalStack answers a request its parser cannot read with a 500 InternalError, before any provider
+runs. The exception handler below notes the AWS error instead; the response handler, which runs
+after LocalStack's own exception serializer, writes it as the response.
+"""
+
+from localstack.aws.api import CommonServiceException, RequestContext
+from localstack.aws.chain import (
+    CompositeExceptionHandler,
+    CompositeHandler,
+    CompositeResponseHandler,
+    HandlerChain,
+)
+from localstack.aws.protocol.parser import RequestParserError
+from localstack.aws.protocol.serializer import create_serializer
+from localstack.http import Response
+
+from localstack_ssm_docker.gateway import client_errors
+from localstack_ssm_docker.gateway.shape_check import first_problem
+
+_NOTED = "ssm_docker_client_error"
+
+
+class _ForServices:
+    def __init__(self, services: frozenset[str]):
+        self.services = services
+
+    def applies(self, context: RequestContext) -> bool:
+        return context.service is not None and context.service.service_name in self.services
+
+
+class NoteParseFailures(_ForServices):
+    """Exception handler: a parser failure becomes the AWS error to answer with."""
+
+    def __call__(
+        self, chain: HandlerChain, exception: Exception, context: RequestContext, response: Response
+    ) -> None:
+        if self.applies(context) and isinstance(exception, RequestParserError):
+            protocol = context.service.protocol
+            setattr(context, _NOTED, client_errors.for_parse_failure(protocol, exception))
+
+
+class AnswerParseFailures(_ForServices):
+    """Response handler: replaces LocalStack's 500 with the noted AWS error."""
+
+    def __call__(self, chain: HandlerChain, context: RequestContext, response: Response) -> None:
+        error: CommonServiceException | None = context.get(_NOTED)
+        if error is None or not self.applies(context):
+            return
+        service = context.service
+        operation = context.operation or service.operation_model(service.operation_names[0])
+        serializer = create_serializer(service, context.protocol)
+        response.update_from(
+            serializer.serialize_error_to_response(
+                error, operation, context.request.headers, context.request_id
+            )
+        )
+        context.service_exception = error
+
+
+class CheckShapes(_ForServices):
+    """Request handler after parsing: wrongly typed or missing members never reach a provider."""
+
+    def __call__(self, chain: HandlerChain, context: RequestContext, response: Response) -> None:
+        if not self.applies(context) or context.operation is None:
+            return
+        input_shape = context.operation.input_shape
+        if input_shape is None:
+            return
+        if problem := first_problem(input_shape, context.service_request):
+            raise client_errors.for_shape_problem(context.service.protocol, problem)
+
+
+def install(
+    services: frozenset[str],
+    request_handlers: CompositeHandler,
+    response_handlers: CompositeResponseHandler,
+    exception_handlers: CompositeExceptionHandler,
+) -> None:
+    """Adds the three handlers for ``services`` to LocalStack's custom handler lists, once."""
+    if not services or any(isinstance(h, _ForServices) for h in request_handlers.handlers):
+        return
+    request_handlers.append(CheckShapes(services))
+    response_handlers.append(AnswerParseFailures(services))
+    exception_handlers.append(NoteParseFailures(services))
