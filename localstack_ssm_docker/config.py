@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from localstack_ssm_docker.engine import ContainerOptions
 
 _TRUE = {"1", "true", "yes", "on"}
+DEFAULT_PIDS_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class Settings:
     full_output_limit: int = 16 * 1024 * 1024
     """SSM_DOCKER_FULL_OUTPUT_LIMIT: bytes of each stream kept for S3 / CloudWatch Logs."""
     container_options: ContainerOptions = field(default_factory=ContainerOptions)
-    """EC2_DOCKER_FLAGS and EC2_DOCKER_NETWORK: extra `docker run` settings of instances."""
+    """EC2_DOCKER_FLAGS, EC2_DOCKER_NETWORK and EC2_PIDS_LIMIT (processes per instance container,
+    default 4096, 0 for no limit: a fork bomb stays in its container): `docker run` settings."""
     ami_images: dict[str, str] = field(default_factory=dict)
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
@@ -34,7 +36,9 @@ class Settings:
             remove_containers=_flag(env.get("EC2_REMOVE_CONTAINERS"), True),
             full_output_limit=int(env.get("SSM_DOCKER_FULL_OUTPUT_LIMIT") or cls.full_output_limit),
             container_options=container_options(
-                env.get("EC2_DOCKER_FLAGS", ""), env.get("EC2_DOCKER_NETWORK") or None
+                env.get("EC2_DOCKER_FLAGS", ""),
+                env.get("EC2_DOCKER_NETWORK") or None,
+                int(env.get("EC2_PIDS_LIMIT") or DEFAULT_PIDS_LIMIT) or None,
             ),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
@@ -51,11 +55,13 @@ def _pairs(text: str) -> dict[str, str]:
     return {key.strip(): value.strip() for key, value in pairs}
 
 
-def container_options(flags: str, network: str | None) -> ContainerOptions:
+def container_options(
+    flags: str, network: str | None, pids_limit: int | None = None
+) -> ContainerOptions:
     """Docker CLI flags (``--privileged -v /a:/b -e K=V --add-host h:ip --dns 1.1.1.1 ...``),
     parsed as LocalStack parses its DOCKER_FLAGS, as container options."""
     if not flags.strip():
-        return ContainerOptions(network=network)
+        return ContainerOptions(network=network, pids_limit=pids_limit)
     from localstack.utils.container_utils.container_client import Util
 
     parsed = Util.parse_additional_flags(flags)
@@ -68,4 +74,5 @@ def container_options(flags: str, network: str | None) -> ContainerOptions:
         dns=list(parsed.dns or []),
         user=parsed.user,
         ulimits=[(u.name, u.soft_limit, u.hard_limit) for u in parsed.ulimits or []],
+        pids_limit=pids_limit,
     )

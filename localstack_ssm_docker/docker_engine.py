@@ -26,6 +26,7 @@ from localstack_ssm_docker.engine import (
     ContainerNotRunning,
     ContainerRestarted,
     ContainerSpec,
+    ContainerStopped,
     EngineError,
     EngineUnavailable,
     ForeignContainer,
@@ -104,6 +105,8 @@ class DockerEngine:
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._restarts: Counter[str] = Counter()
         self._os_releases: dict[str, dict[str, str]] = {}
+        self._keep_alive_images: set[str] = set()
+        self._killed_scripts: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     @classmethod
@@ -161,6 +164,9 @@ class DockerEngine:
             network_mode=options.network,
             ulimits=[docker.types.Ulimit(name=n, soft=s, hard=h) for n, s, h in options.ulimits]
             or None,
+            pids_limit=options.pids_limit,
+            # like a machine after a power cut: back when the engine restarts, unless stopped
+            restart_policy={"Name": "unless-stopped"},
         )
         with _engine_errors():
             created = self._api.create_container(
@@ -190,6 +196,8 @@ class DockerEngine:
                 details = self._api.inspect_container(container_id)
             if keep_alive and not details["State"].get("Running"):
                 raise _KeepAliveFailed(f"exited with {details['State'].get('ExitCode')}")
+            if keep_alive:
+                self._check_keep_alive(details["Image"], container_id)
             return ContainerFacts(
                 container_id=container_id,
                 ip_address=_ip_address(details),
@@ -199,6 +207,24 @@ class DockerEngine:
         except BaseException:
             self.remove(container_id)
             raise
+
+    def _check_keep_alive(self, image_id: str, container_id: str) -> None:
+        """Once per image: `sleep` exists in it (else the keep-alive exits, maybe only after the
+        first inspect saw it running)."""
+        with self._lock:
+            if image_id in self._keep_alive_images:
+                return
+        try:
+            with _engine_errors():
+                exec_id = self._api.exec_create(container_id, ["sleep", "0"])
+                self._api.exec_start(exec_id["Id"])
+                exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        except (ContainerNotRunning, ContainerGone) as e:
+            raise _KeepAliveFailed(str(e)) from e
+        if exit_code != 0:
+            raise _KeepAliveFailed(f"`sleep 0` exited with {exit_code}")
+        with self._lock:
+            self._keep_alive_images.add(image_id)
 
     def _image_os_release(self, image_id: str, container_id: str) -> dict[str, str]:
         """The os-release of a new container, read once per image (all its containers share it)."""
@@ -324,6 +350,11 @@ class DockerEngine:
             exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
         if self._restarts[container_id] != restarts:
             raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
+        with self._lock:
+            killed_by_us = (container_id, job.script_dir) in self._killed_scripts
+            self._killed_scripts.discard((container_id, job.script_dir))
+        if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
+            self._raise_if_stopped(container_id)
         return ScriptResult(
             exit_code=-1 if exit_code is None else exit_code,
             stdout=stdout.value(),
@@ -331,6 +362,21 @@ class DockerEngine:
             stdout_size=stdout.size,
             stderr_size=stderr.size,
         )
+
+    def _raise_if_stopped(self, container_id: str) -> None:
+        """ContainerStopped when the container stops (killed, stopped, removed) within a short
+        grace: that, not the script, is why the script was killed."""
+        try:
+            with _engine_errors():
+                status = self._api.wait(
+                    container_id, timeout=_STOP_GRACE_SECONDS, condition="not-running"
+                )
+        except requests.exceptions.Timeout:
+            return
+        except ContainerGone as e:
+            raise ContainerStopped(f"container {container_id[:12]} was removed") from e
+        exit_code = status.get("StatusCode")
+        raise ContainerStopped(f"container {container_id[:12]} exited with {exit_code}")
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         """Starts the scripts one after the other in the background, output appended to the log."""
@@ -341,6 +387,8 @@ class DockerEngine:
 
     def kill_script(self, container_id: str, script_dir: str) -> bool:
         """SIGKILLs the script's process group (or, without setsid, the script's shell)."""
+        with self._lock:
+            self._killed_scripts.add((container_id, script_dir))
         with _engine_errors():
             exec_id = self._api.exec_create(container_id, ["sh", "-c", _KILL, "sh", script_dir])
             self._api.exec_start(exec_id["Id"])
@@ -366,6 +414,12 @@ def _ami(ami_id: str, name: str, reference: str, image: dict) -> AmiImage:
         created=str(image.get("Created", "")),
         boots_itself=labels.get(LABEL_BOOT) == "image",
     )
+
+
+_KILLED_OR_UNKNOWN = (None, 137)
+"""Exec exit codes after which, unless we killed the script, the container's state is checked."""
+_STOP_GRACE_SECONDS = 1.0
+"""How long a container killed from outside may take to be seen stopped after its scripts died."""
 
 
 class _KeepAliveFailed(Exception):

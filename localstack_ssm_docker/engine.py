@@ -32,6 +32,10 @@ class ContainerRestarted(EngineError):
     """The container was restarted (the instance rebooted) while a script ran in it."""
 
 
+class ContainerStopped(EngineError):
+    """The container stopped or was removed while a script ran in it."""
+
+
 @dataclass(frozen=True)
 class AmiImage:
     """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>`` or mapped
@@ -57,6 +61,7 @@ class ContainerOptions:
     dns: list[str] = field(default_factory=list)
     user: str | None = None
     ulimits: list[tuple[str, int, int]] = field(default_factory=list)
+    pids_limit: int | None = None
 
 
 @dataclass(frozen=True)

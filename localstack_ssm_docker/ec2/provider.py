@@ -2,7 +2,7 @@
 
 import logging
 
-from localstack.aws.api import CommonServiceException, RequestContext, handler
+from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
     DescribeImagesRequest,
     DescribeImagesResult,
@@ -23,20 +23,9 @@ from moto.ec2.models import ec2_backends
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.engine import ContainerEngine, EngineError
+from localstack_ssm_docker.service_errors import EngineUnavailableError
 
 LOG = logging.getLogger(__name__)
-
-
-class EngineUnavailableError(CommonServiceException):
-    """The request needs the Docker engine, and it did not do what was asked."""
-
-    def __init__(self, reason: str):
-        super().__init__(
-            "Unavailable",
-            f"The Docker engine behind the EC2 instances could not serve the request: {reason}",
-            status_code=503,
-            sender_fault=False,
-        )
 
 
 class Ec2DockerProvider(Ec2Provider):

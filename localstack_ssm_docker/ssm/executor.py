@@ -16,7 +16,9 @@ from localstack_ssm_docker.engine import (
     ContainerGone,
     ContainerNotRunning,
     ContainerRestarted,
+    ContainerStopped,
     EngineError,
+    EngineUnavailable,
     ScriptJob,
     ScriptResult,
     ScriptRunner,
@@ -53,6 +55,7 @@ from localstack_ssm_docker.ssm.parameter_refs import (
 )
 from localstack_ssm_docker.ssm.status import (
     DELIVERY_TIMED_OUT,
+    EXECUTION_TIMED_OUT,
     FAIL_STOP_EXIT_CODE,
     REBOOT_EXIT_CODE,
     SKIPPED,
@@ -73,6 +76,10 @@ LOG = logging.getLogger(__name__)
 ORCHESTRATION_ROOT = "/var/lib/amazon/ssm"
 CONTROL_WORKERS = 4
 SHUTDOWN_DEADLINE = 10.0
+UNREACHABLE = (
+    "The instance's container was paused or stopped when the command had to end: the script "
+    "could not be killed then; it is killed once the container runs again."
+)
 _NOT_DELIVERED = {"status": FAILED, "status_details": UNDELIVERABLE, "stderr": NOT_DELIVERED}
 
 type ParameterLookup = Callable[[str, str, list[str]], tuple[dict[str, tuple[str, str]], list[str]]]
@@ -382,6 +389,8 @@ class CommandExecutor:
                         stderr=f"the instance's container is gone: {e}",
                     )
             with self._lock:
+                if job.done:  # ended while its container could not be reached (see _kill)
+                    return None
                 self._set(run, job.target.instance_id, plugins=tuple(job.results))
         with self._lock:
             return self._finish(run, job, **_invocation_fields(job.results))
@@ -418,16 +427,10 @@ class CommandExecutor:
             return PluginResult(step.plugin_name, CANCELLED, CANCELLED)
         except (ContainerNotRunning, ContainerGone):
             raise
-        except ContainerRestarted:
-            job.skip_rest = True
-            message = "The instance rebooted while the command was running."
-            return PluginResult(
-                step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
-            )
         except EngineError as e:
-            LOG.warning("%s on %s could not run: %s", run.command.command_id, job.target, e)
+            LOG.warning("%s on %s was interrupted: %s", run.command.command_id, job.target, e)
             job.skip_rest = True
-            message = f"the instance's container could not run it: {e}"
+            message = _interruption(e)
             return PluginResult(
                 step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
             )
@@ -524,8 +527,9 @@ class CommandExecutor:
             self._runner.restart(target.container_id)
 
     def _kill(self, run: _CommandRun, job: _Job, retry: bool = True) -> None:
-        """Kills the invocation's process group; retries while the container cannot be reached."""
-        if job.done or not job.executing:
+        """Kills the invocation's process group. While the container is paused or stopped the
+        invocation ends at once all the same, and the kill is retried until the script is gone."""
+        if not job.executing:
             return
         try:
             killed = self._runner.kill_script(
@@ -534,13 +538,38 @@ class CommandExecutor:
             )
         except ContainerNotRunning:
             killed = False
+            with self._lock:
+                self._end_unreachable(run, job)
         except EngineError as e:
             LOG.warning("could not kill %s on %s: %s", run.command.command_id, job.target, e)
             return
-        if not killed and not job.done and retry:
+        if not killed and job.executing and retry:
             self._scheduler.call_later(
                 self._retry_interval / 2, lambda: self._control.submit(self._kill, run, job)
             )
+
+    def _end_unreachable(self, run: _CommandRun, job: _Job) -> None:
+        """Ends an invocation whose script must stop but whose container is paused or stopped."""
+        if self._stopping:
+            status, details = FAILED, FAILED
+        elif job.cancel_requested:
+            status, details = CANCELLED, CANCELLED
+        else:
+            status, details = TIMED_OUT, EXECUTION_TIMED_OUT
+        self._finish(
+            run, job, status=status, status_details=details, response_code=-1, stderr=UNREACHABLE
+        )
+
+
+def _interruption(error: EngineError) -> str:
+    """What an invocation's stderr says when its container, not its script, ended it."""
+    if isinstance(error, ContainerRestarted):
+        return "The instance rebooted while the command was running."
+    if isinstance(error, ContainerStopped):
+        return f"The instance's container stopped while the command was running ({error})."
+    if isinstance(error, EngineUnavailable):
+        return f"The Docker engine became unavailable while the command was running ({error})."
+    return f"The instance's container could not run the command: {error}"
 
 
 def _wants_full_output(command: Command) -> bool:

@@ -7,7 +7,12 @@ from localstack.aws.api.ssm import InvalidInstanceId
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.models import RUNNING, InstanceRecord, instance_stores
-from localstack_ssm_docker.engine import ContainerEngine, EngineError, ForeignContainer
+from localstack_ssm_docker.engine import (
+    ContainerEngine,
+    EngineError,
+    EngineUnavailable,
+    ForeignContainer,
+)
 
 ONLINE = "Online"
 CONNECTION_LOST = "ConnectionLost"
@@ -32,18 +37,25 @@ class InstanceDirectory:
         self._foreign_facts: dict[str, InstanceRecord] = {}
         self._lock = threading.Lock()
 
-    def managed_instances(self, account_id: str, region: str) -> list[ManagedInstance]:
-        """Running instances (stopped and terminated ones are not managed), in launch order."""
-        pinged = self._pinged(account_id, region)
+    def managed_instances(
+        self, account_id: str, region: str, strict: bool = False
+    ) -> list[ManagedInstance]:
+        """Running instances (stopped and terminated ones are not managed), in launch order.
+        With `strict`, an unavailable engine raises EngineUnavailable instead of making every
+        instance ConnectionLost."""
+        pinged = self._pinged(account_id, region, strict)
         tags = _tags(account_id, region, [r.instance_id for r, _ in pinged]) if pinged else {}
         return [ManagedInstance(r, ping, tags.get(r.instance_id, {})) for r, ping in pinged]
 
     def require_online(
         self, account_id: str, region: str, instance_ids: list[str]
     ) -> dict[str, InstanceRecord]:
-        """The records of these instances; InvalidInstanceId unless every one is Online."""
+        """The records of these instances; InvalidInstanceId unless every one is Online,
+        EngineUnavailable when the engine does not answer."""
         online = {
-            r.instance_id: r for r, ping in self._pinged(account_id, region) if ping == ONLINE
+            r.instance_id: r
+            for r, ping in self._pinged(account_id, region, strict=True)
+            if ping == ONLINE
         }
         missing = [iid for iid in instance_ids if iid not in online]
         if missing:
@@ -52,12 +64,14 @@ class InstanceDirectory:
             )
         return {iid: online[iid] for iid in instance_ids}
 
-    def _pinged(self, account_id: str, region: str) -> list[tuple[InstanceRecord, str]]:
+    def _pinged(
+        self, account_id: str, region: str, strict: bool = False
+    ) -> list[tuple[InstanceRecord, str]]:
         """Running instances with their ping status: Online while the container runs."""
         records = [
             r for r in instance_stores[account_id][region].instances.values() if r.state == RUNNING
         ]
-        states = self._container_states() if records else {}
+        states = self._container_states(strict) if records or strict else {}
         if self._adopt_foreign:
             adopted, foreign_states = self._adopted(account_id, region)
             records += adopted
@@ -115,9 +129,13 @@ class InstanceDirectory:
             self._foreign_facts[container.container_id] = record
         return record
 
-    def _container_states(self) -> dict[str, str]:
+    def _container_states(self, strict: bool) -> dict[str, str]:
         try:
             return self._engine.container_states()
+        except EngineUnavailable:
+            if strict:
+                raise
+            return {}
         except EngineError:
             return {}
 

@@ -41,7 +41,9 @@ from localstack.services.ssm.provider import SsmProvider
 
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.models import instance_stores
+from localstack_ssm_docker.engine import EngineUnavailable
 from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.service_errors import EngineUnavailableError
 from localstack_ssm_docker.ssm import aws_documents, shapes
 from localstack_ssm_docker.ssm.command_filters import build_filter
 from localstack_ssm_docker.ssm.document_store import load_document
@@ -133,16 +135,10 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         bucket = request.get("OutputS3BucketName")
         if bucket and not bucket_exists(account_id, region, bucket):
             raise InvalidOutputFolder(f"The S3 bucket {bucket} does not exist.")
-        if instance_ids:
-            records = self._instances.require_online(account_id, region, instance_ids)
-            containers = {iid: records[iid].container_id for iid in instance_ids}
-        else:
-            managed = resolve_targets(
-                targets,
-                self._instances.managed_instances(account_id, region),
-                lambda name: group_tag_filters(account_id, region, name),
-            )
-            containers = {m.record.instance_id: m.record.container_id for m in managed}
+        try:
+            containers = self._target_containers(account_id, region, instance_ids, targets)
+        except EngineUnavailable as e:
+            raise EngineUnavailableError(str(e)) from e
 
         command = Command(
             command_id=str(uuid.uuid4()),
@@ -376,6 +372,20 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         if token:
             result["NextToken"] = token
         return result
+
+    def _target_containers(
+        self, account_id: str, region: str, instance_ids: list[str], targets: list
+    ) -> dict[str, str]:
+        """The container of each instance the command goes to, by instance id."""
+        if instance_ids:
+            records = self._instances.require_online(account_id, region, instance_ids)
+            return {iid: records[iid].container_id for iid in instance_ids}
+        managed = resolve_targets(
+            targets,
+            self._instances.managed_instances(account_id, region, strict=True),
+            lambda name: group_tag_filters(account_id, region, name),
+        )
+        return {m.record.instance_id: m.record.container_id for m in managed}
 
     @staticmethod
     def _command_shape(store: RunCommandStore, command: Command):

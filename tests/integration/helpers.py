@@ -47,3 +47,8 @@ def finished(ssm, command_id: str, instance_id: str) -> dict:
         lambda: ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id),
         lambda r: r["Status"] in TERMINAL,
     )
+
+
+def without_metadata(reply: dict) -> dict:
+    """A boto3 reply without its ResponseMetadata (request id, headers)."""
+    return {k: v for k, v in reply.items() if k != "ResponseMetadata"}

@@ -14,7 +14,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.helpers import finished, run_command
+from tests.integration.helpers import finished, run_command, without_metadata
 from tests.integration.raw_requests import Reply, ec2_query, ssm_json
 from tests.integration.shape_strategies import junk, values
 
@@ -69,10 +69,6 @@ def stored(localstack, launch):
     before = finished(ssm, command_id, instance_id)
     assert before["StandardOutputContent"] == "before\n"
     return instance_id, command_id, without_metadata(before)
-
-
-def without_metadata(reply: dict) -> dict:
-    return {k: v for k, v in reply.items() if k != "ResponseMetadata"}
 
 
 def assert_modelled(reply: Reply, allowed: set[str] | None) -> None:

@@ -115,7 +115,7 @@ def test_instance_container_configuration(tmp_path):
     network.remove()
 
 
-def test_without_a_docker_engine_localstack_starts_and_says_why_it_cannot_launch(tmp_path):
+def test_without_a_docker_engine_localstack_starts_and_says_why_it_cannot_run(tmp_path):
     runtime = LocalStack(tmp_path, env={"DOCKER_HOST": f"unix://{tmp_path}/no-docker.sock"})
     try:
         ec2, ssm = runtime.client("ec2"), runtime.client("ssm")
@@ -125,7 +125,12 @@ def test_without_a_docker_engine_localstack_starts_and_says_why_it_cannot_launch
         assert error["Code"] == "Unavailable"
         assert "Docker engine" in error["Message"]
         assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+        with pytest.raises(ClientError) as raised:
+            run_command(ssm, "i-0123456789abcdef0", ["id"])
+        assert raised.value.response["Error"]["Code"] == "Unavailable"
+        assert "Docker engine" in raised.value.response["Error"]["Message"]
         assert ec2.describe_instances()["Reservations"] == []
         assert ssm.describe_instance_information()["InstanceInformationList"] == []
+        assert ssm.list_commands()["Commands"] == []
     finally:
         assert runtime.stop() == 0

@@ -7,7 +7,7 @@ def test_defaults():
         workers=64,
         remove_containers=True,
         full_output_limit=16 * 1024 * 1024,
-        container_options=ContainerOptions(),
+        container_options=ContainerOptions(pids_limit=4096),
         ami_images={},
         boot_with_image_entrypoint=False,
     )
@@ -22,6 +22,7 @@ def test_values_from_environment():
             "EC2_DOCKER_NETWORK": "lab",
             "EC2_AMI_IMAGES": "ami-df5de72bdb3b=ubuntu:22.04, ami-024f768332f0=amazonlinux:2023",
             "EC2_BOOT_WITH_IMAGE_ENTRYPOINT": "true",
+            "EC2_PIDS_LIMIT": "0",
         }
     )
     assert (settings.workers, settings.remove_containers, settings.full_output_limit) == (
