@@ -15,6 +15,7 @@ from typing import Any
 
 import docker
 import requests
+import urllib3
 from docker import APIClient
 from docker.errors import APIError, DockerException, NotFound
 
@@ -66,7 +67,8 @@ _DETACHED = (
     'printf "%s" "$s" > "$f" && chmod 700 "$f"; done; '
     'for f in "$d"/part-*; do sh -c "$f" >> "$log" 2>&1; done'
 )
-_KILL = 'p=$(cat "$1/pid" 2>/dev/null) && kill -9 -"$p" 2>/dev/null || kill -9 "$p"'
+# Builtins only (no fork): it must work in a container at its pids limit, as under a fork bomb.
+_KILL = 'read p < "$1/pid" 2>/dev/null && { kill -9 -"$p" 2>/dev/null || kill -9 "$p"; }'
 _CONFLICT = 409
 
 
@@ -368,15 +370,27 @@ class DockerEngine:
         grace: that, not the script, is why the script was killed."""
         try:
             with _engine_errors():
-                status = self._api.wait(
-                    container_id, timeout=_STOP_GRACE_SECONDS, condition="not-running"
-                )
-        except requests.exceptions.Timeout:
+                status = self._wait_not_running(container_id)
+        except _StillRunning:
             return
         except ContainerGone as e:
             raise ContainerStopped(f"container {container_id[:12]} was removed") from e
         exit_code = status.get("StatusCode")
         raise ContainerStopped(f"container {container_id[:12]} exited with {exit_code}")
+
+    def _wait_not_running(self, container_id: str) -> dict:
+        """The container's exit status once it is not running; _StillRunning after the grace."""
+        try:
+            return self._api.wait(
+                container_id, timeout=_STOP_GRACE_SECONDS, condition="not-running"
+            )
+        except requests.exceptions.RequestException as e:
+            # requests reports this read timeout as a ConnectionError wrapping urllib3's
+            if isinstance(e, requests.exceptions.Timeout) or any(
+                isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in e.args
+            ):
+                raise _StillRunning() from e
+            raise
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         """Starts the scripts one after the other in the background, output appended to the log."""
@@ -420,6 +434,10 @@ _KILLED_OR_UNKNOWN = (None, 137)
 """Exec exit codes after which, unless we killed the script, the container's state is checked."""
 _STOP_GRACE_SECONDS = 1.0
 """How long a container killed from outside may take to be seen stopped after its scripts died."""
+
+
+class _StillRunning(Exception):
+    """The container was still running when the grace ran out."""
 
 
 class _KeepAliveFailed(Exception):

@@ -253,7 +253,7 @@ class CommandExecutor:
                 running += [(run, job) for job in run.running.values()]
                 self._forget_if_finished(run)
         for run, job in running:
-            self._kill(run, job, retry=False)
+            self._kill(run, job, retry=False, must_end=True)
         with self._changed:
             self._changed.wait_for(lambda: not self._runs, timeout=deadline)
         self._scheduler.shutdown()
@@ -513,7 +513,8 @@ class CommandExecutor:
                     raise _CancelledBeforeStart()
                 job.executing, job.step = True, step
             timer = self._scheduler.call_later(
-                step.execution_timeout, lambda: self._control.submit(self._kill, run, job)
+                step.execution_timeout,
+                lambda: self._control.submit(self._kill, run, job, True, True),
             )
             try:
                 result = self._runner.run_script(target.container_id, script)
@@ -526,9 +527,12 @@ class CommandExecutor:
                 return result
             self._runner.restart(target.container_id)
 
-    def _kill(self, run: _CommandRun, job: _Job, retry: bool = True) -> None:
-        """Kills the invocation's process group. While the container is paused or stopped the
-        invocation ends at once all the same, and the kill is retried until the script is gone."""
+    def _kill(
+        self, run: _CommandRun, job: _Job, retry: bool = True, must_end: bool = False
+    ) -> None:
+        """Kills the invocation's process group, retrying until the script is gone. A cancel waits
+        (Cancelling) while the container is paused or stopped; a timeout or shutdown
+        (`must_end`) ends the invocation at once all the same."""
         if not job.executing:
             return
         try:
@@ -538,14 +542,18 @@ class CommandExecutor:
             )
         except ContainerNotRunning:
             killed = False
-            with self._lock:
-                self._end_unreachable(run, job)
-        except EngineError as e:
-            LOG.warning("could not kill %s on %s: %s", run.command.command_id, job.target, e)
-            return
+            if must_end:
+                with self._lock:
+                    self._end_unreachable(run, job)
+        except ContainerGone:
+            return  # the script's output stream ends with the container
+        except EngineError as e:  # e.g. the container at its pids limit: no room for the kill
+            LOG.warning("could not kill %s on %s yet: %s", run.command.command_id, job.target, e)
+            killed = False
         if not killed and job.executing and retry:
             self._scheduler.call_later(
-                self._retry_interval / 2, lambda: self._control.submit(self._kill, run, job)
+                self._retry_interval / 2,
+                lambda: self._control.submit(self._kill, run, job, retry, must_end),
             )
 
     def _end_unreachable(self, run: _CommandRun, job: _Job) -> None:

@@ -8,6 +8,7 @@ from localstack_ssm_docker.engine import (
     ContainerGone,
     ContainerNotRunning,
     ContainerRestarted,
+    ContainerStopped,
     EngineError,
     ScriptJob,
 )
@@ -549,3 +550,40 @@ def test_shutdown_ends_running_and_waiting_invocations(store):
     assert (running.status, running.status_details) == ("Failed", "Failed")
     assert running.stderr == "LocalStack stopped while the command was running."
     assert (waiting.status, waiting.status_details) == ("Failed", "Undeliverable")
+
+
+def test_a_container_stopped_under_the_script_fails_the_invocation(executors, store):
+    def respond(_c, _j):
+        raise ContainerStopped("container abc exited with 137")
+
+    start(executors, FakeRunner(respond), store)
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == ("Failed", "Failed", -1)
+    assert "container stopped while the command was running" in done.stderr
+
+
+def test_a_paused_container_ends_the_invocation_at_its_timeout_and_the_kill_goes_on(
+    executors, store
+):
+    paused = threading.Event()
+    paused.set()
+
+    def kill_answers() -> bool:
+        if paused.is_set():
+            raise ContainerNotRunning("paused")
+        return True
+
+    runner = FakeRunner(lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0, b"late"))
+    runner.kill_answers = kill_answers
+    start(executors, runner, store, plan=shell_plan("sleep 100\n", 0.05))
+    done = wait_for(store)
+    assert (done.status, done.status_details, done.response_code) == (
+        "TimedOut",
+        "ExecutionTimedOut",
+        -1,
+    )
+    assert "paused" in done.stderr
+    paused.clear()
+    assert runner.killed.wait(DEADLINE)
+    assert runner.finished.acquire(timeout=DEADLINE)
+    assert invocation(store) == done
