@@ -23,6 +23,8 @@ class Settings:
     container_options: ContainerOptions = field(default_factory=ContainerOptions)
     """EC2_DOCKER_FLAGS, EC2_DOCKER_NETWORK and EC2_PIDS_LIMIT (processes per instance container,
     default 4096, 0 for no limit: a fork bomb stays in its container): `docker run` settings."""
+    max_instances: int = 256
+    """EC2_MAX_INSTANCES: instances an account may have in a region (InstanceLimitExceeded)."""
     ami_images: dict[str, str] = field(default_factory=dict)
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
@@ -40,6 +42,7 @@ class Settings:
                 env.get("EC2_DOCKER_NETWORK") or None,
                 int(env.get("EC2_PIDS_LIMIT") or DEFAULT_PIDS_LIMIT) or None,
             ),
+            max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
         )

@@ -15,7 +15,9 @@ def ec2_docker() -> Service:
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 
-    provider = Ec2DockerProvider(wiring.docker_engine(), wiring.instance_manager())
+    provider = Ec2DockerProvider(
+        wiring.docker_engine(), wiring.instance_manager(), wiring.settings().max_instances
+    )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
 

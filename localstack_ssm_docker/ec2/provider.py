@@ -17,11 +17,13 @@ from localstack.aws.api.ec2 import (
     TerminateInstancesResult,
 )
 from localstack.services.ec2.provider import Ec2Provider
-from localstack.services.moto import call_moto
+from localstack.services.moto import call_moto, call_moto_with_request
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
 from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.ec2.limits import counts_within_limit
+from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.engine import ContainerEngine, EngineError
 from localstack_ssm_docker.service_errors import EngineUnavailableError
 
@@ -31,10 +33,11 @@ LOG = logging.getLogger(__name__)
 class Ec2DockerProvider(Ec2Provider):
     """RunInstances & co. go to moto first, then the containers follow."""
 
-    def __init__(self, engine: ContainerEngine, instances: InstanceManager):
+    def __init__(self, engine: ContainerEngine, instances: InstanceManager, max_instances: int):
         super().__init__()
         self._engine = engine
         self._instances = instances
+        self._max_instances = max_instances
 
     def on_before_start(self):
         self._instances.recover()
@@ -63,8 +66,13 @@ class Ec2DockerProvider(Ec2Provider):
             raise EngineUnavailableError(str(e)) from e
         if request.get("ImageId"):
             require_ami(images, request["ImageId"])
+        existing = len(instance_stores[context.account_id][context.region].instances)
+        allowed = counts_within_limit(request, existing, self._max_instances)
         sync_into_moto(backend, images)
-        reservation = call_moto(context)
+        if allowed is request:
+            reservation = call_moto(context)
+        else:
+            reservation = call_moto_with_request(context, allowed)
         instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
         try:
             ami = require_ami(images, reservation["Instances"][0]["ImageId"])

@@ -14,6 +14,7 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import finished, run_command, without_metadata
 from tests.integration.raw_requests import Reply, ec2_query, ssm_json
 from tests.integration.shape_strategies import junk, values
@@ -170,6 +171,21 @@ def test_malformed_ssm_bodies_get_400(localstack, operation, body, code):
         ("DescribeInstances", {"MaxResults": "x"}, "SerializationException"),
         ("StopInstances", {"Force": "maybe", "InstanceId.1": "i-1"}, "SerializationException"),
         ("NoSuchAction", {}, "InvalidAction"),
+        (
+            "RunInstances",
+            {"ImageId": AMI_ID, "MinCount": "0", "MaxCount": "1"},
+            "InvalidParameterValue",
+        ),
+        (
+            "RunInstances",
+            {"ImageId": AMI_ID, "MinCount": "3", "MaxCount": "2"},
+            "InvalidParameterValue",
+        ),
+        (
+            "RunInstances",
+            {"ImageId": AMI_ID, "MinCount": "100000", "MaxCount": "100000"},
+            "InstanceLimitExceeded",
+        ),
     ],
 )
 def test_malformed_ec2_queries_get_400(localstack, action, params, code):

@@ -8,6 +8,7 @@ def test_defaults():
         remove_containers=True,
         full_output_limit=16 * 1024 * 1024,
         container_options=ContainerOptions(pids_limit=4096),
+        max_instances=256,
         ami_images={},
         boot_with_image_entrypoint=False,
     )
@@ -23,6 +24,7 @@ def test_values_from_environment():
             "EC2_AMI_IMAGES": "ami-df5de72bdb3b=ubuntu:22.04, ami-024f768332f0=amazonlinux:2023",
             "EC2_BOOT_WITH_IMAGE_ENTRYPOINT": "true",
             "EC2_PIDS_LIMIT": "0",
+            "EC2_MAX_INSTANCES": "3",
         }
     )
     assert (settings.workers, settings.remove_containers, settings.full_output_limit) == (
@@ -36,6 +38,7 @@ def test_values_from_environment():
         "ami-024f768332f0": "amazonlinux:2023",
     }
     assert settings.boot_with_image_entrypoint
+    assert settings.max_instances == 3
 
 
 def test_docker_flags_as_localstack_parses_them():
