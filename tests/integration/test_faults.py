@@ -24,6 +24,17 @@ def started(docker_client, instance_id: str):
     return container
 
 
+def failed_by_its_container(ssm, command_id: str, instance_id: str) -> dict:
+    """The invocation once ended: Failed, ResponseCode -1 (the script did not end by itself)."""
+    ended = finished(ssm, command_id, instance_id)
+    assert (ended["Status"], ended["StatusDetails"], ended["ResponseCode"]) == (
+        "Failed",
+        "Failed",
+        -1,
+    )
+    return ended
+
+
 def ping_status(ssm, instance_id: str) -> str | None:
     listed = ssm.describe_instance_information()["InstanceInformationList"]
     return next((i["PingStatus"] for i in listed if i["InstanceId"] == instance_id), None)
@@ -36,12 +47,7 @@ def test_container_killed_or_removed_mid_command(ssm, launch, docker_client, fau
     container = started(docker_client, instance_id)
     container.kill() if fault == "kill" else container.remove(force=True)
 
-    ended = finished(ssm, command_id, instance_id)
-    assert (ended["Status"], ended["StatusDetails"], ended["ResponseCode"]) == (
-        "Failed",
-        "Failed",
-        -1,
-    )
+    ended = failed_by_its_container(ssm, command_id, instance_id)
     assert "container stopped while the command was running" in ended["StandardErrorContent"]
     command = ssm.list_commands(CommandId=command_id)["Commands"][0]
     assert (command["Status"], command["CompletedCount"], command["ErrorCount"]) == ("Failed", 1, 1)
@@ -92,12 +98,7 @@ def test_docker_engine_restart_mid_command(ssm, launch, docker_client):
     started(docker_client, instance_id)
     stop_dockerd()
     try:
-        ended = finished(ssm, command_id, instance_id)
-        assert (ended["Status"], ended["StatusDetails"], ended["ResponseCode"]) == (
-            "Failed",
-            "Failed",
-            -1,
-        )
+        ended = failed_by_its_container(ssm, command_id, instance_id)
         assert "while the command was running" in ended["StandardErrorContent"]
         with pytest.raises(ClientError) as raised:
             run_command(ssm, instance_id, ["id"])

@@ -10,6 +10,7 @@ from localstack_ssm_docker.engine import (
     ContainerRestarted,
     ContainerStopped,
     EngineError,
+    EngineUnavailable,
     ScriptJob,
 )
 from localstack_ssm_docker.ssm.aws_documents import RUN_SHELL_SCRIPT_CONTENT
@@ -524,14 +525,32 @@ def test_a_failing_observer_does_not_break_the_invocation(store):
     assert (done.status, done.stderr) == ("Success", "")
 
 
-def test_a_reboot_during_the_script_fails_the_invocation(executors, store):
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (ContainerRestarted("rebooted"), "The instance rebooted while the command was running."),
+        (
+            ContainerStopped("container abc exited with 137"),
+            "The instance's container stopped while the command was running "
+            "(container abc exited with 137).",
+        ),
+        (
+            EngineUnavailable("the Docker engine is unavailable"),
+            "The Docker engine became unavailable while the command was running "
+            "(the Docker engine is unavailable).",
+        ),
+    ],
+)
+def test_the_container_ending_under_the_script_fails_the_invocation(
+    executors, store, error, message
+):
     def respond(_c, _j):
-        raise ContainerRestarted("rebooted")
+        raise error
 
     start(executors, FakeRunner(respond), store)
     done = wait_for(store)
     assert (done.status, done.status_details, done.response_code) == ("Failed", "Failed", -1)
-    assert done.stderr == "The instance rebooted while the command was running."
+    assert done.stderr == message
 
 
 def test_shutdown_ends_running_and_waiting_invocations(store):
@@ -550,16 +569,6 @@ def test_shutdown_ends_running_and_waiting_invocations(store):
     assert (running.status, running.status_details) == ("Failed", "Failed")
     assert running.stderr == "LocalStack stopped while the command was running."
     assert (waiting.status, waiting.status_details) == ("Failed", "Undeliverable")
-
-
-def test_a_container_stopped_under_the_script_fails_the_invocation(executors, store):
-    def respond(_c, _j):
-        raise ContainerStopped("container abc exited with 137")
-
-    start(executors, FakeRunner(respond), store)
-    done = wait_for(store)
-    assert (done.status, done.status_details, done.response_code) == ("Failed", "Failed", -1)
-    assert "container stopped while the command was running" in done.stderr
 
 
 def test_a_paused_container_ends_the_invocation_at_its_timeout_and_the_kill_goes_on(
