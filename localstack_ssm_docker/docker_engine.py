@@ -355,28 +355,29 @@ class DockerEngine:
         with self._lock:
             killed_by_us = (container_id, job.script_dir) in self._killed_scripts
             self._killed_scripts.discard((container_id, job.script_dir))
-        if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
-            self._raise_if_stopped(container_id)
-        return ScriptResult(
+        result = ScriptResult(
             exit_code=-1 if exit_code is None else exit_code,
             stdout=stdout.value(),
             stderr=stderr.value(),
             stdout_size=stdout.size,
             stderr_size=stderr.size,
         )
+        if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
+            self._raise_if_stopped(container_id, result)
+        return result
 
-    def _raise_if_stopped(self, container_id: str) -> None:
-        """ContainerStopped when the container stops (killed, stopped, removed) within a short
-        grace: that, not the script, is why the script was killed."""
+    def _raise_if_stopped(self, container_id: str, so_far: ScriptResult) -> None:
+        """ContainerStopped (with the output so far) when the container stops (killed, stopped,
+        removed) within a short grace: that, not the script, is why the script was killed."""
         try:
             with _engine_errors():
                 status = self._wait_not_running(container_id)
         except _StillRunning:
             return
         except ContainerGone as e:
-            raise ContainerStopped(f"container {container_id[:12]} was removed") from e
+            raise ContainerStopped(f"container {container_id[:12]} was removed", so_far) from e
         exit_code = status.get("StatusCode")
-        raise ContainerStopped(f"container {container_id[:12]} exited with {exit_code}")
+        raise ContainerStopped(f"container {container_id[:12]} exited with {exit_code}", so_far)
 
     def _wait_not_running(self, container_id: str) -> dict:
         """The container's exit status once it is not running; _StillRunning after the grace."""

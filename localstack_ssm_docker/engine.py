@@ -33,7 +33,12 @@ class ContainerRestarted(EngineError):
 
 
 class ContainerStopped(EngineError):
-    """The container stopped or was removed while a script ran in it."""
+    """The container stopped or was removed while a script ran in it; `output` is what the
+    script had written until then."""
+
+    def __init__(self, message: str, output: "ScriptResult | None" = None):
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass(frozen=True)

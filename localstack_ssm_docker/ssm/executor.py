@@ -430,9 +430,19 @@ class CommandExecutor:
         except EngineError as e:
             LOG.warning("%s on %s was interrupted: %s", run.command.command_id, job.target, e)
             job.skip_rest = True
-            message = _interruption(e)
+            so_far = e.output if isinstance(e, ContainerStopped) else None
+            so_far = so_far or ScriptResult(-1, b"", b"", 0, 0)
             return PluginResult(
-                step.plugin_name, FAILED, FAILED, -1, now, self._clock(), stderr=message
+                step.plugin_name,
+                FAILED,
+                FAILED,
+                -1,
+                now,
+                self._clock(),
+                stdout=output.inline(so_far.stdout, so_far.stdout_size, output.STDOUT_LIMIT),
+                stderr=output.inline(
+                    so_far.stderr, so_far.stderr_size, output.STDERR_LIMIT, _interruption(e)
+                ),
             )
         outcome = outcome_of_exit_code(result.exit_code, job.cancel_requested)
         if self._stopping:

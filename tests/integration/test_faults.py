@@ -49,6 +49,7 @@ def test_container_killed_or_removed_mid_command(ssm, launch, docker_client, fau
 
     ended = failed_by_its_container(ssm, command_id, instance_id)
     assert "container stopped while the command was running" in ended["StandardErrorContent"]
+    assert ended["StandardOutputContent"] == "started\n"
     command = ssm.list_commands(CommandId=command_id)["Commands"][0]
     assert (command["Status"], command["CompletedCount"], command["ErrorCount"]) == ("Failed", 1, 1)
     if fault == "kill":

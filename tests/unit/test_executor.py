@@ -530,8 +530,8 @@ def test_a_failing_observer_does_not_break_the_invocation(store):
     [
         (ContainerRestarted("rebooted"), "The instance rebooted while the command was running."),
         (
-            ContainerStopped("container abc exited with 137"),
-            "The instance's container stopped while the command was running "
+            ContainerStopped("container abc exited with 137", result(137, b"out", b"err\n")),
+            "err\nThe instance's container stopped while the command was running "
             "(container abc exited with 137).",
         ),
         (
