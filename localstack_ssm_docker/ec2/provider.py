@@ -2,10 +2,12 @@
 
 import logging
 
-from localstack.aws.api import RequestContext, handler
+from localstack.aws.api import CommonServiceException, RequestContext, handler
 from localstack.aws.api.ec2 import (
     DescribeImagesRequest,
     DescribeImagesResult,
+    DescribeInstancesRequest,
+    DescribeInstancesResult,
     RebootInstancesRequest,
     Reservation,
     RunInstancesRequest,
@@ -56,6 +58,26 @@ class Ec2DockerProvider(Ec2Provider):
         else:
             sync_into_moto(ec2_backends[context.account_id][context.region], images)
         return call_moto(context)
+
+    @handler("DescribeInstances", expand=False)
+    def describe_instances(
+        self, context: RequestContext, request: DescribeInstancesRequest
+    ) -> DescribeInstancesResult:
+        max_results = request.get("MaxResults")
+        if max_results is not None and not 5 <= max_results <= 1000:
+            raise CommonServiceException(
+                "InvalidParameterValue",
+                f"Value ( {max_results} ) for parameter maxResults is invalid. "
+                "Expecting a value between 5 and 1000.",
+            )
+        try:
+            return call_moto(context)
+        except ValueError as e:  # moto looks the token up in its page with list.index()
+            if not request.get("NextToken"):
+                raise
+            raise CommonServiceException(
+                "InvalidParameterValue", "The value of NextToken is not valid."
+            ) from e
 
     @handler("RunInstances", expand=False)
     def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:

@@ -31,8 +31,14 @@ def for_parse_failure(protocol: str, error: RequestParserError) -> CommonService
 
 
 def for_shape_problem(protocol: str, problem: ShapeProblem) -> CommonServiceException:
-    """A wrong type is a SerializationException; a missing member is AWS's validation error."""
+    """A wrong type is a SerializationException; a missing member is AWS's validation error;
+    an unusable character InvalidParameterValue."""
     path = _printable(problem.path)
+    if problem.kind == "character":
+        return CommonServiceException(
+            "InvalidParameterValue",
+            f"The value of {path} contains a character that is not allowed.",
+        )
     if problem.kind == "type":
         return CommonServiceException(
             "SerializationException",

@@ -68,8 +68,10 @@ class CheckShapes(_ForServices):
         input_shape = context.operation.input_shape
         if input_shape is None:
             return
-        if problem := first_problem(input_shape, context.service_request):
-            raise client_errors.for_shape_problem(context.service.protocol, problem)
+        protocol = context.service.protocol
+        xml_safe = protocol in client_errors.QUERY_PROTOCOLS
+        if problem := first_problem(input_shape, context.service_request, xml_safe=xml_safe):
+            raise client_errors.for_shape_problem(protocol, problem)
 
 
 def install(

@@ -1,6 +1,7 @@
 """Finds the first member of a parsed request that does not fit its botocore shape."""
 
 import datetime
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,40 +19,49 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "timestamp": (datetime.datetime, int, float, str),
 }
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry."""
+
 
 @dataclass(frozen=True)
 class ShapeProblem:
-    """A member of the wrong type, or a required member left out."""
+    """A member of the wrong type, a required member left out, or a string with a character that
+    XML cannot carry (for protocols that answer in XML)."""
 
-    kind: Literal["type", "missing"]
+    kind: Literal["type", "missing", "character"]
     path: str
     expected: str
 
 
-def first_problem(shape: Shape, value: Any, path: str = "") -> ShapeProblem | None:
-    """The first member (depth first) of the wrong type for ``shape``, or a missing required one."""
+def first_problem(
+    shape: Shape, value: Any, path: str = "", xml_safe: bool = False
+) -> ShapeProblem | None:
+    """The first member (depth first) of the wrong type for ``shape``, or a missing required one;
+    with ``xml_safe``, also a string holding a character XML 1.0 does not allow."""
     if isinstance(shape, StructureShape):
-        return _structure_problem(shape, value, path)
+        return _structure_problem(shape, value, path, xml_safe)
     if isinstance(shape, ListShape):
         if not isinstance(value, list):
             return ShapeProblem("type", path, "list")
         for index, item in enumerate(value):
-            if problem := first_problem(shape.member, item, f"{path}[{index}]"):
+            if problem := first_problem(shape.member, item, f"{path}[{index}]", xml_safe):
                 return problem
         return None
     if isinstance(shape, MapShape):
         if not isinstance(value, Mapping):
             return ShapeProblem("type", path, "map")
         for key, item in value.items():
-            if problem := first_problem(shape.key, key, f"{path}.<key>"):
+            if problem := first_problem(shape.key, key, f"{path}.<key>", xml_safe):
                 return problem
-            if problem := first_problem(shape.value, item, f"{path}.{key}"):
+            if problem := first_problem(shape.value, item, f"{path}.{key}", xml_safe):
                 return problem
         return None
-    return _scalar_problem(shape, value, path)
+    return _scalar_problem(shape, value, path, xml_safe)
 
 
-def _structure_problem(shape: StructureShape, value: Any, path: str) -> ShapeProblem | None:
+def _structure_problem(
+    shape: StructureShape, value: Any, path: str, xml_safe: bool
+) -> ShapeProblem | None:
     if not isinstance(value, Mapping):
         return ShapeProblem("type", path, "structure")
     for name in shape.required_members:
@@ -59,18 +69,21 @@ def _structure_problem(shape: StructureShape, value: Any, path: str) -> ShapePro
             return ShapeProblem("missing", _join(path, name), shape.members[name].type_name)
     for name, member in shape.members.items():
         item = value.get(name)
-        if item is not None and (problem := first_problem(member, item, _join(path, name))):
+        problem = None if item is None else first_problem(member, item, _join(path, name), xml_safe)
+        if problem:
             return problem
     return None
 
 
-def _scalar_problem(shape: Shape, value: Any, path: str) -> ShapeProblem | None:
+def _scalar_problem(shape: Shape, value: Any, path: str, xml_safe: bool) -> ShapeProblem | None:
     allowed = _SCALARS.get(shape.type_name)
     if allowed is None:
         return None
     wrong_bool = isinstance(value, bool) and shape.type_name != "boolean"
     if wrong_bool or not isinstance(value, allowed):
         return ShapeProblem("type", path, shape.type_name)
+    if xml_safe and isinstance(value, str) and _NOT_IN_XML.search(value):
+        return ShapeProblem("character", path, shape.type_name)
     return None
 
 

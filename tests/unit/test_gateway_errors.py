@@ -48,3 +48,14 @@ def test_errors_for_parse_failures():
     unknown = OperationNotFoundParserError("no such operation")
     assert client_errors.for_parse_failure("ec2", unknown).code == "InvalidAction"
     assert client_errors.for_parse_failure("json", unknown).code == "UnknownOperationException"
+
+
+def test_characters_xml_cannot_carry_are_found_for_xml_protocols():
+    ec2 = botocore.session.get_session().get_service_model("ec2")
+    start = ec2.operation_model("StartInstances").input_shape
+    request = {"InstanceIds": ["i-1", "i-\x1f"]}
+    assert first_problem(start, request) is None
+    problem = first_problem(start, request, xml_safe=True)
+    assert problem == ShapeProblem("character", "InstanceIds[1]", "string")
+    assert client_errors.for_shape_problem("ec2", problem).code == "InvalidParameterValue"
+    assert first_problem(start, {"InstanceIds": ["i-\t\n"]}, xml_safe=True) is None
