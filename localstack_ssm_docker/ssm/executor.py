@@ -569,13 +569,13 @@ class CommandExecutor:
     def _end_unreachable(self, run: _CommandRun, job: _Job) -> None:
         """Ends an invocation whose script must stop but whose container is paused or stopped."""
         if self._stopping:
-            status, details = FAILED, FAILED
+            status, details, stderr = FAILED, FAILED, INTERRUPTED
         elif job.cancel_requested:
-            status, details = CANCELLED, CANCELLED
+            status, details, stderr = CANCELLED, CANCELLED, UNREACHABLE
         else:
-            status, details = TIMED_OUT, EXECUTION_TIMED_OUT
+            status, details, stderr = TIMED_OUT, EXECUTION_TIMED_OUT, UNREACHABLE
         self._finish(
-            run, job, status=status, status_details=details, response_code=-1, stderr=UNREACHABLE
+            run, job, status=status, status_details=details, response_code=-1, stderr=stderr
         )
 
 

@@ -596,3 +596,25 @@ def test_a_paused_container_ends_the_invocation_at_its_timeout_and_the_kill_goes
     assert runner.killed.wait(DEADLINE)
     assert runner.finished.acquire(timeout=DEADLINE)
     assert invocation(store) == done
+
+
+def test_shutdown_ends_an_invocation_whose_container_is_paused(store):
+    started = threading.Event()
+
+    def respond(_c, _j):
+        started.set()
+        return result(137 if runner.killed.wait(DEADLINE) else 0)
+
+    def kill_answers() -> bool:
+        raise ContainerNotRunning("paused")
+
+    runner = FakeRunner(respond)
+    runner.kill_answers = kill_answers
+    executor = CommandExecutor(runner, workers=2)
+    executor.submit(store, SCOPE, command(), DOCUMENT, PLAN, targets(1))
+    assert started.wait(DEADLINE)
+    executor.shutdown(deadline=DEADLINE)
+    ended = invocation(store)
+    assert (ended.status, ended.status_details, ended.response_code) == ("Failed", "Failed", -1)
+    assert ended.stderr == "LocalStack stopped while the command was running."
+    runner.killed.set()
