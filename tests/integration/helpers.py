@@ -49,6 +49,19 @@ def finished(ssm, command_id: str, instance_id: str) -> dict:
     )
 
 
+def container_of(docker_client, instance_id: str):
+    """The Docker container behind an instance."""
+    return docker_client.containers.get(f"localstack-ec2.{instance_id}")
+
+
+def ping_status(ssm, instance_id: str) -> str | None:
+    """The instance's PingStatus in DescribeInstanceInformation (None when it is not listed)."""
+    listed = ssm.describe_instance_information(
+        Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
+    )["InstanceInformationList"]
+    return listed[0]["PingStatus"] if listed else None
+
+
 def without_metadata(reply: dict) -> dict:
     """A boto3 reply without its ResponseMetadata (request id, headers)."""
     return {k: v for k, v in reply.items() if k != "ResponseMetadata"}

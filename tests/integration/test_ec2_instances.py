@@ -4,13 +4,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.conftest import AMI_ID
-from tests.integration.helpers import finished, poll, run_command
+from tests.integration.helpers import container_of, finished, ping_status, poll, run_command
 
 LABEL_INSTANCE = "localstack-ssm-docker.instance-id"
-
-
-def container_of(docker_client, instance_id: str):
-    return docker_client.containers.get(f"localstack-ec2.{instance_id}")
 
 
 def test_docker_images_tagged_as_amis_are_listed(ec2):
@@ -85,14 +81,8 @@ def test_reboot_restarts_the_container_and_keeps_its_files(ec2, ssm, launch, doc
     )
     ec2.reboot_instances(InstanceIds=[instance_id])
 
-    def ping() -> str:
-        info = ssm.describe_instance_information(
-            Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
-        )["InstanceInformationList"]
-        return info[0]["PingStatus"]
-
-    assert ping() == "ConnectionLost"
-    poll(ping, lambda status: status == "Online")
+    assert ping_status(ssm, instance_id) == "ConnectionLost"
+    poll(lambda: ping_status(ssm, instance_id), lambda status: status == "Online")
     container = container_of(docker_client, instance_id)
     assert container.attrs["State"]["StartedAt"] != started_at
     interrupted = finished(ssm, running, instance_id)

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.helpers import finished, poll, reaches, run_command, without_metadata
+from tests.integration.helpers import (
+    container_of,
+    finished,
+    ping_status,
+    poll,
+    reaches,
+    run_command,
+    without_metadata,
+)
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DOCKERD_PID_FILE = Path("/var/run/docker.pid")
@@ -19,7 +27,7 @@ LONG_SCRIPT = ["echo started", "touch /tmp/started", "sleep 60"]
 
 def started(docker_client, instance_id: str):
     """The instance's container once the long script is running in it."""
-    container = docker_client.containers.get(f"localstack-ec2.{instance_id}")
+    container = container_of(docker_client, instance_id)
     poll(lambda: container.exec_run(["test", "-f", "/tmp/started"]).exit_code, lambda c: c == 0)
     return container
 
@@ -33,11 +41,6 @@ def failed_by_its_container(ssm, command_id: str, instance_id: str) -> dict:
         -1,
     )
     return ended
-
-
-def ping_status(ssm, instance_id: str) -> str | None:
-    listed = ssm.describe_instance_information()["InstanceInformationList"]
-    return next((i["PingStatus"] for i in listed if i["InstanceId"] == instance_id), None)
 
 
 @pytest.mark.parametrize("fault", ["kill", "remove"])

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.helpers import finished, run_command
+from tests.integration.helpers import container_of, finished, run_command
 
 OTHER_ACCOUNT = "111111111111"
 
@@ -43,7 +43,7 @@ def test_scripts_and_parameter_values_never_reach_the_host(ssm, launch, docker_c
     script = [f"touch {marker}", "id -u", "hostname"]
     command_id = run_command(ssm, instance_id, script)
     result = finished(ssm, command_id, instance_id)
-    container = docker_client.containers.get(f"localstack-ec2.{instance_id}")
+    container = container_of(docker_client, instance_id)
     assert container.exec_run(["test", "-f", marker]).exit_code == 0
     uid, hostname = result["StandardOutputContent"].splitlines()
     assert (uid, hostname) == (

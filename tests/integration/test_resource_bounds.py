@@ -3,9 +3,10 @@ is streamed and capped), the flood ends at its timeout, and other instances' com
 
 import threading
 import time
-from pathlib import Path
 
-from tests.integration.helpers import finished, poll, reaches, run_command
+import psutil
+
+from tests.integration.helpers import container_of, finished, poll, reaches, run_command
 
 MEMORY_BUDGET = 200 * 1024 * 1024
 """How much LocalStack's resident memory may grow while the flood runs."""
@@ -13,10 +14,7 @@ GIGABYTE = 1024**3
 
 
 def resident_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    raise AssertionError(f"no VmRSS for {pid}")
+    return psutil.Process(pid).memory_info().rss
 
 
 class PeakMemory:
@@ -90,7 +88,7 @@ def test_endless_output_and_a_fork_bomb_end_at_their_timeout(
     for result in (loud_result, forks_result):
         assert (result["StatusDetails"], result["ResponseCode"]) == ("ExecutionTimedOut", 137)
     assert loud_result["StandardOutputContent"].endswith("--output truncated--")
-    container = docker_client.containers.get(f"localstack-ec2.{bomb}")
+    container = container_of(docker_client, bomb)
     processes = poll(
         lambda: container.exec_run(["ps", "-o", "comm"]).output.decode().split()[1:],
         lambda names: "sh" not in names,

@@ -6,21 +6,19 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError, WaiterError
 
-from tests.integration.helpers import finished, invocation, poll, reaches, run_command
+from tests.integration.helpers import container_of, finished, invocation, poll, reaches, run_command
 
 GATE_WAIT = "while [ ! -e /tmp/{gate} ]; do sleep 0.05; done"
 
 
-def container(docker_client, instance_id: str):
-    return docker_client.containers.get(f"localstack-ec2.{instance_id}")
-
-
 def processes(docker_client, instance_id: str) -> str:
-    return container(docker_client, instance_id).exec_run(["ps", "-o", "pid,args"]).output.decode()
+    return (
+        container_of(docker_client, instance_id).exec_run(["ps", "-o", "pid,args"]).output.decode()
+    )
 
 
 def open_gate(docker_client, instance_id: str, gate: str) -> None:
-    container(docker_client, instance_id).exec_run(["touch", f"/tmp/{gate}"])
+    container_of(docker_client, instance_id).exec_run(["touch", f"/tmp/{gate}"])
 
 
 def send(ssm, instance_ids: list[str], commands: list[str], **kwargs) -> dict:
@@ -98,14 +96,14 @@ def test_paused_instance_delays_then_times_out_delivery(ssm, launch, docker_clie
     assert sorted(running) == ["InProgress", "Pending"]
     waiting = second if running[0] == "InProgress" else first
     busy = first if waiting == second else second
-    container(docker_client, waiting).pause()
+    container_of(docker_client, waiting).pause()
     try:
         open_gate(docker_client, busy, gate)
         assert finished(ssm, command_id, busy)["Status"] == "Success"
         reaches(ssm, command_id, waiting, "Delayed")
         timed_out = reaches(ssm, command_id, waiting, "TimedOut", deadline=60)
     finally:
-        container(docker_client, waiting).unpause()
+        container_of(docker_client, waiting).unpause()
     assert (timed_out["StatusDetails"], timed_out["ResponseCode"]) == ("DeliveryTimedOut", -1)
     summary = command_of(ssm, command_id)
     assert (summary["DeliveryTimedOutCount"], summary["ErrorCount"]) == (1, 0)
@@ -117,14 +115,14 @@ def test_cancel_shows_cancelling_until_the_process_group_is_killed(ssm, launch, 
     command_id = run_command(ssm, instance_id, ["echo started", "sleep 302 & sleep 303"])
     reaches(ssm, command_id, instance_id, "InProgress")
     poll(lambda: processes(docker_client, instance_id), lambda ps: "sleep 303" in ps)
-    container(docker_client, instance_id).pause()
+    container_of(docker_client, instance_id).pause()
     try:
         ssm.cancel_command(CommandId=command_id)
         cancelling = invocation(ssm, command_id, instance_id)
         assert (cancelling["Status"], cancelling["StatusDetails"]) == ("Cancelling", "Cancelling")
         assert command_of(ssm, command_id)["Status"] == "Cancelling"
     finally:
-        container(docker_client, instance_id).unpause()
+        container_of(docker_client, instance_id).unpause()
     cancelled = reaches(ssm, command_id, instance_id, "Cancelled")
     assert (cancelled["StatusDetails"], cancelled["ResponseCode"]) == ("Cancelled", 137)
     assert cancelled["StandardOutputContent"] == "started\n"
@@ -155,7 +153,7 @@ def test_cancel_of_one_waiting_instance_never_starts_it(ssm, launch, docker_clie
     )
     open_gate(docker_client, busy, gate)
     assert finished(ssm, command_id, busy)["Status"] == "Success"
-    listing = container(docker_client, waiting).exec_run(
+    listing = container_of(docker_client, waiting).exec_run(
         ["ls", f"/var/lib/amazon/ssm/{waiting}/document/orchestration/"]
     )
     assert command_id not in listing.output.decode()
@@ -211,7 +209,7 @@ def test_special_exit_codes(ssm, launch, exit_code, status, details):
 
 def test_exit_194_reboots_the_instance_and_runs_the_step_again(ssm, launch, docker_client):
     (instance_id,) = launch()
-    booted = container(docker_client, instance_id).attrs["State"]["StartedAt"]
+    booted = container_of(docker_client, instance_id).attrs["State"]["StartedAt"]
     script = [
         "if [ -e /root/rebooted ]; then echo after reboot; exit 0; fi",
         "touch /root/rebooted",
@@ -220,7 +218,7 @@ def test_exit_194_reboots_the_instance_and_runs_the_step_again(ssm, launch, dock
     result = finished(ssm, run_command(ssm, instance_id, script), instance_id)
     assert (result["Status"], result["ResponseCode"]) == ("Success", 0)
     assert result["StandardOutputContent"] == "after reboot\n"
-    assert container(docker_client, instance_id).attrs["State"]["StartedAt"] != booted
+    assert container_of(docker_client, instance_id).attrs["State"]["StartedAt"] != booted
 
 
 def test_max_concurrency_runs_one_at_a_time(ssm, launch):
