@@ -34,6 +34,7 @@ from localstack_ssm_docker.engine import (
     ScriptJob,
     ScriptResult,
 )
+from localstack_ssm_docker.exec_stream import STDERR, STDOUT, exec_output
 
 LOG = logging.getLogger(__name__)
 
@@ -344,11 +345,12 @@ class DockerEngine:
             self._copy_script(container_id, job.script_dir, script)
         with _engine_errors():
             exec_id = self._api.exec_create(container_id, command, environment=job.environment)
-            stream = self._stream_api.exec_start(exec_id["Id"], stream=True, demux=True)
             stdout, stderr = _BoundedBuffer(job.output_limit), _BoundedBuffer(job.output_limit)
-            for out_chunk, err_chunk in stream:
-                stdout.write(out_chunk)
-                stderr.write(err_chunk)
+            for stream_id, chunk in exec_output(self._stream_api, exec_id["Id"]):
+                if stream_id == STDOUT:
+                    stdout.write(chunk)
+                elif stream_id == STDERR:
+                    stderr.write(chunk)
             exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
         if self._restarts[container_id] != restarts:
             raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
