@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import scenarios
-from tests.integration.localstack_process import LocalStack
+from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
 AMI_IMAGE = os.environ.get("AMI_IMAGE", f"localstack-ec2/busybox:{AMI_ID}")

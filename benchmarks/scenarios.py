@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 
-from tests.integration.localstack_process import LocalStack
+from harness.localstack_process import LocalStack
 
 SCRIPT = "echo hello"
 POLL_INTERVAL = 0.005

@@ -4,7 +4,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from localstack_ssm_docker.engine import ContainerOptions
+from localstack_ssm_docker.engine.values import (
+    ContainerOptions,
+)
 
 _TRUE = {"1", "true", "yes", "on"}
 DEFAULT_PIDS_LIMIT = 4096

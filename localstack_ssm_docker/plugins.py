@@ -27,12 +27,12 @@ def ssm_docker() -> Service:
     from localstack.services.moto import MotoFallbackDispatcher
 
     from localstack_ssm_docker import wiring
-    from localstack_ssm_docker.ssm.executor import CommandExecutor
-    from localstack_ssm_docker.ssm.instances import InstanceDirectory
-    from localstack_ssm_docker.ssm.notifications import LocalStackNotifier
-    from localstack_ssm_docker.ssm.output_sink import LocalStackOutputSink
-    from localstack_ssm_docker.ssm.parameter_store import lookup_parameters
-    from localstack_ssm_docker.ssm.provider import SsmDockerProvider
+    from localstack_ssm_docker.ssm.api.provider import SsmDockerProvider
+    from localstack_ssm_docker.ssm.integrations.notifications import LocalStackNotifier
+    from localstack_ssm_docker.ssm.integrations.output_sink import LocalStackOutputSink
+    from localstack_ssm_docker.ssm.integrations.parameter_store import lookup_parameters
+    from localstack_ssm_docker.ssm.run.executor import CommandExecutor
+    from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 
     engine = wiring.docker_engine()
     settings = wiring.settings()

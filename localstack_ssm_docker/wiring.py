@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from localstack_ssm_docker.config import Settings
-from localstack_ssm_docker.docker_engine import DockerEngine
 from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.engine.docker.engine import DockerEngine
 from localstack_ssm_docker.persistence import StateDirectory
 
 

@@ -1,31 +1,13 @@
 """Docker images tagged ``localstack-ec2/<name>:<ami-id>`` as AMIs in moto's EC2 backend."""
 
-from localstack.aws.api import CommonServiceException
 from moto.ec2.models.amis import Ami
 
-from localstack_ssm_docker.engine import AmiImage
+from localstack_ssm_docker.ec2.exceptions import InvalidAmiIdMalformed, InvalidAmiIdNotFound
+from localstack_ssm_docker.engine.values import (
+    AmiImage,
+)
 
 DESCRIPTION_PREFIX = "Docker image "
-
-
-class InvalidAmiIdNotFound(CommonServiceException):
-    """EC2's error for an AMI that does not exist."""
-
-    def __init__(self, ami_id: str):
-        super().__init__(
-            "InvalidAMIID.NotFound", f"The image id '[{ami_id}]' does not exist", status_code=400
-        )
-
-
-class InvalidAmiIdMalformed(CommonServiceException):
-    """EC2's error for a string that is not an AMI id."""
-
-    def __init__(self, ami_id: str):
-        super().__init__(
-            "InvalidAMIID.Malformed",
-            f'Invalid id: "{ami_id}" (expecting "ami-...")',
-            status_code=400,
-        )
 
 
 def require_ami(images: dict[str, AmiImage], ami_id: str) -> AmiImage:

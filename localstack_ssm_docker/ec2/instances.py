@@ -10,14 +10,18 @@ from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
 from localstack_ssm_docker.ec2.user_data import shell_scripts
-from localstack_ssm_docker.engine import (
+from localstack_ssm_docker.engine.errors import (
+    EngineError,
+)
+from localstack_ssm_docker.engine.interface import (
+    ContainerEngine,
+)
+from localstack_ssm_docker.engine.values import (
     CONTAINER_NAME_PREFIX,
     AmiImage,
-    ContainerEngine,
     ContainerFacts,
     ContainerOptions,
     ContainerSpec,
-    EngineError,
 )
 from localstack_ssm_docker.persistence import StateDirectory
 

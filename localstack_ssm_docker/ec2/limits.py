@@ -1,7 +1,8 @@
 """RunInstances' counts against the instance limit, as AWS checks them."""
 
-from localstack.aws.api import CommonServiceException
 from localstack.aws.api.ec2 import RunInstancesRequest
+
+from localstack_ssm_docker.ec2.exceptions import InstanceLimitExceeded, InvalidParameterValue
 
 
 def counts_within_limit(
@@ -16,15 +17,9 @@ def counts_within_limit(
         raise _invalid("maxCount", max_count, "It must be at least minCount.")
     room = max(limit - existing, 0)
     if min_count > room:
-        raise CommonServiceException(
-            "InstanceLimitExceeded",
-            f"You have requested more instances ({min_count}) than your current instance limit "
-            f"of {limit} allows (EC2_MAX_INSTANCES).",
-        )
+        raise InstanceLimitExceeded(min_count, limit)
     return request if max_count <= room else {**request, "MaxCount": room}
 
 
-def _invalid(name: str, value: int, expected: str) -> CommonServiceException:
-    return CommonServiceException(
-        "InvalidParameterValue", f"Value ({value}) for parameter {name} is invalid. {expected}"
-    )
+def _invalid(name: str, value: int, expected: str) -> InvalidParameterValue:
+    return InvalidParameterValue(f"Value ({value}) for parameter {name} is invalid. {expected}")

@@ -2,7 +2,7 @@
 
 import logging
 
-from localstack.aws.api import CommonServiceException, RequestContext, handler
+from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
     DescribeImagesRequest,
     DescribeImagesResult,
@@ -23,11 +23,16 @@ from localstack.services.moto import call_moto, call_moto_with_request
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
+from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.limits import counts_within_limit
 from localstack_ssm_docker.ec2.models import instance_stores
-from localstack_ssm_docker.engine import ContainerEngine, EngineError
-from localstack_ssm_docker.service_errors import EngineUnavailableError
+from localstack_ssm_docker.engine.errors import (
+    EngineError,
+)
+from localstack_ssm_docker.engine.interface import (
+    ContainerEngine,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -65,8 +70,7 @@ class Ec2DockerProvider(Ec2Provider):
     ) -> DescribeInstancesResult:
         max_results = request.get("MaxResults")
         if max_results is not None and not 5 <= max_results <= 1000:
-            raise CommonServiceException(
-                "InvalidParameterValue",
+            raise InvalidParameterValue(
                 f"Value ( {max_results} ) for parameter maxResults is invalid. "
                 "Expecting a value between 5 and 1000.",
             )
@@ -75,9 +79,7 @@ class Ec2DockerProvider(Ec2Provider):
         except ValueError as e:  # moto looks the token up in its page with list.index()
             if not request.get("NextToken"):
                 raise
-            raise CommonServiceException(
-                "InvalidParameterValue", "The value of NextToken is not valid."
-            ) from e
+            raise InvalidParameterValue("The value of NextToken is not valid.") from e
 
     @handler("RunInstances", expand=False)
     def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:

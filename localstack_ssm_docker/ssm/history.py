@@ -10,7 +10,7 @@ from localstack_ssm_docker.ssm.models import (
     RunCommandStore,
     run_command_stores,
 )
-from localstack_ssm_docker.ssm.status import UNDELIVERABLE
+from localstack_ssm_docker.ssm.run.status import UNDELIVERABLE
 
 STATE_NAME = "run-command-history"
 INTERRUPTED = "LocalStack stopped while the command was running."

@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterator
 import docker
 import pytest
 
-from tests.integration.localstack_process import LocalStack
+from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
 

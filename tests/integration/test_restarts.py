@@ -3,9 +3,9 @@ a start clears what an earlier run left behind."""
 
 import docker
 
+from harness.localstack_process import LocalStack
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import finished, poll, run_command
-from tests.integration.localstack_process import LocalStack
 
 
 def test_persistence_brings_instances_and_history_back(tmp_path):

@@ -6,9 +6,9 @@ import docker
 import pytest
 from botocore.exceptions import ClientError
 
+from harness.localstack_process import LocalStack
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import finished, run_command
-from tests.integration.localstack_process import LocalStack
 
 
 def test_installed_package_is_active_without_configuration(localstack, ssm):

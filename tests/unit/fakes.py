@@ -3,11 +3,13 @@
 import threading
 from collections.abc import Callable
 
-from localstack_ssm_docker.engine import (
+from localstack_ssm_docker.engine.errors import (
+    EngineError,
+)
+from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
     ContainerSpec,
-    EngineError,
     ScriptJob,
     ScriptResult,
 )

@@ -1,5 +1,7 @@
 from localstack_ssm_docker.config import Settings, container_options
-from localstack_ssm_docker.engine import ContainerOptions
+from localstack_ssm_docker.engine.values import (
+    ContainerOptions,
+)
 
 
 def test_defaults():

@@ -1,0 +1,54 @@
+"""EC2's errors as this backend raises them, with AWS's codes and messages."""
+
+from localstack.aws.api import CommonServiceException
+
+
+class EngineUnavailableError(CommonServiceException):
+    """The request needs the Docker engine, and it did not do what was asked (503). SSM answers
+    with the same error (see :mod:`localstack_ssm_docker.ssm.exceptions`)."""
+
+    def __init__(self, reason: str):
+        super().__init__(
+            "Unavailable",
+            f"The Docker engine behind the EC2 instances could not serve the request: {reason}",
+            status_code=503,
+            sender_fault=False,
+        )
+
+
+class InvalidAmiIdNotFound(CommonServiceException):
+    """An AMI that does not exist."""
+
+    def __init__(self, ami_id: str):
+        super().__init__(
+            "InvalidAMIID.NotFound", f"The image id '[{ami_id}]' does not exist", status_code=400
+        )
+
+
+class InvalidAmiIdMalformed(CommonServiceException):
+    """A string that is not an AMI id."""
+
+    def __init__(self, ami_id: str):
+        super().__init__(
+            "InvalidAMIID.Malformed",
+            f'Invalid id: "{ami_id}" (expecting "ami-...")',
+            status_code=400,
+        )
+
+
+class InvalidParameterValue(CommonServiceException):
+    """A parameter whose value EC2 does not accept."""
+
+    def __init__(self, message: str):
+        super().__init__("InvalidParameterValue", message)
+
+
+class InstanceLimitExceeded(CommonServiceException):
+    """More instances than the account may have in the region."""
+
+    def __init__(self, requested: int, limit: int):
+        super().__init__(
+            "InstanceLimitExceeded",
+            f"You have requested more instances ({requested}) than your current instance limit "
+            f"of {limit} allows (EC2_MAX_INSTANCES).",
+        )

@@ -1,0 +1,1 @@
+"""The Docker implementation of the engine interface (docker SDK, one connection pool)."""

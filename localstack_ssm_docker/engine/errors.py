@@ -1,0 +1,33 @@
+"""What can go wrong in the container engine, as types the executor and the providers tell apart
+(never by message text)."""
+
+from localstack_ssm_docker.engine.values import ScriptResult
+
+
+class EngineError(Exception):
+    """The container engine could not do what was asked."""
+
+
+class EngineUnavailable(EngineError):
+    """No container engine answers."""
+
+
+class ContainerGone(EngineError):
+    """The container does not exist (any more)."""
+
+
+class ContainerNotRunning(EngineError):
+    """The container exists but is paused or stopped."""
+
+
+class ContainerRestarted(EngineError):
+    """The container was restarted (the instance rebooted) while a script ran in it."""
+
+
+class ContainerStopped(EngineError):
+    """The container stopped or was removed while a script ran in it; `output` is what the
+    script had written until then."""
+
+    def __init__(self, message: str, output: ScriptResult | None = None):
+        super().__init__(message)
+        self.output = output

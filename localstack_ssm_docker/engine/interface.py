@@ -1,0 +1,66 @@
+"""The interface between the extension and a container engine.
+
+Everything the EC2 backend and the Run Command executor need from Docker is named here; the
+Docker implementation lives in :mod:`localstack_ssm_docker.engine.docker`, and unit tests drive
+the executor with their own fakes of these protocols.
+"""
+
+from typing import Protocol
+
+from localstack_ssm_docker.engine.values import (
+    AmiImage,
+    ContainerFacts,
+    ContainerSpec,
+    ForeignContainer,
+    ScriptJob,
+    ScriptResult,
+)
+
+
+class ScriptRunner(Protocol):
+    """Runs scripts inside containers, kills them, and reboots a container when a script asks."""
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        """Runs the job's script in its own process group and waits for it to end."""
+        ...
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        """SIGKILLs the process group of the script in `script_dir`; False if it has none yet."""
+        ...
+
+    def restart(self, container_id: str) -> None:
+        """Restarts the container, as a reboot would."""
+        ...
+
+
+class ContainerEngine(ScriptRunner, Protocol):
+    """Container lifecycle for instances, plus script execution."""
+
+    run_id: str
+
+    def ami_images(self) -> dict[str, AmiImage]: ...
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts: ...
+
+    def stop(self, container_id: str) -> None: ...
+
+    def start(self, container_id: str) -> None: ...
+
+    def unpause(self, container_id: str) -> None: ...
+
+    def remove(self, container_id: str) -> None: ...
+
+    def container_states(self) -> dict[str, str]:
+        """The state of every instance container of this LocalStack (this run's and, after a
+        restart, earlier runs'), by id."""
+        ...
+
+    def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None: ...
+
+    def foreign_instances(self) -> list[ForeignContainer]: ...
+
+    def describe(self, container_id: str) -> ContainerFacts: ...
+
+    def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
+        """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
+        ...

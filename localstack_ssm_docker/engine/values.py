@@ -1,0 +1,89 @@
+"""Immutable values that cross the engine boundary: what to start, what was learnt, how a
+script ended."""
+
+from dataclasses import dataclass, field
+
+CONTAINER_NAME_PREFIX = "localstack-ec2."
+"""Instance containers are named ``localstack-ec2.<instance-id>`` (LocalStack Pro's convention)."""
+
+
+@dataclass(frozen=True)
+class AmiImage:
+    """A Docker image that stands for an AMI: tagged ``localstack-ec2/<name>:<ami-id>`` or mapped
+    to an AMI id by configuration."""
+
+    ami_id: str
+    name: str
+    tag: str
+    created: str
+    boots_itself: bool = False
+    """The image's own entrypoint (systemd, say) keeps it running: do not replace it."""
+
+
+@dataclass(frozen=True)
+class ContainerOptions:
+    """Extra `docker run` settings for every instance container (from configuration)."""
+
+    network: str | None = None
+    privileged: bool = False
+    environment: dict[str, str] = field(default_factory=dict)
+    volumes: list[str] = field(default_factory=list)
+    extra_hosts: dict[str, str] = field(default_factory=dict)
+    dns: list[str] = field(default_factory=list)
+    user: str | None = None
+    ulimits: list[tuple[str, int, int]] = field(default_factory=list)
+    pids_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    """What an instance container is started with."""
+
+    name: str
+    image: str
+    hostname: str
+    labels: dict[str, str]
+    boots_itself: bool = False
+    options: ContainerOptions = field(default_factory=ContainerOptions)
+
+
+@dataclass(frozen=True)
+class ContainerFacts:
+    """What is learnt about an instance container once it runs."""
+
+    container_id: str
+    ip_address: str
+    hostname: str
+    os_release: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScriptJob:
+    """A shell script to write into a container and run there."""
+
+    script: str
+    script_dir: str
+    working_directory: str
+    environment: dict[str, str]
+    output_limit: int
+
+
+@dataclass(frozen=True)
+class ScriptResult:
+    """How a script ended: its exit code and the head of each output stream."""
+
+    exit_code: int
+    stdout: bytes
+    stderr: bytes
+    stdout_size: int
+    stderr_size: int
+
+
+@dataclass(frozen=True)
+class ForeignContainer:
+    """An instance container this LocalStack run did not start (another EC2 backend's)."""
+
+    container_id: str
+    instance_id: str
+    state: str
+    created: float

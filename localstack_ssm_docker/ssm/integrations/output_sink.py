@@ -1,0 +1,157 @@
+"""Command output written where SendCommand asked: objects in this LocalStack's S3 and log
+events in its CloudWatch Logs, under AWS's names."""
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Protocol
+
+from localstack.aws.connect import connect_to
+
+from localstack_ssm_docker.ssm.documents.plan import StepPlan
+from localstack_ssm_docker.ssm.models import Command
+
+LOG = logging.getLogger(__name__)
+
+_LOG_BATCH_BYTES = 900_000
+_LOG_EVENT_OVERHEAD = 26
+_LOG_EVENT_MAX_BYTES = 256 * 1024 - _LOG_EVENT_OVERHEAD
+
+
+type Streams = dict[str, bytes]
+"""Output streams by name ("stdout", "stderr")."""
+
+
+@dataclass(frozen=True)
+class OutputLocations:
+    """Where an invocation's streams went in S3 ("" when not written there)."""
+
+    stdout_url: str = ""
+    stderr_url: str = ""
+
+
+def plugin_key_prefix(command: Command, instance_id: str, action: str) -> str:
+    """``<prefix>/<commandId>/<instanceId>/<plugin>``, without a leading slash."""
+    plugin = action.replace(":", "")
+    return "/".join(
+        part
+        for part in (command.output_s3_key_prefix, command.command_id, instance_id, plugin)
+        if part
+    )
+
+
+def s3_url(region: str, bucket: str, key: str) -> str:
+    """The address AWS gives an output object."""
+    return f"https://s3.{region}.amazonaws.com/{bucket}/{key}"
+
+
+def bucket_exists(account_id: str, region: str, bucket: str) -> bool:
+    """Whether this LocalStack's S3 has the bucket (in any region, as S3 names are global)."""
+    s3 = connect_to(aws_access_key_id=account_id, region_name=region).s3
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        return False
+    return True
+
+
+def log_group_of(command: Command) -> str:
+    """The log group of a command's output: as asked, or ``/aws/ssm/<DocumentName>``."""
+    asked = command.cloudwatch_output_config.get("CloudWatchLogGroupName")
+    return asked or f"/aws/ssm/{command.document_name}"
+
+
+class OutputSink(Protocol):
+    """Writes an invocation's full output where its command asked."""
+
+    def write(
+        self,
+        account_id: str,
+        region: str,
+        command: Command,
+        instance_id: str,
+        step: StepPlan,
+        streams: Streams,
+    ) -> OutputLocations: ...
+
+
+class LocalStackOutputSink:
+    """Writes to the S3 and CloudWatch Logs of this LocalStack, in the command's account."""
+
+    def write(
+        self,
+        account_id: str,
+        region: str,
+        command: Command,
+        instance_id: str,
+        step: StepPlan,
+        streams: Streams,
+    ) -> OutputLocations:
+        """Uploads non-empty streams; a failing destination is logged and left out."""
+        clients = connect_to(aws_access_key_id=account_id, region_name=region)
+        urls = {}
+        if command.output_s3_bucket_name:
+            urls = self._to_s3(clients.s3, region, command, instance_id, step, streams)
+        if command.cloudwatch_output_config.get("CloudWatchOutputEnabled"):
+            self._to_logs(clients.logs, command, instance_id, step, streams)
+        return OutputLocations(urls.get("stdout", ""), urls.get("stderr", ""))
+
+    @staticmethod
+    def _to_s3(
+        s3, region: str, command: Command, instance_id: str, step: StepPlan, streams: Streams
+    ) -> dict[str, str]:
+        bucket = command.output_s3_bucket_name
+        prefix = plugin_key_prefix(command, instance_id, step.action)
+        urls = {}
+        for name, data in streams.items():
+            if not data:
+                continue
+            key = f"{prefix}/{step.folder}/{name}"
+            try:
+                s3.put_object(Bucket=bucket, Key=key, Body=data)
+            except Exception as e:
+                LOG.warning("could not write %s to s3://%s/%s: %s", name, bucket, key, e)
+                continue
+            urls[name] = s3_url(region, bucket, key)
+        return urls
+
+    @staticmethod
+    def _to_logs(
+        logs, command: Command, instance_id: str, step: StepPlan, streams: Streams
+    ) -> None:
+        group = log_group_of(command)
+        plugin = step.log_stream_part
+        try:
+            logs.create_log_group(logGroupName=group)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        except Exception as e:
+            LOG.warning("could not create log group %s: %s", group, e)
+            return
+        for name, data in streams.items():
+            if not data:
+                continue
+            stream = f"{command.command_id}/{instance_id}/{plugin}/{name}"
+            try:
+                logs.create_log_stream(logGroupName=group, logStreamName=stream)
+                for batch in _log_batches(data.decode("utf-8", "replace")):
+                    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
+            except Exception as e:
+                LOG.warning("could not write %s to log stream %s: %s", name, stream, e)
+
+
+def _log_batches(text: str) -> list[list[dict]]:
+    """The text as log events (a line each, long lines split) in batches PutLogEvents takes."""
+    now = int(time.time() * 1000)
+    batches: list[list[dict]] = [[]]
+    size = 0
+    for line in text.splitlines() or [text]:
+        for start in range(0, max(len(line), 1), _LOG_EVENT_MAX_BYTES // 4):
+            message = line[start : start + _LOG_EVENT_MAX_BYTES // 4] or " "
+            cost = len(message.encode()) + _LOG_EVENT_OVERHEAD
+            if size + cost > _LOG_BATCH_BYTES or len(batches[-1]) >= 10_000:
+                batches.append([])
+                size = 0
+            batches[-1].append({"timestamp": now, "message": message})
+            size += cost
+    return [b for b in batches if b]

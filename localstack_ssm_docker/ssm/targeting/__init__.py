@@ -1,0 +1,1 @@
+"""Which instances are managed and Online, and which of them a command's Targets select."""

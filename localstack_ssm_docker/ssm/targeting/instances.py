@@ -1,0 +1,153 @@
+"""The managed instances SSM sees: running Docker-backed instances, their ping status and tags."""
+
+import threading
+from dataclasses import dataclass
+
+from localstack.aws.api.ssm import InvalidInstanceId
+from moto.ec2.models import ec2_backends
+
+from localstack_ssm_docker.ec2.models import RUNNING, InstanceRecord, instance_stores
+from localstack_ssm_docker.engine.errors import (
+    EngineError,
+    EngineUnavailable,
+)
+from localstack_ssm_docker.engine.interface import (
+    ContainerEngine,
+)
+from localstack_ssm_docker.engine.values import (
+    ForeignContainer,
+)
+
+ONLINE = "Online"
+CONNECTION_LOST = "ConnectionLost"
+
+
+@dataclass(frozen=True)
+class ManagedInstance:
+    """An instance as SSM reports it."""
+
+    record: InstanceRecord
+    ping_status: str
+    tags: dict[str, str]
+
+
+class InstanceDirectory:
+    """Looks up managed instances of an account and region: ours, and with `adopt_foreign` (when
+    another provider runs EC2) the containers of that provider's instances."""
+
+    def __init__(self, engine: ContainerEngine, adopt_foreign: bool = False):
+        self._engine = engine
+        self._adopt_foreign = adopt_foreign
+        self._foreign_facts: dict[str, InstanceRecord] = {}
+        self._lock = threading.Lock()
+
+    def managed_instances(
+        self, account_id: str, region: str, strict: bool = False
+    ) -> list[ManagedInstance]:
+        """Running instances (stopped and terminated ones are not managed), in launch order.
+        With `strict`, an unavailable engine raises EngineUnavailable instead of making every
+        instance ConnectionLost."""
+        pinged = self._pinged(account_id, region, strict)
+        tags = _tags(account_id, region, [r.instance_id for r, _ in pinged]) if pinged else {}
+        return [ManagedInstance(r, ping, tags.get(r.instance_id, {})) for r, ping in pinged]
+
+    def require_online(
+        self, account_id: str, region: str, instance_ids: list[str]
+    ) -> dict[str, InstanceRecord]:
+        """The records of these instances; InvalidInstanceId unless every one is Online,
+        EngineUnavailable when the engine does not answer."""
+        online = {
+            r.instance_id: r
+            for r, ping in self._pinged(account_id, region, strict=True)
+            if ping == ONLINE
+        }
+        missing = [iid for iid in instance_ids if iid not in online]
+        if missing:
+            raise InvalidInstanceId(
+                f"Instances [[{', '.join(missing)}]] not in a valid state for account {account_id}"
+            )
+        return {iid: online[iid] for iid in instance_ids}
+
+    def _pinged(
+        self, account_id: str, region: str, strict: bool = False
+    ) -> list[tuple[InstanceRecord, str]]:
+        """Running instances with their ping status: Online while the container runs."""
+        records = [
+            r for r in instance_stores[account_id][region].instances.values() if r.state == RUNNING
+        ]
+        states = self._container_states(strict) if records or strict else {}
+        if self._adopt_foreign:
+            adopted, foreign_states = self._adopted(account_id, region)
+            records += adopted
+            states.update(foreign_states)
+        return [
+            (
+                r,
+                ONLINE
+                if states.get(r.container_id) == "running" and not r.rebooting
+                else CONNECTION_LOST,
+            )
+            for r in records
+        ]
+
+    def _adopted(self, account_id: str, region: str) -> tuple[list[InstanceRecord], dict[str, str]]:
+        """Containers of another EC2 backend's instances that moto knows in this account and
+        region as running, and their states."""
+        try:
+            foreign = self._engine.foreign_instances()
+        except EngineError:
+            return [], {}
+        backend = ec2_backends[account_id][region]
+        running = {
+            i.id for r in backend.reservations.values() for i in r.instances if i.state == RUNNING
+        }
+        records = [
+            record
+            for container in foreign
+            if container.instance_id in running
+            and (record := self._foreign_record(container)) is not None
+        ]
+        return records, {c.container_id: c.state for c in foreign}
+
+    def _foreign_record(self, container: ForeignContainer) -> InstanceRecord | None:
+        """The record of an adopted container, its facts read once it runs."""
+        with self._lock:
+            known = self._foreign_facts.get(container.container_id)
+        if known is not None or container.state != "running":
+            return known
+        try:
+            facts = self._engine.describe(container.container_id)
+        except EngineError:
+            return None
+        record = InstanceRecord(
+            instance_id=container.instance_id,
+            ami_id="",
+            image="",
+            container_id=container.container_id,
+            ip_address=facts.ip_address,
+            computer_name=facts.hostname,
+            launched_at=container.created,
+            os_release=facts.os_release,
+        )
+        with self._lock:
+            self._foreign_facts[container.container_id] = record
+        return record
+
+    def _container_states(self, strict: bool) -> dict[str, str]:
+        try:
+            return self._engine.container_states()
+        except EngineUnavailable:
+            if strict:
+                raise
+            return {}
+        except EngineError:
+            return {}
+
+
+def _tags(account_id: str, region: str, instance_ids: list[str]) -> dict[str, dict[str, str]]:
+    """The EC2 tags of these instances, as moto keeps them."""
+    found: dict[str, dict[str, str]] = {}
+    backend = ec2_backends[account_id][region]
+    for tag in backend.describe_tags(filters={"resource-id": instance_ids}):
+        found.setdefault(tag["resource_id"], {})[tag["key"]] = tag["value"]
+    return found

@@ -1,0 +1,140 @@
+import pytest
+
+from localstack_ssm_docker.ec2.amis import require_ami
+from localstack_ssm_docker.ec2.exceptions import InvalidAmiIdMalformed, InvalidAmiIdNotFound
+from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.ec2.models import instance_stores
+from localstack_ssm_docker.engine.errors import (
+    EngineError,
+)
+from localstack_ssm_docker.engine.values import (
+    AmiImage,
+)
+from tests.unit.fakes import FakeEngine
+
+AMI = AmiImage("ami-0b5b0b5b", "busybox", "localstack-ec2/busybox:ami-0b5b0b5b", "0")
+ACCOUNT, REGION = "111111111111", "eu-central-1"
+
+
+@pytest.fixture(autouse=True)
+def clean_store():
+    instance_stores[ACCOUNT][REGION].instances.clear()
+    yield
+    instance_stores[ACCOUNT][REGION].instances.clear()
+
+
+def test_launch_records_each_instance_with_its_container():
+    engine = FakeEngine()
+    records = InstanceManager(engine).launch(ACCOUNT, REGION, ["i-11111111", "i-22222222"], AMI)
+    assert [r.container_id for r in records] == [
+        "localstack-ec2.i-11111111",
+        "localstack-ec2.i-22222222",
+    ]
+    assert records[0].computer_name == "i-11111111.eu-central-1.compute.internal"
+    assert set(instance_stores[ACCOUNT][REGION].instances) == {"i-11111111", "i-22222222"}
+
+
+def test_failed_launch_leaves_no_container_and_no_record():
+    engine = FakeEngine(fail_on="i-33333333")
+    with pytest.raises(EngineError):
+        InstanceManager(engine).launch(ACCOUNT, REGION, ["i-11111111", "i-33333333"], AMI)
+    assert engine.containers == {}
+    assert instance_stores[ACCOUNT][REGION].instances == {}
+
+
+def test_stop_start_and_terminate_follow_the_instance():
+    engine = FakeEngine()
+    manager = InstanceManager(engine)
+    manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    manager.stop(ACCOUNT, REGION, ["i-11111111"])
+    assert (record.state, engine.containers[record.container_id]) == ("stopped", "exited")
+    manager.start(ACCOUNT, REGION, ["i-11111111"])
+    assert (record.state, engine.containers[record.container_id]) == ("running", "running")
+    manager.terminate(ACCOUNT, REGION, ["i-11111111"])
+    assert engine.containers == {}
+    assert instance_stores[ACCOUNT][REGION].instances == {}
+
+
+def test_shutdown_removes_containers_unless_told_to_keep_them():
+    kept = FakeEngine()
+    InstanceManager(kept, remove_containers_on_shutdown=False).launch(
+        ACCOUNT, REGION, ["i-11111111"], AMI
+    )
+    InstanceManager(kept, remove_containers_on_shutdown=False).shutdown()
+    assert len(kept.containers) == 1
+    removed = FakeEngine()
+    manager = InstanceManager(removed)
+    manager.launch(ACCOUNT, REGION, ["i-22222222"], AMI)
+    manager.shutdown()
+    assert removed.containers == {}
+
+
+def test_require_ami():
+    assert require_ami({AMI.ami_id: AMI}, AMI.ami_id) is AMI
+    with pytest.raises(InvalidAmiIdNotFound):
+        require_ami({}, "ami-12345678")
+    with pytest.raises(InvalidAmiIdMalformed):
+        require_ami({}, "img-12345678")
+
+
+def test_user_data_scripts_start_in_every_new_container():
+    engine = FakeEngine()
+    InstanceManager(engine).launch(
+        ACCOUNT, REGION, ["i-11111111", "i-22222222"], AMI, "#!/bin/sh\necho hi\n"
+    )
+    assert sorted(engine.detached) == [
+        ("localstack-ec2.i-11111111", ["#!/bin/sh\necho hi\n"], "/var/log/cloud-init-output.log"),
+        ("localstack-ec2.i-22222222", ["#!/bin/sh\necho hi\n"], "/var/log/cloud-init-output.log"),
+    ]
+
+
+def test_reboot_happens_in_the_background_and_the_instance_is_rebooting_meanwhile():
+    engine = FakeEngine()
+    manager = InstanceManager(engine)
+    manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    engine.reboot_gate.clear()
+    manager.reboot(ACCOUNT, REGION, ["i-11111111"])
+    assert record.rebooting
+    engine.reboot_gate.set()
+    assert engine.restarted.wait(10)
+    manager.shutdown()  # waits for reboots under way
+    assert not record.rebooting
+
+
+def test_persistence_keeps_instances_and_their_containers_across_a_restart(tmp_path):
+    from localstack_ssm_docker.persistence import StateDirectory
+
+    engine = FakeEngine()
+    state = StateDirectory(tmp_path)
+    first = InstanceManager(engine, state=state)
+    first.recover()
+    first.launch(ACCOUNT, REGION, ["i-11111111", "i-22222222"], AMI)
+    first.stop(ACCOUNT, REGION, ["i-22222222"])
+    first.shutdown()
+    assert len(engine.containers) == 2  # kept for the next run
+    engine.containers["orphan"] = "running"
+    engine.containers["localstack-ec2.i-11111111"] = "exited"  # the engine restarted meanwhile
+    instance_stores[ACCOUNT][REGION].instances.clear()
+
+    second = InstanceManager(engine, state=state)
+    second.recover()
+    restored = instance_stores[ACCOUNT][REGION].instances
+    assert {i: r.state for i, r in restored.items()} == {
+        "i-11111111": "running",
+        "i-22222222": "stopped",
+    }
+    assert engine.containers == {
+        "localstack-ec2.i-11111111": "running",
+        "localstack-ec2.i-22222222": "exited",
+    }
+
+
+def test_without_persistence_a_start_removes_what_an_earlier_run_left(tmp_path):
+    engine = FakeEngine()
+    engine.containers["left-behind"] = "running"
+    InstanceManager(engine, remove_containers_on_shutdown=False).recover()
+    assert "left-behind" in engine.containers
+    InstanceManager(engine).recover()
+    assert engine.containers == {}

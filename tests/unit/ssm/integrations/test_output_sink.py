@@ -1,0 +1,34 @@
+from dataclasses import replace
+
+from localstack_ssm_docker.ssm.integrations.output_sink import (
+    _log_batches,
+    log_group_of,
+    plugin_key_prefix,
+    s3_url,
+)
+from tests.unit.builders import command
+
+
+def test_key_prefix_as_aws_lays_it_out():
+    with_prefix = replace(command(), output_s3_key_prefix="runs/2026")
+    assert plugin_key_prefix(with_prefix, "i-12345678", "aws:runShellScript") == (
+        f"runs/2026/{with_prefix.command_id}/i-12345678/awsrunShellScript"
+    )
+    assert plugin_key_prefix(command(), "i-12345678", "aws:runShellScript").startswith("c" * 36)
+
+
+def test_url_and_log_group():
+    assert s3_url("eu-west-1", "b", "k/stdout") == "https://s3.eu-west-1.amazonaws.com/b/k/stdout"
+    assert log_group_of(command()) == "/aws/ssm/AWS-RunShellScript"
+    named = replace(command(), cloudwatch_output_config={"CloudWatchLogGroupName": "mine"})
+    assert log_group_of(named) == "mine"
+
+
+def test_log_events_are_lines_in_batches_that_fit():
+    batches = _log_batches("one\ntwo\n")
+    assert [e["message"] for e in batches[0]] == ["one", "two"]
+    big = _log_batches("x" * 2000 + "\n" + "y" * 10)
+    assert sum(len(e["message"]) for b in big for e in b) == 2010
+    many = _log_batches("\n".join(["z" * 200] * 10_000))
+    assert len(many) > 1
+    assert all(sum(len(e["message"]) + 26 for e in b) <= 1_048_576 for b in many)
