@@ -3,13 +3,13 @@
 import threading
 from collections.abc import Callable
 
-from localstack_ssm_docker.engine.errors import (
-    EngineError,
-)
+from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
+from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
     ContainerSpec,
+    ForeignContainer,
     ScriptJob,
     ScriptResult,
 )
@@ -52,7 +52,8 @@ class FakeRunner:
 
 
 class FakeEngine:
-    """Containers as dict entries; `fail_on` names images whose launch fails."""
+    """Containers as dict entries; `fail_on` names images whose launch fails; `foreign` is what
+    foreign_instances answers; kill_script records the kills."""
 
     run_id = "fake-run"
 
@@ -60,6 +61,9 @@ class FakeEngine:
         self.fail_on = fail_on
         self.containers: dict[str, str] = {}
         self.detached: list[tuple[str, list[str], str]] = []
+        self.facts: dict[str, ContainerFacts] = {}
+        self.foreign: list[ForeignContainer] = []
+        self.kills: list[tuple[str, str]] = []
         self.reboot_gate = threading.Event()
         self.reboot_gate.set()
         self.restarted = threading.Event()
@@ -71,13 +75,25 @@ class FakeEngine:
     def launch(self, spec: ContainerSpec) -> ContainerFacts:
         if spec.name.endswith(self.fail_on or "\0"):
             raise EngineError(f"cannot start {spec.name}")
+        facts = ContainerFacts(spec.name, "10.0.0.1", spec.hostname, {"NAME": "Fake"})
         with self._lock:
             self.containers[spec.name] = "running"
-        return ContainerFacts(spec.name, "10.0.0.1", spec.hostname, {"NAME": "Fake"})
+            self.facts[spec.name] = facts
+        return facts
+
+    def describe(self, container_id: str) -> ContainerFacts:
+        with self._lock:
+            if container_id not in self.containers:
+                raise ContainerGone(f"no container {container_id}")
+            return self.facts[container_id]
+
+    def foreign_instances(self) -> list[ForeignContainer]:
+        return list(self.foreign)
 
     def remove(self, container_id: str) -> None:
         with self._lock:
             self.containers.pop(container_id, None)
+            self.facts.pop(container_id, None)
 
     def stop(self, container_id: str) -> None:
         self.containers[container_id] = "exited"
@@ -99,7 +115,7 @@ class FakeEngine:
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         doomed = [c for c in self.containers if c not in keep]
         for container_id in doomed:
-            del self.containers[container_id]
+            self.remove(container_id)
         return len(doomed)
 
     def unpause(self, container_id: str) -> None:
@@ -107,3 +123,14 @@ class FakeEngine:
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         return result()
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        self.kills.append((container_id, script_dir))
+        return True
+
+
+def _structurally_complete() -> None:
+    """Never called: mypy checks here that the fakes implement the engine protocols."""
+    engine: ContainerEngine = FakeEngine()
+    runner: ScriptRunner = FakeRunner(lambda _c, _j: result())
+    del engine, runner

@@ -4,6 +4,12 @@ docker-py reads an attached exec from the raw socket under the HTTP response's b
 output that arrived together with the response headers sits in that buffer and is lost (seen
 under load: about 8% of fast commands lost their whole output while the client was busy). Here
 the frames are read from the buffered reader itself.
+
+This depends on docker-py 7's private internals (hence the `docker>=7,<8` pin in pyproject.toml):
+``APIClient._post_json``, ``APIClient._url``, ``APIClient._raise_for_status`` and the response's
+``raw._fp.fp`` (urllib3's HTTPResponse wrapping http.client's, whose ``fp`` is the buffered
+socket reader). A docker-py upgrade must re-check them; the integration tests of Run Command
+(tests/integration/test_send_command.py) fail loudly if they change.
 """
 
 import struct

@@ -1,0 +1,205 @@
+"""The life of an instance container: create and start it (kept alive by a tiny init whatever
+the image's entrypoint), stop, start, unpause, restart (a reboot), remove, and describe it.
+
+The restart count per container lives here too: a script that was running across a restart ends
+with ContainerRestarted (see :mod:`.scripts`).
+"""
+
+import contextlib
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import docker
+from docker import APIClient
+
+from localstack_ssm_docker.engine.docker.client import engine_errors
+from localstack_ssm_docker.engine.docker.container_files import read_text_file
+from localstack_ssm_docker.engine.docker.labels import ownership_labels
+from localstack_ssm_docker.engine.docker.os_release import parse_os_release
+from localstack_ssm_docker.engine.errors import (
+    ContainerGone,
+    ContainerNotRunning,
+    EngineError,
+    EngineUnavailable,
+)
+from localstack_ssm_docker.engine.values import ContainerFacts, ContainerSpec
+
+LOG = logging.getLogger(__name__)
+
+_STOP_TIMEOUT_SECONDS = 5
+_KEEP_ALIVE = ["sleep", "infinity"]
+
+
+class _KeepAliveFailed(Exception):
+    """The container could not be kept alive with `sleep infinity` (the image has no sleep)."""
+
+
+def ip_address(details: Mapping) -> str:
+    """The container's address (from inspect): on the default bridge, or on the first network
+    it is on."""
+    settings = details.get("NetworkSettings") or {}
+    if settings.get("IPAddress"):
+        return settings["IPAddress"]
+    for network in (settings.get("Networks") or {}).values():
+        if network.get("IPAddress"):
+            return network["IPAddress"]
+    return ""
+
+
+class Containers:
+    """Instance containers of one LocalStack run on one Docker engine."""
+
+    def __init__(self, api: APIClient, run_id: str, owner: str):
+        self._api = api
+        self._run_id = run_id
+        self._owner = owner
+        self._restarts: Counter[str] = Counter()
+        self._os_releases: dict[str, dict[str, str]] = {}
+        self._keep_alive_images: set[str] = set()
+        self._lock = threading.Lock()
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+        """Creates and starts the instance's container, kept alive by a tiny init whatever the
+        image's entrypoint; an image that boots itself, or has no `sleep`, keeps its own."""
+        if not spec.boots_itself:
+            try:
+                return self._create_and_start(spec, keep_alive=True)
+            except _KeepAliveFailed:
+                LOG.info(
+                    "%s cannot be kept alive with sleep: booting its own entrypoint", spec.image
+                )
+        return self._create_and_start(spec, keep_alive=False)
+
+    def _create_and_start(self, spec: ContainerSpec, keep_alive: bool) -> ContainerFacts:
+        options = spec.options
+        host_config = self._api.create_host_config(
+            init=keep_alive,
+            privileged=options.privileged,
+            binds=options.volumes or None,
+            extra_hosts=options.extra_hosts or None,
+            dns=options.dns or None,
+            network_mode=options.network,
+            ulimits=[docker.types.Ulimit(name=n, soft=s, hard=h) for n, s, h in options.ulimits]
+            or None,
+            pids_limit=options.pids_limit,
+            # like a machine after a power cut: back when the engine restarts, unless stopped
+            restart_policy={"Name": "unless-stopped"},
+        )
+        with engine_errors():
+            created = self._api.create_container(
+                spec.image,
+                name=spec.name,
+                hostname=spec.hostname,
+                labels=ownership_labels(spec.labels, self._run_id, self._owner),
+                environment=options.environment or None,
+                user=options.user,
+                entrypoint=_KEEP_ALIVE if keep_alive else None,
+                command=[] if keep_alive else None,
+                detach=True,
+                host_config=host_config,
+            )
+        container_id = created["Id"]
+        try:
+            try:
+                with engine_errors():
+                    self._api.start(container_id)
+            except (ContainerGone, ContainerNotRunning, EngineUnavailable):
+                raise
+            except EngineError as e:
+                if keep_alive:
+                    raise _KeepAliveFailed(str(e)) from e
+                raise
+            with engine_errors():
+                details = self._api.inspect_container(container_id)
+            if keep_alive and not details["State"].get("Running"):
+                raise _KeepAliveFailed(f"exited with {details['State'].get('ExitCode')}")
+            if keep_alive:
+                self._check_keep_alive(details["Image"], container_id)
+            return ContainerFacts(
+                container_id=container_id,
+                ip_address=ip_address(details),
+                hostname=details["Config"].get("Hostname") or spec.hostname,
+                os_release=self._image_os_release(details["Image"], container_id),
+            )
+        except BaseException:
+            self.remove(container_id)
+            raise
+
+    def _check_keep_alive(self, image_id: str, container_id: str) -> None:
+        """Once per image: `sleep` exists in it (else the keep-alive exits, maybe only after the
+        first inspect saw it running)."""
+        with self._lock:
+            if image_id in self._keep_alive_images:
+                return
+        try:
+            with engine_errors():
+                exec_id = self._api.exec_create(container_id, ["sleep", "0"])
+                self._api.exec_start(exec_id["Id"])
+                exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        except (ContainerNotRunning, ContainerGone) as e:
+            raise _KeepAliveFailed(str(e)) from e
+        if exit_code != 0:
+            raise _KeepAliveFailed(f"`sleep 0` exited with {exit_code}")
+        with self._lock:
+            self._keep_alive_images.add(image_id)
+
+    def _image_os_release(self, image_id: str, container_id: str) -> dict[str, str]:
+        """The os-release of a new container, read once per image (all its containers share it)."""
+        with self._lock:
+            known = self._os_releases.get(image_id)
+        if known is None:
+            known = self._os_release(container_id)
+            with self._lock:
+                self._os_releases[image_id] = known
+        return known
+
+    def _os_release(self, container_id: str) -> dict[str, str]:
+        """The container's /etc/os-release as a dict (empty when it has none)."""
+        content = read_text_file(self._api, container_id, "/etc/os-release")
+        return parse_os_release(content) if content is not None else {}
+
+    def describe(self, container_id: str) -> ContainerFacts:
+        """Address, host name and os-release of a running container."""
+        with engine_errors():
+            details = self._api.inspect_container(container_id)
+        return ContainerFacts(
+            container_id=container_id,
+            ip_address=ip_address(details),
+            hostname=details["Config"].get("Hostname") or "",
+            os_release=self._os_release(container_id),
+        )
+
+    def stop(self, container_id: str) -> None:
+        """Stops the container; its filesystem stays."""
+        _on_container(lambda: self._api.stop(container_id, timeout=_STOP_TIMEOUT_SECONDS))
+
+    def start(self, container_id: str) -> None:
+        """Starts a stopped container again."""
+        _on_container(lambda: self._api.start(container_id))
+
+    def unpause(self, container_id: str) -> None:
+        """Resumes a paused container."""
+        _on_container(lambda: self._api.unpause(container_id))
+
+    def restart(self, container_id: str) -> None:
+        """Restarts the container, as a reboot would; counted first, so that a script running in
+        it can tell (see restart_count)."""
+        self._restarts[container_id] += 1
+        _on_container(lambda: self._api.restart(container_id, timeout=_STOP_TIMEOUT_SECONDS))
+
+    def restart_count(self, container_id: str) -> int:
+        """How many times this run has restarted the container."""
+        return self._restarts[container_id]
+
+    def remove(self, container_id: str) -> None:
+        """Removes the container; one that is already gone is fine."""
+        with contextlib.suppress(ContainerGone):
+            _on_container(lambda: self._api.remove_container(container_id, force=True))
+
+
+def _on_container(action: Callable[[], Any]) -> None:
+    with engine_errors():
+        action()

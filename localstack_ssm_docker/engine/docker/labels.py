@@ -1,0 +1,48 @@
+"""The labels and names by which this extension recognises its containers and images on a Docker
+engine that other programs (and other LocalStacks) share.
+
+Pure: what the labels are and how to read them; the calls that filter on them live in
+:mod:`.containers`, :mod:`.inventory` and :mod:`.images`.
+"""
+
+import re
+from collections.abc import Mapping
+
+LABEL_RUN_ID = "localstack-ssm-docker.run-id"
+"""The LocalStack run (process) that started the container."""
+LABEL_OWNER = "localstack-ssm-docker.owner"
+"""The LocalStack (data folder and gateway, stable across its restarts) that owns the container."""
+LABEL_BOOT = "localstack-ssm-docker.boot"
+"""On an image: ``image`` when its own entrypoint must boot it (systemd, say)."""
+BOOT_WITH_IMAGE_ENTRYPOINT = "image"
+
+_INSTANCE_NAME = re.compile(r"^localstack-ec2\.(i-[0-9a-zA-Z]+)$")
+
+
+def ownership_labels(labels: Mapping[str, str], run_id: str, owner: str) -> dict[str, str]:
+    """The container's labels plus the run and owner that started it."""
+    return {**labels, LABEL_RUN_ID: run_id, LABEL_OWNER: owner}
+
+
+def owner_filter(owner: str) -> str:
+    """The Docker label filter that selects the owner's containers."""
+    return f"{LABEL_OWNER}={owner}"
+
+
+def is_owned_by(labels: Mapping[str, str] | None, owner: str) -> bool:
+    """Whether a container with these labels belongs to `owner`."""
+    return (labels or {}).get(LABEL_OWNER) == owner
+
+
+def instance_id_of(container_name: str) -> str | None:
+    """The instance id in a container name ``localstack-ec2.<instance-id>`` (Docker's leading
+    slash allowed), or None for any other name."""
+    match = _INSTANCE_NAME.match(container_name.lstrip("/"))
+    return match[1] if match else None
+
+
+def boots_itself(image: Mapping) -> bool:
+    """Whether an image (as Docker lists or inspects it) is labelled to boot with its own
+    entrypoint."""
+    labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
+    return labels.get(LABEL_BOOT) == BOOT_WITH_IMAGE_ENTRYPOINT

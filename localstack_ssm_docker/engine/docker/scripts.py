@@ -1,0 +1,124 @@
+"""Running scripts in instance containers: a Run Command job (output collected, bounded), user
+data in the background, and killing a job's process group on timeout or cancel.
+
+A script killed from outside (exit 137 or no exit code) is told apart from one whose container
+stopped, was removed or was restarted under it, so that the executor can report what AWS reports
+for each (ContainerStopped, ContainerRestarted).
+"""
+
+import threading
+from collections.abc import Callable
+
+import requests
+import urllib3
+from docker import APIClient
+
+from localstack_ssm_docker.engine.docker.bounded_buffer import BoundedBuffer
+from localstack_ssm_docker.engine.docker.client import engine_errors
+from localstack_ssm_docker.engine.docker.container_files import write_file
+from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, exec_output
+from localstack_ssm_docker.engine.docker.shell import (
+    bootstrap_command,
+    detached_command,
+    fits_inline,
+    kill_command,
+    script_path,
+)
+from localstack_ssm_docker.engine.errors import ContainerGone, ContainerRestarted, ContainerStopped
+from localstack_ssm_docker.engine.values import ScriptJob, ScriptResult
+
+_KILLED_OR_UNKNOWN = (None, 137)
+"""Exec exit codes after which, unless we killed the script, the container's state is checked."""
+_STOP_GRACE_SECONDS = 1.0
+"""How long a container killed from outside may take to be seen stopped after its scripts died."""
+
+
+class _StillRunning(Exception):
+    """The container was still running when the grace ran out."""
+
+
+class DockerScripts:
+    """Scripts in containers, over two clients: `api` for control calls, `stream_api` (no read
+    timeout) for exec output; `restart_count` tells whether a container restarted meanwhile."""
+
+    def __init__(self, api: APIClient, stream_api: APIClient, restart_count: Callable[[str], int]):
+        self._api = api
+        self._stream_api = stream_api
+        self._restart_count = restart_count
+        self._killed_scripts: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+
+    def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
+        """Writes the script into the container, runs it with sh and collects its output."""
+        script = job.script.encode()
+        restarts = self._restart_count(container_id)
+        inline = fits_inline(script)
+        if not inline:
+            write_file(self._api, container_id, script_path(job), script, 0o700)
+        command = bootstrap_command(job, inline)
+        with engine_errors():
+            exec_id = self._api.exec_create(container_id, command, environment=job.environment)
+            stdout, stderr = BoundedBuffer(job.output_limit), BoundedBuffer(job.output_limit)
+            for stream_id, chunk in exec_output(self._stream_api, exec_id["Id"]):
+                if stream_id == STDOUT:
+                    stdout.write(chunk)
+                elif stream_id == STDERR:
+                    stderr.write(chunk)
+            exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        if self._restart_count(container_id) != restarts:
+            raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
+        with self._lock:
+            killed_by_us = (container_id, job.script_dir) in self._killed_scripts
+            self._killed_scripts.discard((container_id, job.script_dir))
+        result = ScriptResult(
+            exit_code=-1 if exit_code is None else exit_code,
+            stdout=stdout.value(),
+            stderr=stderr.value(),
+            stdout_size=stdout.size,
+            stderr_size=stderr.size,
+        )
+        if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
+            self._raise_if_stopped(container_id, result)
+        return result
+
+    def _raise_if_stopped(self, container_id: str, so_far: ScriptResult) -> None:
+        """ContainerStopped (with the output so far) when the container stops (killed, stopped,
+        removed) within a short grace: that, not the script, is why the script was killed."""
+        try:
+            with engine_errors():
+                status = self._wait_not_running(container_id)
+        except _StillRunning:
+            return
+        except ContainerGone as e:
+            raise ContainerStopped(f"container {container_id[:12]} was removed", so_far) from e
+        exit_code = status.get("StatusCode")
+        raise ContainerStopped(f"container {container_id[:12]} exited with {exit_code}", so_far)
+
+    def _wait_not_running(self, container_id: str) -> dict:
+        """The container's exit status once it is not running; _StillRunning after the grace."""
+        try:
+            return self._api.wait(
+                container_id, timeout=_STOP_GRACE_SECONDS, condition="not-running"
+            )
+        except requests.exceptions.RequestException as e:
+            # requests reports this read timeout as a ConnectionError wrapping urllib3's
+            if isinstance(e, requests.exceptions.Timeout) or any(
+                isinstance(arg, urllib3.exceptions.ReadTimeoutError) for arg in e.args
+            ):
+                raise _StillRunning() from e
+            raise
+
+    def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
+        """Starts the scripts one after the other in the background, output appended to the log."""
+        with engine_errors():
+            exec_id = self._api.exec_create(container_id, detached_command(scripts, log_path))
+            self._api.exec_start(exec_id["Id"], detach=True)
+
+    def kill_script(self, container_id: str, script_dir: str) -> bool:
+        """SIGKILLs the script's process group (or, without setsid, the script's shell)."""
+        with self._lock:
+            self._killed_scripts.add((container_id, script_dir))
+        with engine_errors():
+            exec_id = self._api.exec_create(container_id, kill_command(script_dir))
+            self._api.exec_start(exec_id["Id"])
+            return self._api.exec_inspect(exec_id["Id"]).get("ExitCode") == 0
