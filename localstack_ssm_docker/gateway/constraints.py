@@ -220,43 +220,71 @@ def _compiled(pattern: str) -> "regex.Pattern[str] | None":
         return None
 
 
-_JAVA_CLASSES = {"w": "a-zA-Z0-9_", "d": "0-9", "s": " \\t\\n\\x0B\\f\\r"}
-"""What Java's ``\\w``, ``\\d`` and ``\\s`` match: ASCII only, unlike Python's. (``regex``'s ASCII
-flag would also narrow ``\\p{L}``, which Java keeps Unicode.)"""
+_ASCII_SPACE = r" \t\n\x0B\f\r"
+_OUTSIDE_SETS = {
+    "w": "[a-zA-Z0-9_]",
+    "d": "[0-9]",
+    "s": f"[{_ASCII_SPACE}]",
+    "W": "[^a-zA-Z0-9_]",
+    "D": "[^0-9]",
+    "S": f"[^{_ASCII_SPACE}]",
+}
+_INSIDE_SETS = {"w": "a-zA-Z0-9_", "d": "0-9", "s": _ASCII_SPACE}
+"""What Java's ``\\w``, ``\\d``, ``\\s`` (and their negations) match: ASCII sets, where Python's
+are Unicode. (``regex``'s ASCII flag would also narrow ``\\p{L}``, which Java keeps Unicode.)"""
 
 
 def _ascii_classes(pattern: str) -> str:
     """``pattern`` with ``\\w``, ``\\d`` and ``\\s`` spelled out as the ASCII sets Java means."""
     out: list[str] = []
-    in_class = False
     index = 0
     while index < len(pattern):
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            java = _JAVA_CLASSES.get(escaped)
-            if java is None:
-                out.append(pattern[index : index + 2])
-            else:
-                out.append(java if in_class else f"[{java}]")
+            out.append(_OUTSIDE_SETS.get(pattern[index + 1], pattern[index : index + 2]))
             index += 2
-            continue
-        if char == "[" and not in_class:
-            in_class = True
+        elif char == "[":
+            end = _set_end(pattern, index)
+            out.append(_inside_set(pattern[index:end]))
+            index = end
+        else:
             out.append(char)
             index += 1
-            # a ] first in the set (after an optional ^) is a literal
-            if pattern.startswith("^", index):
-                out.append("^")
-                index += 1
-            if pattern.startswith("]", index):
-                out.append("]")
-                index += 1
-            continue
-        if char == "]" and in_class:
-            in_class = False
-        out.append(char)
+    return "".join(out)
+
+
+def _set_end(pattern: str, start: int) -> int:
+    """The index just after the character set opening at ``start``."""
+    index = start + 1
+    if pattern.startswith("^", index):
         index += 1
+    if pattern.startswith("]", index):  # a ] first in the set is a literal
+        index += 1
+    while index < len(pattern):
+        if pattern[index] == "\\":
+            index += 2
+        elif pattern[index] == "]":
+            return index + 1
+        else:
+            index += 1
+    return len(pattern)
+
+
+def _inside_set(text: str) -> str:
+    """A character set with its ``\\w``, ``\\d``, ``\\s`` made ASCII; left as it is when it also
+    holds a negated one (``[\\s\\S]``), which a flat set cannot narrow the same way."""
+    escapes = [text[i + 1] for i in range(len(text) - 1) if text[i] == "\\"]
+    if any(e in "WDS" for e in escapes):
+        return text
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text[index] == "\\" and index + 1 < len(text):
+            out.append(_INSIDE_SETS.get(text[index + 1], text[index : index + 2]))
+            index += 2
+        else:
+            out.append(text[index])
+            index += 1
     return "".join(out)
 
 

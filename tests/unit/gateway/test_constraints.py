@@ -224,3 +224,24 @@ def test_the_error_is_a_validation_exception():
         "1 validation error detected: Value 'x' at 'comment' failed to satisfy constraint: "
         "Member must not be x"
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "value", "matches"),
+    [
+        (r"\w{3}", "abc", True),
+        (r"\w{3}", "abé", False),  # Java's \w is ASCII
+        (r"[\w.]+", "a.b", True),
+        (r"[\w.]+", "é", False),
+        (r"^(?!\s*$).+", "\u2003", True),  # Java's \s is ASCII: an em space is not blank
+        (r"^(?!\s*$).+", " \t", False),
+        (r"[\s\S]*\S[\s\S]*", " \u2003 ", True),
+        (r"[\s\S]*\S[\s\S]*", "  ", False),
+        (r"[\p{L}\p{N}]+", "名前1", True),
+        (r"\\w", "\\w", True),
+    ],
+)
+def test_java_character_classes(pattern, value, matches):
+    from localstack_ssm_docker.gateway.constraints import _matches
+
+    assert _matches(pattern, value) is matches
