@@ -101,6 +101,8 @@ def _inside(shape: Shape, value: Any, path: str, sensitive: bool) -> Iterator[Vi
 def _structure(
     shape: StructureShape, value: Mapping, path: str, sensitive: bool
 ) -> Iterator[Violation]:
+    # LocalStack's JSON parser fills in nothing but the required members a request left out, as
+    # None: those are AWS's "must not be null" violations, so no filled-in member is judged here.
     required = set(shape.required_members)
     for name, member in shape.members.items():
         member_path = f"{path}.{_camel(name)}" if path else _camel(name)
