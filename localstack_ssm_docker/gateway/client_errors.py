@@ -1,4 +1,7 @@
-"""The AWS error for a request that cannot be parsed or does not fit the operation's shapes."""
+"""The AWS error for a request that cannot be parsed, does not fit the operation's shapes, or
+fails their constraints."""
+
+from collections.abc import Sequence
 
 from botocore.model import OperationNotFoundError
 from localstack.aws.api import CommonServiceException
@@ -8,9 +11,15 @@ from localstack.aws.protocol.parser import (
     RequestParserError,
 )
 
+from localstack_ssm_docker.gateway import constraints
 from localstack_ssm_docker.gateway.shape_check import ShapeProblem
 
 QUERY_PROTOCOLS = frozenset({"ec2", "query"})
+VALIDATING_PROTOCOLS = frozenset({"json"})
+"""Protocols whose services check the model's constraints before an operation runs and answer
+ValidationException in the form ``constraints`` writes. EC2 (the ``ec2`` query protocol) is not one:
+it answers InvalidParameterValue or MissingParameter in its own words, and its model holds few
+constraints, so its providers check what they need."""
 
 
 def for_parse_failure(protocol: str, error: RequestParserError) -> CommonServiceException:
@@ -53,6 +62,11 @@ def for_shape_problem(protocol: str, problem: ShapeProblem) -> CommonServiceExce
         f"1 validation error detected: Value null at '{_camel(path)}' failed to "
         "satisfy constraint: Member must not be null",
     )
+
+
+def for_violations(found: Sequence[constraints.Violation]) -> CommonServiceException:
+    """AWS's ValidationException listing every constraint violation of a request."""
+    return CommonServiceException("ValidationException", constraints.message(found))
 
 
 def _reason(error: RequestParserError) -> str:

@@ -1,4 +1,6 @@
-"""Finds the first member of a parsed request that does not fit its botocore shape."""
+"""Finds the first member of a parsed request that does not fit its botocore shape: of the wrong
+type (AWS cannot deserialize it), or a required one left out. The constraints of well-typed values
+(lengths, ranges, patterns, enums) are ``constraints``' job."""
 
 import datetime
 import re
@@ -34,43 +36,45 @@ class ShapeProblem:
 
 
 def first_problem(
-    shape: Shape, value: Any, path: str = "", xml_safe: bool = False
+    shape: Shape, value: Any, path: str = "", xml_safe: bool = False, required: bool = True
 ) -> ShapeProblem | None:
-    """The first member (depth first) of the wrong type for ``shape``, or a missing required one;
-    with ``xml_safe``, also a string holding a character XML 1.0 does not allow."""
+    """The first member (depth first) of the wrong type for ``shape``, or (with ``required``) a
+    missing required one; with ``xml_safe``, also a string holding a character XML 1.0 does not
+    allow."""
     if isinstance(shape, StructureShape):
-        return _structure_problem(shape, value, path, xml_safe)
+        return _structure_problem(shape, value, path, xml_safe, required)
     if isinstance(shape, ListShape):
         if not isinstance(value, list):
             return ShapeProblem("type", path, "list")
         for index, item in enumerate(value):
-            if problem := first_problem(shape.member, item, f"{path}[{index}]", xml_safe):
+            if problem := first_problem(shape.member, item, f"{path}[{index}]", xml_safe, required):
                 return problem
         return None
     if isinstance(shape, MapShape):
         if not isinstance(value, Mapping):
             return ShapeProblem("type", path, "map")
         for key, item in value.items():
-            if problem := first_problem(shape.key, key, f"{path}.<key>", xml_safe):
+            if problem := first_problem(shape.key, key, f"{path}.<key>", xml_safe, required):
                 return problem
-            if problem := first_problem(shape.value, item, f"{path}.{key}", xml_safe):
+            if problem := first_problem(shape.value, item, f"{path}.{key}", xml_safe, required):
                 return problem
         return None
     return _scalar_problem(shape, value, path, xml_safe)
 
 
 def _structure_problem(
-    shape: StructureShape, value: Any, path: str, xml_safe: bool
+    shape: StructureShape, value: Any, path: str, xml_safe: bool, required: bool
 ) -> ShapeProblem | None:
     if not isinstance(value, Mapping):
         return ShapeProblem("type", path, "structure")
-    for name in shape.required_members:
+    for name in shape.required_members if required else ():
         if value.get(name) is None:
             return ShapeProblem("missing", _join(path, name), shape.members[name].type_name)
     for name, member in shape.members.items():
         item = value.get(name)
-        problem = None if item is None else first_problem(member, item, _join(path, name), xml_safe)
-        if problem:
+        if item is None:
+            continue
+        if problem := first_problem(member, item, _join(path, name), xml_safe, required):
             return problem
     return None
 

@@ -119,7 +119,7 @@ def test_list_filters(ssm, launch):
 @pytest.mark.parametrize(
     ("operation", "filters", "code"),
     [
-        ("list_commands", [{"key": "Colour", "value": "red"}], "InvalidFilterKey"),
+        ("list_commands", [{"key": "Colour", "value": "red"}], "ValidationException"),
         (
             "list_command_invocations",
             [{"key": "ExecutionStage", "value": "Complete"}],

@@ -50,13 +50,6 @@ from localstack_ssm_docker.ssm.api.command_filters import build_filter
 from localstack_ssm_docker.ssm.api.history_pages import command_page, invocation_page
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
-from localstack_ssm_docker.ssm.api.validation import (
-    DOCUMENT_NAME_PATTERN,
-    DOCUMENT_VERSION_PATTERN,
-    MAX_CONCURRENCY_PATTERN,
-    MAX_ERRORS_PATTERN,
-    Checks,
-)
 from localstack_ssm_docker.ssm.documents import aws_owned
 from localstack_ssm_docker.ssm.documents.plan import document_name_of, plan_command
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
@@ -122,7 +115,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def send_command(
         self, context: RequestContext, request: SendCommandRequest
     ) -> SendCommandResult:
-        _check_send_command(request)
         instance_ids = request.get("InstanceIds") or []
         targets = request.get("Targets") or []
         if bool(instance_ids) == bool(targets):
@@ -183,10 +175,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def cancel_command(
         self, context: RequestContext, request: CancelCommandRequest
     ) -> CancelCommandResult:
-        checks = Checks()
-        checks.command_id(request["CommandId"], "commandId")
-        checks.instance_ids(request.get("InstanceIds"), "instanceIds")
-        checks.raise_if_any()
         store = self._store(context)
         command_id = request["CommandId"]
         if command_id not in store.commands:
@@ -257,11 +245,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def get_command_invocation(
         self, context: RequestContext, request: GetCommandInvocationRequest
     ) -> GetCommandInvocationResult:
-        checks = Checks()
-        checks.command_id(request["CommandId"])
-        checks.instance_id(request["InstanceId"])
-        checks.length(request.get("PluginName"), "pluginName", 4)
-        checks.raise_if_any()
         store = self._store(context)
         command = store.commands.get(request["CommandId"])
         invocation = store.invocations.get(request["CommandId"], {}).get(request["InstanceId"])
@@ -280,7 +263,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def list_command_invocations(
         self, context: RequestContext, request: ListCommandInvocationsRequest
     ) -> ListCommandInvocationsResult:
-        _check_list_request(request)
         store = self._store(context)
         instance_id = request.get("InstanceId")
         matches = build_filter(request.get("Filters"), allow_execution_stage=False)
@@ -320,7 +302,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def list_commands(
         self, context: RequestContext, request: ListCommandsRequest
     ) -> ListCommandsResult:
-        _check_list_request(request)
         store = self._store(context)
         instance_id = request.get("InstanceId")
         matches = build_filter(request.get("Filters"), allow_execution_stage=True)
@@ -350,10 +331,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     def describe_instance_information(
         self, context: RequestContext, request: DescribeInstanceInformationRequest
     ) -> DescribeInstanceInformationResult:
-        checks = Checks()
         max_results = request.get("MaxResults")
-        checks.range(max_results, "maxResults", 5, 50)
-        checks.raise_if_any()
         predicates = build_predicates(
             request.get("Filters"), request.get("InstanceInformationFilterList")
         )
@@ -411,30 +389,3 @@ def _only(store: RunCommandStore, command_id: str | None) -> RunCommandStore:
         view.invocations[command_id] = store.invocations[command_id]
         view.order.append(command_id)
     return view
-
-
-def _check_send_command(request: SendCommandRequest) -> None:
-    checks = Checks()
-    checks.instance_ids(request.get("InstanceIds"), "instanceIds")
-    checks.length(request.get("Targets"), "targets", 0, 5)
-    checks.pattern(request["DocumentName"], "documentName", DOCUMENT_NAME_PATTERN)
-    checks.pattern(request.get("DocumentVersion"), "documentVersion", DOCUMENT_VERSION_PATTERN)
-    checks.length(request.get("DocumentHash"), "documentHash", 0, 256)
-    checks.range(request.get("TimeoutSeconds"), "timeoutSeconds", 30, 2592000)
-    checks.length(request.get("Comment"), "comment", 0, 100)
-    checks.length(request.get("MaxConcurrency"), "maxConcurrency", 1, 7)
-    checks.pattern(request.get("MaxConcurrency"), "maxConcurrency", MAX_CONCURRENCY_PATTERN)
-    checks.length(request.get("MaxErrors"), "maxErrors", 1, 7)
-    checks.pattern(request.get("MaxErrors"), "maxErrors", MAX_ERRORS_PATTERN)
-    checks.length(request.get("OutputS3Region"), "outputS3Region", 3, 20)
-    checks.length(request.get("OutputS3BucketName"), "outputS3BucketName", 3, 63)
-    checks.length(request.get("OutputS3KeyPrefix"), "outputS3KeyPrefix", 0, 500)
-    checks.raise_if_any()
-
-
-def _check_list_request(request: ListCommandsRequest | ListCommandInvocationsRequest) -> None:
-    checks = Checks()
-    checks.command_id(request.get("CommandId"))
-    checks.instance_id(request.get("InstanceId"))
-    checks.range(request.get("MaxResults"), "maxResults", 1, 50)
-    checks.raise_if_any()
