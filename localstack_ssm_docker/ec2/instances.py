@@ -66,7 +66,7 @@ class InstanceManager:
         scripts = shell_scripts(user_data)
         with ThreadPoolExecutor(max_workers=min(_LAUNCH_PARALLELISM, len(specs) or 1)) as pool:
             futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
-        failures = [f.exception() for f in futures if f.exception() is not None]
+        failures = [e for f in futures if (e := f.exception()) is not None]
         if failures:
             for future in futures:
                 if future.exception() is None:

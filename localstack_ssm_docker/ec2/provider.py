@@ -99,8 +99,8 @@ class Ec2DockerProvider(Ec2Provider):
             images = self._engine.ami_images()
         except EngineError as e:
             raise EngineUnavailableError(str(e)) from e
-        if request.get("ImageId"):
-            require_ami(images, request["ImageId"])
+        if image_id := request.get("ImageId"):
+            require_ami(images, image_id)
         existing = len(instance_stores[context.account_id][context.region].instances)
         allowed = counts_within_limit(request, existing, self._max_instances)
         sync_into_moto(backend, images)

@@ -5,7 +5,8 @@ from localstack_ssm_docker.ec2.models import STOPPED, InstanceRecord
 from localstack_ssm_docker.engine.errors import EngineError, EngineUnavailable
 from localstack_ssm_docker.engine.values import ContainerFacts, ForeignContainer
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
-from tests.unit.fakes import FakeEc2Directory, FakeEngine
+from tests.unit.ec2.fakes import FakeEc2Directory
+from tests.unit.fakes import FakeEngine
 
 ACCOUNT, REGION = "111111111111", "eu-central-1"
 SCOPE = (ACCOUNT, REGION)
