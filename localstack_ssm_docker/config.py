@@ -3,6 +3,7 @@
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from localstack_ssm_docker.engine.values import (
     ContainerOptions,
@@ -60,6 +61,11 @@ def _pairs(text: str) -> dict[str, str]:
     return {key.strip(): value.strip() for key, value in pairs}
 
 
+def _volume(bind: Any) -> str:
+    """A parsed ``-v`` flag as ``docker run`` text (LocalStack parses them into BindMounts)."""
+    return bind.to_str() if hasattr(bind, "to_str") else ":".join(bind)
+
+
 def container_options(
     flags: str, network: str | None, pids_limit: int | None = None
 ) -> ContainerOptions:
@@ -74,7 +80,7 @@ def container_options(
         network=network or parsed.network,
         privileged=bool(parsed.privileged),
         environment=dict(parsed.env_vars or {}),
-        volumes=[v.to_str() if hasattr(v, "to_str") else ":".join(v) for v in parsed.volumes or []],
+        volumes=[_volume(v) for v in parsed.volumes or []],
         extra_hosts=dict(parsed.extra_hosts or {}),
         dns=list(parsed.dns or []),
         user=parsed.user,

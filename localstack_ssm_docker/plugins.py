@@ -1,10 +1,21 @@
 """Entry points only: provider factories, the activation hook and the LocalStack extension."""
 
+import functools
+from typing import TYPE_CHECKING
+
 from localstack.extensions.api import Extension
+from localstack.extensions.api.aws import (
+    CompositeExceptionHandler,
+    CompositeHandler,
+    CompositeResponseHandler,
+)
 from localstack.runtime.hooks import on_infra_start
 from localstack.services.plugins import Service, aws_provider
 
 from localstack_ssm_docker.activation import PROVIDER_NAME
+
+if TYPE_CHECKING:
+    from localstack_ssm_docker.gateway.handlers import GatewayHandlers, ServiceHandler
 
 
 @aws_provider(api="ec2", name=PROVIDER_NAME)
@@ -16,7 +27,10 @@ def ec2_docker() -> Service:
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 
     provider = Ec2DockerProvider(
-        wiring.docker_engine(), wiring.instance_manager(), wiring.settings().max_instances
+        wiring.docker_engine(),
+        wiring.instance_manager(),
+        wiring.instance_lifecycle(),
+        wiring.settings().max_instances,
     )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
@@ -48,9 +62,8 @@ def ssm_docker() -> Service:
 
     ours = config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") == PROVIDER_NAME
     provider = SsmDockerProvider(
-        InstanceDirectory(engine, adopt_foreign=not ours),
+        InstanceDirectory(engine, wiring.ec2_directory(serves_ec2=ours), adopt_foreign=not ours),
         executor,
-        instance_manager=wiring.instance_manager() if ours else None,
         state=wiring.state_directory(),
     )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
@@ -65,11 +78,41 @@ def activate_ssm_docker_providers() -> None:
 
 
 class SsmDockerExtension(Extension):
-    """For ``localstack extensions install``: activates the same providers and handlers."""
+    """For ``localstack extensions install``: activates the same providers, and hands LocalStack
+    the gateway handlers through the extension API (the host-mode hook adds none twice)."""
 
     name = "localstack-ssm-docker"
 
     def on_extension_load(self) -> None:
-        from localstack_ssm_docker.activation import activate_in_localstack
+        from localstack import config
 
-        activate_in_localstack()
+        from localstack_ssm_docker.activation import activate
+
+        activate(config.SERVICE_PROVIDER_CONFIG)
+
+    def update_request_handlers(self, handlers: CompositeHandler) -> None:
+        if ours := self._gateway_handlers:
+            _add_once(handlers, ours.request)
+
+    def update_response_handlers(self, handlers: CompositeResponseHandler) -> None:
+        if ours := self._gateway_handlers:
+            _add_once(handlers, ours.response)
+
+    def update_exception_handlers(self, handlers: CompositeExceptionHandler) -> None:
+        if ours := self._gateway_handlers:
+            _add_once(handlers, ours.exception)
+
+    @functools.cached_property
+    def _gateway_handlers(self) -> "GatewayHandlers | None":
+        """The same three handler objects for the three lists; None when no service is ours."""
+        from localstack_ssm_docker.activation import gateway_handlers_in_localstack
+
+        return gateway_handlers_in_localstack()
+
+
+def _add_once(
+    handlers: CompositeHandler | CompositeExceptionHandler, handler: "ServiceHandler"
+) -> None:
+    from localstack_ssm_docker.gateway.handlers import add_once
+
+    add_once(handlers, handler)

@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 from localstack_ssm_docker.config import Settings
+from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
 from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
 from localstack_ssm_docker.persistence import StateDirectory
 
@@ -61,3 +63,18 @@ def instance_manager() -> InstanceManager:
         boot_with_image_entrypoint=current.boot_with_image_entrypoint,
         state=state_directory(),
     )
+
+
+@functools.cache
+def instance_lifecycle() -> InstanceLifecycle:
+    """The one owner of the instance manager's recovery and shutdown: recovered when the first of
+    our providers starts, shut down after LocalStack has stopped every service."""
+    from localstack.runtime.shutdown import ON_AFTER_SERVICE_SHUTDOWN_HANDLERS
+
+    return InstanceLifecycle(instance_manager(), ON_AFTER_SERVICE_SHUTDOWN_HANDLERS.register)
+
+
+def ec2_directory(serves_ec2: bool) -> LocalStackEc2Directory:
+    """EC2 as SSM sees it. When this package serves EC2 (`serves_ec2`), SSM's start recovers the
+    instances too; with another EC2 backend, their containers are not this package's to manage."""
+    return LocalStackEc2Directory(instance_lifecycle() if serves_ec2 else None)

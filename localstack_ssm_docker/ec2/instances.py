@@ -1,7 +1,6 @@
 """Instance containers: launched, stopped, started, rebooted and terminated with their instances."""
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -52,8 +51,6 @@ class InstanceManager:
         self._boot_with_image = boot_with_image_entrypoint
         self._state = state
         self._reboots = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2-reboot")
-        self._lifecycle = threading.Lock()
-        self._recovered = self._shut_down = False
 
     def launch(
         self,
@@ -69,7 +66,7 @@ class InstanceManager:
         scripts = shell_scripts(user_data)
         with ThreadPoolExecutor(max_workers=min(_LAUNCH_PARALLELISM, len(specs) or 1)) as pool:
             futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
-        failures = [f.exception() for f in futures if f.exception() is not None]
+        failures = [e for f in futures if (e := f.exception()) is not None]
         if failures:
             for future in futures:
                 if future.exception() is None:
@@ -171,13 +168,10 @@ class InstanceManager:
             record.state = to_state
 
     def recover(self) -> None:
-        """Once per process, before serving: with persistence, brings back the instances of the
-        last run (moto's EC2 state and ours) and finds their containers again; without it,
-        removes containers a previous run of this LocalStack left behind."""
-        with self._lifecycle:
-            if self._recovered:
-                return
-            self._recovered = True
+        """Before serving (once per process: ec2/lifecycle.py calls it): with persistence,
+        brings back the instances of the last run (moto's EC2 state and ours) and finds their
+        containers again; without it, removes containers a previous run of this LocalStack left
+        behind."""
         try:
             snapshot = self._state.load(STATE_NAME) if self._state else None
             keep = self._restore(snapshot) if snapshot else frozenset()
@@ -216,12 +210,9 @@ class InstanceManager:
             LOG.warning("container %s not started again: %s", container_id[:12], e)
 
     def shutdown(self) -> None:
-        """Once: with persistence, saves the instances and keeps their containers; otherwise
-        removes them, unless configured to keep them."""
-        with self._lifecycle:
-            if self._shut_down:
-                return
-            self._shut_down = True
+        """After every service has stopped (once per process: ec2/lifecycle.py calls it): with
+        persistence, saves the instances and keeps their containers; otherwise removes them,
+        unless configured to keep them."""
         self._reboots.shutdown(wait=True)
         if self._state is not None:
             self._state.save(STATE_NAME, _snapshot())

@@ -20,11 +20,13 @@ from localstack.aws.api.ec2 import (
 )
 from localstack.services.ec2.provider import Ec2Provider
 from localstack.services.moto import call_moto, call_moto_with_request
+from localstack.state import StateVisitor
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager
+from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.ec2.limits import counts_within_limit
 from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.engine.errors import (
@@ -40,17 +42,26 @@ LOG = logging.getLogger(__name__)
 class Ec2DockerProvider(Ec2Provider):
     """RunInstances & co. go to moto first, then the containers follow."""
 
-    def __init__(self, engine: ContainerEngine, instances: InstanceManager, max_instances: int):
+    def __init__(
+        self,
+        engine: ContainerEngine,
+        instances: InstanceManager,
+        lifecycle: InstanceLifecycle,
+        max_instances: int,
+    ):
         super().__init__()
         self._engine = engine
         self._instances = instances
+        self._lifecycle = lifecycle
         self._max_instances = max_instances
 
-    def on_before_start(self):
-        self._instances.recover()
+    def accept_state_visitor(self, visitor: StateVisitor):
+        super().accept_state_visitor(visitor)
+        visitor.visit(instance_stores)
 
-    def on_before_stop(self):
-        self._instances.shutdown()
+    def on_before_start(self):
+        # the lifecycle also shuts the instances down, once every service has stopped
+        self._lifecycle.start()
 
     @handler("DescribeImages", expand=False)
     def describe_images(
@@ -88,8 +99,8 @@ class Ec2DockerProvider(Ec2Provider):
             images = self._engine.ami_images()
         except EngineError as e:
             raise EngineUnavailableError(str(e)) from e
-        if request.get("ImageId"):
-            require_ami(images, request["ImageId"])
+        if image_id := request.get("ImageId"):
+            require_ami(images, image_id)
         existing = len(instance_stores[context.account_id][context.region].instances)
         allowed = counts_within_limit(request, existing, self._max_instances)
         sync_into_moto(backend, images)

@@ -4,6 +4,7 @@ import base64
 import binascii
 import email
 import gzip
+from typing import cast
 
 SHELL_PART_TYPES = {
     "text/x-shellscript",
@@ -42,7 +43,8 @@ def shell_scripts(user_data: str | None) -> list[str]:
     if text.lstrip().lower().startswith(("content-type: multipart", "mime-version")):
         message = email.message_from_string(text)
         return [
-            part.get_payload(decode=True).decode("utf-8", "replace")
+            # a shell script part is not multipart: its decoded payload is bytes
+            cast(bytes, part.get_payload(decode=True)).decode("utf-8", "replace")
             for part in message.walk()
             if part.get_content_type() in SHELL_PART_TYPES
         ]

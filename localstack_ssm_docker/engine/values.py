@@ -31,7 +31,7 @@ class ContainerOptions:
     extra_hosts: dict[str, str] = field(default_factory=dict)
     dns: list[str] = field(default_factory=list)
     user: str | None = None
-    ulimits: list[tuple[str, int, int]] = field(default_factory=list)
+    ulimits: list[tuple[str, int, int | None]] = field(default_factory=list)
     pids_limit: int | None = None
 
 

@@ -9,6 +9,8 @@ runs. The exception handler below notes the AWS error instead; the response hand
 after LocalStack's own exception serializer, writes it as the response.
 """
 
+from typing import NamedTuple
+
 from botocore.model import ServiceModel
 from localstack.aws.api import CommonServiceException, RequestContext
 from localstack.aws.chain import (
@@ -103,6 +105,33 @@ class CheckShapes(_ForServices):
             raise client_errors.for_violations(found)
 
 
+class GatewayHandlers(NamedTuple):
+    """The three handlers for one set of services, one per custom handler list."""
+
+    request: CheckShapes
+    response: AnswerParseFailures
+    exception: NoteParseFailures
+
+
+def gateway_handlers(services: frozenset[str]) -> GatewayHandlers:
+    """The handlers for ``services``, for the host-mode hook and the extension alike."""
+    return GatewayHandlers(
+        CheckShapes(services), AnswerParseFailures(services), NoteParseFailures(services)
+    )
+
+
+type ServiceHandler = CheckShapes | AnswerParseFailures | NoteParseFailures
+
+
+def add_once(
+    handlers: CompositeHandler | CompositeExceptionHandler, handler: ServiceHandler
+) -> None:
+    """Appends `handler` unless the list holds one of its kind already: the host-mode hook and
+    the extension may both offer LocalStack's lists the same handlers."""
+    if not any(type(h) is type(handler) for h in handlers.handlers):
+        handlers.append(handler)  # type: ignore[arg-type]
+
+
 def install(
     services: frozenset[str],
     request_handlers: CompositeHandler,
@@ -110,8 +139,9 @@ def install(
     exception_handlers: CompositeExceptionHandler,
 ) -> None:
     """Adds the three handlers for ``services`` to LocalStack's custom handler lists, once."""
-    if not services or any(isinstance(h, _ForServices) for h in request_handlers.handlers):
+    if not services:
         return
-    request_handlers.append(CheckShapes(services))
-    response_handlers.append(AnswerParseFailures(services))
-    exception_handlers.append(NoteParseFailures(services))
+    ours = gateway_handlers(services)
+    add_once(request_handlers, ours.request)
+    add_once(response_handlers, ours.response)
+    add_once(exception_handlers, ours.exception)

@@ -38,9 +38,8 @@ from localstack.aws.api.ssm import (
 from localstack.services.moto import call_moto
 from localstack.services.plugins import ServiceLifecycleHook
 from localstack.services.ssm.provider import SsmProvider
+from localstack.state import StateVisitor
 
-from localstack_ssm_docker.ec2.instances import InstanceManager
-from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.engine.errors import (
     EngineUnavailable,
 )
@@ -84,28 +83,28 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         instances: InstanceDirectory,
         executor: CommandExecutor,
         clock: Callable[[], float] = time.time,
-        instance_manager: InstanceManager | None = None,
         state: StateDirectory | None = None,
     ):
         super().__init__()
         self._instances = instances
         self._executor = executor
         self._clock = clock
-        self._instance_manager = instance_manager
         self._state = state
 
+    def accept_state_visitor(self, visitor: StateVisitor):
+        super().accept_state_visitor(visitor)
+        visitor.visit(run_command_stores)
+
     def on_before_start(self):
-        if self._instance_manager is not None:
-            self._instance_manager.recover()
+        self._instances.prepare()
         if self._state is not None:
             restore_history(self._state, self._clock())
 
     def on_before_stop(self):
+        # the instances' containers go only after every service has stopped (ec2/lifecycle.py)
         self._executor.shutdown()
         if self._state is not None:
             save_history(self._state)
-        if self._instance_manager is not None:
-            self._instance_manager.shutdown()
 
     @staticmethod
     def _store(context: RequestContext) -> RunCommandStore:
@@ -281,14 +280,14 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             request.get("MaxResults", DEFAULT_COMMAND_PAGE),
             request.get("NextToken"),
         )
-        records = instance_stores[context.account_id][context.region].instances
+        names = self._instances.computer_names(context.account_id, context.region)
         details = bool(request.get("Details"))
         result = ListCommandInvocationsResult(
             CommandInvocations=[
                 shapes.command_invocation(
                     command,
                     invocation,
-                    getattr(records.get(invocation.instance_id), "computer_name", ""),
+                    names.get(invocation.instance_id, ""),
                     details,
                 )
                 for command, invocation in page

@@ -1,12 +1,15 @@
-"""The managed instances SSM sees: running Docker-backed instances, their ping status and tags."""
+"""The managed instances SSM sees: running Docker-backed instances, their ping status and tags.
+
+EC2's instances are read only through the injected ``Ec2Directory``; container states through
+the engine.
+"""
 
 import threading
 from dataclasses import dataclass
 
 from localstack.aws.api.ssm import InvalidInstanceId
-from moto.ec2.models import ec2_backends
 
-from localstack_ssm_docker.ec2.models import RUNNING, InstanceRecord, instance_stores
+from localstack_ssm_docker.ec2.directory import RUNNING, Ec2Directory, InstanceRecord
 from localstack_ssm_docker.engine.errors import (
     EngineError,
     EngineUnavailable,
@@ -35,11 +38,20 @@ class InstanceDirectory:
     """Looks up managed instances of an account and region: ours, and with `adopt_foreign` (when
     another provider runs EC2) the containers of that provider's instances."""
 
-    def __init__(self, engine: ContainerEngine, adopt_foreign: bool = False):
+    def __init__(self, engine: ContainerEngine, ec2: Ec2Directory, adopt_foreign: bool = False):
         self._engine = engine
+        self._ec2 = ec2
         self._adopt_foreign = adopt_foreign
         self._foreign_facts: dict[str, InstanceRecord] = {}
         self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """Before SSM serves: EC2's instances of an earlier run are back."""
+        self._ec2.prepare()
+
+    def computer_names(self, account_id: str, region: str) -> dict[str, str]:
+        """The computer names of EC2's Docker-backed instances, in every state, by instance id."""
+        return {r.instance_id: r.computer_name for r in self._ec2.instances(account_id, region)}
 
     def managed_instances(
         self, account_id: str, region: str, strict: bool = False
@@ -48,7 +60,7 @@ class InstanceDirectory:
         With `strict`, an unavailable engine raises EngineUnavailable instead of making every
         instance ConnectionLost."""
         pinged = self._pinged(account_id, region, strict)
-        tags = _tags(account_id, region, [r.instance_id for r, _ in pinged]) if pinged else {}
+        tags = self._ec2.tags(account_id, region, [r.instance_id for r, _ in pinged])
         return [ManagedInstance(r, ping, tags.get(r.instance_id, {})) for r, ping in pinged]
 
     def require_online(
@@ -72,9 +84,7 @@ class InstanceDirectory:
         self, account_id: str, region: str, strict: bool = False
     ) -> list[tuple[InstanceRecord, str]]:
         """Running instances with their ping status: Online while the container runs."""
-        records = [
-            r for r in instance_stores[account_id][region].instances.values() if r.state == RUNNING
-        ]
+        records = [r for r in self._ec2.instances(account_id, region) if r.state == RUNNING]
         states = self._container_states(strict) if records or strict else {}
         if self._adopt_foreign:
             adopted, foreign_states = self._adopted(account_id, region)
@@ -97,10 +107,7 @@ class InstanceDirectory:
             foreign = self._engine.foreign_instances()
         except EngineError:
             return [], {}
-        backend = ec2_backends[account_id][region]
-        running = {
-            i.id for r in backend.reservations.values() for i in r.instances if i.state == RUNNING
-        }
+        running = self._ec2.running_instance_ids(account_id, region)
         records = [
             record
             for container in foreign
@@ -142,12 +149,3 @@ class InstanceDirectory:
             return {}
         except EngineError:
             return {}
-
-
-def _tags(account_id: str, region: str, instance_ids: list[str]) -> dict[str, dict[str, str]]:
-    """The EC2 tags of these instances, as moto keeps them."""
-    found: dict[str, dict[str, str]] = {}
-    backend = ec2_backends[account_id][region]
-    for tag in backend.describe_tags(filters={"resource-id": instance_ids}):
-        found.setdefault(tag["resource_id"], {})[tag["key"]] = tag["value"]
-    return found

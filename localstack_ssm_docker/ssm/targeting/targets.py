@@ -17,7 +17,7 @@ def resolve_targets(
     """The instances every target key matches, in the order given."""
     matching = list(instances)
     for target in targets:
-        key, values = target.get("Key", ""), set(target.get("Values") or [])
+        key, values = target.get("Key") or "", set(target.get("Values") or [])
         matching = [m for m in matching if _matches(key, values, m, group_query)]
     return matching
 
