@@ -27,7 +27,8 @@ class InstanceRecord:
 class InstanceStore(BaseStore):
     """The Docker-backed instances of one account and region, by instance id."""
 
-    instances: dict[str, InstanceRecord] = LocalAttribute(default=dict)
+    # LocalAttribute is an untyped descriptor that yields the annotated value per store
+    instances: dict[str, InstanceRecord] = LocalAttribute(default=dict)  # type: ignore[assignment]
 
 
 instance_stores: AccountRegionBundle[InstanceStore] = AccountRegionBundle("ec2", InstanceStore)
