@@ -10,7 +10,7 @@ import logging
 from collections import deque
 from typing import Any, Protocol
 
-from localstack.aws.api.ssm import CommandInvocationStatus, CommandStatus
+from localstack.aws.api.ssm import CommandStatus
 
 from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
 from localstack_ssm_docker.ssm.integrations.notifications import StatusObserver
@@ -40,7 +40,8 @@ class Job:
     step: StepPlan | None = None
     results: list[PluginResult] = dataclasses.field(default_factory=list)
     skip_rest: bool = False
-    skip_status: CommandInvocationStatus = CommandInvocationStatus.Cancelled
+    """A step stopped the document (exit 169, a failed step that exits on failure, an
+    interruption): the remaining steps are skipped."""
 
 
 class CommandRun:

@@ -93,9 +93,8 @@ class StepRunner:
         ContainerNotRunning and ContainerGone pass through: they are about delivery."""
         now = self._clock()
         if job.skip_rest or job.cancel_requested:
-            status = Status.Cancelled if job.cancel_requested else job.skip_status
-            details = status if job.cancel_requested else SKIPPED
-            return PluginResult(step.plugin_name, Result(status, details))
+            details = Status.Cancelled if job.cancel_requested else SKIPPED
+            return PluginResult(step.plugin_name, Result(Status.Cancelled, details))
         if step.action != RUN_SHELL_SCRIPT_ACTION:
             job.skip_rest = step.exit_on_failure
             failed = Status.Failed

@@ -3,9 +3,7 @@ must end."""
 
 import threading
 
-from localstack_ssm_docker.engine.errors import (
-    ContainerNotRunning,
-)
+from localstack_ssm_docker.engine.errors import ContainerNotRunning
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
 from tests.unit.builders import command
 from tests.unit.fakes import FakeRunner, result
