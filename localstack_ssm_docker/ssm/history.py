@@ -1,20 +1,21 @@
 """Command history across LocalStack restarts (PERSISTENCE=1): what was unfinished when
-LocalStack stopped ends as Failed, so that nothing stays InProgress forever."""
+LocalStack stopped ends as Failed, so that nothing stays InProgress forever.
 
-import dataclasses
+What is saved is the stored values themselves (`Command`, `Invocation` with its `Result`), so
+`restore_history` brings back exactly what `save_history` wrote. The saved shape follows those
+values: a history saved before invocations held a `Result` (and statuses became LocalStack's
+enums) is not read back by this version; that break was accepted when the result fields were
+made one type.
+"""
+
+from localstack.aws.api.ssm import CommandInvocationStatus
 
 from localstack_ssm_docker.persistence import StateDirectory
-from localstack_ssm_docker.ssm.models import (
-    FAILED,
-    IN_PROGRESS,
-    RunCommandStore,
-    run_command_stores,
-)
+from localstack_ssm_docker.ssm.models import Invocation, RunCommandStore, run_command_stores
+from localstack_ssm_docker.ssm.run.messages import INTERRUPTED, NOT_DELIVERED
 from localstack_ssm_docker.ssm.run.status import UNDELIVERABLE
 
 STATE_NAME = "run-command-history"
-INTERRUPTED = "LocalStack stopped while the command was running."
-NOT_DELIVERED = "LocalStack stopped before the command was delivered."
 
 
 def save_history(state: StateDirectory) -> None:
@@ -43,15 +44,15 @@ def restore_history(state: StateDirectory, ended_at: float) -> None:
             }
 
 
-def _ended(invocation, ended_at: float):
-    if invocation.is_terminal:
+def _ended(invocation: Invocation, ended_at: float) -> Invocation:
+    result = invocation.result
+    if result.is_terminal:
         return invocation
-    delivered = invocation.status == IN_PROGRESS or invocation.started_at is not None
-    return dataclasses.replace(
-        invocation,
-        status=FAILED,
-        status_details=FAILED if delivered else UNDELIVERABLE,
+    delivered = result.status == CommandInvocationStatus.InProgress or result.started_at is not None
+    return invocation.with_result(
+        status=CommandInvocationStatus.Failed,
+        status_details=CommandInvocationStatus.Failed if delivered else UNDELIVERABLE,
         ended_at=ended_at,
-        stderr=(invocation.stderr + "\n" if invocation.stderr else "")
+        stderr=(result.stderr + "\n" if result.stderr else "")
         + (INTERRUPTED if delivered else NOT_DELIVERED),
     )

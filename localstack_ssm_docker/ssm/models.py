@@ -4,19 +4,21 @@ Invocations are immutable: the executor replaces one as it moves on, so a reader
 whole invocation, and a command's status and counters are derived from its invocations.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from localstack.aws.api.ssm import CommandInvocationStatus
+from localstack.aws.api.ssm import Target as TargetShape
 from localstack.services.stores import AccountRegionBundle, BaseStore, LocalAttribute
 
-PENDING = "Pending"
-DELAYED = "Delayed"
-IN_PROGRESS = "InProgress"
-CANCELLING = "Cancelling"
-SUCCESS = "Success"
-FAILED = "Failed"
-TIMED_OUT = "TimedOut"
-CANCELLED = "Cancelled"
-TERMINAL_STATUSES = frozenset({SUCCESS, FAILED, TIMED_OUT, CANCELLED})
+TERMINAL_STATUSES = frozenset(
+    {
+        CommandInvocationStatus.Success,
+        CommandInvocationStatus.Failed,
+        CommandInvocationStatus.TimedOut,
+        CommandInvocationStatus.Cancelled,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Command:
     comment: str
     parameters: dict[str, list[str]]
     instance_ids: list[str]
-    targets: list[dict]
+    targets: list[TargetShape]
     requested_at: float
     timeout_seconds: int
     execution_timeout: int
@@ -50,11 +52,16 @@ class Command:
 
 
 @dataclass(frozen=True)
-class PluginResult:
-    """How one step (plugin) of an invocation went."""
+class Result:
+    """How an invocation, or one step (plugin) of it, went: the one set of fields that
+    GetCommandInvocation, CommandPlugins and the notifications read, whichever of the two it is.
 
-    name: str
-    status: str
+    `status` is a `CommandInvocationStatus` for a step too (a step's `CommandPluginStatus` values
+    are a subset; the API shapes convert); `status_details` a status or one of the details named
+    in `ssm.run.status`.
+    """
+
+    status: CommandInvocationStatus
     status_details: str
     response_code: int = -1
     started_at: float | None = None
@@ -64,6 +71,23 @@ class PluginResult:
     stdout_url: str = ""
     stderr_url: str = ""
 
+    @property
+    def is_terminal(self) -> bool:
+        """Whether it has ended."""
+        return self.status in TERMINAL_STATUSES
+
+
+NOT_STARTED = Result(CommandInvocationStatus.Pending, CommandInvocationStatus.Pending)
+"""The result of what has not started yet."""
+
+
+@dataclass(frozen=True)
+class PluginResult:
+    """One step (plugin) of an invocation, by name, and how it went."""
+
+    name: str
+    result: Result
+
 
 @dataclass(frozen=True)
 class Invocation:
@@ -72,30 +96,27 @@ class Invocation:
     command_id: str
     instance_id: str
     requested_at: float
-    status: str = PENDING
-    status_details: str = PENDING
-    response_code: int = -1
-    started_at: float | None = None
-    ended_at: float | None = None
-    stdout: str = ""
-    stderr: str = ""
-    stdout_url: str = ""
-    stderr_url: str = ""
+    result: Result = NOT_STARTED
     plugins: tuple[PluginResult, ...] = ()
 
     @property
     def is_terminal(self) -> bool:
         """Whether the invocation has ended."""
-        return self.status in TERMINAL_STATUSES
+        return self.result.is_terminal
+
+    def with_result(self, **changes: Any) -> "Invocation":
+        """The invocation with these fields of its result changed."""
+        return replace(self, result=replace(self.result, **changes))
 
 
 class RunCommandStore(BaseStore):
     """Commands by id (in the order they came) and their invocations by command id, instance id."""
 
-    commands: dict[str, Command] = LocalAttribute(default=dict)
-    order: list[str] = LocalAttribute(default=list)
+    # LocalAttribute is an untyped descriptor that yields the annotated value per store
+    commands: dict[str, Command] = LocalAttribute(default=dict)  # type: ignore[assignment]
+    order: list[str] = LocalAttribute(default=list)  # type: ignore[assignment]
     """Command ids in the order the commands came (append-only)."""
-    invocations: dict[str, dict[str, Invocation]] = LocalAttribute(default=dict)
+    invocations: dict[str, dict[str, Invocation]] = LocalAttribute(default=dict)  # type: ignore[assignment]
 
 
 run_command_stores: AccountRegionBundle[RunCommandStore] = AccountRegionBundle(

@@ -1,19 +1,31 @@
 """ListCommands' and ListCommandInvocations' Filters."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from localstack.aws.api.ssm import CommandFilter, InvalidFilterKey, ValidationException
+from localstack.aws.api.ssm import (
+    CommandFilter,
+    CommandFilterKey,
+    CommandStatus,
+    InvalidFilterKey,
+    ValidationException,
+)
 
 from localstack_ssm_docker.ssm.models import TERMINAL_STATUSES
 
-STATUSES = {"Pending", "InProgress", "Success", "Cancelled", "Failed", "TimedOut", "Cancelling"}
+STATUSES = frozenset(CommandStatus)
 EXECUTION_STAGES = {"Executing", "Complete"}
 
 
-type Item = tuple[float, Callable[[], str], str]
-"""What a filter looks at: (requested time, a function giving the status, document name); the
-status is derived only when a filter asks for it."""
+@dataclass(frozen=True)
+class Item:
+    """What a filter looks at, of a command or an invocation; the status is derived only when a
+    filter asks for it (a command's costs a pass over its invocations)."""
+
+    requested_at: float
+    status: Callable[[], str]
+    document_name: str
 
 
 def build_filter(
@@ -25,25 +37,25 @@ def build_filter(
 
 
 def _predicate(key: str, value: str, allow_execution_stage: bool) -> Callable[[Item], bool]:
-    if key == "InvokedAfter":
+    if key == CommandFilterKey.InvokedAfter:
         after = _timestamp(key, value)
-        return lambda item: item[0] >= after
-    if key == "InvokedBefore":
+        return lambda item: item.requested_at >= after
+    if key == CommandFilterKey.InvokedBefore:
         before = _timestamp(key, value)
-        return lambda item: item[0] <= before
-    if key == "Status":
+        return lambda item: item.requested_at <= before
+    if key == CommandFilterKey.Status:
         if value not in STATUSES:
             raise ValidationException(f"The value {value} is not valid for the filter key Status.")
-        return lambda item: item[1]() == value
-    if key == "DocumentName":
-        return lambda item: item[2] == value
-    if key == "ExecutionStage" and allow_execution_stage:
+        return lambda item: item.status() == value
+    if key == CommandFilterKey.DocumentName:
+        return lambda item: item.document_name == value
+    if key == CommandFilterKey.ExecutionStage and allow_execution_stage:
         if value not in EXECUTION_STAGES:
             raise ValidationException(
                 f"The value {value} is not valid for the filter key ExecutionStage."
             )
         complete = value == "Complete"
-        return lambda item: (item[1]() in TERMINAL_STATUSES) == complete
+        return lambda item: (item.status() in TERMINAL_STATUSES) == complete
     raise InvalidFilterKey(f"The filter key {key} is not valid.")
 
 

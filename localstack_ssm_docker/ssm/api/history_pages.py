@@ -18,14 +18,10 @@ def _start(store: RunCommandStore, token: str | None, parts: int) -> tuple[int, 
     if not token:
         return (len(store.order) - 1,) + (0,) * (parts - 1)
     key = decode_token(token)
-    valid = (
-        len(key) == parts
-        and all(isinstance(k, int) and k >= 0 for k in key)
-        and key[0] < len(store.order)
-    )
-    if not valid:
+    positions = tuple(k for k in key if isinstance(k, int) and k >= 0)
+    if len(key) != parts or len(positions) != parts or positions[0] >= len(store.order):
         raise InvalidNextToken("The specified token is not valid.")
-    return key
+    return positions
 
 
 def _newest_first(store: RunCommandStore, position: int) -> Iterator[tuple[int, Command]]:

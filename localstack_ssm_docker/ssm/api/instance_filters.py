@@ -7,6 +7,9 @@ from localstack.aws.api.ssm import (
     InstanceInformationStringFilter,
     InvalidFilterKey,
     InvalidInstanceInformationFilterValue,
+    PingStatus,
+    PlatformType,
+    ResourceType,
 )
 
 from localstack_ssm_docker import __version__
@@ -14,17 +17,17 @@ from localstack_ssm_docker.ssm.targeting.instances import ManagedInstance
 
 type Predicate = Callable[[ManagedInstance], bool]
 
-_ENUM_VALUES = {
-    "PingStatus": {"Online", "ConnectionLost", "Inactive"},
-    "PlatformTypes": {"Windows", "Linux", "MacOS"},
-    "ResourceType": {"ManagedInstance", "EC2Instance"},
+_ENUM_VALUES: dict[str, frozenset[str]] = {
+    "PingStatus": frozenset(PingStatus),
+    "PlatformTypes": frozenset(PlatformType),
+    "ResourceType": frozenset(ResourceType),
 }
 _FIELDS: dict[str, Callable[[ManagedInstance], str | None]] = {
     "InstanceIds": lambda m: m.record.instance_id,
     "AgentVersion": lambda _: __version__,
     "PingStatus": lambda m: m.ping_status,
-    "PlatformTypes": lambda _: "Linux",
-    "ResourceType": lambda _: "EC2Instance",
+    "PlatformTypes": lambda _: PlatformType.Linux,
+    "ResourceType": lambda _: ResourceType.EC2Instance,
     "ActivationIds": lambda _: None,
     "IamRole": lambda _: None,
     "AssociationStatus": lambda _: None,

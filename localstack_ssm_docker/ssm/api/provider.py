@@ -45,7 +45,7 @@ from localstack_ssm_docker.engine.errors import (
 )
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api import shapes
-from localstack_ssm_docker.ssm.api.command_filters import build_filter
+from localstack_ssm_docker.ssm.api.command_filters import Item, build_filter
 from localstack_ssm_docker.ssm.api.history_pages import command_page, invocation_page
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
@@ -62,7 +62,8 @@ from localstack_ssm_docker.ssm.models import (
     RunCommandStore,
     run_command_stores,
 )
-from localstack_ssm_docker.ssm.run.executor import CommandExecutor, Scope, Target
+from localstack_ssm_docker.ssm.run.executor import CommandExecutor
+from localstack_ssm_docker.ssm.run.request import CommandRequest, Scope, Target
 from localstack_ssm_docker.ssm.run.status import CommandSummary, max_errors_for, summarize
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.targeting.targets import resolve_targets
@@ -157,12 +158,14 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         )
         store = self._store(context)
         self._executor.submit(
-            store,
-            Scope(account_id, region),
-            command,
-            document,
-            plan,
-            [Target(iid, cid) for iid, cid in containers.items()],
+            CommandRequest(
+                store=store,
+                scope=Scope(account_id, region),
+                command=command,
+                document=document,
+                plan=plan,
+                targets=tuple(Target(iid, cid) for iid, cid in containers.items()),
+            )
         )
         shape = self._command_shape(store, command)
         if targets:
@@ -271,7 +274,9 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             if instance_id is not None and invocation.instance_id != instance_id:
                 return False
             return matches(
-                (invocation.requested_at, lambda: invocation.status, command.document_name)
+                Item(
+                    invocation.requested_at, lambda: invocation.result.status, command.document_name
+                )
             )
 
         page, token = invocation_page(
@@ -313,7 +318,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             def status() -> str:  # derived only when a filter asks for it
                 return _summary(store, command).status
 
-            return matches((command.requested_at, status, command.document_name))
+            return matches(Item(command.requested_at, status, command.document_name))
 
         page, token = command_page(
             _only(store, command_id),

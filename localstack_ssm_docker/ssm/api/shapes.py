@@ -2,21 +2,28 @@
 values, times as strings in GetCommandInvocation and as timestamps in the List operations)."""
 
 from datetime import UTC, datetime
+from typing import cast
 
 from localstack.aws.api.ssm import (
     CloudWatchOutputConfig,
     CommandInvocation,
+    CommandInvocationStatus,
     CommandPlugin,
+    CommandPluginStatus,
     GetCommandInvocationResult,
     InstanceInformation,
     NotificationConfig,
+    PingStatus,
+    PlatformType,
+    ResourceType,
+    SourceType,
 )
 from localstack.aws.api.ssm import Command as CommandShape
 
 from localstack_ssm_docker import __version__
 from localstack_ssm_docker.ssm.documents.plan import RUN_SHELL_SCRIPT_ACTION
 from localstack_ssm_docker.ssm.integrations.output_sink import plugin_key_prefix
-from localstack_ssm_docker.ssm.models import PENDING, Command, Invocation, PluginResult
+from localstack_ssm_docker.ssm.models import Command, Invocation, Result
 from localstack_ssm_docker.ssm.run.output import plugin_output
 from localstack_ssm_docker.ssm.run.status import CommandSummary
 from localstack_ssm_docker.ssm.targeting.instances import ManagedInstance
@@ -87,17 +94,15 @@ def command_shape(command: Command, summary: CommandSummary) -> CommandShape:
     )
 
 
-def _plugin_view(
-    invocation: Invocation, plugin_name: str, single: bool
-) -> Invocation | PluginResult:
+def _plugin_view(invocation: Invocation, plugin_name: str, single: bool) -> Result:
     """What one plugin of an invocation shows: its result once it ran; before that, the
-    invocation itself (one plugin) or Pending (several, while the invocation runs)."""
+    invocation's (one plugin) or Pending (several, while the invocation runs)."""
     ran = next((p for p in invocation.plugins if p.name == plugin_name), None)
     if ran is not None:
-        return ran
+        return ran.result
     if single or invocation.is_terminal:
-        return invocation
-    return PluginResult(plugin_name, PENDING, PENDING)
+        return invocation.result
+    return Result(CommandInvocationStatus.Pending, CommandInvocationStatus.Pending)
 
 
 def invocation_result(
@@ -130,6 +135,7 @@ def command_invocation(
     command: Command, invocation: Invocation, instance_name: str, details: bool
 ) -> CommandInvocation:
     """One entry of ListCommandInvocations; with `details`, its CommandPlugins."""
+    result = invocation.result
     return CommandInvocation(
         CommandId=command.command_id,
         InstanceId=invocation.instance_id,
@@ -138,11 +144,11 @@ def command_invocation(
         DocumentName=command.document_name,
         DocumentVersion=command.document_version,
         RequestedDateTime=_timestamp(invocation.requested_at),
-        Status=invocation.status,
-        StatusDetails=invocation.status_details,
+        Status=result.status,
+        StatusDetails=result.status_details,
         TraceOutput="",
-        StandardOutputUrl=invocation.stdout_url,
-        StandardErrorUrl=invocation.stderr_url,
+        StandardOutputUrl=result.stdout_url,
+        StandardErrorUrl=result.stderr_url,
         CommandPlugins=(
             [_command_plugin(command, invocation, name) for name in command.plugin_names]
             if details
@@ -158,7 +164,8 @@ def _command_plugin(command: Command, invocation: Invocation, plugin_name: str) 
     view = _plugin_view(invocation, plugin_name, len(command.plugin_names) == 1)
     plugin = CommandPlugin(
         Name=plugin_name,
-        Status=view.status,
+        # the only plugin shows its invocation's status, Delayed and Cancelling included
+        Status=cast(CommandPluginStatus, view.status),
         StatusDetails=view.status_details,
         ResponseCode=view.response_code,
         Output=plugin_output(view.stdout, view.stderr),
@@ -184,20 +191,20 @@ def instance_information(instance: ManagedInstance, now: float) -> InstanceInfor
     record = instance.record
     info = InstanceInformation(
         InstanceId=record.instance_id,
-        PingStatus=instance.ping_status,
+        PingStatus=PingStatus(instance.ping_status),
         LastPingDateTime=_timestamp(
-            now if instance.ping_status == "Online" else record.launched_at
+            now if instance.ping_status == PingStatus.Online else record.launched_at
         ),
         AgentVersion=__version__,
         IsLatestVersion=True,
-        PlatformType="Linux",
+        PlatformType=PlatformType.Linux,
         PlatformName=record.os_release.get("NAME", ""),
         PlatformVersion=record.os_release.get("VERSION_ID", ""),
-        ResourceType="EC2Instance",
+        ResourceType=ResourceType.EC2Instance,
         RegistrationDate=_timestamp(record.launched_at),
         ComputerName=record.computer_name,
         SourceId=record.instance_id,
-        SourceType="AWS::EC2::Instance",
+        SourceType=SourceType.AWS_EC2_Instance,
     )
     if record.ip_address:
         info["IPAddress"] = record.ip_address

@@ -8,6 +8,7 @@ import threading
 from datetime import UTC, datetime
 from typing import Protocol
 
+from localstack.aws.api.ssm import CommandStatus
 from localstack.aws.connect import connect_to
 
 from localstack_ssm_docker.ssm.models import Command, Invocation
@@ -16,7 +17,15 @@ LOG = logging.getLogger(__name__)
 
 COMMAND_EVENT = "EC2 Command Status-change Notification"
 INVOCATION_EVENT = "EC2 Command Invocation Status-change Notification"
-NOTIFIED_STATUSES = {"InProgress", "Success", "TimedOut", "Cancelled", "Failed"}
+NOTIFIED_STATUSES = frozenset(
+    {
+        CommandStatus.InProgress,
+        CommandStatus.Success,
+        CommandStatus.TimedOut,
+        CommandStatus.Cancelled,
+        CommandStatus.Failed,
+    }
+)
 
 
 def _time(epoch: float) -> str:
@@ -50,20 +59,21 @@ def wants_notification(command: Command, kind: str, status: str) -> bool:
 
 def invocation_event(region: str, account_id: str, command: Command, invocation: Invocation):
     """The EventBridge entry and SNS message of an invocation's status change."""
-    now = _time(invocation.ended_at or invocation.started_at or invocation.requested_at)
+    result = invocation.result
+    now = _time(result.ended_at or result.started_at or invocation.requested_at)
     detail = {
         "command-id": command.command_id,
         "document-name": command.document_name,
         "instance-id": invocation.instance_id,
         "requested-date-time": _time(command.requested_at),
-        "status": invocation.status,
+        "status": result.status,
     }
     message = {
         "commandId": command.command_id,
         "documentName": command.document_name,
         "instanceId": invocation.instance_id,
         "requestedDateTime": _time(command.requested_at),
-        "status": invocation.status,
+        "status": result.status,
         "eventTime": now,
     }
     resource = f"arn:aws:ec2:{region}:{account_id}:instance/{invocation.instance_id}"
@@ -117,7 +127,7 @@ class LocalStackNotifier:
         """Queues the invocation's event, and its SNS message when asked for."""
         entry, message = invocation_event(region, account_id, command, invocation)
         topic = command.notification_config.get("NotificationArn")
-        wanted = wants_notification(command, "Invocation", invocation.status)
+        wanted = wants_notification(command, "Invocation", invocation.result.status)
         self._queue.put((account_id, region, entry, topic if wanted else None, message))
 
     def command_changed(

@@ -1,12 +1,12 @@
 import pytest
 from localstack.aws.api.ssm import InvalidFilterKey, ValidationException
 
-from localstack_ssm_docker.ssm.api.command_filters import build_filter
+from localstack_ssm_docker.ssm.api.command_filters import Item, build_filter
 
 ITEMS = {
-    "old": (1_600_000_000.0, lambda: "Success", "AWS-RunShellScript"),
-    "new": (1_800_000_000.0, lambda: "InProgress", "AWS-RunShellScript"),
-    "other": (1_800_000_000.0, lambda: "Failed", "Other-Doc"),
+    "old": Item(1_600_000_000.0, lambda: "Success", "AWS-RunShellScript"),
+    "new": Item(1_800_000_000.0, lambda: "InProgress", "AWS-RunShellScript"),
+    "other": Item(1_800_000_000.0, lambda: "Failed", "Other-Doc"),
 }
 
 

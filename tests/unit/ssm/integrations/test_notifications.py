@@ -2,6 +2,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from localstack.aws.api.ssm import CommandInvocationStatus
 
 from localstack_ssm_docker.ssm.integrations.notifications import (
     command_event,
@@ -39,7 +40,9 @@ def test_which_changes_are_notified(config, kind, status, wanted):
 
 def test_event_shapes():
     cmd = command(requested_at=1_700_000_000.0)
-    invocation = Invocation(cmd.command_id, "i-12345678", cmd.requested_at, status="Success")
+    invocation = Invocation(cmd.command_id, "i-12345678", cmd.requested_at).with_result(
+        status=CommandInvocationStatus.Success
+    )
     entry, message = invocation_event("eu-west-1", "111111111111", cmd, invocation)
     assert (entry["Source"], entry["DetailType"]) == (
         "aws.ssm",

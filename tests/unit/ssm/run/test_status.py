@@ -1,6 +1,7 @@
 import pytest
+from localstack.aws.api.ssm import CommandInvocationStatus
 
-from localstack_ssm_docker.ssm.models import Invocation
+from localstack_ssm_docker.ssm.models import Invocation, Result
 from localstack_ssm_docker.ssm.run.status import (
     max_concurrency_for,
     max_errors_for,
@@ -10,7 +11,8 @@ from localstack_ssm_docker.ssm.run.status import (
 
 
 def inv(status: str, details: str | None = None) -> Invocation:
-    return Invocation("c" * 36, "i-12345678", 0.0, status=status, status_details=details or status)
+    result = Result(CommandInvocationStatus(status), details or status)
+    return Invocation("c" * 36, "i-12345678", 0.0, result=result)
 
 
 def test_exit_code_zero_is_success_without_note():

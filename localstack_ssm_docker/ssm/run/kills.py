@@ -1,0 +1,93 @@
+"""Killing a running script when its invocation must end (execution timeout, CancelCommand,
+LocalStack stopping), and ending the invocation when its container cannot be reached.
+
+A kill can fail for reasons that pass (the container paused, at its pids limit), so it is
+retried until the script is gone; a timeout or a shutdown does not wait for that, a cancel does.
+"""
+
+import logging
+import threading
+
+from localstack.aws.api.ssm import CommandInvocationStatus
+
+from localstack_ssm_docker.engine.errors import ContainerGone, ContainerNotRunning, EngineError
+from localstack_ssm_docker.engine.interface import ScriptRunner
+from localstack_ssm_docker.ssm.run.command_run import CommandRun, Finish, Job
+from localstack_ssm_docker.ssm.run.messages import INTERRUPTED, UNREACHABLE
+from localstack_ssm_docker.ssm.run.status import EXECUTION_TIMED_OUT
+from localstack_ssm_docker.ssm.run.steps import script_dir
+from localstack_ssm_docker.ssm.run.timers import Scheduler
+from localstack_ssm_docker.ssm.run.workers import WorkerPool
+
+LOG = logging.getLogger(__name__)
+
+
+class Killer:
+    """Kills invocations' process groups on the control pool, so that a kill never waits behind
+    the scripts it is meant to stop."""
+
+    def __init__(
+        self,
+        runner: ScriptRunner,
+        lock: threading.RLock,
+        scheduler: Scheduler,
+        control: WorkerPool,
+        stopping: threading.Event,
+        finish: Finish,
+        retry_interval: float,
+    ):
+        self._runner = runner
+        self._lock = lock
+        self._scheduler = scheduler
+        self._control = control
+        self._stopping = stopping
+        self._finish = finish
+        self._retry_interval = retry_interval
+
+    def kill_soon(self, run: CommandRun, job: Job, must_end: bool = False) -> None:
+        """Kills on a control thread (from a timer, or with the lock held)."""
+        self._control.submit(self.kill, run, job, True, must_end)
+
+    def kill(self, run: CommandRun, job: Job, retry: bool = True, must_end: bool = False) -> None:
+        """Kills the invocation's process group, retrying until the script is gone. A cancel waits
+        (Cancelling) while the container is paused or stopped; a timeout or shutdown
+        (`must_end`) ends the invocation at once all the same."""
+        if not job.executing or job.step is None:
+            return
+        try:
+            killed = self._runner.kill_script(
+                job.target.container_id,
+                script_dir(job.target.instance_id, run.command_id, job.step),
+            )
+        except ContainerNotRunning:
+            killed = False
+            if must_end:
+                with self._lock:
+                    self._end_unreachable(run, job)
+        except ContainerGone:
+            return  # the script's output stream ends with the container
+        except EngineError as e:  # e.g. the container at its pids limit: no room for the kill
+            LOG.warning("could not kill %s on %s yet: %s", run.command_id, job.target, e)
+            killed = False
+        if not killed and job.executing and retry:
+            self._scheduler.call_later(
+                self._retry_interval / 2,
+                lambda: self._control.submit(self.kill, run, job, retry, must_end),
+            )
+
+    def _end_unreachable(self, run: CommandRun, job: Job) -> None:
+        """Ends an invocation whose script must stop but whose container is paused or stopped."""
+        status: CommandInvocationStatus
+        details: str
+        if self._stopping.is_set():
+            status = details = CommandInvocationStatus.Failed
+            stderr = INTERRUPTED
+        elif job.cancel_requested:
+            status = details = CommandInvocationStatus.Cancelled
+            stderr = UNREACHABLE
+        else:
+            status, details = CommandInvocationStatus.TimedOut, EXECUTION_TIMED_OUT
+            stderr = UNREACHABLE
+        self._finish(
+            run, job, status=status, status_details=details, response_code=-1, stderr=stderr
+        )

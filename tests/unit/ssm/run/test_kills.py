@@ -1,0 +1,94 @@
+"""Kills: execution timeouts, retried kills, containers that cannot be reached when the script
+must end."""
+
+import threading
+
+from localstack_ssm_docker.engine.errors import ContainerNotRunning
+from localstack_ssm_docker.ssm.run.executor import CommandExecutor
+from tests.unit.builders import command
+from tests.unit.fakes import FakeRunner, result
+from tests.unit.ssm.run.harness import (
+    DEADLINE,
+    PLAN,
+    invocation,
+    request,
+    shell_plan,
+    start,
+    wait_for,
+)
+
+
+def test_execution_timeout_kills_and_keeps_output(executors, store):
+    runner = FakeRunner(
+        lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0, b"so far")
+    )
+    start(executors, runner, store, plan=shell_plan("sleep 100\n", 0.05))
+    done = wait_for(store)
+    assert (done.result.status, done.result.status_details, done.result.response_code) == (
+        "TimedOut",
+        "ExecutionTimedOut",
+        137,
+    )
+    assert done.result.stdout == "so far"
+
+
+def test_kill_is_retried_until_it_reaches_the_script(executors, store):
+    attempts = []
+    runner = FakeRunner(lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0))
+    runner.kill_answers = lambda: attempts.append(1) or len(attempts) >= 3
+    start(executors, runner, store, plan=shell_plan("x\n", 0.05))
+    assert wait_for(store).result.status == "TimedOut"
+    assert len(attempts) == 3
+
+
+def test_a_paused_container_ends_the_invocation_at_its_timeout_and_the_kill_goes_on(
+    executors, store
+):
+    paused = threading.Event()
+    paused.set()
+
+    def kill_answers() -> bool:
+        if paused.is_set():
+            raise ContainerNotRunning("paused")
+        return True
+
+    runner = FakeRunner(lambda _c, _j: result(137 if runner.killed.wait(DEADLINE) else 0, b"late"))
+    runner.kill_answers = kill_answers
+    start(executors, runner, store, plan=shell_plan("sleep 100\n", 0.05))
+    done = wait_for(store)
+    assert (done.result.status, done.result.status_details, done.result.response_code) == (
+        "TimedOut",
+        "ExecutionTimedOut",
+        -1,
+    )
+    assert "paused" in done.result.stderr
+    paused.clear()
+    assert runner.killed.wait(DEADLINE)
+    assert runner.finished.acquire(timeout=DEADLINE)
+    assert invocation(store) == done
+
+
+def test_shutdown_ends_an_invocation_whose_container_is_paused(store):
+    started = threading.Event()
+
+    def respond(_c, _j):
+        started.set()
+        return result(137 if runner.killed.wait(DEADLINE) else 0)
+
+    def kill_answers() -> bool:
+        raise ContainerNotRunning("paused")
+
+    runner = FakeRunner(respond)
+    runner.kill_answers = kill_answers
+    executor = CommandExecutor(runner, workers=2)
+    executor.submit(request(store, command(), PLAN, 1))
+    assert started.wait(DEADLINE)
+    executor.shutdown(deadline=DEADLINE)
+    ended = invocation(store)
+    assert (ended.result.status, ended.result.status_details, ended.result.response_code) == (
+        "Failed",
+        "Failed",
+        -1,
+    )
+    assert ended.result.stderr == "LocalStack stopped while the command was running."
+    runner.killed.set()
