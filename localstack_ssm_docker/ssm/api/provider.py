@@ -138,21 +138,21 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         command = Command(
             command_id=str(uuid.uuid4()),
             document_name=request["DocumentName"],
-            document_version=request.get("DocumentVersion", ""),
-            comment=request.get("Comment", ""),
+            document_version=request.get("DocumentVersion") or "",
+            comment=request.get("Comment") or "",
             parameters=request.get("Parameters") or {},
             instance_ids=instance_ids,
             targets=targets,
             requested_at=self._clock(),
-            timeout_seconds=request.get("TimeoutSeconds", DEFAULT_TIMEOUT_SECONDS),
+            timeout_seconds=request.get("TimeoutSeconds") or DEFAULT_TIMEOUT_SECONDS,
             execution_timeout=plan.execution_timeout,
-            max_concurrency=request.get("MaxConcurrency", DEFAULT_MAX_CONCURRENCY),
-            max_errors=request.get("MaxErrors", DEFAULT_MAX_ERRORS),
+            max_concurrency=request.get("MaxConcurrency") or DEFAULT_MAX_CONCURRENCY,
+            max_errors=request.get("MaxErrors") or DEFAULT_MAX_ERRORS,
             plugin_names=plan.plugin_names,
-            output_s3_region=request.get("OutputS3Region", region),
-            output_s3_bucket_name=request.get("OutputS3BucketName", ""),
-            output_s3_key_prefix=request.get("OutputS3KeyPrefix", ""),
-            service_role=request.get("ServiceRoleArn", ""),
+            output_s3_region=request.get("OutputS3Region") or region,
+            output_s3_bucket_name=request.get("OutputS3BucketName") or "",
+            output_s3_key_prefix=request.get("OutputS3KeyPrefix") or "",
+            service_role=request.get("ServiceRoleArn") or "",
             notification_config=dict(request.get("NotificationConfig") or {}),
             cloudwatch_output_config=dict(request.get("CloudWatchOutputConfig") or {}),
         )
@@ -282,7 +282,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         page, token = invocation_page(
             _only(store, command_id),
             wanted,
-            request.get("MaxResults", DEFAULT_COMMAND_PAGE),
+            request.get("MaxResults") or DEFAULT_COMMAND_PAGE,
             request.get("NextToken"),
         )
         names = self._instances.computer_names(context.account_id, context.region)
@@ -323,7 +323,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         page, token = command_page(
             _only(store, command_id),
             wanted,
-            request.get("MaxResults", DEFAULT_COMMAND_PAGE),
+            request.get("MaxResults") or DEFAULT_COMMAND_PAGE,
             request.get("NextToken"),
         )
         result = ListCommandsResult(Commands=[self._command_shape(store, c) for c in page])

@@ -7,7 +7,7 @@ the engine.
 import threading
 from dataclasses import dataclass
 
-from localstack.aws.api.ssm import InvalidInstanceId
+from localstack.aws.api.ssm import InvalidInstanceId, PingStatus
 
 from localstack_ssm_docker.ec2.directory import RUNNING, Ec2Directory, InstanceRecord
 from localstack_ssm_docker.engine.errors import (
@@ -21,16 +21,13 @@ from localstack_ssm_docker.engine.values import (
     ForeignContainer,
 )
 
-ONLINE = "Online"
-CONNECTION_LOST = "ConnectionLost"
-
 
 @dataclass(frozen=True)
 class ManagedInstance:
     """An instance as SSM reports it."""
 
     record: InstanceRecord
-    ping_status: str
+    ping_status: PingStatus
     tags: dict[str, str]
 
 
@@ -71,7 +68,7 @@ class InstanceDirectory:
         online = {
             r.instance_id: r
             for r, ping in self._pinged(account_id, region, strict=True)
-            if ping == ONLINE
+            if ping == PingStatus.Online
         }
         missing = [iid for iid in instance_ids if iid not in online]
         if missing:
@@ -82,7 +79,7 @@ class InstanceDirectory:
 
     def _pinged(
         self, account_id: str, region: str, strict: bool = False
-    ) -> list[tuple[InstanceRecord, str]]:
+    ) -> list[tuple[InstanceRecord, PingStatus]]:
         """Running instances with their ping status: Online while the container runs."""
         records = [r for r in self._ec2.instances(account_id, region) if r.state == RUNNING]
         states = self._container_states(strict) if records or strict else {}
@@ -93,9 +90,9 @@ class InstanceDirectory:
         return [
             (
                 r,
-                ONLINE
+                PingStatus.Online
                 if states.get(r.container_id) == "running" and not r.rebooting
-                else CONNECTION_LOST,
+                else PingStatus.ConnectionLost,
             )
             for r in records
         ]
