@@ -22,9 +22,9 @@ from localstack.aws.api.ssm import Command as CommandShape
 
 from localstack_ssm_docker import __version__
 from localstack_ssm_docker.ssm.documents.plan import RUN_SHELL_SCRIPT_ACTION
-from localstack_ssm_docker.ssm.integrations.output_sink import plugin_key_prefix
 from localstack_ssm_docker.ssm.models import Command, Invocation, Result
 from localstack_ssm_docker.ssm.run.output import plugin_output
+from localstack_ssm_docker.ssm.run.output_names import plugin_key_prefix
 from localstack_ssm_docker.ssm.run.status import CommandSummary
 from localstack_ssm_docker.ssm.targeting.instances import ManagedInstance
 

@@ -6,7 +6,6 @@ import logging
 import queue
 import threading
 from datetime import UTC, datetime
-from typing import Protocol
 
 from localstack.aws.api.ssm import CommandStatus
 from localstack.aws.connect import connect_to
@@ -30,20 +29,6 @@ NOTIFIED_STATUSES = frozenset(
 
 def _time(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-class StatusObserver(Protocol):
-    """Told of every status change of invocations and commands."""
-
-    def invocation_changed(
-        self, account_id: str, region: str, command: Command, invocation: Invocation
-    ) -> None: ...
-
-    def command_changed(
-        self, account_id: str, region: str, command: Command, status: str, instance_ids: list[str]
-    ) -> None: ...
-
-    def shutdown(self) -> None: ...
 
 
 def wants_notification(command: Command, kind: str, status: str) -> bool:

@@ -3,46 +3,24 @@ events in its CloudWatch Logs, under AWS's names."""
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Protocol
 
 from localstack.aws.connect import connect_to
 
 from localstack_ssm_docker.ssm.documents.plan import StepPlan
 from localstack_ssm_docker.ssm.models import Command
+from localstack_ssm_docker.ssm.run.output_names import (
+    OutputLocations,
+    log_group_of,
+    plugin_key_prefix,
+    s3_url,
+)
+from localstack_ssm_docker.ssm.run.ports import Streams
 
 LOG = logging.getLogger(__name__)
 
 _LOG_BATCH_BYTES = 900_000
 _LOG_EVENT_OVERHEAD = 26
 _LOG_EVENT_MAX_BYTES = 256 * 1024 - _LOG_EVENT_OVERHEAD
-
-
-type Streams = dict[str, bytes]
-"""Output streams by name ("stdout", "stderr")."""
-
-
-@dataclass(frozen=True)
-class OutputLocations:
-    """Where an invocation's streams went in S3 ("" when not written there)."""
-
-    stdout_url: str = ""
-    stderr_url: str = ""
-
-
-def plugin_key_prefix(command: Command, instance_id: str, action: str) -> str:
-    """``<prefix>/<commandId>/<instanceId>/<plugin>``, without a leading slash."""
-    plugin = action.replace(":", "")
-    return "/".join(
-        part
-        for part in (command.output_s3_key_prefix, command.command_id, instance_id, plugin)
-        if part
-    )
-
-
-def s3_url(region: str, bucket: str, key: str) -> str:
-    """The address AWS gives an output object."""
-    return f"https://s3.{region}.amazonaws.com/{bucket}/{key}"
 
 
 def bucket_exists(account_id: str, region: str, bucket: str) -> bool:
@@ -53,26 +31,6 @@ def bucket_exists(account_id: str, region: str, bucket: str) -> bool:
     except s3.exceptions.ClientError:
         return False
     return True
-
-
-def log_group_of(command: Command) -> str:
-    """The log group of a command's output: as asked, or ``/aws/ssm/<DocumentName>``."""
-    asked = command.cloudwatch_output_config.get("CloudWatchLogGroupName")
-    return asked or f"/aws/ssm/{command.document_name}"
-
-
-class OutputSink(Protocol):
-    """Writes an invocation's full output where its command asked."""
-
-    def write(
-        self,
-        account_id: str,
-        region: str,
-        command: Command,
-        instance_id: str,
-        step: StepPlan,
-        streams: Streams,
-    ) -> OutputLocations: ...
 
 
 class LocalStackOutputSink:

@@ -13,8 +13,8 @@ from typing import Any, Protocol
 from localstack.aws.api.ssm import CommandStatus
 
 from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
-from localstack_ssm_docker.ssm.integrations.notifications import StatusObserver
 from localstack_ssm_docker.ssm.models import Invocation, PluginResult, Result
+from localstack_ssm_docker.ssm.run.ports import StatusObserver
 from localstack_ssm_docker.ssm.run.request import CommandRequest, Target
 from localstack_ssm_docker.ssm.run.status import (
     max_concurrency_for,

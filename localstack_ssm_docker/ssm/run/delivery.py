@@ -24,6 +24,7 @@ from localstack_ssm_docker.ssm.documents.parameter_refs import (
 from localstack_ssm_docker.ssm.documents.plan import CommandPlan, plan_command
 from localstack_ssm_docker.ssm.run import messages
 from localstack_ssm_docker.ssm.run.command_run import CommandRun, Finish, Job
+from localstack_ssm_docker.ssm.run.ports import ParameterLookup
 from localstack_ssm_docker.ssm.run.results import combine
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, UNDELIVERABLE
 from localstack_ssm_docker.ssm.run.steps import StepRunner
@@ -40,9 +41,6 @@ NOT_DELIVERED: dict[str, Any] = {
     "stderr": messages.NOT_DELIVERED,
 }
 """How an invocation ends that LocalStack's stop kept from being delivered."""
-
-type ParameterLookup = Callable[[str, str, list[str]], tuple[dict[str, tuple[str, str]], list[str]]]
-"""(account, region, names) → GetParameters' answer, for ``{{ssm:...}}`` references."""
 
 
 class Delivery:

@@ -14,12 +14,11 @@ from typing import Any
 from localstack.aws.api.ssm import CommandInvocationStatus
 
 from localstack_ssm_docker.engine.interface import ScriptRunner
-from localstack_ssm_docker.ssm.integrations.notifications import StatusObserver
-from localstack_ssm_docker.ssm.integrations.output_sink import OutputSink
 from localstack_ssm_docker.ssm.models import Invocation, PluginResult, Result
 from localstack_ssm_docker.ssm.run.command_run import CommandRun, Job
-from localstack_ssm_docker.ssm.run.delivery import NOT_DELIVERED, Delivery, ParameterLookup
+from localstack_ssm_docker.ssm.run.delivery import NOT_DELIVERED, Delivery
 from localstack_ssm_docker.ssm.run.kills import Killer
+from localstack_ssm_docker.ssm.run.ports import OutputSink, ParameterLookup, StatusObserver
 from localstack_ssm_docker.ssm.run.request import CommandRequest
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, TERMINATED, is_error
 from localstack_ssm_docker.ssm.run.steps import StepRunner

@@ -21,10 +21,11 @@ from localstack_ssm_docker.engine.errors import (
 from localstack_ssm_docker.engine.interface import ScriptRunner
 from localstack_ssm_docker.engine.values import ScriptJob, ScriptResult
 from localstack_ssm_docker.ssm.documents.plan import RUN_SHELL_SCRIPT_ACTION, StepPlan
-from localstack_ssm_docker.ssm.integrations.output_sink import OutputLocations, OutputSink
 from localstack_ssm_docker.ssm.models import Command, PluginResult, Result
 from localstack_ssm_docker.ssm.run import messages, output
 from localstack_ssm_docker.ssm.run.command_run import CommandRun, Job
+from localstack_ssm_docker.ssm.run.output_names import OutputLocations
+from localstack_ssm_docker.ssm.run.ports import OutputSink
 from localstack_ssm_docker.ssm.run.status import (
     FAIL_STOP_EXIT_CODE,
     REBOOT_EXIT_CODE,

@@ -1,11 +1,7 @@
 from dataclasses import replace
 
-from localstack_ssm_docker.ssm.integrations.output_sink import (
-    _log_batches,
-    log_group_of,
-    plugin_key_prefix,
-    s3_url,
-)
+from localstack_ssm_docker.ssm.integrations.output_sink import _log_batches
+from localstack_ssm_docker.ssm.run.output_names import log_group_of, plugin_key_prefix, s3_url
 from tests.unit.builders import command
 
 

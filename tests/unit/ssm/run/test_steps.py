@@ -8,7 +8,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerStopped,
     EngineUnavailable,
 )
-from localstack_ssm_docker.ssm.integrations.output_sink import OutputLocations
+from localstack_ssm_docker.ssm.run.output_names import OutputLocations
 from localstack_ssm_docker.ssm.run.steps import script_dir
 from tests.unit.builders import CID
 from tests.unit.fakes import FakeRunner, result
