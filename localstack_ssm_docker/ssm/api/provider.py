@@ -15,20 +15,12 @@ from localstack.aws.api.ssm import (
     DescribeInstanceInformationRequest,
     DescribeInstanceInformationResult,
     DuplicateInstanceId,
-    GetCommandInvocationRequest,
-    GetCommandInvocationResult,
     GetDocumentRequest,
     GetDocumentResult,
     InvalidCommandId,
     InvalidInstanceId,
     InvalidNextToken,
     InvalidOutputFolder,
-    InvalidPluginName,
-    InvocationDoesNotExist,
-    ListCommandInvocationsRequest,
-    ListCommandInvocationsResult,
-    ListCommandsRequest,
-    ListCommandsResult,
     ListDocumentsRequest,
     ListDocumentsResult,
     SendCommandRequest,
@@ -45,8 +37,7 @@ from localstack_ssm_docker.engine.errors import (
 )
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api import shapes
-from localstack_ssm_docker.ssm.api.command_filters import Item, build_filter
-from localstack_ssm_docker.ssm.api.history_pages import command_page, invocation_page
+from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers, command_shape
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.documents import aws_owned
@@ -58,13 +49,10 @@ from localstack_ssm_docker.ssm.integrations.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
 from localstack_ssm_docker.ssm.models import (
     Command,
-    Invocation,
-    RunCommandStore,
     run_command_stores,
 )
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
 from localstack_ssm_docker.ssm.run.request import CommandRequest, Scope, Target
-from localstack_ssm_docker.ssm.run.status import CommandSummary, max_errors_for, summarize
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.targeting.targets import resolve_targets
 
@@ -75,9 +63,9 @@ DEFAULT_INSTANCE_PAGE = 10
 DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
-    """SendCommand, GetCommandInvocation, ListCommands, ListCommandInvocations and
-    DescribeInstanceInformation over Docker-backed instances."""
+class SsmDockerProvider(CommandHistoryHandlers, SsmProvider, ServiceLifecycleHook):
+    """SendCommand, CancelCommand and DescribeInstanceInformation over Docker-backed instances,
+    with the command history's reads (`command_history.py`)."""
 
     def __init__(
         self,
@@ -106,10 +94,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self._executor.shutdown()
         if self._state is not None:
             save_history(self._state)
-
-    @staticmethod
-    def _store(context: RequestContext) -> RunCommandStore:
-        return run_command_stores[context.account_id][context.region]
 
     @handler("SendCommand", expand=False)
     def send_command(
@@ -167,7 +151,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
                 targets=tuple(Target(iid, cid) for iid, cid in containers.items()),
             )
         )
-        shape = self._command_shape(store, command)
+        shape = command_shape(store, command)
         if targets:
             # AWS resolves Targets after replying: the reply counts no target yet
             shape["TargetCount"] = 0
@@ -243,94 +227,6 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             result["DocumentIdentifiers"] = ours + result.get("DocumentIdentifiers", [])
         return result
 
-    @handler("GetCommandInvocation", expand=False)
-    def get_command_invocation(
-        self, context: RequestContext, request: GetCommandInvocationRequest
-    ) -> GetCommandInvocationResult:
-        store = self._store(context)
-        command = store.commands.get(request["CommandId"])
-        invocation = store.invocations.get(request["CommandId"], {}).get(request["InstanceId"])
-        if command is None or invocation is None:
-            raise InvocationDoesNotExist()
-        plugin_name = request.get("PluginName")
-        if plugin_name is None and len(command.plugin_names) > 1:
-            raise InvalidPluginName(
-                "The document has several steps: name one of them in PluginName."
-            )
-        if plugin_name is not None and plugin_name not in command.plugin_names:
-            raise InvalidPluginName(f"The plugin name {plugin_name} is not valid.")
-        return shapes.invocation_result(command, invocation, plugin_name or command.plugin_names[0])
-
-    @handler("ListCommandInvocations", expand=False)
-    def list_command_invocations(
-        self, context: RequestContext, request: ListCommandInvocationsRequest
-    ) -> ListCommandInvocationsResult:
-        store = self._store(context)
-        instance_id = request.get("InstanceId")
-        matches = build_filter(request.get("Filters"), allow_execution_stage=False)
-        command_id = request.get("CommandId")
-
-        def wanted(command: Command, invocation: Invocation) -> bool:
-            if instance_id is not None and invocation.instance_id != instance_id:
-                return False
-            return matches(
-                Item(
-                    invocation.requested_at, lambda: invocation.result.status, command.document_name
-                )
-            )
-
-        page, token = invocation_page(
-            _only(store, command_id),
-            wanted,
-            request.get("MaxResults") or DEFAULT_COMMAND_PAGE,
-            request.get("NextToken"),
-        )
-        names = self._instances.computer_names(context.account_id, context.region)
-        details = bool(request.get("Details"))
-        result = ListCommandInvocationsResult(
-            CommandInvocations=[
-                shapes.command_invocation(
-                    command,
-                    invocation,
-                    names.get(invocation.instance_id, ""),
-                    details,
-                )
-                for command, invocation in page
-            ]
-        )
-        if token:
-            result["NextToken"] = token
-        return result
-
-    @handler("ListCommands", expand=False)
-    def list_commands(
-        self, context: RequestContext, request: ListCommandsRequest
-    ) -> ListCommandsResult:
-        store = self._store(context)
-        instance_id = request.get("InstanceId")
-        matches = build_filter(request.get("Filters"), allow_execution_stage=True)
-        command_id = request.get("CommandId")
-
-        def wanted(command: Command) -> bool:
-            if instance_id is not None and instance_id not in store.invocations[command.command_id]:
-                return False
-
-            def status() -> str:  # derived only when a filter asks for it
-                return _summary(store, command).status
-
-            return matches(Item(command.requested_at, status, command.document_name))
-
-        page, token = command_page(
-            _only(store, command_id),
-            wanted,
-            request.get("MaxResults") or DEFAULT_COMMAND_PAGE,
-            request.get("NextToken"),
-        )
-        result = ListCommandsResult(Commands=[self._command_shape(store, c) for c in page])
-        if token:
-            result["NextToken"] = token
-        return result
-
     @handler("DescribeInstanceInformation", expand=False)
     def describe_instance_information(
         self, context: RequestContext, request: DescribeInstanceInformationRequest
@@ -371,25 +267,3 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             lambda name: group_tag_filters(account_id, region, name),
         )
         return {m.record.instance_id: m.record.container_id for m in managed}
-
-    @staticmethod
-    def _command_shape(store: RunCommandStore, command: Command):
-        return shapes.command_shape(command, _summary(store, command))
-
-
-def _summary(store: RunCommandStore, command: Command) -> CommandSummary:
-    """The command's status and counters, from its invocations as they are now."""
-    invocations = list(store.invocations[command.command_id].values())
-    return summarize(invocations, max_errors_for(command.max_errors, len(invocations)))
-
-
-def _only(store: RunCommandStore, command_id: str | None) -> RunCommandStore:
-    """The store, or a view of it holding just the named command (none when it is unknown)."""
-    if command_id is None:
-        return store
-    view = RunCommandStore()
-    if command_id in store.commands:
-        view.commands[command_id] = store.commands[command_id]
-        view.invocations[command_id] = store.invocations[command_id]
-        view.order.append(command_id)
-    return view
