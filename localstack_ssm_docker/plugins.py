@@ -59,9 +59,11 @@ def ssm_docker() -> Service:
 @on_infra_start()
 def activate_ssm_docker_providers() -> None:
     """Host-mode activation: installing the package is enough."""
+    from localstack_ssm_docker import wiring
     from localstack_ssm_docker.activation import activate_in_localstack
 
     activate_in_localstack()
+    wiring.check_engine_in_background()
 
 
 class SsmDockerExtension(Extension):
@@ -70,6 +72,8 @@ class SsmDockerExtension(Extension):
     name = "localstack-ssm-docker"
 
     def on_extension_load(self) -> None:
+        from localstack_ssm_docker import wiring
         from localstack_ssm_docker.activation import activate_in_localstack
 
         activate_in_localstack()
+        wiring.check_engine_in_background()

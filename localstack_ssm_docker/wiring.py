@@ -9,6 +9,7 @@ from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
 from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.volume_identity import volume_identity
 
 
 @functools.cache
@@ -31,6 +32,9 @@ def _owner_key() -> str:
     from localstack import config
 
     identity = f"{_data_folder()}|{config.GATEWAY_LISTEN}"
+    if config.is_in_docker:
+        # containers share paths and gateway address; their volumes tell them apart
+        identity += f"|{volume_identity(_data_folder())}"
     return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
@@ -61,3 +65,14 @@ def instance_manager() -> InstanceManager:
         boot_with_image_entrypoint=current.boot_with_image_entrypoint,
         state=state_directory(),
     )
+
+
+@functools.cache
+def check_engine_in_background() -> None:
+    """At start: one log line on what is missing or cannot work with the configured engine, and
+    LocalStack's container joined to the instances' network (engine/docker/probe.py). Once, whether
+    the activation hook or the extension (or both) call it."""
+    from localstack_ssm_docker.engine.docker.probe import report_in_background
+
+    options = settings().container_options
+    report_in_background(list(options.volumes), options.network)
