@@ -19,7 +19,7 @@ CONTAINER ?= localstack-ssm-docker
 # more `docker run` flags for run-docker, e.g. -e PERSISTENCE=1 -v localstack-data:/var/lib/localstack
 DOCKER_RUN_FLAGS ?=
 # LocalStack's CLI (`localstack start`), in a venv of its own: its dependencies are not ours.
-LOCALSTACK_CLI_VERSION := 4.14.0
+LOCALSTACK_CLI_VERSION := 2026.8.2
 CLI_VENV ?= .venv-cli
 
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -84,7 +84,7 @@ localstack-cli: $(CLI_VENV)/.installed
 
 # LocalStack in containers (the image with the socket, `localstack start`, Compose) and on a remote
 # Docker engine in a network namespace: real images, real engines.
-deployments: venv ami image localstack-cli
+deployments: venv ami deployment-tools image localstack-cli
 	$(PY) -m pytest tests/deployments -q
 
 bench: venv ami

@@ -69,7 +69,11 @@ cp "$bundle" "$work/debian-ca.crt"
 cp "$cert" "$bundle"
 cp constraints.txt "$root/tmp/constraints.txt"
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /bin/sh -eu -c "
-    mkdir -p /opt/code/localstack /var/lib/localstack /usr/lib/localstack /etc/localstack/init
+    mkdir -p /opt/code/localstack /var/lib/localstack /usr/lib/localstack /etc/localstack/init \
+        /tmp/localstack
+    # as in the official image: a 'localstack' user (for --user), writable LocalStack folders
+    useradd -ms /bin/bash localstack
+    chmod 777 /opt/code/localstack /var/lib/localstack /tmp/localstack
     python3 -m venv $VENV
     $VENV/bin/pip install -q --no-cache-dir --disable-pip-version-check \
         --cert /etc/ssl/certs/ca-certificates.crt \
@@ -81,7 +85,6 @@ umount -l "$root/proc" "$root/dev"
 rm -f "$root/tmp/constraints.txt" "$root/etc/resolv.conf"
 rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/root/.cache
 install -m 0755 scripts/standin-entrypoint.sh "$root/usr/local/bin/docker-entrypoint.sh"
-chmod 777 "$root/var/lib/localstack"
 
 echo "importing $TAG ..."
 tar -C "$root" -c . | docker import \
