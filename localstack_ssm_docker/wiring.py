@@ -76,3 +76,12 @@ def check_engine_in_background() -> None:
 
     options = settings().container_options
     report_in_background(list(options.volumes), options.network)
+
+
+@functools.cache
+def instance_endpoint() -> str | None:
+    """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL): its container's
+    address on their network, the network's gateway in host mode, None with a remote engine."""
+    from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
+
+    return localstack_endpoint_for_instances(settings().container_options.network)

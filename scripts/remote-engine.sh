@@ -56,12 +56,23 @@ down() {
         for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
         kill -9 "$pid" 2>/dev/null || true
     fi
+    # its containerd (and shims) outlive it briefly: they are the processes naming STATE_DIR
+    local left
+    for _ in $(seq 1 60); do
+        left=$(pgrep -f -- "$state/" || true)
+        [ -z "$left" ] && break
+        # shellcheck disable=SC2086
+        kill $left 2>/dev/null || true
+        sleep 0.5
+    done
+    # shellcheck disable=SC2086
+    [ -n "$left" ] && kill -9 $left 2>/dev/null || true
     ip link del "$name-h" 2>/dev/null || true
     ip netns del "$name" 2>/dev/null || true
     # mounts the engine may have left (its containers' root filesystems), then its files
     if [ -d "$state" ]; then
-        grep -o " $state[^ ]*" /proc/self/mounts | sort -r | while read -r m; do umount -l "$m" || true; done
-        rm -rf "$state"
+        { grep -o " $state[^ ]*" /proc/self/mounts || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+        rm -rf "$state" || { sleep 1; rm -rf "$state"; }
     fi
 }
 

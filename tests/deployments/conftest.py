@@ -15,6 +15,7 @@ from harness.localstack_container import docker as docker_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGE = os.environ.get("IMAGE", "localstack-ssm-docker:latest")
+AMI_TAG = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
 # what LocalStack needs in any deployment here: no calls to the internet
 QUIET_ENV = {"DNS_ADDRESS": "0", "SKIP_SSL_CERT_DOWNLOAD": "1", "DISABLE_EVENTS": "1"}
 
@@ -28,11 +29,17 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def image() -> str:
-    """Our image, built (or found in Docker's build cache) once per run; the test AMI too."""
+def ami() -> str:
+    """The test AMI's image on the local engine (built once, offline)."""
+    subprocess.run([str(ROOT / "scripts/build-busybox-ami.sh")], check=True, cwd=ROOT)
+    return AMI_TAG
+
+
+@pytest.fixture(scope="session")
+def image(ami) -> str:
+    """Our image, built (or found in Docker's build cache) once per run."""
     env = {**os.environ, "IMAGE": IMAGE}
     subprocess.run([str(ROOT / "scripts/build-image.sh")], check=True, env=env, cwd=ROOT)
-    subprocess.run([str(ROOT / "scripts/build-busybox-ami.sh")], check=True, cwd=ROOT)
     return IMAGE
 
 

@@ -20,11 +20,10 @@ from tests.integration.helpers import ping_status, poll
 # a private /30 that no route of this host covers (checked by scripts/remote-engine.sh)
 HOST_ADDRESS = os.environ.get("REMOTE_ENGINE_HOST_ADDRESS", "10.231.147.1")
 ENGINE_ADDRESS = os.environ.get("REMOTE_ENGINE_ADDRESS", "10.231.147.2")
-AMI_TAG = f"localstack-ec2/busybox:{scenario.AMI_ID}"
 
 
 @pytest.fixture(scope="session")
-def remote_engine(image, tmp_path_factory) -> Iterator[docker.DockerClient]:
+def remote_engine(ami) -> Iterator[docker.DockerClient]:
     """dockerd in a network namespace over TCP, the test AMI loaded into it; torn down after."""
     name = f"lsd{uuid.uuid4().hex[:6]}"
     state = f"/var/tmp/{name}-engine"
@@ -32,12 +31,12 @@ def remote_engine(image, tmp_path_factory) -> Iterator[docker.DockerClient]:
     try:
         subprocess.run([script, "up", name, HOST_ADDRESS, ENGINE_ADDRESS, state], check=True)
         url = f"tcp://{ENGINE_ADDRESS}:2375"
-        saved = subprocess.Popen(["docker", "save", AMI_TAG], stdout=subprocess.PIPE)
+        saved = subprocess.Popen(["docker", "save", ami], stdout=subprocess.PIPE)
         subprocess.run(["docker", "-H", url, "load", "-q"], stdin=saved.stdout, check=True)
         assert saved.wait() == 0
         yield docker.DockerClient(base_url=url)
     finally:
-        subprocess.run([script, "down", name, state], check=False)
+        subprocess.run([script, "down", name, state], check=True)
 
 
 @pytest.fixture(scope="module")

@@ -70,35 +70,50 @@ def localstack_address_for_instances(network: str | None) -> str | None:
 
     location = engine_location()
     name = network or _DEFAULT_NETWORK
+    if location.remote:
+        LOG.warning(
+            "The Docker engine at %s is remote: instances get no address of this LocalStack "
+            "(none is known to route from that engine's network to LocalStack's)",
+            location.docker_host,
+        )
+        return None
     try:
         api = docker.from_env(timeout=_PING_TIMEOUT).api
-        if config.is_in_docker:
-            return _own_container_address(api, name, join=network is not None)
-        if location.remote:
-            LOG.warning(
-                "The Docker engine at %s is remote: instances get no address of this LocalStack "
-                "(none is known to route from that engine's network to LocalStack's)",
-                location.docker_host,
-            )
-            return None
+        own = _own_container(api) if config.is_in_docker else None
+        if own is not None:
+            return _own_container_address(api, own, name, join=network is not None)
+        # on the host (or in a container this engine does not run): the network's gateway
         return api.inspect_network(name)["IPAM"]["Config"][0]["Gateway"]
     except (DockerException, requests.RequestException, KeyError, IndexError) as e:
         LOG.warning("No address of LocalStack for instances on network %s: %s", name, e)
         return None
 
 
-def _own_container_address(api: docker.APIClient, network: str, join: bool) -> str | None:
-    """LocalStack's own container's address on the network, joining it when asked to."""
-    own = os.environ.get("HOSTNAME", "")
-    try:
-        networks = api.inspect_container(own)["NetworkSettings"]["Networks"]
-    except NotFound:
-        LOG.warning(
-            "LocalStack runs in a container (%s) that the Docker engine does not know: the engine "
-            "is not the one LocalStack runs on, so instances get no address of LocalStack",
-            own,
-        )
+def localstack_endpoint_for_instances(network: str | None) -> str | None:
+    """The URL at which instances on `network` reach this LocalStack's gateway (what an
+    instance's AWS_ENDPOINT_URL should be), or None when no address is known."""
+    from localstack import config
+
+    address = localstack_address_for_instances(network)
+    return f"http://{address}:{config.GATEWAY_LISTEN[0].port}" if address else None
+
+
+def _own_container(api: docker.APIClient) -> str | None:
+    """LocalStack's own container on this engine (its id is the host name Docker gave it), or
+    None: LocalStack may think it is in a container where the engine runs none of it."""
+    own = os.environ.get("HOSTNAME", "").strip()
+    if not own:
         return None
+    try:
+        api.inspect_container(own)
+    except NotFound:
+        return None
+    return own
+
+
+def _own_container_address(api: docker.APIClient, own: str, network: str, join: bool) -> str | None:
+    """LocalStack's own container's address on the network, joining it when asked to."""
+    networks = api.inspect_container(own)["NetworkSettings"]["Networks"]
     if network not in networks and join:
         try:
             api.connect_container_to_network(own, network)
