@@ -4,6 +4,8 @@
 #
 #   scripts/remote-engine.sh up NAME HOST_ADDR ENGINE_ADDR STATE_DIR
 #   scripts/remote-engine.sh down NAME STATE_DIR
+#   scripts/remote-engine.sh stop-engine NAME STATE_DIR            # dockerd only: the engine goes away
+#   scripts/remote-engine.sh start-engine NAME ENGINE_ADDR STATE_DIR  # and comes back
 #
 # `up` creates the namespace NAME, a veth pair NAME-h (host side, HOST_ADDR/30) and NAME-n (in the
 # namespace, ENGINE_ADDR/30), and starts dockerd in the namespace listening on
@@ -14,6 +16,34 @@
 set -euo pipefail
 
 engine_answers() { docker -H "tcp://$1:2375" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+start_engine() {
+    local name=$1 engine_addr=$2 state=$3
+    nohup setsid nsenter --net="/var/run/netns/$name" dockerd -H "tcp://$engine_addr:2375" \
+        --bridge none --iptables=false --ip-masq=false --userland-proxy=false \
+        --data-root "$state/data" --exec-root "$state/exec" --pidfile "$state/dockerd.pid" \
+        >>"$state/dockerd.log" 2>&1 &
+    local deadline=$(( $(date +%s) + 90 ))
+    until engine_answers "$engine_addr"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "error: dockerd in $name did not answer in 90 s:" >&2
+            tail -n 20 "$state/dockerd.log" >&2
+            exit 1
+        fi
+        sleep 0.5
+    done
+}
+
+stop_engine() {
+    local state=$1
+    if [ -s "$state/dockerd.pid" ]; then
+        local pid
+        pid=$(cat "$state/dockerd.pid")
+        kill "$pid" 2>/dev/null || true
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+}
 
 up() {
     local name=$1 host_addr=$2 engine_addr=$3 state=$4
@@ -31,31 +61,13 @@ up() {
     ip -n "$name" addr add "$engine_addr/30" dev "$name-n"
     ip -n "$name" link set "$name-n" up
     ip -n "$name" link set lo up
-    nohup setsid nsenter --net="/var/run/netns/$name" dockerd -H "tcp://$engine_addr:2375" \
-        --bridge none --iptables=false --ip-masq=false --userland-proxy=false \
-        --data-root "$state/data" --exec-root "$state/exec" --pidfile "$state/dockerd.pid" \
-        >"$state/dockerd.log" 2>&1 &
-    local deadline=$(( $(date +%s) + 90 ))
-    until engine_answers "$engine_addr"; do
-        if [ "$(date +%s)" -ge "$deadline" ]; then
-            echo "error: dockerd in $name did not answer in 90 s:" >&2
-            tail -n 20 "$state/dockerd.log" >&2
-            exit 1
-        fi
-        sleep 0.5
-    done
+    start_engine "$name" "$engine_addr" "$state"
     echo "Docker engine in netns $name answers on tcp://$engine_addr:2375"
 }
 
 down() {
     local name=$1 state=$2
-    if [ -s "$state/dockerd.pid" ]; then
-        local pid
-        pid=$(cat "$state/dockerd.pid")
-        kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null || true
-    fi
+    stop_engine "$state"
     # its containerd (and shims) outlive it briefly: they are the processes naming STATE_DIR
     local left
     for _ in $(seq 1 60); do
@@ -79,5 +91,8 @@ down() {
 case "${1:-}" in
     up) shift; up "$@" ;;
     down) shift; down "$@" ;;
-    *) echo "usage: $0 up NAME HOST_ADDR ENGINE_ADDR STATE_DIR | down NAME STATE_DIR" >&2; exit 2 ;;
+    stop-engine) shift; stop_engine "$2" ;;
+    start-engine) shift; start_engine "$@" ;;
+    *) echo "usage: $0 up NAME HOST_ADDR ENGINE_ADDR STATE_DIR | down NAME STATE_DIR" \
+        "| stop-engine NAME STATE_DIR | start-engine NAME ENGINE_ADDR STATE_DIR" >&2; exit 2 ;;
 esac

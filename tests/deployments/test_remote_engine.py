@@ -11,15 +11,18 @@ from collections.abc import Iterator
 
 import docker
 import pytest
+from botocore.exceptions import ClientError
 
 from harness.localstack_process import LocalStack
 from tests.deployments import scenario
 from tests.deployments.conftest import ROOT
-from tests.integration.helpers import ping_status, poll
+from tests.integration.helpers import ping_status, poll, run_command
 
 # a private /30 that no route of this host covers (checked by scripts/remote-engine.sh)
 HOST_ADDRESS = os.environ.get("REMOTE_ENGINE_HOST_ADDRESS", "10.231.147.1")
 ENGINE_ADDRESS = os.environ.get("REMOTE_ENGINE_ADDRESS", "10.231.147.2")
+# the next /30, for an engine of one test's own
+SECOND_HOST_ADDRESS, SECOND_ENGINE_ADDRESS = "10.231.147.5", "10.231.147.6"
 
 
 @pytest.fixture(scope="session")
@@ -140,3 +143,40 @@ def test_shutdown_removes_the_instances_on_the_remote_engine(remote_engine, tmp_
         all=True, filters={"label": f"{scenario.LABEL_OWNER}={owner}"}
     )
     assert left == []
+
+
+def test_an_engine_that_goes_away_and_comes_back(ami, tmp_path):
+    """Its own engine (the shared one stays up): while it is gone LocalStack keeps running and
+    answers 503 Unavailable; back, its instances are back (restart policy) and run commands."""
+    name = f"lsd{uuid.uuid4().hex[:6]}"
+    state = f"/var/tmp/{name}-engine"
+    script = str(ROOT / "scripts/remote-engine.sh")
+    host_address, engine_address = SECOND_HOST_ADDRESS, SECOND_ENGINE_ADDRESS
+    url = f"tcp://{engine_address}:2375"
+    try:
+        subprocess.run([script, "up", name, host_address, engine_address, state], check=True)
+        saved = subprocess.Popen(["docker", "save", ami], stdout=subprocess.PIPE)
+        subprocess.run(["docker", "-H", url, "load", "-q"], stdin=saved.stdout, check=True)
+        assert saved.wait() == 0
+        runtime = LocalStack(tmp_path, env={"DOCKER_HOST": url})
+        try:
+            instance_id = scenario.launch(runtime)
+            subprocess.run([script, "stop-engine", name, state], check=True)
+            with pytest.raises(ClientError) as raised:
+                runtime.client("ec2").run_instances(ImageId=scenario.AMI_ID, MinCount=1, MaxCount=1)
+            assert raised.value.response["Error"]["Code"] == "Unavailable"
+            assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 503
+            with pytest.raises(ClientError) as raised:
+                run_command(runtime.client("ssm"), instance_id, ["id"])
+            assert raised.value.response["Error"]["Code"] == "Unavailable"
+            assert runtime.process.poll() is None
+            subprocess.run([script, "start-engine", name, engine_address, state], check=True)
+            ssm = runtime.client("ssm")
+            poll(lambda: ping_status(ssm, instance_id), lambda s: s == "Online", 90)
+            result = scenario.run(runtime, instance_id, ["echo back"])
+            assert (result["Status"], result["StandardOutputContent"]) == ("Success", "back\n")
+            scenario.terminate(runtime, docker.DockerClient(base_url=url), instance_id)
+        finally:
+            assert runtime.stop() == 0
+    finally:
+        subprocess.run([script, "down", name, state], check=True)
