@@ -47,8 +47,14 @@ def test_instances_reach_localstack_at_its_container_address(run_docker, engine)
     instance_id = scenario.launch(run_docker)
     address = run_docker.address("bridge")
     try:
-        # the address the extension found for instances is said at start
+        # the address the extension found for instances is said at start, and is the URL it
+        # gives them (their AWS_ENDPOINT_URL)
         assert f"they reach LocalStack at {address}" in run_docker.logs()
+        endpoint = docker_cli(
+            "exec", run_docker.container, "python", "-c",
+            "from localstack_ssm_docker import wiring; print(wiring.instance_endpoint())",
+        ).strip()  # fmt: skip
+        assert endpoint == f"http://{address}:4566"
         result = scenario.run(
             run_docker,
             instance_id,
