@@ -18,5 +18,11 @@ pip_options=""
 if [ "$BASE" = "localstack-ssm-docker/base:$VERSION" ]; then
     pip_options="--no-index"
 fi
-docker build -q --build-arg "BASE=$BASE" --build-arg "PIP_OPTIONS=$pip_options" -t "$IMAGE" . >/dev/null
+# (Debian's docker.io has no buildx: the classic builder, whose deprecation notice is only shown
+# when the build fails)
+if ! out=$(docker build -q --build-arg "BASE=$BASE" --build-arg "PIP_OPTIONS=$pip_options" \
+    -t "$IMAGE" . 2>&1); then
+    echo "$out" >&2
+    exit 1
+fi
 echo "built image $IMAGE on $BASE"
