@@ -19,6 +19,7 @@ AMI_TAG = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
 # what LocalStack needs in any deployment here: no calls to the internet
 QUIET_ENV = {"DNS_ADDRESS": "0", "SKIP_SSL_CERT_DOWNLOAD": "1", "DISABLE_EVENTS": "1"}
 
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/deployments/" in str(item.fspath):

@@ -37,10 +37,14 @@ def check_container(engine: docker.DockerClient, instance_id: str) -> str:
     return found.labels[LABEL_OWNER]
 
 
+def unique_bucket() -> str:
+    return f"out-{uuid.uuid4().hex[:12]}"
+
+
 def run_with_s3_output(localstack, instance_id: str, commands: list[str]) -> tuple[dict, str]:
     """Runs the commands with output to a new bucket: the invocation, the stdout object's text."""
     ssm, s3 = localstack.client("ssm"), localstack.client("s3")
-    bucket = f"out-{uuid.uuid4().hex[:12]}"
+    bucket = unique_bucket()
     s3.create_bucket(Bucket=bucket)
     command_id = ssm.send_command(
         InstanceIds=[instance_id],
@@ -66,6 +70,16 @@ def health_request(address: str, port: int = 4566) -> str:
     busybox's nc and prints the status line (nc's input stays open while the answer comes: it
     stops reading the socket at the end of its input)."""
     request = "GET /_localstack/health HTTP/1.0\\r\\n\\r\\n"
+    return f"(printf '{request}'; sleep 5) | nc -w 5 {address} {port} | head -n 1"
+
+
+def s3_put_request(address: str, bucket: str, key: str, body: str, port: int = 4566) -> str:
+    """A shell line, for an instance, that writes an object into LocalStack's S3 at `address`
+    (path-style, unsigned) with busybox's nc and prints the status line."""
+    request = (
+        f"PUT /{bucket}/{key} HTTP/1.0\\r\\nHost: {address}:{port}\\r\\n"
+        f"Content-Length: {len(body)}\\r\\n\\r\\n{body}"
+    )
     return f"(printf '{request}'; sleep 5) | nc -w 5 {address} {port} | head -n 1"
 
 

@@ -62,6 +62,17 @@ def test_instances_reach_localstack_at_its_container_address(run_docker, engine)
         )
         assert result["Status"] == "Success", result
         assert result["StandardOutputContent"].startswith("HTTP/1.0 200")
+        # S3 from a script in the instance, read back from the host
+        s3 = run_docker.client("s3")
+        bucket = scenario.unique_bucket()
+        s3.create_bucket(Bucket=bucket)
+        put = scenario.run(
+            run_docker,
+            instance_id,
+            [scenario.s3_put_request(address, bucket, "from-instance", "hi")],
+        )
+        assert put["StandardOutputContent"].startswith("HTTP/1.0 200"), put
+        assert s3.get_object(Bucket=bucket, Key="from-instance")["Body"].read() == b"hi"
     finally:
         scenario.terminate(run_docker, engine, instance_id)
 
