@@ -22,7 +22,8 @@ from tests.integration.helpers import ping_status, poll, run_command
 HOST_ADDRESS = os.environ.get("REMOTE_ENGINE_HOST_ADDRESS", "10.231.147.1")
 ENGINE_ADDRESS = os.environ.get("REMOTE_ENGINE_ADDRESS", "10.231.147.2")
 # the next /30, for an engine of one test's own
-SECOND_HOST_ADDRESS, SECOND_ENGINE_ADDRESS = "10.231.147.5", "10.231.147.6"
+SECOND_HOST_ADDRESS = os.environ.get("SECOND_ENGINE_HOST_ADDRESS", "10.231.147.5")
+SECOND_ENGINE_ADDRESS = os.environ.get("SECOND_ENGINE_ADDRESS", "10.231.147.6")
 
 
 @pytest.fixture(scope="session")
