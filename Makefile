@@ -9,7 +9,18 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami run test lint typecheck unit integration format clean bench
+.PHONY: venv docker ami run test lint typecheck unit integration format clean bench \
+	image run-docker localstack-cli deployments deployment-tools
+
+# LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
+IMAGE ?= localstack-ssm-docker:latest
+BASE ?= localstack-ssm-docker/base:$(LOCALSTACK_VERSION)
+CONTAINER ?= localstack-ssm-docker
+# more `docker run` flags for run-docker, e.g. -e PERSISTENCE=1 -v localstack-data:/var/lib/localstack
+DOCKER_RUN_FLAGS ?=
+# LocalStack's CLI (`localstack start`), in a venv of its own: its dependencies are not ours.
+LOCALSTACK_CLI_VERSION := 2026.8.2
+CLI_VENV ?= .venv-cli
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found; install one (pyenv install 3.13) or set PYTHON=/path/to/python3.13" >&2; exit 1; }
@@ -29,7 +40,7 @@ ami: docker
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
-test: lint unit integration
+test: lint unit integration deployments
 
 lint: venv
 	$(VENV)/bin/ruff format --check .
@@ -49,7 +60,32 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(CLI_VENV) .pytest_cache .ruff_cache *.egg-info
+
+deployment-tools:
+	@scripts/ensure-deployment-tools.sh
+
+image: docker deployment-tools
+	@IMAGE=$(IMAGE) BASE=$(BASE) LOCALSTACK_VERSION=$(LOCALSTACK_VERSION) scripts/build-image.sh
+
+# The image on 127.0.0.1:$(PORT), the Docker socket mounted, in the foreground (Ctrl-C stops it).
+run-docker: image ami
+	docker run --rm --name $(CONTAINER) -p 127.0.0.1:$(PORT):4566 \
+		-v /var/run/docker.sock:/var/run/docker.sock \
+		-e DNS_ADDRESS=0 -e SKIP_SSL_CERT_DOWNLOAD=1 -e DISABLE_EVENTS=1 $(DOCKER_RUN_FLAGS) $(IMAGE)
+
+$(CLI_VENV)/.installed:
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found" >&2; exit 1; }
+	$(PYTHON) -m venv $(CLI_VENV)
+	$(CLI_VENV)/bin/pip install -q "localstack==$(LOCALSTACK_CLI_VERSION)"
+	touch $@
+
+localstack-cli: $(CLI_VENV)/.installed
+
+# LocalStack in containers (the image with the socket, `localstack start`, Compose) and on a remote
+# Docker engine in a network namespace: real images, real engines.
+deployments: venv ami deployment-tools image localstack-cli
+	$(PY) -m pytest tests/deployments -q
 
 bench: venv ami
 	$(PY) -m benchmarks.bench

@@ -72,9 +72,11 @@ def ssm_docker() -> Service:
 @on_infra_start()
 def activate_ssm_docker_providers() -> None:
     """Host-mode activation: installing the package is enough."""
+    from localstack_ssm_docker import wiring
     from localstack_ssm_docker.activation import activate_in_localstack
 
     activate_in_localstack()
+    wiring.check_engine_in_background()
 
 
 class SsmDockerExtension(Extension):
@@ -86,9 +88,11 @@ class SsmDockerExtension(Extension):
     def on_extension_load(self) -> None:
         from localstack import config
 
+        from localstack_ssm_docker import wiring
         from localstack_ssm_docker.activation import activate
 
         activate(config.SERVICE_PROVIDER_CONFIG)
+        wiring.check_engine_in_background()
 
     def update_request_handlers(self, handlers: CompositeHandler) -> None:
         if ours := self._gateway_handlers:

@@ -11,6 +11,7 @@ from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
 from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.volume_identity import volume_identity
 
 
 @functools.cache
@@ -33,6 +34,9 @@ def _owner_key() -> str:
     from localstack import config
 
     identity = f"{_data_folder()}|{config.GATEWAY_LISTEN}"
+    if config.is_in_docker:
+        # containers share paths and gateway address; their volumes tell them apart
+        identity += f"|{volume_identity(_data_folder())}"
     return hashlib.sha256(identity.encode()).hexdigest()[:12]
 
 
@@ -78,3 +82,22 @@ def ec2_directory(serves_ec2: bool) -> LocalStackEc2Directory:
     """EC2 as SSM sees it. When this package serves EC2 (`serves_ec2`), SSM's start recovers the
     instances too; with another EC2 backend, their containers are not this package's to manage."""
     return LocalStackEc2Directory(instance_lifecycle() if serves_ec2 else None)
+
+
+def check_engine_in_background() -> None:
+    """At start: one log line on what is missing or cannot work with the configured engine, and
+    LocalStack's container joined to the instances' network (engine/docker/probe.py). Once, whether
+    the activation hook or the extension (or both) call it."""
+    from localstack_ssm_docker.engine.docker.probe import report_in_background
+
+    options = settings().container_options
+    report_in_background(list(options.volumes), options.network)
+
+
+@functools.cache
+def instance_endpoint() -> str | None:
+    """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL): its container's
+    address on their network, the network's gateway in host mode, None with a remote engine."""
+    from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
+
+    return localstack_endpoint_for_instances(settings().container_options.network)
