@@ -7,6 +7,7 @@ from pathlib import Path
 
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
+from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
@@ -78,3 +79,9 @@ def ec2_directory(serves_ec2: bool) -> LocalStackEc2Directory:
     """EC2 as SSM sees it. When this package serves EC2 (`serves_ec2`), SSM's start recovers the
     instances too; with another EC2 backend, their containers are not this package's to manage."""
     return LocalStackEc2Directory(instance_lifecycle() if serves_ec2 else None)
+
+
+@functools.cache
+def instance_events() -> InstanceEvents:
+    """Instances launched, tagged or started again, for SSM's State Manager to react to."""
+    return InstanceEvents()

@@ -49,6 +49,7 @@ from localstack_ssm_docker.ssm.api.command_filters import Item, build_filter
 from localstack_ssm_docker.ssm.api.history_pages import command_page, invocation_page
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
+from localstack_ssm_docker.ssm.associations.api import AssociationsApi
 from localstack_ssm_docker.ssm.documents import aws_owned
 from localstack_ssm_docker.ssm.documents.plan import document_name_of, plan_command
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
@@ -75,7 +76,7 @@ DEFAULT_INSTANCE_PAGE = 10
 DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
+class SsmDockerProvider(AssociationsApi, SsmProvider, ServiceLifecycleHook):
     """SendCommand, GetCommandInvocation, ListCommands, ListCommandInvocations and
     DescribeInstanceInformation over Docker-backed instances."""
 
@@ -100,8 +101,10 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self._instances.prepare()
         if self._state is not None:
             restore_history(self._state, self._clock())
+        super().on_before_start()
 
     def on_before_stop(self):
+        super().on_before_stop()
         # the instances' containers go only after every service has stopped (ec2/lifecycle.py)
         self._executor.shutdown()
         if self._state is not None:

@@ -1,0 +1,413 @@
+"""State Manager's association operations, as a mixin of the SSM provider.
+
+The provider supplies `_instances` (managed instances), `_executor` (Run Command) and `_state`
+(persistence); this mixin owns the association service, built on first use, and takes part in
+the provider's state visits and start/stop hooks through `super()`.
+"""
+
+import functools
+import logging
+from typing import Any
+
+from localstack.aws.api import RequestContext, handler
+from localstack.aws.api.ssm import (
+    AssociationDoesNotExist,
+    AssociationExecutionDoesNotExist,
+    CreateAssociationBatchRequest,
+    CreateAssociationBatchResult,
+    CreateAssociationRequest,
+    CreateAssociationResult,
+    DeleteAssociationRequest,
+    DeleteAssociationResult,
+    DescribeAssociationExecutionsRequest,
+    DescribeAssociationExecutionsResult,
+    DescribeAssociationExecutionTargetsRequest,
+    DescribeAssociationExecutionTargetsResult,
+    DescribeAssociationRequest,
+    DescribeAssociationResult,
+    DescribeEffectiveInstanceAssociationsRequest,
+    DescribeEffectiveInstanceAssociationsResult,
+    DescribeInstanceAssociationsStatusRequest,
+    DescribeInstanceAssociationsStatusResult,
+    InvalidAssociationVersion,
+    ListAssociationsRequest,
+    ListAssociationsResult,
+    ListAssociationVersionsRequest,
+    ListAssociationVersionsResult,
+    ServiceException,
+    SsmApi,
+    StartAssociationsOnceRequest,
+    StartAssociationsOnceResult,
+    UpdateAssociationRequest,
+    UpdateAssociationResult,
+    ValidationException,
+)
+from localstack.state import StateVisitor
+
+from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.ssm.api.pagination import paginate
+from localstack_ssm_docker.ssm.associations import shapes
+from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
+from localstack_ssm_docker.ssm.associations.filters import (
+    association_filter,
+    execution_filter,
+    target_filter,
+)
+from localstack_ssm_docker.ssm.associations.models import AssociationRecord, association_stores
+from localstack_ssm_docker.ssm.associations.queries import (
+    association_view,
+    execution_view,
+    targets_instance,
+)
+from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
+from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
+from localstack_ssm_docker.ssm.associations.service import AssociationService
+from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_PAGE = 50
+_KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")
+
+
+class AssociationsApi(SsmApi):
+    """CreateAssociation & co. over an `AssociationService`."""
+
+    _instances: Any
+    _executor: Any
+    _state: StateDirectory | None
+
+    def _association_clock(self) -> Clock:
+        return SystemClock()
+
+    @functools.cached_property
+    def _associations(self) -> AssociationService:
+        runner = AssociationRunner(
+            self._instances,
+            self._executor,
+            self._association_clock(),
+            load_document,
+            lambda account_id, region: lambda name: group_tag_filters(account_id, region, name),
+        )
+        return AssociationService(runner, runner.clock)
+
+    def accept_state_visitor(self, visitor: StateVisitor):
+        super().accept_state_visitor(visitor)  # type: ignore[misc]
+        visitor.visit(association_stores)
+
+    def on_before_start(self):
+        super().on_before_start()  # type: ignore[misc]
+        if self._state is not None:
+            self._associations.restore(self._state)
+        self._subscribe_to_instances()
+
+    def on_before_stop(self):
+        if "_associations" in self.__dict__:
+            self._associations.shutdown()
+            if self._state is not None:
+                self._associations.save(self._state)
+        super().on_before_stop()  # type: ignore[misc]
+
+    def _subscribe_to_instances(self) -> None:
+        from localstack_ssm_docker import wiring
+
+        wiring.instance_events().subscribe(self._associations.instances_changed)
+
+    # operations
+
+    @handler("CreateAssociation", expand=False)
+    def create_association(
+        self, context: RequestContext, request: CreateAssociationRequest
+    ) -> CreateAssociationResult:
+        return CreateAssociationResult(AssociationDescription=self._create(context, request))
+
+    def _create(self, context: RequestContext, request: Any) -> Any:
+        account_id, region = context.account_id, context.region
+        settings = settings_of(request)
+        check_settings(
+            settings, lambda name, version: load_document(account_id, region, name, version)
+        )
+        record = self._associations.create(account_id, region, settings, request.get("Tags"))
+        return self._description(account_id, region, record)
+
+    @handler("CreateAssociationBatch", expand=False)
+    def create_association_batch(
+        self, context: RequestContext, request: CreateAssociationBatchRequest
+    ) -> CreateAssociationBatchResult:
+        successful: list[Any] = []
+        failed: list[Any] = []
+        for entry in request["Entries"]:
+            try:
+                successful.append(self._create(context, entry))
+            except ServiceException as e:
+                failed.append({"Entry": entry, "Message": e.message, "Fault": "Client"})
+        return CreateAssociationBatchResult(Successful=successful, Failed=failed)
+
+    @handler("DescribeAssociation", expand=False)
+    def describe_association(
+        self, context: RequestContext, request: DescribeAssociationRequest
+    ) -> DescribeAssociationResult:
+        record = self._find(context, request)
+        version = request.get("AssociationVersion")
+        description = self._description(context.account_id, context.region, record)
+        if version and version != "$LATEST":
+            if not version.isdecimal() or not 1 <= int(version) <= len(record.versions):
+                raise InvalidAssociationVersion(
+                    f"Association version {version} does not exist for association "
+                    f"{record.association_id}."
+                )
+            old = shapes.version_info(record.association_id, record.versions[int(version) - 1])
+            old.pop("CreatedDate", None)
+            description.update(old)
+        return DescribeAssociationResult(AssociationDescription=description)
+
+    @handler("UpdateAssociation", expand=False)
+    def update_association(
+        self, context: RequestContext, request: UpdateAssociationRequest
+    ) -> UpdateAssociationResult:
+        account_id, region = context.account_id, context.region
+        record = self._record(context, request["AssociationId"])
+        asked = request.get("AssociationVersion")
+        if asked and asked != "$LATEST" and asked != str(record.latest.version):
+            raise InvalidAssociationVersion(
+                f"Association version {asked} is not the latest version of association "
+                f"{record.association_id}."
+            )
+        settings = settings_of(request)
+        for key in _KEPT_ON_UPDATE:
+            if key not in settings and key in record.latest.settings:
+                settings[key] = record.latest.settings[key]
+        if "Targets" in settings and "InstanceId" in settings and request.get("Targets"):
+            settings.pop("InstanceId")
+        check_settings(
+            settings, lambda name, version: load_document(account_id, region, name, version)
+        )
+        self._associations.update(account_id, region, record, settings)
+        return UpdateAssociationResult(
+            AssociationDescription=self._description(account_id, region, record)
+        )
+
+    @handler("DeleteAssociation", expand=False)
+    def delete_association(
+        self, context: RequestContext, request: DeleteAssociationRequest
+    ) -> DeleteAssociationResult:
+        record = self._find(context, request)
+        self._associations.delete(context.account_id, context.region, record.association_id)
+        return DeleteAssociationResult()
+
+    @handler("ListAssociations", expand=False)
+    def list_associations(
+        self, context: RequestContext, request: ListAssociationsRequest
+    ) -> ListAssociationsResult:
+        account_id, region = context.account_id, context.region
+        wanted = association_filter(request.get("AssociationFilterList") or [])
+        views = [
+            association_view(account_id, region, r)
+            for r in list(association_stores[account_id][region].associations.values())
+        ]
+        page, token = paginate(
+            [v for v in views if wanted(v)],
+            key=lambda v: (v.record.created_at, v.record.association_id),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        result = ListAssociationsResult(
+            Associations=[shapes.listed(v.record, v.overview, v.last_execution) for v in page]
+        )
+        if token:
+            result["NextToken"] = token
+        return result
+
+    @handler("ListAssociationVersions", expand=False)
+    def list_association_versions(
+        self, context: RequestContext, request: ListAssociationVersionsRequest
+    ) -> ListAssociationVersionsResult:
+        record = self._record(context, request["AssociationId"])
+        page, token = paginate(
+            record.versions,
+            key=lambda v: (-v.version,),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        result = ListAssociationVersionsResult(
+            AssociationVersions=[shapes.version_info(record.association_id, v) for v in page]
+        )
+        if token:
+            result["NextToken"] = token
+        return result
+
+    @handler("StartAssociationsOnce", expand=False)
+    def start_associations_once(
+        self, context: RequestContext, request: StartAssociationsOnceRequest
+    ) -> StartAssociationsOnceResult:
+        records = [self._record(context, i) for i in request["AssociationIds"]]
+        for record in records:
+            self._associations.start_once(context.account_id, context.region, record)
+        return StartAssociationsOnceResult()
+
+    @handler("DescribeAssociationExecutions", expand=False)
+    def describe_association_executions(
+        self, context: RequestContext, request: DescribeAssociationExecutionsRequest
+    ) -> DescribeAssociationExecutionsResult:
+        account_id, region = context.account_id, context.region
+        record = self._record(context, request["AssociationId"])
+        wanted = execution_filter(request.get("Filters") or [])
+        views = [
+            v
+            for e in self._associations.executions(account_id, region, record.association_id)
+            if wanted(v := execution_view(account_id, region, e))
+        ]
+        page, token = paginate(
+            views,
+            key=lambda v: (-v.execution.created_at, v.execution.execution_id),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        result = DescribeAssociationExecutionsResult(
+            AssociationExecutions=[shapes.execution(v.execution, v.status) for v in page]
+        )
+        if token:
+            result["NextToken"] = token
+        return result
+
+    @handler("DescribeAssociationExecutionTargets", expand=False)
+    def describe_association_execution_targets(
+        self, context: RequestContext, request: DescribeAssociationExecutionTargetsRequest
+    ) -> DescribeAssociationExecutionTargetsResult:
+        account_id, region = context.account_id, context.region
+        record = self._record(context, request["AssociationId"])
+        execution = next(
+            (
+                e
+                for e in self._associations.executions(account_id, region, record.association_id)
+                if e.execution_id == request["ExecutionId"]
+            ),
+            None,
+        )
+        if execution is None:
+            raise AssociationExecutionDoesNotExist(
+                f"ExecutionId {request['ExecutionId']} does not exist for association "
+                f"{record.association_id}."
+            )
+        view = execution_view(account_id, region, execution)
+        wanted = target_filter(request.get("Filters") or [])
+        page, token = paginate(
+            [r for r in view.results if wanted(r)],
+            key=lambda r: (r.instance_id,),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        result = DescribeAssociationExecutionTargetsResult(
+            AssociationExecutionTargets=[shapes.execution_target(execution, r) for r in page]
+        )
+        if token:
+            result["NextToken"] = token
+        return result
+
+    @handler("DescribeInstanceAssociationsStatus", expand=False)
+    def describe_instance_associations_status(
+        self, context: RequestContext, request: DescribeInstanceAssociationsStatusRequest
+    ) -> DescribeInstanceAssociationsStatusResult:
+        account_id, region = context.account_id, context.region
+        instance_id = request["InstanceId"]
+        infos: list[Any] = []
+        for record in list(association_stores[account_id][region].associations.values()):
+            latest = association_view(account_id, region, record).latest_by_instance
+            if instance_id in latest:
+                view, result = latest[instance_id]
+                infos.append(
+                    shapes.instance_status(
+                        record, view.execution, result, _output_url(record, view, instance_id)
+                    )
+                )
+        page, token = paginate(
+            infos,
+            key=lambda i: (i["AssociationId"] or "",),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        statuses = DescribeInstanceAssociationsStatusResult(InstanceAssociationStatusInfos=page)
+        if token:
+            statuses["NextToken"] = token
+        return statuses
+
+    @handler("DescribeEffectiveInstanceAssociations", expand=False)
+    def describe_effective_instance_associations(
+        self, context: RequestContext, request: DescribeEffectiveInstanceAssociationsRequest
+    ) -> DescribeEffectiveInstanceAssociationsResult:
+        account_id, region = context.account_id, context.region
+        instance_id = request["InstanceId"]
+        found: list[Any] = []
+        for record in list(association_stores[account_id][region].associations.values()):
+            if instance_id not in record.applied and not targets_instance(record, instance_id):
+                continue
+            try:
+                document = load_document(
+                    account_id,
+                    region,
+                    record.latest.settings["Name"],
+                    record.latest.get("DocumentVersion"),
+                )
+            except ServiceException:
+                continue
+            found.append(
+                {
+                    "AssociationId": record.association_id,
+                    "InstanceId": instance_id,
+                    "Content": shapes.document_content(document.content),
+                    "AssociationVersion": str(record.latest.version),
+                }
+            )
+        page, token = paginate(
+            found,
+            key=lambda a: (a["AssociationId"],),
+            max_results=request.get("MaxResults") or DEFAULT_PAGE,
+            next_token=request.get("NextToken"),
+        )
+        result = DescribeEffectiveInstanceAssociationsResult(Associations=page)
+        if token:
+            result["NextToken"] = token
+        return result
+
+    # lookups
+
+    def _description(self, account_id: str, region: str, record: AssociationRecord) -> Any:
+        view = association_view(account_id, region, record)
+        return shapes.description(record, view.overview, view.last_execution, view.last_success)
+
+    @staticmethod
+    def _record(context: RequestContext, association_id: str) -> AssociationRecord:
+        store = association_stores[context.account_id][context.region]
+        record = store.associations.get(association_id)
+        if record is None:
+            raise AssociationDoesNotExist("The specified association does not exist.")
+        return record
+
+    def _find(self, context: RequestContext, request: Any) -> AssociationRecord:
+        """By AssociationId, or by document Name and InstanceId."""
+        if association_id := request.get("AssociationId"):
+            return self._record(context, association_id)
+        name, instance_id = request.get("Name"), request.get("InstanceId")
+        if not name or not instance_id:
+            raise ValidationException(
+                "Specify either an AssociationId, or a Name and an InstanceId."
+            )
+        store = association_stores[context.account_id][context.region]
+        for record in list(store.associations.values()):
+            if record.latest.settings["Name"] == name and targets_instance(record, instance_id):
+                return record
+        raise AssociationDoesNotExist("The specified association does not exist.")
+
+
+def _output_url(record: AssociationRecord, view: Any, instance_id: str) -> str:
+    version = record.versions[view.execution.association_version - 1]
+    s3 = (version.get("OutputLocation") or {}).get("S3Location") or {}
+    bucket = s3.get("OutputS3BucketName")
+    if not bucket:
+        return ""
+    prefix = s3.get("OutputS3KeyPrefix") or ""
+    key = "/".join(p for p in (prefix.strip("/"), view.execution.command_id, instance_id) if p)
+    region = s3.get("OutputS3Region") or ""
+    host = f"s3.{region}.amazonaws.com" if region else "s3.amazonaws.com"
+    return f"https://{host}/{bucket}/{key}"

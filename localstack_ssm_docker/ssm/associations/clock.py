@@ -1,0 +1,48 @@
+"""The one clock State Manager's schedules read and arm timers on.
+
+Behind this interface the unit tests drive schedules through days of fake time, while LocalStack
+uses `SystemClock`: wall-clock time and one timer thread that sleeps until the next due call (so
+an idle scheduler costs nothing).
+"""
+
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from localstack_ssm_docker.ssm.run.timers import Scheduler
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Wall-clock time, and calls at a wall-clock time."""
+
+    def now(self) -> float:
+        """POSIX seconds."""
+        ...
+
+    def call_at(self, when: float, action: Callable[[], None]) -> Cancellable:
+        """Calls `action` (on the clock's thread) once `when` has come; at once if it has."""
+        ...
+
+    def shutdown(self) -> None:
+        """No call runs after this returns."""
+        ...
+
+
+class SystemClock:
+    """time.time() and a Scheduler thread."""
+
+    def __init__(self, name: str = "ssm-associations"):
+        self._scheduler = Scheduler(name)
+
+    def now(self) -> float:
+        return time.time()
+
+    def call_at(self, when: float, action: Callable[[], None]) -> Cancellable:
+        return self._scheduler.call_later(max(0.0, when - time.time()), action)
+
+    def shutdown(self) -> None:
+        self._scheduler.shutdown()

@@ -1,0 +1,78 @@
+"""Read-side views of associations: their executions' results (from the Run Command store),
+Overview, last execution dates and each instance's latest result."""
+
+from dataclasses import dataclass
+
+from localstack_ssm_docker.ssm.associations.models import (
+    AssociationExecution,
+    AssociationRecord,
+    association_stores,
+)
+from localstack_ssm_docker.ssm.associations.status import (
+    ExecutionStatus,
+    Overview,
+    TargetResult,
+    execution_status,
+    overview,
+    target_results,
+)
+from localstack_ssm_docker.ssm.models import run_command_stores
+
+
+@dataclass(frozen=True)
+class ExecutionView:
+    execution: AssociationExecution
+    results: list[TargetResult]
+    status: ExecutionStatus
+
+
+@dataclass(frozen=True)
+class AssociationView:
+    record: AssociationRecord
+    executions: list[ExecutionView]
+
+    @property
+    def latest_by_instance(self) -> dict[str, tuple[ExecutionView, TargetResult]]:
+        """Each instance's latest result (later executions win)."""
+        latest: dict[str, tuple[ExecutionView, TargetResult]] = {}
+        for view in self.executions:
+            for result in view.results:
+                latest[result.instance_id] = (view, result)
+        return latest
+
+    @property
+    def overview(self) -> Overview:
+        return overview({iid: r for iid, (_, r) in self.latest_by_instance.items()})
+
+    @property
+    def last_execution(self) -> float | None:
+        return self.executions[-1].execution.created_at if self.executions else None
+
+    @property
+    def last_success(self) -> float | None:
+        succeeded = [v for v in self.executions if v.status.status == "Success"]
+        return succeeded[-1].execution.created_at if succeeded else None
+
+
+def execution_view(account_id: str, region: str, execution: AssociationExecution) -> ExecutionView:
+    invocations = run_command_stores[account_id][region].invocations.get(execution.command_id, {})
+    results = target_results(execution, invocations)
+    return ExecutionView(execution, results, execution_status(results))
+
+
+def association_view(account_id: str, region: str, record: AssociationRecord) -> AssociationView:
+    executions = association_stores[account_id][region].executions.get(record.association_id, [])
+    return AssociationView(
+        record, [execution_view(account_id, region, e) for e in list(executions)]
+    )
+
+
+def targets_instance(record: AssociationRecord, instance_id: str) -> bool:
+    """Whether the association names the instance (by InstanceId, or in InstanceIds)."""
+    latest = record.latest
+    if latest.get("InstanceId") == instance_id:
+        return True
+    return any(
+        t.get("Key") == "InstanceIds" and instance_id in (t.get("Values") or [])
+        for t in latest.get("Targets", [])
+    )
