@@ -35,7 +35,6 @@ from localstack.aws.api.ssm import (
     ListAssociationVersionsRequest,
     ListAssociationVersionsResult,
     ServiceException,
-    SsmApi,
     StartAssociationsOnceRequest,
     StartAssociationsOnceResult,
     UpdateAssociationRequest,
@@ -62,6 +61,7 @@ from localstack_ssm_docker.ssm.associations.queries import (
 from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
 from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
 from localstack_ssm_docker.ssm.associations.service import AssociationService
+from localstack_ssm_docker.ssm.associations.tagging import AssociationTagsApi
 from localstack_ssm_docker.ssm.integrations.documents import load_document
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
 
@@ -71,7 +71,7 @@ DEFAULT_PAGE = 50
 _KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")
 
 
-class AssociationsApi(SsmApi):
+class AssociationsApi(AssociationTagsApi):
     """CreateAssociation & co. over an `AssociationService`."""
 
     _instances: Any

@@ -59,7 +59,8 @@ def timestamp(epoch: float) -> datetime:
 def _settings(version: AssociationVersion, keys: tuple[str, ...]) -> dict:
     shown = {k: version.settings[k] for k in keys if version.settings.get(k) is not None}
     shown["DocumentVersion"] = version.get("DocumentVersion", DEFAULT_DOCUMENT_VERSION)
-    shown["SyncCompliance"] = version.get("SyncCompliance", "AUTO")
+    if sync := version.get("SyncCompliance"):  # shown only when given, as AWS does
+        shown["SyncCompliance"] = sync
     shown["ApplyOnlyAtCronInterval"] = bool(version.get("ApplyOnlyAtCronInterval", False))
     return shown
 
