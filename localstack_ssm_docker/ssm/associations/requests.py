@@ -53,9 +53,9 @@ def check_settings(settings: dict[str, Any], load: DocumentLoader) -> Document:
     if not has_instance and not targets:
         raise ValidationException("Either InstanceId or Targets must be specified.")
     check_targets(targets)
+    check_schedule(settings)
     document = load(settings["Name"], settings.get("DocumentVersion"))
     plan_command(document, settings.get("Parameters"))  # InvalidParameters
-    check_schedule(settings)
     return document
 
 
