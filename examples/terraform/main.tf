@@ -23,6 +23,18 @@ variable "web_instances" {
   default     = 2
 }
 
+variable "access_key" {
+  description = "LocalStack takes a 12-digit access key id as the account id"
+  type        = string
+  default     = "test"
+}
+
+variable "output_bucket" {
+  description = "Where the association writes its output"
+  type        = string
+  default     = "state-manager-output"
+}
+
 variable "ami" {
   description = "An AMI backed by a local image (make ami builds this one)"
   type        = string
@@ -31,7 +43,7 @@ variable "ami" {
 
 provider "aws" {
   region                      = "us-east-1"
-  access_key                  = "test"
+  access_key                  = var.access_key
   secret_key                  = "test"
   skip_credentials_validation = true
   skip_requesting_account_id  = true
@@ -58,7 +70,7 @@ resource "aws_instance" "web" {
 }
 
 resource "aws_s3_bucket" "output" {
-  bucket        = "state-manager-output"
+  bucket        = var.output_bucket
   force_destroy = true
 }
 
