@@ -11,6 +11,7 @@ from typing import Any
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
+    AssociationAlreadyExists,
     AssociationDoesNotExist,
     AssociationExecutionDoesNotExist,
     CreateAssociationBatchRequest,
@@ -128,6 +129,14 @@ class AssociationsApi(AssociationTagsApi):
         check_settings(
             settings, lambda name, version: load_document(account_id, region, name, version)
         )
+        if instance_id := settings.get("InstanceId"):
+            store = association_stores[account_id][region]
+            if any(
+                r.latest.get("InstanceId") == instance_id
+                and r.latest.settings["Name"] == settings["Name"]
+                for r in list(store.associations.values())
+            ):
+                raise AssociationAlreadyExists("The specified association already exists.")
         record = self._associations.create(account_id, region, settings, request.get("Tags"))
         return self._description(account_id, region, record)
 

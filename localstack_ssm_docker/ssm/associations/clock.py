@@ -32,6 +32,24 @@ class Clock(Protocol):
         ...
 
 
+MAX_WAIT = 86400.0
+"""The longest single wait: a call further away waits in hops (a thread cannot wait for
+years, and wall-clock time may move meanwhile)."""
+
+
+class _Hopping:
+    """A call armed in hops; cancelling it cancels the current hop."""
+
+    def __init__(self) -> None:
+        self.current: Cancellable | None = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.current is not None:
+            self.current.cancel()
+
+
 class SystemClock:
     """time.time() and a Scheduler thread."""
 
@@ -42,7 +60,21 @@ class SystemClock:
         return time.time()
 
     def call_at(self, when: float, action: Callable[[], None]) -> Cancellable:
-        return self._scheduler.call_later(max(0.0, when - time.time()), action)
+        handle = _Hopping()
+        self._arm(handle, when, action)
+        return handle
+
+    def _arm(self, handle: _Hopping, when: float, action: Callable[[], None]) -> None:
+        delay = max(0.0, when - time.time())
+        if delay <= MAX_WAIT:
+            handle.current = self._scheduler.call_later(delay, action)
+            return
+
+        def hop() -> None:
+            if not handle.cancelled:
+                self._arm(handle, when, action)
+
+        handle.current = self._scheduler.call_later(MAX_WAIT, hop)
 
     def shutdown(self) -> None:
         self._scheduler.shutdown()

@@ -10,8 +10,7 @@ from localstack.aws.api.ssm import (
     AssociationExecutionTargetsFilterKey,
     AssociationFilterKey,
     AssociationFilterOperatorType,
-    InvalidFilter,
-    InvalidFilterValue,
+    ValidationException,
 )
 
 from localstack_ssm_docker.ssm.associations.queries import (
@@ -28,7 +27,7 @@ def _time(value: str) -> float:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidFilterValue(f"Filter value {value} is not a valid time.") from None
+        raise ValidationException(f"Filter value {value} is not a valid time.") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.timestamp()
@@ -68,7 +67,7 @@ def _association_check(key: str | None, value: str) -> Predicate[AssociationView
         return lambda v: v.last_execution is not None and v.last_execution > after
     if key == AssociationFilterKey.ResourceGroupName:
         return lambda v: _in_resource_group(v, value)
-    raise InvalidFilter(f"Filter key {key} is not valid.")
+    raise ValidationException(f"Filter key {key} is not valid.")
 
 
 def association_filter(filters: list) -> Predicate[AssociationView]:
@@ -88,7 +87,7 @@ def _execution_check(key: str | None, value: str, kind: str | None) -> Predicate
         if kind == AssociationFilterOperatorType.GREATER_THAN:
             return lambda v: v.execution.created_at > when
         return lambda v: int(v.execution.created_at) == int(when)
-    raise InvalidFilter(f"Filter key {key} is not valid.")
+    raise ValidationException(f"Filter key {key} is not valid.")
 
 
 def execution_filter(filters: list) -> Predicate[ExecutionView]:
@@ -105,7 +104,7 @@ def _target_check(key: str | None, value: str) -> Predicate[TargetResult]:
         return _equals(lambda r: r.instance_id, value)
     if key == AssociationExecutionTargetsFilterKey.ResourceType:
         return lambda r: value == "ManagedInstance"
-    raise InvalidFilter(f"Filter key {key} is not valid.")
+    raise ValidationException(f"Filter key {key} is not valid.")
 
 
 def target_filter(filters: list) -> Predicate[TargetResult]:

@@ -185,6 +185,8 @@ def _number(text: str, names: dict[str, int]) -> int:
 
 
 def _check_day_of_month(field: str) -> str:
+    if field.endswith("W") and not field[:-1].isdecimal():
+        raise ValueError(field)  # W takes one day
     if field not in ("?", "*", "L"):
         _values(field.removesuffix("W"), 1, 31, {})
     return field
