@@ -297,3 +297,36 @@ def test_unknown_ids_get_aws_errors(clients, fleet):
     described = ssm.describe_association(AssociationId=association_id)["AssociationDescription"]
     assert described["AssociationVersion"] == "1"  # the refused update changed nothing
     ssm.delete_association(AssociationId=association_id)
+
+
+def test_compliance_follows_the_association_results(clients, fleet):
+    _, ssm, _ = clients
+    [instance_id] = fleet(1, {"Compliance": "yes"})
+    targets = [{"Key": "InstanceIds", "Values": [instance_id]}]
+    good = create(ssm, ["true"], targets, ComplianceSeverity="HIGH", AssociationName="good")
+    bad = create(ssm, ["exit 1"], targets, ComplianceSeverity="CRITICAL", AssociationName="bad")
+    manual = create(ssm, ["true"], targets, SyncCompliance="MANUAL")
+    settles(ssm, good, {"Success": 1})
+    settles(ssm, bad, {"Failed": 1})
+    settles(ssm, manual, {"Success": 1})
+
+    items = ssm.list_compliance_items(
+        ResourceIds=[instance_id],
+        ResourceTypes=["ManagedInstance"],
+        Filters=[{"Key": "ComplianceType", "Values": ["Association"], "Type": "EQUAL"}],
+    )["ComplianceItems"]
+    assert sorted((i["Id"], i["Title"], i["Status"], i["Severity"]) for i in items) == sorted(
+        [
+            (good, "good", "COMPLIANT", "HIGH"),
+            (bad, "bad", "NON_COMPLIANT", "CRITICAL"),
+        ]
+    )
+    assert {i["ComplianceType"] for i in items} == {"Association"}
+    [summary] = ssm.list_compliance_summaries()["ComplianceSummaryItems"]
+    assert summary["ComplianceType"] == "Association"
+    assert summary["NonCompliantSummary"]["NonCompliantCount"] == 1
+    assert summary["NonCompliantSummary"]["SeveritySummary"]["CriticalCount"] == 1
+    assert summary["CompliantSummary"]["SeveritySummary"]["HighCount"] == 1
+    for association_id in (good, bad, manual):
+        ssm.delete_association(AssociationId=association_id)
+    assert ssm.list_compliance_items(ResourceIds=[instance_id])["ComplianceItems"] == []

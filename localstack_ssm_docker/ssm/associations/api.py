@@ -48,6 +48,7 @@ from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.associations import shapes
 from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
+from localstack_ssm_docker.ssm.associations.compliance_api import AssociationComplianceApi
 from localstack_ssm_docker.ssm.associations.filters import (
     association_filter,
     execution_filter,
@@ -72,7 +73,7 @@ DEFAULT_PAGE = 50
 _KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")
 
 
-class AssociationsApi(AssociationTagsApi):
+class AssociationsApi(AssociationTagsApi, AssociationComplianceApi):
     """CreateAssociation & co. over an `AssociationService`."""
 
     _instances: Any
