@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 
 TEMPLATE = Path(__file__).parents[2] / "examples" / "cloudformation" / "state-manager.yaml"
 WAIT = {"Delay": 1, "MaxAttempts": 180}
+ACCOUNT = "330000000001"  # its commands stay out of other tests' histories
 
 
 def _outputs(cfn, stack: str) -> dict[str, str]:
@@ -32,7 +33,8 @@ def _output_of_latest_run(ssm, association_id: str) -> str:
 
 
 def test_a_stack_document_and_association_are_real(localstack):
-    cfn, ssm = localstack.client("cloudformation"), localstack.client("ssm")
+    cfn = localstack.client("cloudformation", account=ACCOUNT)
+    ssm = localstack.client("ssm", account=ACCOUNT)
     stack = f"state-manager-{uuid.uuid4().hex[:8]}"
     body = TEMPLATE.read_text()
     cfn.create_stack(StackName=stack, TemplateBody=body)
