@@ -330,3 +330,62 @@ def test_compliance_follows_the_association_results(clients, fleet):
     for association_id in (good, bad, manual):
         ssm.delete_association(AssociationId=association_id)
     assert ssm.list_compliance_items(ResourceIds=[instance_id])["ComplianceItems"] == []
+
+
+def test_instance_associations_by_name_and_instance_and_batches(clients, fleet):
+    _, ssm, _ = clients
+    [instance_id] = fleet(1)
+    created = ssm.create_association(
+        Name="AWS-RunShellScript", InstanceId=instance_id, Parameters={"commands": ["true"]}
+    )["AssociationDescription"]
+    assert created["Status"]["Name"] == "Associated"
+    settles(ssm, created["AssociationId"], {"Success": 1})
+    by_name = ssm.describe_association(Name="AWS-RunShellScript", InstanceId=instance_id)[
+        "AssociationDescription"
+    ]
+    assert by_name["AssociationId"] == created["AssociationId"]
+    with pytest.raises(ClientError) as error:
+        ssm.create_association(
+            Name="AWS-RunShellScript", InstanceId=instance_id, Parameters={"commands": ["true"]}
+        )
+    assert error.value.response["Error"]["Code"] == "AssociationAlreadyExists"
+
+    batch = ssm.create_association_batch(
+        Entries=[
+            {
+                "Name": "AWS-RunShellScript",
+                "Parameters": {"commands": ["echo batch"]},
+                "Targets": [{"Key": "InstanceIds", "Values": [instance_id]}],
+                "AssociationName": "from-batch",
+            },
+            {
+                "Name": "AWS-RunShellScript",
+                "Parameters": {"commands": ["true"]},
+                "Targets": [{"Key": "InstanceIds", "Values": [instance_id]}],
+                "ScheduleExpression": "rate(1 minute)",
+            },
+        ]
+    )
+    [made] = batch["Successful"]
+    [failed] = batch["Failed"]
+    assert made["AssociationName"] == "from-batch"
+    assert (failed["Fault"], failed["Entry"]["ScheduleExpression"]) == ("Client", "rate(1 minute)")
+    settles(ssm, made["AssociationId"], {"Success": 1})
+
+    on_instance = ssm.list_associations(
+        AssociationFilterList=[{"key": "InstanceId", "value": instance_id}]
+    )["Associations"]
+    assert {a["AssociationId"] for a in on_instance} == {
+        created["AssociationId"],
+        made["AssociationId"],
+    }
+    first = ssm.list_associations(MaxResults=1)
+    second = ssm.list_associations(MaxResults=1, NextToken=first["NextToken"])
+    assert "NextToken" not in second
+    assert {a["AssociationId"] for a in first["Associations"] + second["Associations"]} == {
+        a["AssociationId"] for a in on_instance
+    }
+
+    ssm.delete_association(Name="AWS-RunShellScript", InstanceId=instance_id)
+    ssm.delete_association(AssociationId=made["AssociationId"])
+    assert ssm.list_associations()["Associations"] == []

@@ -404,8 +404,10 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi):
                 "Specify either an AssociationId, or a Name and an InstanceId."
             )
         store = association_stores[context.account_id][context.region]
-        for record in list(store.associations.values()):
-            if record.latest.settings["Name"] == name and targets_instance(record, instance_id):
+        named = [r for r in list(store.associations.values()) if r.latest.settings["Name"] == name]
+        # an InstanceId association first, then one whose InstanceIds name the instance
+        for record in sorted(named, key=lambda r: r.latest.get("InstanceId") != instance_id):
+            if targets_instance(record, instance_id):
                 return record
         raise AssociationDoesNotExist("The specified association does not exist.")
 
