@@ -3,6 +3,8 @@ Overview, last execution dates and each instance's latest result."""
 
 from dataclasses import dataclass
 
+from localstack.aws.api.ssm import AssociationDoesNotExist
+
 from localstack_ssm_docker.ssm.associations.models import (
     AssociationExecution,
     AssociationRecord,
@@ -76,3 +78,11 @@ def targets_instance(record: AssociationRecord, instance_id: str) -> bool:
         t.get("Key") == "InstanceIds" and instance_id in (t.get("Values") or [])
         for t in latest.get("Targets", [])
     )
+
+
+def find_association(account_id: str, region: str, association_id: str) -> AssociationRecord:
+    """The association; AssociationDoesNotExist when there is none by that id."""
+    record = association_stores[account_id][region].associations.get(association_id)
+    if record is None:
+        raise AssociationDoesNotExist("The specified association does not exist.")
+    return record
