@@ -44,6 +44,11 @@ SSM_OPERATIONS = [
     "DescribeAssociationExecutionTargets",
     "DescribeInstanceAssociationsStatus",
     "DescribeEffectiveInstanceAssociations",
+    "ListComplianceItems",
+    "ListComplianceSummaries",
+    "AddTagsToResource",
+    "ListTagsForResource",
+    "RemoveTagsFromResource",
 ]
 EC2_OPERATIONS = [
     "RunInstances",
