@@ -71,11 +71,8 @@ class AssociationRunner:
         """Runs the latest version on its matching Online instances (of `among`, when given);
         None when none matches or its document can no longer run."""
         version = record.latest
-        try:
-            managed = self._instances.managed_instances(account_id, region)
-        except Exception as e:  # the engine is down: nothing is Online
-            LOG.warning("association %s not run: %s", record.association_id, e)
-            return None
+        # not strict: an engine that does not answer leaves every instance ConnectionLost
+        managed = self._instances.managed_instances(account_id, region)
         targets = matching_instances(version, managed, self._group_query(account_id, region), among)
         if not targets:
             return None

@@ -9,6 +9,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from localstack.aws.api.ssm import ServiceException
+
 from localstack_ssm_docker.ssm.associations.clock import Cancellable, Clock
 from localstack_ssm_docker.ssm.associations.models import AssociationRecord
 from localstack_ssm_docker.ssm.associations.schedule import parse_schedule
@@ -39,7 +41,7 @@ class AssociationScheduler:
         self.disarm(record.association_id)
         try:
             due = self.next_due(record)
-        except Exception as e:  # a schedule saved by another version that no longer parses
+        except ServiceException as e:  # saved by another version, and no longer valid
             LOG.warning("association %s not scheduled: %s", record.association_id, e)
             return
         if due is None:
