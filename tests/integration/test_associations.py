@@ -145,6 +145,17 @@ def test_creation_runs_on_its_targets_with_output_in_s3(clients, fleet):
         == []
     )
 
+    [info] = ssm.describe_instance_information(
+        Filters=[{"Key": "InstanceIds", "Values": [web[0]]}]
+    )["InstanceInformationList"]
+    assert info["AssociationStatus"] == "Success"
+    assert info["AssociationOverview"]["InstanceAssociationStatusAggregatedCount"] == {"Success": 1}
+    assert info["LastAssociationExecutionDate"] == info["LastSuccessfulAssociationExecutionDate"]
+    [untouched] = ssm.describe_instance_information(
+        Filters=[{"Key": "InstanceIds", "Values": [other[0]]}]
+    )["InstanceInformationList"]
+    assert "AssociationStatus" not in untouched
+
     names = ssm.list_associations(
         AssociationFilterList=[{"key": "AssociationName", "value": "configure-web"}]
     )["Associations"]

@@ -357,6 +357,7 @@ class SsmDockerProvider(AssociationsApi, SsmProvider, ServiceLifecycleHook):
         result = DescribeInstanceInformationResult(
             InstanceInformationList=[shapes.instance_information(m, now) for m in page]
         )
+        self._add_association_status(context, result["InstanceInformationList"])
         if token:
             result["NextToken"] = token
         return result

@@ -48,6 +48,7 @@ from localstack_ssm_docker.ssm.associations.models import AssociationRecord, ass
 from localstack_ssm_docker.ssm.associations.queries import (
     association_view,
     find_association,
+    instance_association_fields,
     targets_instance,
 )
 from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
@@ -245,6 +246,12 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         for record in records:
             self._associations.start_once(context.account_id, context.region, record)
         return StartAssociationsOnceResult()
+
+    def _add_association_status(self, context: RequestContext, infos: list | None) -> None:
+        """DescribeInstanceInformation: the association fields of the instances listed."""
+        fields = instance_association_fields(context.account_id, context.region)
+        for info in infos or []:
+            info.update(fields.get(info["InstanceId"], {}))
 
     # lookups
 

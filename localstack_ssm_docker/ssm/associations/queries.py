@@ -1,7 +1,9 @@
 """Read-side views of associations: their executions' results (from the Run Command store),
 Overview, last execution dates and each instance's latest result."""
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from localstack.aws.api.ssm import AssociationDoesNotExist
 
@@ -10,6 +12,7 @@ from localstack_ssm_docker.ssm.associations.models import (
     AssociationRecord,
     association_stores,
 )
+from localstack_ssm_docker.ssm.associations.shapes import timestamp
 from localstack_ssm_docker.ssm.associations.status import (
     ExecutionStatus,
     Overview,
@@ -86,3 +89,36 @@ def find_association(account_id: str, region: str, association_id: str) -> Assoc
     if record is None:
         raise AssociationDoesNotExist("The specified association does not exist.")
     return record
+
+
+def instance_association_fields(account_id: str, region: str) -> dict[str, dict[str, Any]]:
+    """DescribeInstanceInformation's association fields of each instance an association ran on:
+    AssociationStatus, the last (successful) execution dates and the aggregated counts."""
+    latest: dict[str, list[tuple[float, TargetResult]]] = {}
+    for record in list(association_stores[account_id][region].associations.values()):
+        for instance_id, (run, result) in association_view(
+            account_id, region, record
+        ).latest_by_instance.items():
+            latest.setdefault(instance_id, []).append((run.execution.created_at, result))
+    fields = {}
+    for instance_id, results in latest.items():
+        counts = dict(Counter(r.status for _, r in results))
+        if any(r.ended and not r.succeeded for _, r in results):
+            status = "Failed"
+        elif all(r.succeeded for _, r in results):
+            status = "Success"
+        else:
+            status = "Pending"
+        shown: dict[str, Any] = {
+            "AssociationStatus": status,
+            "LastAssociationExecutionDate": timestamp(max(t for t, _ in results)),
+            "AssociationOverview": {
+                "DetailedStatus": status,
+                "InstanceAssociationStatusAggregatedCount": counts,
+            },
+        }
+        succeeded = [t for t, r in results if r.succeeded]
+        if succeeded:
+            shown["LastSuccessfulAssociationExecutionDate"] = timestamp(max(succeeded))
+        fields[instance_id] = shown
+    return fields
