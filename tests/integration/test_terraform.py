@@ -1,6 +1,6 @@
 """End to end with Terraform 1.11 and hashicorp/aws 5.100.0 from a filesystem mirror found on
-this machine at run time: examples/terraform applies against a real LocalStack, the association
-has run on every target when apply returns, a plan shows no drift, a second apply with one more
+this machine at run time (tests reach no registry): examples/terraform applies against a real
+LocalStack, the association has run on every target when apply returns, a plan shows no drift, a second apply with one more
 tagged instance runs the association there, and destroy leaves no container and no association.
 """
 
@@ -22,11 +22,28 @@ ACCOUNT = "320000000001"
 
 
 def _mirror() -> Path:
-    """The filesystem mirror holding hashicorp/aws: the folder above registry.terraform.io."""
+    """The filesystem mirror holding hashicorp/aws (the folder above registry.terraform.io):
+    TF_PROVIDER_MIRROR, or one found up to three folders deep under the usual roots."""
+    if named := os.environ.get("TF_PROVIDER_MIRROR"):
+        return Path(named)
+    tail = f"registry.terraform.io/hashicorp/aws/*/*/{PROVIDER_GLOB}"
     for root in SEARCH_ROOTS:
-        for found in Path(root).glob(f"**/registry.terraform.io/hashicorp/aws/*/*/{PROVIDER_GLOB}"):
-            return found.parents[5]
-    raise AssertionError("no hashicorp/aws provider in a filesystem mirror on this machine")
+        for depth in range(4):
+            for found in Path(root).glob("*/" * depth + tail):
+                return found.parents[5]
+    raise AssertionError(
+        "no hashicorp/aws provider in a filesystem mirror here: set TF_PROVIDER_MIRROR"
+    )
+
+
+def _cli_config(mirror: Path) -> str:
+    """Provider installation from the mirror only, for hashicorp's providers."""
+    return (
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+        '    include = ["registry.terraform.io/hashicorp/*"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n'
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +54,7 @@ def terraform(tmp_path_factory):
     for source in EXAMPLE.glob("*.tf"):
         shutil.copy(source, work / source.name)
     config = work / "cli.tfrc"
-    config.write_text(
-        "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{_mirror()}"\n'
-        '    include = ["registry.terraform.io/hashicorp/*"]\n  }\n'
-        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n'
-    )
+    config.write_text(_cli_config(_mirror()))
     env = {
         **os.environ,
         "TF_CLI_CONFIG_FILE": str(config),
