@@ -1,7 +1,8 @@
 """End to end with Terraform 1.11 and hashicorp/aws 5.100.0 from a filesystem mirror found on
 this machine at run time (tests reach no registry): examples/terraform applies against a real
-LocalStack, the association has run on every target when apply returns, a plan shows no drift, a second apply with one more
-tagged instance runs the association there, and destroy leaves no container and no association.
+LocalStack, the association has run on every target when apply returns, a plan shows no drift,
+a second apply with one more tagged instance runs the association there, and destroy leaves no
+container and no association.
 """
 
 import os
