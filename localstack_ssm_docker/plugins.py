@@ -31,6 +31,7 @@ def ec2_docker() -> Service:
         wiring.instance_manager(),
         wiring.instance_lifecycle(),
         wiring.settings().max_instances,
+        events=wiring.instance_events(),
     )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 

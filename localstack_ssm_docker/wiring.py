@@ -7,6 +7,7 @@ from pathlib import Path
 
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
+from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
@@ -101,3 +102,9 @@ def instance_endpoint() -> str | None:
     from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
 
     return localstack_endpoint_for_instances(settings().container_options.network)
+
+
+@functools.cache
+def instance_events() -> InstanceEvents:
+    """Instances launched, tagged or started again, for SSM's State Manager to react to."""
+    return InstanceEvents()

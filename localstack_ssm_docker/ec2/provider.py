@@ -4,6 +4,7 @@ import logging
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
+    CreateTagsRequest,
     DescribeImagesRequest,
     DescribeImagesResult,
     DescribeInstancesRequest,
@@ -24,6 +25,7 @@ from localstack.state import StateVisitor
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
+from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
@@ -48,8 +50,10 @@ class Ec2DockerProvider(Ec2Provider):
         instances: InstanceManager,
         lifecycle: InstanceLifecycle,
         max_instances: int,
+        events: InstanceEvents | None = None,
     ):
         super().__init__()
+        self._events = events or InstanceEvents()
         self._engine = engine
         self._instances = instances
         self._lifecycle = lifecycle
@@ -120,6 +124,7 @@ class Ec2DockerProvider(Ec2Provider):
             if isinstance(e, EngineError):
                 raise EngineUnavailableError(str(e)) from e
             raise
+        self._events.changed(context.account_id, context.region, instance_ids)
         return reservation
 
     @handler("StopInstances", expand=False)
@@ -136,7 +141,15 @@ class Ec2DockerProvider(Ec2Provider):
     ) -> StartInstancesResult:
         result = call_moto(context)
         self._instances.start(context.account_id, context.region, request["InstanceIds"])
+        self._events.changed(
+            context.account_id, context.region, request["InstanceIds"], restarted=True
+        )
         return result
+
+    @handler("CreateTags", expand=False)
+    def create_tags(self, context: RequestContext, request: CreateTagsRequest) -> None:
+        call_moto(context)
+        self._events.changed(context.account_id, context.region, request["Resources"])
 
     @handler("RebootInstances", expand=False)
     def reboot_instances(self, context: RequestContext, request: RebootInstancesRequest) -> None:

@@ -32,6 +32,23 @@ SSM_OPERATIONS = [
     "DescribeDocument",
     "GetDocument",
     "ListDocuments",
+    "CreateAssociation",
+    "CreateAssociationBatch",
+    "DescribeAssociation",
+    "UpdateAssociation",
+    "DeleteAssociation",
+    "ListAssociations",
+    "ListAssociationVersions",
+    "StartAssociationsOnce",
+    "DescribeAssociationExecutions",
+    "DescribeAssociationExecutionTargets",
+    "DescribeInstanceAssociationsStatus",
+    "DescribeEffectiveInstanceAssociations",
+    "ListComplianceItems",
+    "ListComplianceSummaries",
+    "AddTagsToResource",
+    "ListTagsForResource",
+    "RemoveTagsFromResource",
 ]
 EC2_OPERATIONS = [
     "RunInstances",
@@ -99,6 +116,10 @@ def test_generated_ssm_requests_get_aws_answers(localstack, stored, operation):
     send()
     assert len(sent) == SSM_CASES
     ssm = localstack.client("ssm")
+    # associations the fuzz created must not run on later tests' instances
+    for page in ssm.get_paginator("list_associations").paginate():
+        for association in page["Associations"]:
+            ssm.delete_association(AssociationId=association["AssociationId"])
     again = ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
     assert without_metadata(again) == before
     fresh = run_command(ssm, instance_id, ["echo after"])

@@ -40,6 +40,7 @@ from localstack_ssm_docker.ssm.api import shapes
 from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers, command_shape
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
+from localstack_ssm_docker.ssm.associations.api import AssociationsApi
 from localstack_ssm_docker.ssm.documents import aws_owned
 from localstack_ssm_docker.ssm.documents.plan import document_name_of, plan_command
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
@@ -63,9 +64,10 @@ DEFAULT_INSTANCE_PAGE = 10
 DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(CommandHistoryHandlers, SsmProvider, ServiceLifecycleHook):
+class SsmDockerProvider(CommandHistoryHandlers, AssociationsApi, SsmProvider, ServiceLifecycleHook):
     """SendCommand, CancelCommand and DescribeInstanceInformation over Docker-backed instances,
-    with the command history's reads (`command_history.py`)."""
+    with the command history's reads (`command_history.py`) and State Manager's associations
+    (`ssm/associations/`)."""
 
     def __init__(
         self,
@@ -88,8 +90,10 @@ class SsmDockerProvider(CommandHistoryHandlers, SsmProvider, ServiceLifecycleHoo
         self._instances.prepare()
         if self._state is not None:
             restore_history(self._state, self._clock())
+        super().on_before_start()
 
     def on_before_stop(self):
+        super().on_before_stop()
         # the instances' containers go only after every service has stopped (ec2/lifecycle.py)
         self._executor.shutdown()
         if self._state is not None:
@@ -250,6 +254,7 @@ class SsmDockerProvider(CommandHistoryHandlers, SsmProvider, ServiceLifecycleHoo
         result = DescribeInstanceInformationResult(
             InstanceInformationList=[shapes.instance_information(m, now) for m in page]
         )
+        self._add_association_status(context, result["InstanceInformationList"])
         if token:
             result["NextToken"] = token
         return result

@@ -1,6 +1,7 @@
 from moto.ssm.models import ssm_backends
 
 from localstack_ssm_docker.ssm.api.provider import SsmDockerProvider
+from localstack_ssm_docker.ssm.associations.models import association_stores
 from localstack_ssm_docker.ssm.models import run_command_stores
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from tests.unit.ec2.fakes import FakeEc2Directory
@@ -22,4 +23,8 @@ def test_state_visitors_see_moto_and_the_run_command_history():
     provider = SsmDockerProvider(directory, executor=object())  # no command runs here
     visitor = RecordingVisitor()
     provider.accept_state_visitor(visitor)
-    assert [id(c) for c in visitor.visited] == [id(ssm_backends), id(run_command_stores)]
+    assert [id(c) for c in visitor.visited] == [
+        id(ssm_backends),
+        id(association_stores),
+        id(run_command_stores),
+    ]

@@ -1,0 +1,31 @@
+"""Entry points (``localstack.cloudformation.resource_providers``) of our resource providers,
+loaded by LocalStack's template engine by resource type, as it loads its own."""
+
+from localstack.services.cloudformation.resource_provider import (
+    CloudFormationResourceProviderPlugin,
+    ResourceProvider,
+)
+
+
+class SsmDocumentProviderPlugin(CloudFormationResourceProviderPlugin):
+    name = "AWS::SSM::Document"
+
+    def __init__(self) -> None:
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        from localstack_ssm_docker.cloudformation.ssm_document import SsmDocumentProvider
+
+        self.factory = SsmDocumentProvider
+
+
+class SsmAssociationProviderPlugin(CloudFormationResourceProviderPlugin):
+    name = "AWS::SSM::Association"
+
+    def __init__(self) -> None:
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        from localstack_ssm_docker.cloudformation.ssm_association import SsmAssociationProvider
+
+        self.factory = SsmAssociationProvider

@@ -1,0 +1,64 @@
+"""Tags of associations (ResourceType=Association), which moto's tagging does not know: the
+Terraform provider lists and sets them on every association it manages. Other resource types
+stay moto's."""
+
+from localstack.aws.api import RequestContext, handler
+from localstack.aws.api.ssm import (
+    AddTagsToResourceRequest,
+    AddTagsToResourceResult,
+    InvalidResourceId,
+    ListTagsForResourceRequest,
+    ListTagsForResourceResult,
+    RemoveTagsFromResourceRequest,
+    RemoveTagsFromResourceResult,
+    SsmApi,
+    Tag,
+)
+from localstack.services.moto import call_moto
+
+from localstack_ssm_docker.ssm.associations.models import AssociationRecord, association_stores
+
+ASSOCIATION = "Association"
+
+
+def _record(context: RequestContext, resource_id: str) -> AssociationRecord:
+    record = association_stores[context.account_id][context.region].associations.get(resource_id)
+    if record is None:
+        raise InvalidResourceId("The resource ID is not valid. Verify the ID and try again.")
+    return record
+
+
+class AssociationTagsApi(SsmApi):
+    @handler("AddTagsToResource", expand=False)
+    def add_tags_to_resource(
+        self, context: RequestContext, request: AddTagsToResourceRequest
+    ) -> AddTagsToResourceResult:
+        if request["ResourceType"] != ASSOCIATION:
+            return call_moto(context)
+        record = _record(context, request["ResourceId"])
+        tags = {t["Key"]: t["Value"] for t in record.tags}
+        tags.update({t["Key"]: t["Value"] for t in request["Tags"]})
+        record.tags = [{"Key": k, "Value": v} for k, v in tags.items()]
+        return AddTagsToResourceResult()
+
+    @handler("RemoveTagsFromResource", expand=False)
+    def remove_tags_from_resource(
+        self, context: RequestContext, request: RemoveTagsFromResourceRequest
+    ) -> RemoveTagsFromResourceResult:
+        if request["ResourceType"] != ASSOCIATION:
+            return call_moto(context)
+        record = _record(context, request["ResourceId"])
+        removed = set(request["TagKeys"])
+        record.tags = [t for t in record.tags if t["Key"] not in removed]
+        return RemoveTagsFromResourceResult()
+
+    @handler("ListTagsForResource", expand=False)
+    def list_tags_for_resource(
+        self, context: RequestContext, request: ListTagsForResourceRequest
+    ) -> ListTagsForResourceResult:
+        if request["ResourceType"] != ASSOCIATION:
+            return call_moto(context)
+        record = _record(context, request["ResourceId"])
+        return ListTagsForResourceResult(
+            TagList=[Tag(Key=t["Key"], Value=t["Value"]) for t in record.tags]
+        )

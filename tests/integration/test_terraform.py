@@ -1,0 +1,144 @@
+"""End to end with Terraform 1.11 and hashicorp/aws 5.100.0 from a filesystem mirror found on
+this machine at run time (tests reach no registry): examples/terraform applies against a real
+LocalStack, the association has run on every target when apply returns, a plan shows no drift,
+a second apply with one more tagged instance runs the association there, and destroy leaves no
+container and no association.
+"""
+
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import docker
+import pytest
+
+from tests.integration.helpers import poll
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "terraform"
+PROVIDER_GLOB = "terraform-provider-aws_*"
+SEARCH_ROOTS = ("/opt", "/usr/local", "/usr/share", "/usr/lib", str(Path.home()), "/srv", "/var")
+ACCOUNT = "320000000001"
+
+
+def _mirror() -> Path:
+    """The filesystem mirror holding hashicorp/aws (the folder above registry.terraform.io):
+    TF_PROVIDER_MIRROR, or one found up to three folders deep under the usual roots."""
+    if named := os.environ.get("TF_PROVIDER_MIRROR"):
+        return Path(named)
+    tail = f"registry.terraform.io/hashicorp/aws/*/*/{PROVIDER_GLOB}"
+    for root in SEARCH_ROOTS:
+        for depth in range(4):
+            for found in Path(root).glob("*/" * depth + tail):
+                return found.parents[5]
+    raise AssertionError(
+        "no hashicorp/aws provider in a filesystem mirror here: set TF_PROVIDER_MIRROR"
+    )
+
+
+def _cli_config(mirror: Path) -> str:
+    """Provider installation from the mirror only, for hashicorp's providers."""
+    return (
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n'
+        '    include = ["registry.terraform.io/hashicorp/*"]\n  }\n'
+        '  direct {\n    exclude = ["registry.terraform.io/hashicorp/*"]\n  }\n}\n'
+    )
+
+
+@pytest.fixture(scope="module")
+def terraform(tmp_path_factory):
+    binary = shutil.which("terraform")
+    assert binary, "terraform is not on PATH"
+    work = tmp_path_factory.mktemp("terraform")
+    for source in EXAMPLE.glob("*.tf"):
+        shutil.copy(source, work / source.name)
+    config = work / "cli.tfrc"
+    config.write_text(_cli_config(_mirror()))
+    env = {
+        **os.environ,
+        "TF_CLI_CONFIG_FILE": str(config),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+    }
+
+    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [binary, *args], cwd=work, env=env, capture_output=True, text=True, timeout=600
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"terraform {args[0]} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    run("init", "-input=false", "-no-color")
+    return run
+
+
+def _outputs(terraform) -> dict:
+    import json
+
+    raw = json.loads(terraform("output", "-json", "-no-color").stdout)
+    return {k: v["value"] for k, v in raw.items()}
+
+
+def test_terraform_applies_state_manager_for_real(terraform, localstack):
+    ssm = localstack.client("ssm", account=ACCOUNT)
+    s3 = localstack.client("s3", account=ACCOUNT)
+    bucket = f"tf-state-manager-{uuid.uuid4().hex[:8]}"
+    variables = [
+        f"-var=endpoint={localstack.endpoint}",
+        f"-var=access_key={ACCOUNT}",
+        f"-var=output_bucket={bucket}",
+    ]
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *variables)
+    outputs = _outputs(terraform)
+    association_id, instances = outputs["association_id"], outputs["instance_ids"]
+    assert len(instances) == 2
+
+    # wait_for_success_timeout_seconds: apply returned once the association had succeeded
+    described = ssm.describe_association(AssociationId=association_id)["AssociationDescription"]
+    assert described["Overview"]["Status"] == "Success"
+    assert described["Overview"]["AssociationStatusAggregatedCount"] == {"Success": 2}
+    [execution] = ssm.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    targets = ssm.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=execution["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    assert sorted(t["ResourceId"] for t in targets) == sorted(instances)
+    command_id = targets[0]["OutputSource"]["OutputSourceId"]
+    invocation = ssm.get_command_invocation(
+        CommandId=command_id, InstanceId=targets[0]["ResourceId"]
+    )
+    assert invocation["StandardOutputContent"].startswith(f"configured {targets[0]['ResourceId']}")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
+    assert all(k.startswith(f"associations/{command_id}/") for k in keys) and len(keys) == 2
+
+    plan = terraform(
+        "plan", "-detailed-exitcode", "-input=false", "-no-color", *variables, check=False
+    )
+    assert plan.returncode == 0, plan.stdout + plan.stderr  # no drift
+
+    terraform(
+        "apply", "-auto-approve", "-input=false", "-no-color", *variables, "-var=web_instances=3"
+    )
+    grown = _outputs(terraform)["instance_ids"]
+    [added] = set(grown) - set(instances)
+    poll(
+        lambda: ssm.describe_association(AssociationId=association_id)["AssociationDescription"][
+            "Overview"
+        ],
+        lambda o: o.get("AssociationStatusAggregatedCount") == {"Success": 3},
+    )
+    statuses = ssm.describe_instance_associations_status(InstanceId=added)[
+        "InstanceAssociationStatusInfos"
+    ]
+    assert [(s["AssociationId"], s["Status"]) for s in statuses] == [(association_id, "Success")]
+
+    terraform(
+        "destroy", "-auto-approve", "-input=false", "-no-color", *variables, "-var=web_instances=3"
+    )
+    assert ssm.list_associations()["Associations"] == []
+    names = {c.name for c in docker.from_env().containers.list(all=True)}
+    assert not {f"localstack-ec2.{i}" for i in grown} & names
