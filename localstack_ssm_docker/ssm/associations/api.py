@@ -86,11 +86,11 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         return AssociationService(runner, runner.clock)
 
     def accept_state_visitor(self, visitor: StateVisitor):
-        super().accept_state_visitor(visitor)  # type: ignore[misc]
+        super().accept_state_visitor(visitor)
         visitor.visit(association_stores)
 
     def on_before_start(self):
-        super().on_before_start()  # type: ignore[misc]
+        super().on_before_start()
         if self._state is not None:
             self._associations.restore(self._state)
         self._subscribe_to_instances()
@@ -100,7 +100,7 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
             self._associations.shutdown()
             if self._state is not None:
                 self._associations.save(self._state)
-        super().on_before_stop()  # type: ignore[misc]
+        super().on_before_stop()
 
     def _subscribe_to_instances(self) -> None:
         from localstack_ssm_docker import wiring
