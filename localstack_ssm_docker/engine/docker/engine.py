@@ -19,6 +19,7 @@ import urllib3
 from docker import APIClient
 from docker.errors import APIError, DockerException, NotFound
 
+from localstack_ssm_docker.engine.docker import interactive
 from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, exec_output
 from localstack_ssm_docker.engine.errors import (
     ContainerGone,
@@ -422,6 +423,41 @@ class DockerEngine:
             tar.addfile(info, io.BytesIO(script))
         with _engine_errors():
             self._api.put_archive(container_id, "/", archive.getvalue())
+
+    # Session Manager (SessionEngine): interactive execs and the instance's ports
+    def open_exec(
+        self,
+        container_id: str,
+        command: list[str],
+        tty: bool,
+        user: str | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> tuple[str, "interactive.DockerExecChannel"]:
+        with _engine_errors():
+            return interactive.start_attached(
+                self._api, self._stream_api, container_id, command, tty, user, environment or {}
+            )
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None:
+        with _engine_errors():
+            self._api.exec_resize(exec_id, height=rows, width=cols)
+
+    def exec_exit_code(self, exec_id: str) -> int | None:
+        with _engine_errors():
+            return self._api.exec_inspect(exec_id).get("ExitCode")
+
+    def run_quiet(self, container_id: str, command: list[str]) -> None:
+        with _engine_errors():
+            exec_id = self._api.exec_create(container_id, command)
+            self._api.exec_start(exec_id["Id"])
+
+    def connect_port(self, container_id: str, host: str, port: int, timeout: float):
+        address = host or self.describe_address(container_id)
+        return interactive.connect(address, port, timeout)
+
+    def describe_address(self, container_id: str) -> str:
+        with _engine_errors():
+            return _ip_address(self._api.inspect_container(container_id))
 
 
 def _ami(ami_id: str, name: str, reference: str, image: dict) -> AmiImage:

@@ -72,6 +72,7 @@ from localstack_ssm_docker.ssm.models import (
 )
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor, Scope, Target
 from localstack_ssm_docker.ssm.run.status import CommandSummary, max_errors_for, summarize
+from localstack_ssm_docker.ssm.sessions.api import SessionManagerApi
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.targeting.targets import resolve_targets
 
@@ -82,7 +83,7 @@ DEFAULT_INSTANCE_PAGE = 10
 DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
+class SsmDockerProvider(SessionManagerApi, SsmProvider, ServiceLifecycleHook):
     """SendCommand, GetCommandInvocation, ListCommands, ListCommandInvocations and
     DescribeInstanceInformation over Docker-backed instances."""
 
@@ -230,7 +231,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             DocumentVersion="1",
             Status="Active",
             Content=content,
-            DocumentType="Command",
+            DocumentType=aws_owned.document_type(name),
             DocumentFormat=content_format,
         )
 

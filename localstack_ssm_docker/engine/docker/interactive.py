@@ -1,0 +1,98 @@
+"""Interactive execs (a shell with a TTY, a command with stdin) and connections to a port of an
+instance, for Session Manager.
+
+An exec is started with Docker's connection upgrade and then used as a raw bidirectional socket:
+reads come from the HTTP response's buffered reader (the bytes that arrived with the response
+headers are there, see exec_stream.py), writes go to the socket under it. Closing shuts the
+socket down, which also wakes a thread blocked reading it.
+"""
+
+import contextlib
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+from docker import APIClient
+
+from localstack_ssm_docker.engine.docker.exec_stream import read_frames
+
+_READ_SIZE = 65536
+
+
+class DockerExecChannel:
+    """The stdin and output of one attached exec."""
+
+    def __init__(self, response: Any, tty: bool):
+        self._response = response
+        self._reader = response.raw._fp.fp
+        raw = self._reader.raw
+        self._socket: socket.socket = getattr(raw, "_sock", raw)
+        self._frames: Iterator[tuple[int, bytes]] | None = (
+            None if tty else read_frames(self._reader)
+        )
+        self._closed = False
+
+    def read(self) -> bytes:
+        """The next output (stdout and stderr alike); b"" once the process ended or on close."""
+        try:
+            if self._frames is None:
+                return self._reader.read1(_READ_SIZE)
+            for _, chunk in self._frames:
+                if chunk:
+                    return chunk
+            return b""
+        except (OSError, ValueError):
+            return b""
+
+    def write(self, data: bytes) -> None:
+        """Sends `data` to the process's stdin; OSError once it is gone."""
+        self._socket.sendall(data)
+
+    def close_stdin(self) -> None:
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            self._response.close()
+
+
+def start_attached(
+    api: APIClient,
+    stream_api: APIClient,
+    container_id: str,
+    command: list[str],
+    tty: bool,
+    user: str | None,
+    environment: dict[str, str],
+) -> tuple[str, DockerExecChannel]:
+    """Creates and starts an exec with stdin attached; its id and channel."""
+    exec_id = api.exec_create(
+        container_id,
+        command,
+        stdin=True,
+        tty=tty,
+        user=user or "",
+        environment=environment or None,
+    )["Id"]
+    response = stream_api._post_json(
+        stream_api._url("/exec/{0}/start", exec_id),
+        headers={"Connection": "Upgrade", "Upgrade": "tcp"},
+        data={"Tty": tty, "Detach": False},
+        stream=True,
+    )
+    stream_api._raise_for_status(response)
+    return exec_id, DockerExecChannel(response, tty)
+
+
+def connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to `address:port`, as LocalStack reaches the instance's network."""
+    connection = socket.create_connection((address, port), timeout=timeout)
+    connection.settimeout(None)
+    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return connection
