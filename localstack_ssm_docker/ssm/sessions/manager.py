@@ -32,6 +32,8 @@ LOG = logging.getLogger(__name__)
 RESUME_GRACE_SECONDS = 60.0
 """How long a session whose socket dropped waits for ResumeSession before it ends."""
 WATCH_INTERVAL_SECONDS = 1.0
+DRAIN_SECONDS = 3.0
+"""How long an ending session waits for the client to acknowledge its last output."""
 
 
 class Bridge(Protocol):
@@ -54,6 +56,7 @@ class LiveSession:
     bridge: Bridge | None = None
     close_socket: Callable[[], None] | None = None
     connection: int = 0
+    ending: bool = False
     ended: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -164,7 +167,7 @@ class SessionManager:
         channel = live.channel
         assert channel is not None
         frames = channel.receive(data)
-        if channel.handshake_complete and live.bridge is None and not live.ended.is_set():
+        if channel.handshake_complete and live.bridge is None and not live.ending:
             self._start_bridge(live)
         for frame in frames:
             self._deliver(live, frame)
@@ -193,13 +196,20 @@ class SessionManager:
         if not resumed:
             self.end(live, "")
 
-    def end(self, live: LiveSession, output: str, status: str = SessionStatus.Terminated) -> None:
-        """Ends the session once: bridge closed, client told, record updated."""
+    def end(
+        self,
+        live: LiveSession,
+        output: str,
+        status: str = SessionStatus.Terminated,
+        drain: bool = True,
+    ) -> None:
+        """Ends the session once: bridge closed, the client's last output acknowledged (or a
+        short wait for it), client told, record updated."""
         with live.lock:
-            if live.ended.is_set():
+            if live.ending:
                 return
-            live.ended.set()
-            bridge, channel, close_socket = live.bridge, live.channel, live.close_socket
+            live.ending = True
+            bridge, channel = live.bridge, live.channel
         with self._lock:
             self._sessions.pop(live.session_id, None)
             for token, owner in list(self._tokens.items()):
@@ -207,6 +217,19 @@ class SessionManager:
                     del self._tokens[token]
         if bridge is not None:
             bridge.close()
+        if channel is not None and drain:
+            # the plugin drops output that comes before its handler is ready and it exits at
+            # channel_closed: let the connection's loop get the last output acknowledged first
+            deadline = time.monotonic() + DRAIN_SECONDS
+            while channel.unacknowledged and time.monotonic() < deadline:
+                with live.lock:
+                    connected = live.close_socket is not None
+                if not connected:
+                    break
+                time.sleep(0.02)
+        with live.lock:
+            close_socket = live.close_socket
+            live.ended.set()
         if channel is not None:
             channel.send_closed(live.session_id, live.target, output)
         if close_socket is not None:
@@ -245,7 +268,7 @@ class SessionManager:
         assert channel is not None
 
         def output(payload: bytes, payload_type: int) -> None:
-            if not live.ended.is_set():
+            if not live.ended.is_set():  # output until the very end, channel_closed last
                 channel.send_output(payload, payload_type)
 
         def ended(reason: str) -> None:
@@ -255,7 +278,7 @@ class SessionManager:
 
         bridge = self._bridge_for(live, output, ended)
         with live.lock:
-            if live.bridge is not None or live.ended.is_set():
+            if live.bridge is not None or live.ending:
                 return
             live.bridge = bridge
         bridge.start()
@@ -300,7 +323,7 @@ class SessionManager:
     def _deliver(self, live: LiveSession, frame: Frame) -> None:
         if frame.payload_type == PayloadType.FLAG:
             if flag_of(frame.payload) == Flag.TERMINATE_SESSION:
-                self.end(live, "")
+                self.end(live, "", drain=False)  # on the connection's own thread
             return
         bridge = live.bridge
         if bridge is not None:
