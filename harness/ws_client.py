@@ -1,6 +1,7 @@
 """A minimal blocking WebSocket client (wsproto over a socket) for driving the data channel by
 hand in tests: bad tokens, garbage frames, vanished clients."""
 
+import contextlib
 import socket
 import time
 from urllib.parse import urlsplit
@@ -75,10 +76,8 @@ class WebSocketClient:
         return self._pending.pop(0)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self._socket.sendall(self._ws.send(CloseConnection(code=1000)))
-        except Exception:
-            pass
         self._socket.close()
 
     def abort(self) -> None:

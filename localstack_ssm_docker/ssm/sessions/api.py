@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
+    AccessType,
     DescribeSessionsRequest,
     DescribeSessionsResponse,
     DoesNotExistException,
@@ -15,6 +16,7 @@ from localstack.aws.api.ssm import (
     InvalidInstanceId,
     ResumeSessionRequest,
     ResumeSessionResponse,
+    SsmApi,
     StartSessionRequest,
     StartSessionResponse,
     TargetNotConnected,
@@ -31,14 +33,15 @@ from localstack_ssm_docker.ssm.sessions.endpoint import PATH
 from localstack_ssm_docker.ssm.sessions.integrations import caller_arn, load_session_document
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, SessionStore, session_stores
 from localstack_ssm_docker.ssm.sessions.runtime import session_manager
+from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 
 DEFAULT_SESSION_PAGE = 20
 
 
-class SessionManagerApi:
+class SessionManagerApi(SsmApi):
     """StartSession, ResumeSession, TerminateSession and DescribeSessions."""
 
-    _instances: object
+    _instances: InstanceDirectory
 
     @staticmethod
     def _session_store(context: RequestContext) -> SessionStore:
@@ -69,7 +72,7 @@ class SessionManagerApi:
                 {**preferences.get("inputs", {}), **plan.inputs},
             )
         try:
-            records = self._instances.require_online(account_id, region, [target])  # type: ignore[attr-defined]
+            records = self._instances.require_online(account_id, region, [target])
         except InvalidInstanceId:
             raise TargetNotConnected(f"{target} is not connected.") from None
         except EngineUnavailable as e:
@@ -81,7 +84,7 @@ class SessionManagerApi:
             target=target,
             document_name=name,
             owner=owner,
-            reason=request.get("Reason", ""),
+            reason=request.get("Reason") or "",
             status="Connecting",
             start_date=time.time(),
             max_session_duration=str(plan.inputs.get("maxSessionDuration") or ""),
@@ -176,7 +179,7 @@ def _filters(filters: list) -> list:
         elif key == "SessionId":
             tests.append(lambda s, v=value: s.session_id == v)
         elif key == "AccessType":
-            tests.append(lambda s, v=value: v == "Standard")
+            tests.append(lambda s, v=value: v == AccessType.Standard)
         else:
             raise InvalidFilterKey(f"The filter key {key} is not valid.")
     return tests

@@ -35,7 +35,7 @@ class SessionRecord:
 class SessionStore(BaseStore):
     """Sessions of one account and region by id."""
 
-    sessions: dict[str, SessionRecord] = LocalAttribute(default=dict)
+    sessions: dict[str, SessionRecord] = LocalAttribute(default=dict)  # type: ignore[assignment]
 
 
 session_stores: AccountRegionBundle[SessionStore] = AccountRegionBundle("ssm", SessionStore)

@@ -157,14 +157,14 @@ class MuxPortBridge(_PortBridgeBase):
             self._spawn(lambda: self._serve(sid, target), f"ssm-port-{sid}")
         elif frame.cmd == smux.Cmd.PSH:
             with self._lock:
-                target = self._streams.get(sid)
-            if target is not None and frame.data:
-                target.send(frame.data)
+                found = self._streams.get(sid)
+            if found is not None and frame.data:
+                found.send(frame.data)
         elif frame.cmd == smux.Cmd.FIN:
             with self._lock:
-                target = self._streams.get(sid)
-            if target is not None:
-                target.finish()
+                found = self._streams.get(sid)
+            if found is not None:
+                found.finish()
 
     def _serve(self, sid: int, target: _Target) -> None:
         connection = target.open()

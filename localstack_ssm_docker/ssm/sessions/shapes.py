@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from localstack.aws.api.ssm import Session
+from localstack.aws.api.ssm import AccessType, Session, SessionStatus
 
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord
 
@@ -11,12 +11,12 @@ def session(record: SessionRecord) -> Session:
     shape = Session(
         SessionId=record.session_id,
         Target=record.target,
-        Status=record.status,
+        Status=SessionStatus(record.status),
         StartDate=datetime.fromtimestamp(record.start_date, UTC),
         DocumentName=record.document_name,
         Owner=record.owner,
         OutputUrl={},
-        AccessType="Standard",
+        AccessType=AccessType.Standard,
     )
     if record.reason:
         shape["Reason"] = record.reason
