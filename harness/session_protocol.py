@@ -18,6 +18,7 @@ class ProtocolClient:
         self.output = b""
         self.closed: dict | None = None
         self.handshake: dict | None = None
+        self._ahead: dict[int, Frame] = {}
         self.ws.send(
             json.dumps(
                 {
@@ -43,8 +44,16 @@ class ProtocolClient:
         if frame.message_type != MessageType.OUTPUT_STREAM_DATA:
             return
         self.ws.send(codec.encode(codec.acknowledge(frame)))
-        if frame.sequence_number != self.expected:
+        if frame.sequence_number > self.expected:
+            self._ahead[frame.sequence_number] = frame  # as the plugin does: kept for later
+            return
+        if frame.sequence_number < self.expected:
             return  # a resend already seen
+        self._deliver(frame)
+        while (ahead := self._ahead.pop(self.expected, None)) is not None:
+            self._deliver(ahead)
+
+    def _deliver(self, frame: Frame) -> None:
         self.expected += 1
         if frame.payload_type == PayloadType.HANDSHAKE_REQUEST:
             self.handshake = json.loads(frame.payload)

@@ -18,8 +18,6 @@ def load_document(account_id: str, region: str, name_or_arn: str, version: str |
     if name in AWS_DOCUMENTS:
         if (version or "") not in AWS_DOCUMENT_VERSIONS:
             raise InvalidDocumentVersion(f"Document {name} does not have a version {version}.")
-        if "sessionType" in AWS_DOCUMENTS[name]:
-            raise InvalidDocument(f"Document {name} is not a Command document.")
         return Document(name, "1", AWS_DOCUMENTS[name])
     ssm = connect_to(aws_access_key_id=account_id, region_name=region).ssm
     asked = {} if version in (None, "", "$DEFAULT") else {"DocumentVersion": version}

@@ -157,9 +157,11 @@ class SessionManager:
                 live.channel.rebind(send)
             connection = live.connection
         self._set_status(live, SessionStatus.Connected)
+        assert live.channel is not None
         if first:
-            assert live.channel is not None
             live.channel.start_handshake(live.plan.session_type, live.plan.properties)
+        else:
+            live.channel.resend_due()  # what the dropped socket did not deliver, first
         return connection
 
     def receive(self, live: LiveSession, data: bytes) -> None:
