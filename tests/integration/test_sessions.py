@@ -325,3 +325,66 @@ def test_localstack_threads_come_back(localstack, instances, ssm, tmp_path):
         session.close()
     poll(process.num_threads, lambda now: now <= before, 30)
     assert not ssm.describe_sessions(State="Active")["Sessions"]
+
+
+def test_ssh_document_is_a_plain_stream(localstack, instances, ssm, tmp_path):
+    """AWS-StartSSHSession carries one TCP connection on the plugin's stdin and stdout, as
+    `ssh -o ProxyCommand=...` uses it (here to httpd, which the busybox AMI has, instead of sshd)."""
+    instance_id = instances[0]
+    _serve(ssm, instance_id, 8060, "through-stdin")
+    output = tmp_path / "stream.out"
+    with output.open("wb") as sink:
+        client = subprocess.Popen(
+            start_session_args(
+                localstack.endpoint, instance_id, "AWS-StartSSHSession", "portNumber=8060"
+            ),
+            env=cli_env(),
+            stdin=subprocess.PIPE,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            poll(output.read_bytes, lambda b: b"Starting session with SessionId" in b, 60)
+            client.stdin.write(b"GET / HTTP/1.0\r\n\r\n")
+            client.stdin.flush()
+            text = poll(output.read_bytes, lambda b: b"through-stdin" in b, 30)
+            assert b" 200 OK\r\n" in text
+            # httpd closes the connection after the reply: the session ends, the client exits
+            assert client.wait(30) == 0
+        finally:
+            if client.poll() is None:
+                os.killpg(client.pid, signal.SIGKILL)
+                client.wait()
+    record = _history(ssm, _session_id(output.read_text(errors="replace")))
+    assert record["DocumentName"] == "AWS-StartSSHSession"
+
+
+def test_localstack_stop_ends_sessions(tmp_path, docker_client):
+    """LocalStack stopping ends every session: the client is told and exits."""
+    from harness.localstack_process import LocalStack
+
+    runtime = LocalStack(tmp_path / "own")
+    try:
+        ec2 = runtime.client("ec2")
+        (instance,) = ec2.run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)["Instances"]
+        ssm = runtime.client("ssm")
+        poll(
+            lambda: ssm.describe_instance_information()["InstanceInformationList"],
+            lambda found: any(i["PingStatus"] == "Online" for i in found),
+        )
+        session = PortSession(
+            runtime.endpoint,
+            instance["InstanceId"],
+            "AWS-StartPortForwardingSession",
+            '{"portNumber": ["8080"]}',
+            tmp_path / "pf.log",
+        )
+        try:
+            assert runtime.stop() == 0
+            assert session.process.wait(30) == 0
+            assert "LocalStack is shutting down" in session.log.read_text()
+        finally:
+            session.close()
+    finally:
+        runtime.stop()
