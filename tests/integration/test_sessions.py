@@ -329,7 +329,7 @@ def test_localstack_threads_come_back(localstack, instances, ssm, tmp_path):
 
 def test_ssh_document_is_a_plain_stream(localstack, instances, ssm, tmp_path):
     """AWS-StartSSHSession carries one TCP connection on the plugin's stdin and stdout, as
-    `ssh -o ProxyCommand=...` uses it (here to httpd, which the busybox AMI has, instead of sshd)."""
+    `ssh -o ProxyCommand=...` uses it (here to httpd: the busybox AMI has no sshd)."""
     instance_id = instances[0]
     _serve(ssm, instance_id, 8060, "through-stdin")
     output = tmp_path / "stream.out"
