@@ -329,3 +329,42 @@ def test_websocket_for_unknown_session(localstack):
     client.send(json.dumps({"TokenValue": "x"}))
     with pytest.raises(Closed):
         client.receive(10)
+
+
+def test_preferences_run_as_and_shell_profile(localstack, launch):
+    """SSM-SessionManagerRunShell's inputs, saved by the account, shape its shell sessions (an
+    account of its own: preferences are per account)."""
+    account = "222222222222"
+    ssm = localstack.client("ssm", account=account)
+    (instance_id,) = launch(account=account)
+    poll(
+        lambda: ssm.describe_instance_information()["InstanceInformationList"],
+        lambda found: any(i["PingStatus"] == "Online" for i in found),
+    )
+    preferences = {
+        "schemaVersion": "1.0",
+        "description": "Session preferences",
+        "sessionType": "Standard_Stream",
+        "inputs": {
+            "runAsEnabled": True,
+            "runAsDefaultUser": "nobody",
+            "idleSessionTimeout": "5",
+            "maxSessionDuration": "30",
+            "shellProfile": {"linux": "export GREETING=from-profile", "windows": ""},
+        },
+    }
+    ssm.create_document(
+        Name="SSM-SessionManagerRunShell",
+        Content=json.dumps(preferences),
+        DocumentType="Session",
+    )
+    reply = ssm.start_session(Target=instance_id)
+    try:
+        (active,) = ssm.describe_sessions(State="Active")["Sessions"]
+        assert active["MaxSessionDuration"] == "30"
+        client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+        _shell(client)
+        client.send_input(b"echo user-$(id -u)-$GREETING\r")
+        client.wait_output(b"user-65534-from-profile")
+    finally:
+        ssm.terminate_session(SessionId=reply["SessionId"])

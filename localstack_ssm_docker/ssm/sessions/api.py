@@ -62,8 +62,8 @@ class SessionManagerApi(SsmApi):
             account_id, region, request.get("DocumentName") or documents.RUN_SHELL
         )
         plan = documents.plan_session(name, content, request.get("Parameters"))
-        if plan.session_type == documents.STANDARD_STREAM and name != documents.RUN_SHELL:
-            # session preferences live in SSM-SessionManagerRunShell, whatever the document
+        if name != documents.RUN_SHELL:
+            # session preferences (run as, profile, timeouts) live in SSM-SessionManagerRunShell
             preferences = load_session_document(account_id, region, documents.RUN_SHELL)[1]
             plan = documents.SessionPlan(
                 plan.document_name,

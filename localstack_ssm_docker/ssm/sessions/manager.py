@@ -24,6 +24,7 @@ from localstack_ssm_docker.ssm.sessions.channel import DataChannel
 from localstack_ssm_docker.ssm.sessions.codec import Flag, Frame, PayloadType, flag_of
 from localstack_ssm_docker.ssm.sessions.documents import SessionPlan
 from localstack_ssm_docker.ssm.sessions.exec_bridge import ExecBridge
+from localstack_ssm_docker.ssm.sessions.limits import expired, limits_from
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
 from localstack_ssm_docker.ssm.sessions.port_bridge import MuxPortBridge, StreamPortBridge
 
@@ -57,6 +58,8 @@ class LiveSession:
     close_socket: Callable[[], None] | None = None
     connection: int = 0
     ending: bool = False
+    started: float = field(default_factory=time.monotonic)
+    last_input: float = field(default_factory=time.monotonic)
     ended: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -169,6 +172,8 @@ class SessionManager:
         channel = live.channel
         assert channel is not None
         frames = channel.receive(data)
+        if frames:
+            live.last_input = time.monotonic()
         if channel.handshake_complete and live.bridge is None and not live.ending:
             self._start_bridge(live)
         for frame in frames:
@@ -339,7 +344,8 @@ class SessionManager:
             self._watcher.start()
 
     def _watch(self) -> None:
-        """Ends the sessions of instances whose container stopped, restarted or went away."""
+        """Ends sessions past their idle timeout or maximum duration, and those of instances
+        whose container stopped, restarted or went away."""
         seen: set[str] = set()
         while not self._stopping.wait(WATCH_INTERVAL_SECONDS):
             with self._lock:
@@ -351,7 +357,12 @@ class SessionManager:
                 states = self._engine.container_states()
             except EngineError:
                 continue
+            now = time.monotonic()
             for live in sessions:
+                reason = expired(limits_from(live.plan.inputs), live.started, live.last_input, now)
+                if reason:
+                    self.end(live, reason)
+                    continue
                 state = states.get(live.container_id)
                 if state is not None:
                     seen.add(live.container_id)
