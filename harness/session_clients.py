@@ -115,7 +115,7 @@ class Tmux:
     def screen(self) -> str:
         return self._tmux("capture-pane", "-p", "-J", "-S", "-200", "-t", self.target)
 
-    def wait_for(self, text: str, deadline: float = 30) -> str:
+    def wait_for(self, text: str, deadline: float = 90) -> str:
         end = time.monotonic() + deadline
         while True:
             screen = self.screen()

@@ -12,6 +12,7 @@ Why each rule exists (from the plugin's source):
 """
 
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -24,7 +25,11 @@ AGENT_VERSION = "3.3.0.0"
 """Above 3.0.196.0 (port sessions multiplex with smux) and 3.1.1511.0 (smux keep-alive off)."""
 BUFFER_CAPACITY = 10000
 """Frames kept ahead of order or unacknowledged, as the plugin's own buffers."""
-RESEND_AFTER_SECONDS = 0.3
+RESEND_AFTER_SECONDS = 0.5
+LOG = logging.getLogger(__name__)
+
+
+_HANDSHAKE = frozenset({PayloadType.HANDSHAKE_REQUEST, PayloadType.HANDSHAKE_COMPLETE})
 
 
 class DataChannel:
@@ -44,6 +49,7 @@ class DataChannel:
         self._expected_in = 0
         self._ahead: dict[int, Frame] = {}
         self._unacked: OrderedDict[int, tuple[bytes, float]] = OrderedDict()
+        self._no_timer_resend: set[int] = set()
         self._handshake_started_at: float | None = None
         self.handshake_complete = False
 
@@ -67,8 +73,11 @@ class DataChannel:
             )
             data = codec.encode(frame)
             self._unacked[self._next_out] = (data, self._clock())
+            if payload_type in _HANDSHAKE:
+                self._no_timer_resend.add(self._next_out)
             if len(self._unacked) > BUFFER_CAPACITY:
-                self._unacked.popitem(last=False)
+                dropped, _ = self._unacked.popitem(last=False)
+                self._no_timer_resend.discard(dropped)
             self._next_out += 1
             self._send(data)
 
@@ -98,10 +107,13 @@ class DataChannel:
                 (seq, data)
                 for seq, (data, sent) in self._unacked.items()
                 if now - sent >= self._resend_after
+                and (sent == float("-inf") or seq not in self._no_timer_resend)
             ]
             for seq, data in due:
                 self._unacked[seq] = (data, now)
                 self._send(data)
+            if due:
+                LOG.debug("resent %d unacknowledged frames from %d", len(due), due[0][0])
         return len(due)
 
     @property
@@ -118,6 +130,7 @@ class DataChannel:
             sequence = codec.acknowledged_sequence(frame)
             with self._lock:
                 self._unacked.pop(sequence, None)
+                self._no_timer_resend.discard(sequence)
             return []
         if frame.message_type != MessageType.INPUT_STREAM_DATA:
             return []  # start/pause_publication, channel_closed, unknown: nothing to do

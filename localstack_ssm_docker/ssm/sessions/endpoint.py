@@ -72,6 +72,8 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
     try:
         while not live.ended.is_set():
             data = _next(websocket, POLL_SECONDS)
+            if data is not None:
+                LOG.debug("SSM session %s: %d-byte message", session_id, len(data))
             if isinstance(data, bytes):
                 try:
                     manager.receive(live, data)

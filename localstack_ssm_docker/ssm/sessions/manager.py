@@ -33,6 +33,11 @@ LOG = logging.getLogger(__name__)
 RESUME_GRACE_SECONDS = 60.0
 """How long a session whose socket dropped waits for ResumeSession before it ends."""
 WATCH_INTERVAL_SECONDS = 1.0
+HANDSHAKE_DELAY_SECONDS = 0.2
+"""Between the client's token and the handshake request. AWS's service relays the agent's
+handshake with network latency; a request that comes at once races the plugin's own set-up after
+it sent the token, and about one session in four then never reads again (seen with the plugin
+built from AWS's source: its reader stopped, nothing read). 0.2 s made 12 sessions in 12 work."""
 DRAIN_SECONDS = 3.0
 """How long an ending session waits for the client to acknowledge its last output."""
 
@@ -159,9 +164,11 @@ class SessionManager:
                 assert live.channel is not None
                 live.channel.rebind(send)
             connection = live.connection
+        LOG.debug("SSM session %s: connection %d attached", live.session_id, connection)
         self._set_status(live, SessionStatus.Connected)
         assert live.channel is not None
         if first:
+            time.sleep(HANDSHAKE_DELAY_SECONDS)
             live.channel.start_handshake(live.plan.session_type, live.plan.properties)
         else:
             live.channel.resend_due()  # what the dropped socket did not deliver, first
@@ -283,6 +290,7 @@ class SessionManager:
                 target=self.end, args=(live, reason), name="ssm-session-end", daemon=True
             ).start()
 
+        LOG.debug("SSM session %s: handshake complete, starting the bridge", live.session_id)
         bridge = self._bridge_for(live, output, ended)
         with live.lock:
             if live.bridge is not None or live.ending:

@@ -103,3 +103,13 @@ def test_publication_and_unknown_types_are_ignored(channel, sent):
 def test_garbage_raises(channel):
     with pytest.raises(codec.FrameError):
         channel.receive(b"nonsense")
+
+
+def test_handshake_frames_are_resent_only_after_a_reconnect(channel, sent, clock):
+    channel.start_handshake("Standard_Stream", {})
+    clock.now = 5
+    assert channel.resend_due() == 0
+    other = []
+    channel.rebind(lambda data: other.append(codec.decode(data)))
+    assert channel.resend_due() == 1
+    assert other[0].payload_type == PayloadType.HANDSHAKE_REQUEST
