@@ -3,10 +3,13 @@ with AWS's session-manager-plugin on PATH, run directly or inside tmux for a rea
 
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 PLUGIN = "session-manager-plugin"
@@ -134,3 +137,54 @@ class Tmux:
 
 def _quote(arg: str) -> str:
     return "'" + arg.replace("'", "'\\''") + "'"
+
+
+def session_id_of(text: str) -> str:
+    """The SessionId the CLI printed ("Starting session with SessionId: ...")."""
+    line = next(x for x in text.splitlines() if "Starting session with SessionId:" in x)
+    return line.rsplit(":", 1)[1].strip()
+
+
+def _wait[T](probe: Callable[[], T], until: Callable[[T], bool], deadline: float) -> T:
+    end = time.monotonic() + deadline
+    while not until(value := probe()):
+        if time.monotonic() > end:
+            raise AssertionError(f"not met within {deadline} s; last value: {value!r}")
+        time.sleep(0.05)
+    return value
+
+
+class PortSession:
+    """`aws ssm start-session` with a port forwarding document, in the background."""
+
+    def __init__(self, endpoint: str, target: str, document: str, parameters: str, log: Path):
+        self.log = log
+        self._sink = log.open("w")
+        self.process = subprocess.Popen(
+            start_session_args(endpoint, target, document, parameters),
+            env=cli_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # a terminal's process group: Ctrl-C reaches the plugin
+        )
+        self.text = _wait(self.log.read_text, lambda t: "Waiting for connections" in t, 60)
+        self.session_id = session_id_of(self.text)
+
+    def interrupt(self) -> int:
+        """Ctrl-C, as a user ends port forwarding (the whole process group gets it)."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(30)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._sink.close()
+
+
+def free_port() -> int:
+    """A free loopback port, for the plugin's local side."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

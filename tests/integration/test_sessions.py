@@ -6,12 +6,11 @@ import signal
 import subprocess
 import threading
 import urllib.request
-from pathlib import Path
 
 import psutil
 import pytest
 
-from harness.session_clients import Tmux, cli_env, start_session_args
+from harness.session_clients import PortSession, Tmux, cli_env, free_port, start_session_args
 from tests.integration.helpers import container_of, finished, poll, run_command
 
 from .conftest import AMI_ID
@@ -122,43 +121,6 @@ def test_non_interactive_command(localstack, instances, ssm, tmp_path):
     assert record["DocumentName"] == "AWS-StartNonInteractiveCommand"
 
 
-class PortSession:
-    """`aws ssm start-session` with a port forwarding document, in the background."""
-
-    def __init__(self, endpoint: str, target: str, document: str, parameters: str, log: Path):
-        self.log = log
-        self._sink = log.open("w")
-        self.process = subprocess.Popen(
-            start_session_args(endpoint, target, document, parameters),
-            env=cli_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=self._sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # a terminal's process group: Ctrl-C reaches the plugin
-        )
-        self.text = poll(self.log.read_text, lambda t: "Waiting for connections" in t, 60)
-        self.session_id = _session_id(self.text)
-
-    def interrupt(self) -> int:
-        """Ctrl-C, as a user ends port forwarding (the whole process group gets it)."""
-        os.killpg(self.process.pid, signal.SIGINT)
-        return self.process.wait(30)
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self._sink.close()
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(ssm, instance_id: str, port: int, body: str) -> None:
     """busybox httpd in the instance, serving `body` at / and 1 MiB at /big."""
     command = run_command(
@@ -185,7 +147,7 @@ def test_port_forwarding_with_concurrent_connections(
     instance_id = instances[0]
     _serve(ssm, instance_id, 8080, "hello-from-httpd")
     direct = container_of(docker_client, instance_id).exec_run(["cat", "/tmp/www8080/big"]).output
-    local = _free_port()
+    local = free_port()
     session = PortSession(
         localstack.endpoint,
         instance_id,
@@ -220,7 +182,7 @@ def test_port_forwarding_with_concurrent_connections(
 
 def test_port_with_no_listener_then_listener(localstack, instances, ssm, tmp_path):
     instance_id = instances[1]
-    local = _free_port()
+    local = free_port()
     session = PortSession(
         localstack.endpoint,
         instance_id,
@@ -250,7 +212,7 @@ def test_port_forwarding_to_remote_host(localstack, instances, ssm, tmp_path, do
     address = info["IPAddress"]
     container = container_of(docker_client, remote)
     assert address == container.attrs["NetworkSettings"]["IPAddress"]
-    local = _free_port()
+    local = free_port()
     session = PortSession(
         localstack.endpoint,
         through,
