@@ -16,7 +16,13 @@ import time
 from collections.abc import Callable
 
 from localstack.http import Response
-from localstack.http.websocket import WebSocket, WebSocketDisconnectedError, WebSocketRequest
+from localstack.http.websocket import (
+    WebSocket,
+    WebSocketDisconnectedError,
+    WebSocketProtocolError,
+    WebSocketRequest,
+)
+from rolo.websocket.adapter import CreateConnection
 
 from localstack_ssm_docker.ssm.sessions.codec import FrameError
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
@@ -53,7 +59,7 @@ def data_channel(request, session_id: str) -> Response:
 def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -> None:
     """One client connection, from the upgrade to the socket's end."""
     try:
-        websocket = request.accept(timeout=OPEN_TIMEOUT_SECONDS)
+        websocket = _accept(request)
     except Exception as e:  # the client went away during the upgrade
         LOG.debug("data channel upgrade for %s failed: %s", session_id, e)
         return
@@ -92,6 +98,27 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         close(1011, "internal error")
     if not live.ended.is_set():
         manager.detach(live, connection)
+
+
+def _accept(request: WebSocketRequest) -> WebSocket:
+    """Completes the upgrade. Under Twisted the 101 response is written on the reactor thread:
+    rolo's accept writes it from the worker thread, and a transport written from two threads
+    sometimes never flushed the frames that followed (about one session in five under load,
+    seen as a client that never answered the handshake)."""
+    adapter = request.socket
+    try:
+        from rolo.serving.twisted import TwistedWebSocketAdapter
+        from twisted.internet import reactor, threads
+    except ImportError:
+        return request.accept(timeout=OPEN_TIMEOUT_SECONDS)
+    if not isinstance(adapter, TwistedWebSocketAdapter):
+        return request.accept(timeout=OPEN_TIMEOUT_SECONDS)
+    event = adapter.receive(OPEN_TIMEOUT_SECONDS)
+    if not isinstance(event, CreateConnection):
+        raise WebSocketProtocolError(f"unexpected {type(event).__name__} before the upgrade")
+    threads.blockingCallFromThread(reactor, adapter.accept)
+    request._upgraded = True  # what WebSocketRequest.accept records
+    return WebSocket(request, adapter)
 
 
 def _next(websocket: WebSocket, timeout: float) -> str | bytes | None:

@@ -33,11 +33,6 @@ LOG = logging.getLogger(__name__)
 RESUME_GRACE_SECONDS = 60.0
 """How long a session whose socket dropped waits for ResumeSession before it ends."""
 WATCH_INTERVAL_SECONDS = 1.0
-HANDSHAKE_DELAY_SECONDS = 0.2
-"""Between the client's token and the handshake request. AWS's service relays the agent's
-handshake with network latency; a request that comes at once races the plugin's own set-up after
-it sent the token, and about one session in four then never reads again (seen with the plugin
-built from AWS's source: its reader stopped, nothing read). 0.2 s made 12 sessions in 12 work."""
 DRAIN_SECONDS = 3.0
 """How long an ending session waits for the client to acknowledge its last output."""
 
@@ -168,7 +163,6 @@ class SessionManager:
         self._set_status(live, SessionStatus.Connected)
         assert live.channel is not None
         if first:
-            time.sleep(HANDSHAKE_DELAY_SECONDS)
             live.channel.start_handshake(live.plan.session_type, live.plan.properties)
         else:
             live.channel.resend_due()  # what the dropped socket did not deliver, first
