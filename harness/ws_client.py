@@ -29,6 +29,7 @@ class WebSocketClient:
         self._socket = socket.create_connection((parts.hostname, parts.port or 80), timeout)
         self._ws = WSConnection(ConnectionType.CLIENT)
         self._pending: list[str | bytes] = []
+        self._closed: int | None = None
         self._buffers: list[str | bytes] = []
         target = parts.path + (f"?{parts.query}" if parts.query else "")
         self._socket.sendall(self._ws.send(Request(host=parts.netloc, target=target)))
@@ -57,6 +58,8 @@ class WebSocketClient:
         """The next whole message; Closed when the server closed the socket."""
         deadline = time.monotonic() + timeout
         while not self._pending:
+            if self._closed is not None:
+                raise Closed(self._closed)
             for event in self._events(deadline):
                 if isinstance(event, Message):
                     self._buffers.append(event.data)
@@ -72,7 +75,7 @@ class WebSocketClient:
                 elif isinstance(event, Ping):
                     self._socket.sendall(self._ws.send(event.response()))
                 elif isinstance(event, CloseConnection):
-                    raise Closed(event.code)
+                    self._closed = event.code  # raised once the messages before it are read
         return self._pending.pop(0)
 
     def close(self) -> None:

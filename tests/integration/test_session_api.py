@@ -18,7 +18,6 @@ from tests.integration.helpers import container_of, poll
 from .conftest import AMI_ID
 
 SESSION_DOCUMENTS = {
-    "SSM-SessionManagerRunShell",
     "AWS-StartInteractiveCommand",
     "AWS-StartNonInteractiveCommand",
     "AWS-StartPortForwardingSession",

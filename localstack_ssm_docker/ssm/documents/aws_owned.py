@@ -4,7 +4,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from localstack_ssm_docker.ssm.sessions.documents import SESSION_DOCUMENTS
+from localstack_ssm_docker.ssm.sessions.documents import RUN_SHELL, SESSION_DOCUMENTS
 
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
 
@@ -50,7 +50,12 @@ RUN_SHELL_SCRIPT_CONTENT = {
     },
 }
 
-AWS_DOCUMENTS = {RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT, **SESSION_DOCUMENTS}
+# SSM-SessionManagerRunShell is the account's own document on AWS (its Session Manager
+# preferences): it is not served as AWS's, so that the one an account creates is the one it sees.
+AWS_DOCUMENTS = {
+    RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT,
+    **{name: content for name, content in SESSION_DOCUMENTS.items() if name != RUN_SHELL},
+}
 CREATED = datetime(2017, 8, 23, tzinfo=UTC)
 
 
