@@ -72,10 +72,12 @@ class SessionManager:
         engine: SessionEngine,
         clock: Callable[[], float] = time.time,
         resume_grace: float = RESUME_GRACE_SECONDS,
+        drain_seconds: float = DRAIN_SECONDS,
     ):
         self._engine = engine
         self._clock = clock
         self.resume_grace = resume_grace
+        self._drain_seconds = drain_seconds
         self._lock = threading.Lock()
         self._sessions: dict[str, LiveSession] = {}
         self._tokens: dict[str, str] = {}
@@ -228,7 +230,7 @@ class SessionManager:
         if channel is not None and drain:
             # the plugin drops output that comes before its handler is ready and it exits at
             # channel_closed: let the connection's loop get the last output acknowledged first
-            deadline = time.monotonic() + DRAIN_SECONDS
+            deadline = time.monotonic() + self._drain_seconds
             while channel.unacknowledged and time.monotonic() < deadline:
                 with live.lock:
                     connected = live.close_socket is not None
