@@ -51,11 +51,11 @@ def _processes(docker_client, instance_id: str) -> list[str]:
     return [line for line in lines if "sleep infinity" not in line and " ps -o" not in line]
 
 
-def _shell(client: ProtocolClient) -> None:
+def _shell(client: ProtocolClient, prompt: bytes = b"# ") -> None:
     """Completes the handshake of a shell session and waits for the prompt."""
     client.read_until(lambda c: c.handshake is not None)
     client.send_input(json.dumps({"cols": 100, "rows": 30}).encode(), PayloadType.SIZE)
-    client.wait_output(b"# ")
+    client.wait_output(prompt)
 
 
 def test_start_session_shape(localstack, ssm, instance_id):
@@ -362,7 +362,7 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         (active,) = ssm.describe_sessions(State="Active")["Sessions"]
         assert active["MaxSessionDuration"] == "30"
         client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
-        _shell(client)
+        _shell(client, b"$ ")  # not root: nobody's prompt
         client.send_input(b"echo user-$(id -u)-$GREETING\r")
         client.wait_output(b"user-65534-from-profile")
     finally:
