@@ -29,6 +29,8 @@ RESEND_AFTER_SECONDS = 0.5
 LOG = logging.getLogger(__name__)
 
 
+_NOW = float("-inf")
+"""The send time of frames that go again at the next tick (after a reconnect)."""
 _HANDSHAKE = frozenset({PayloadType.HANDSHAKE_REQUEST, PayloadType.HANDSHAKE_COMPLETE})
 
 
@@ -58,7 +60,7 @@ class DataChannel:
         with self._lock:
             self._send = send
             self._unacked = OrderedDict(
-                (seq, (data, float("-inf"))) for seq, (data, _) in self._unacked.items()
+                (seq, (data, _NOW)) for seq, (data, _) in self._unacked.items()
             )
 
     # output
@@ -100,15 +102,17 @@ class DataChannel:
             self._send(codec.encode(codec.channel_closed(session_id, target, output)))
 
     def resend_due(self) -> int:
-        """Sends again the unacknowledged frames older than the resend delay; how many."""
+        """Sends again the oldest unacknowledged frame once it waited the resend delay (the
+        plugin drops only frames that come before it is ready, and acknowledges the later ones
+        it buffers), and everything unacknowledged after a reconnect; how many frames."""
         now = self._clock()
         with self._lock:
-            due = [
-                (seq, data)
-                for seq, (data, sent) in self._unacked.items()
-                if now - sent >= self._resend_after
-                and (sent == float("-inf") or seq not in self._no_timer_resend)
-            ]
+            due = [(seq, data) for seq, (data, sent) in self._unacked.items() if sent == _NOW]
+            oldest = next(iter(self._unacked.items()), None)
+            if not due and oldest is not None:
+                seq, (data, sent) = oldest
+                if now - sent >= self._resend_after and seq not in self._no_timer_resend:
+                    due = [(seq, data)]
             for seq, data in due:
                 self._unacked[seq] = (data, now)
                 self._send(data)

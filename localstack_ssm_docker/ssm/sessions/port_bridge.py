@@ -20,7 +20,8 @@ from localstack_ssm_docker.ssm.sessions.codec import Flag, PayloadType, flag_pay
 LOG = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
-_READ_SIZE = 32768
+_READ_SIZE = 262144
+"""One read, one channel message (several smux frames): fewer messages and acknowledgements."""
 Output = Callable[[bytes, int], None]
 
 
