@@ -34,6 +34,9 @@ def run(args: argparse.Namespace) -> dict:
                 localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
             )
             ratios.append(sessions.prompt_time(localstack, AMI_ID, args.session_rounds))
+            results["session_server_prompt_ms"] = sessions.server_prompt_time(
+                localstack, AMI_ID, args.rounds
+            )
             forwarding = sessions.port_forwarding(
                 localstack, AMI_ID, args.forward_megabytes, args.rounds
             )
@@ -75,6 +78,11 @@ def print_table(results: dict, machine: dict) -> None:
         f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
         f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
     )
+    if "session_server_prompt_ms" in results:
+        print(
+            f"StartSession to prompt without the CLI's start-up: "
+            f"{results['session_server_prompt_ms']} ms"
+        )
     if forwarding := results.get("port_forwarding"):
         print(
             f"{forwarding['name']}: {forwarding['ours_mb_s']} MB/s through one session, "

@@ -96,3 +96,28 @@ def port_forwarding(localstack: LocalStack, ami_id: str, megabytes: int, rounds:
             "port forwarding, small request", [s[0] for s in small], [s[1] for s in small]
         ),
     }
+
+
+def server_prompt_time(localstack: LocalStack, ami_id: str, rounds: int) -> float:
+    """Median ms from StartSession to the shell's prompt without the CLI's own start-up: the
+    data channel spoken by hand (harness/session_protocol.py)."""
+    import json
+
+    from harness.session_protocol import ProtocolClient
+
+    (instance_id,) = launch(localstack, ami_id, 1)
+    ssm = localstack.client("ssm")
+    samples = []
+    try:
+        for _ in range(rounds + 1):
+            start = time.perf_counter()
+            reply = ssm.start_session(Target=instance_id)
+            client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+            client.read_until(lambda c: c.handshake is not None)
+            client.send_input(json.dumps({"cols": 80, "rows": 24}).encode(), 3)
+            client.wait_output(PROMPT.encode().strip() + b" ")
+            samples.append(time.perf_counter() - start)
+            ssm.terminate_session(SessionId=reply["SessionId"])
+    finally:
+        terminate(localstack, [instance_id])
+    return round(statistics.median(samples[1:]) * 1000, 1)
