@@ -9,7 +9,7 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami run test lint typecheck unit integration format clean bench
+.PHONY: venv docker ami session-client run test lint typecheck unit integration format clean bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found; install one (pyenv install 3.13) or set PYTHON=/path/to/python3.13" >&2; exit 1; }
@@ -26,6 +26,9 @@ docker:
 ami: docker
 	@scripts/build-busybox-ami.sh
 
+session-client:
+	@scripts/ensure-session-client.sh
+
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
@@ -41,7 +44,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami
+integration: venv ami session-client
 	$(PY) -m pytest tests/integration -q
 
 format: venv
@@ -51,5 +54,5 @@ format: venv
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 
-bench: venv ami
+bench: venv ami session-client
 	$(PY) -m benchmarks.bench
