@@ -13,20 +13,17 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from localstack.aws.api.ssm import SessionStatus
 
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import SessionEngine
-from localstack_ssm_docker.ssm.sessions import documents
+from localstack_ssm_docker.ssm.sessions.bridges import Bridge, bridge_for
 from localstack_ssm_docker.ssm.sessions.channel import DataChannel
 from localstack_ssm_docker.ssm.sessions.codec import Flag, Frame, PayloadType, flag_of
 from localstack_ssm_docker.ssm.sessions.documents import SessionPlan
-from localstack_ssm_docker.ssm.sessions.exec_bridge import ExecBridge
 from localstack_ssm_docker.ssm.sessions.limits import expired, limits_from
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
-from localstack_ssm_docker.ssm.sessions.port_bridge import MuxPortBridge, StreamPortBridge
 
 LOG = logging.getLogger(__name__)
 
@@ -35,14 +32,6 @@ RESUME_GRACE_SECONDS = 60.0
 WATCH_INTERVAL_SECONDS = 1.0
 DRAIN_SECONDS = 3.0
 """How long an ending session waits for the client to acknowledge its last output."""
-
-
-class Bridge(Protocol):
-    def start(self) -> None: ...
-
-    def on_input(self, payload_type: int, payload: bytes) -> None: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass
@@ -287,49 +276,14 @@ class SessionManager:
             ).start()
 
         LOG.debug("SSM session %s: handshake complete, starting the bridge", live.session_id)
-        bridge = self._bridge_for(live, output, ended)
+        bridge = bridge_for(
+            self._engine, live.container_id, live.session_id, live.plan, output, ended
+        )
         with live.lock:
             if live.bridge is not None or live.ending:
                 return
             live.bridge = bridge
         bridge.start()
-
-    def _bridge_for(self, live: LiveSession, output, ended) -> Bridge:
-        plan = live.plan
-        if plan.session_type == documents.PORT:
-            kind = (
-                MuxPortBridge
-                if plan.properties.get("type") == "LocalPortForwarding"
-                else (StreamPortBridge)
-            )
-            return kind(self._engine, live.container_id, plan.host, plan.port, output, ended)
-        if plan.session_type == documents.STANDARD_STREAM:
-            inputs = plan.inputs
-            user = None
-            if _true(inputs.get("runAsEnabled")) and inputs.get("runAsDefaultUser"):
-                user = str(inputs["runAsDefaultUser"])
-            profile = (inputs.get("shellProfile") or {}).get("linux") or ""
-            return ExecBridge(
-                self._engine,
-                live.container_id,
-                live.session_id,
-                ["sh"],
-                True,
-                output,
-                ended,
-                user=user,
-                first_input=f"{profile}\n" if profile else "",
-            )
-        tty = plan.session_type == documents.INTERACTIVE_COMMANDS
-        return ExecBridge(
-            self._engine,
-            live.container_id,
-            live.session_id,
-            ["sh", "-c", plan.command],
-            tty,
-            output,
-            ended,
-        )
 
     def _deliver(self, live: LiveSession, frame: Frame) -> None:
         if frame.payload_type == PayloadType.FLAG:
@@ -376,7 +330,3 @@ class SessionManager:
 
 
 _ENDED_STATES = frozenset({"exited", "dead", "removing", "restarting"})
-
-
-def _true(value) -> bool:
-    return value is True or str(value).lower() == "true"
