@@ -452,7 +452,7 @@ class DockerEngine:
             self._api.exec_start(exec_id["Id"])
 
     def connect_port(self, container_id: str, host: str, port: int, timeout: float):
-        address = host or self.describe_address(container_id)
+        address = interactive.seen_from_host(host) or self.describe_address(container_id)
         return interactive.connect(address, port, timeout)
 
     def describe_address(self, container_id: str) -> str:

@@ -8,6 +8,7 @@ socket down, which also wakes a thread blocked reading it.
 """
 
 import contextlib
+import ipaddress
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -90,8 +91,29 @@ def start_attached(
     return exec_id, DockerExecChannel(response, tty)
 
 
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+
+
+def seen_from_host(host: str) -> str:
+    """The address LocalStack connects to for a host named from the instance's point of view:
+    "" (the instance itself) for no host and for loopback names and addresses, which mean the
+    instance there, not LocalStack's host."""
+    name = host.strip().lower().rstrip(".")
+    if not name or name in _LOOPBACK_NAMES:
+        return ""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(name.strip("[]")).is_loopback:
+            return ""
+    return name
+
+
 def connect(address: str, port: int, timeout: float) -> socket.socket:
-    """A TCP connection to `address:port`, as LocalStack reaches the instance's network."""
+    """A TCP connection to `address:port`, as LocalStack reaches the instance's network. Link-local
+    addresses (the metadata service's among them) are refused: from LocalStack's host they would
+    reach the host's own, not the instance's."""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(address.strip("[]")).is_link_local:
+            raise ConnectionRefusedError(f"{address} is link-local: not reachable from here")
     connection = socket.create_connection((address, port), timeout=timeout)
     connection.settimeout(None)
     connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
