@@ -350,3 +350,22 @@ def test_localstack_stop_ends_sessions(tmp_path, docker_client):
             session.close()
     finally:
         runtime.stop()
+
+
+def test_remote_host_localhost_is_the_instance_itself(localstack, instances, ssm, tmp_path):
+    """From the instance's point of view `localhost` is the instance, not LocalStack's host."""
+    instance_id = instances[1]
+    _serve(ssm, instance_id, 8050, "the-instance-itself")
+    local = free_port()
+    session = PortSession(
+        localstack.endpoint,
+        instance_id,
+        "AWS-StartPortForwardingSessionToRemoteHost",
+        f'{{"host": ["localhost"], "portNumber": ["8050"], "localPortNumber": ["{local}"]}}',
+        tmp_path / "pf.log",
+    )
+    try:
+        assert _get(local) == b"the-instance-itself\n"
+    finally:
+        session.interrupt()
+        session.close()
