@@ -367,3 +367,54 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         client.wait_output(b"user-65534-from-profile")
     finally:
         ssm.terminate_session(SessionId=reply["SessionId"])
+
+
+def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
+    account = "333333333333"
+    ssm = localstack.client("ssm", account=account)
+    s3 = localstack.client("s3", account=account)
+    logs = localstack.client("logs", account=account)
+    (instance_id,) = launch(account=account)
+    poll(
+        lambda: ssm.describe_instance_information()["InstanceInformationList"],
+        lambda found: any(i["PingStatus"] == "Online" for i in found),
+    )
+    s3.create_bucket(Bucket="session-transcripts")
+    logs.create_log_group(logGroupName="/ssm/sessions")
+    preferences = {
+        "schemaVersion": "1.0",
+        "description": "Session preferences",
+        "sessionType": "Standard_Stream",
+        "inputs": {
+            "s3BucketName": "session-transcripts",
+            "s3KeyPrefix": "kept",
+            "cloudWatchLogGroupName": "/ssm/sessions",
+        },
+    }
+    ssm.create_document(
+        Name="SSM-SessionManagerRunShell", Content=json.dumps(preferences), DocumentType="Session"
+    )
+    reply = ssm.start_session(
+        Target=instance_id,
+        DocumentName="AWS-StartNonInteractiveCommand",
+        Parameters={"command": ["echo transcript-$((20 + 1))"]},
+    )
+    client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+    client.read_until(lambda c: c.closed is not None)
+    session_id = reply["SessionId"]
+    body = poll(
+        lambda: s3.list_objects_v2(Bucket="session-transcripts").get("Contents", []),
+        lambda found: bool(found),
+    )
+    assert [o["Key"] for o in body] == [f"kept/{session_id}.log"]
+    text = s3.get_object(Bucket="session-transcripts", Key=f"kept/{session_id}.log")["Body"].read()
+    assert b"transcript-21" in text
+
+    def events() -> list:
+        streams = logs.describe_log_streams(logGroupName="/ssm/sessions")["logStreams"]
+        if session_id not in {s["logStreamName"] for s in streams}:
+            return []
+        return logs.get_log_events(logGroupName="/ssm/sessions", logStreamName=session_id)["events"]
+
+    written = poll(events, bool)  # written after the S3 object
+    assert "transcript-21" in written[0]["message"]

@@ -18,12 +18,14 @@ from localstack.aws.api.ssm import SessionStatus
 
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import SessionEngine
+from localstack_ssm_docker.ssm.sessions import transcripts
 from localstack_ssm_docker.ssm.sessions.bridges import Bridge, bridge_for
 from localstack_ssm_docker.ssm.sessions.channel import DataChannel
 from localstack_ssm_docker.ssm.sessions.codec import Flag, Frame, PayloadType, flag_of
-from localstack_ssm_docker.ssm.sessions.documents import SessionPlan
+from localstack_ssm_docker.ssm.sessions.documents import PORT, SessionPlan
 from localstack_ssm_docker.ssm.sessions.limits import expired, limits_from
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
+from localstack_ssm_docker.ssm.sessions.transcripts import Transcript
 
 LOG = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class LiveSession:
     close_socket: Callable[[], None] | None = None
     connection: int = 0
     ending: bool = False
+    transcript: Transcript | None = None
     started: float = field(default_factory=time.monotonic)
     last_input: float = field(default_factory=time.monotonic)
     ended: threading.Event = field(default_factory=threading.Event)
@@ -233,6 +236,14 @@ class SessionManager:
             channel.send_closed(live.session_id, live.target, output)
         if close_socket is not None:
             close_socket()
+        if live.transcript is not None:
+            transcripts.write(
+                live.account_id,
+                live.region,
+                live.plan.inputs,
+                live.session_id,
+                live.transcript.value(),
+            )
         store = session_stores[live.account_id][live.region]
         record = store.sessions.get(live.session_id)
         if record is not None:
@@ -266,7 +277,12 @@ class SessionManager:
         channel = live.channel
         assert channel is not None
 
+        if live.plan.session_type != PORT and transcripts.wanted(live.plan.inputs):
+            live.transcript = Transcript()
+
         def output(payload: bytes, payload_type: int) -> None:
+            if live.transcript is not None and payload_type == PayloadType.OUTPUT:
+                live.transcript.add(payload)
             if not live.ended.is_set():  # output until the very end, channel_closed last
                 channel.send_output(payload, payload_type)
 
