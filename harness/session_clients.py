@@ -168,7 +168,11 @@ class PortSession:
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a terminal's process group: Ctrl-C reaches the plugin
         )
-        self.text = _wait(self.log.read_text, lambda t: "Waiting for connections" in t, 60)
+        try:
+            self.text = _wait(self.log.read_text, lambda t: "Waiting for connections" in t, 60)
+        except BaseException:
+            self.close()  # no client left behind when it never got ready
+            raise
         self.session_id = session_id_of(self.text)
 
     def interrupt(self) -> int:
