@@ -9,7 +9,7 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami run test lint typecheck unit integration format clean bench \
+.PHONY: venv docker ami session-client run test lint typecheck unit integration format clean bench \
 	image run-docker localstack-cli deployments deployment-tools
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
@@ -37,6 +37,9 @@ docker:
 ami: docker
 	@scripts/build-busybox-ami.sh
 
+session-client:
+	@scripts/ensure-session-client.sh
+
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
@@ -52,7 +55,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami
+integration: venv ami session-client
 	$(PY) -m pytest tests/integration -q
 
 format: venv
@@ -87,5 +90,5 @@ localstack-cli: $(CLI_VENV)/.installed
 deployments: venv ami deployment-tools image localstack-cli
 	$(PY) -m pytest tests/deployments -q
 
-bench: venv ami
+bench: venv ami session-client
 	$(PY) -m benchmarks.bench

@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import scenarios
+from benchmarks import scenarios, sessions
 from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
@@ -33,6 +33,15 @@ def run(args: argparse.Namespace) -> dict:
             results["throughput"] = scenarios.throughput(
                 localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
             )
+            ratios.append(sessions.prompt_time(localstack, AMI_ID, args.session_rounds))
+            results["session_server_prompt_ms"] = sessions.server_prompt_time(
+                localstack, AMI_ID, args.rounds
+            )
+            forwarding = sessions.port_forwarding(
+                localstack, AMI_ID, args.forward_megabytes, args.rounds
+            )
+            ratios.append(forwarding["latency"])
+            results["port_forwarding"] = forwarding["throughput"]
             results["store_growth"] = scenarios.store_growth(
                 localstack, AMI_ID, args.commands, args.rounds
             )
@@ -69,6 +78,16 @@ def print_table(results: dict, machine: dict) -> None:
         f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
         f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
     )
+    if "session_server_prompt_ms" in results:
+        print(
+            f"StartSession to prompt without the CLI's start-up: "
+            f"{results['session_server_prompt_ms']} ms"
+        )
+    if forwarding := results.get("port_forwarding"):
+        print(
+            f"{forwarding['name']}: {forwarding['ours_mb_s']} MB/s through one session, "
+            f"{forwarding['direct_mb_s']} MB/s direct (x{forwarding['ratio']})"
+        )
     for name, g in results["store_growth"].items():
         print(
             f"{name}: {g['floor_median_ms']} ms with 60 commands, "
@@ -91,6 +110,8 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=10_000)
     parser.add_argument("--idle-instances", type=int, default=50)
     parser.add_argument("--idle-seconds", type=float, default=30)
+    parser.add_argument("--session-rounds", type=int, default=5)
+    parser.add_argument("--forward-megabytes", type=int, default=16)
     parser.add_argument("--output", default="bench-results/latest.json")
     args = parser.parse_args()
     results = run(args)

@@ -41,8 +41,11 @@ def activate_in_localstack() -> None:
     from localstack.aws import handlers
 
     from localstack_ssm_docker.gateway.handlers import install
+    from localstack_ssm_docker.ssm.sessions.endpoint import install_route
 
     activate(config.SERVICE_PROVIDER_CONFIG)
+    if "ssm" in served_services(config.SERVICE_PROVIDER_CONFIG):
+        install_route()
     install(
         served_services(config.SERVICE_PROVIDER_CONFIG),
         handlers.serve_custom_service_request_handlers,

@@ -9,7 +9,7 @@ from localstack.extensions.api.aws import (
     CompositeHandler,
     CompositeResponseHandler,
 )
-from localstack.runtime.hooks import on_infra_start
+from localstack.runtime.hooks import on_infra_shutdown, on_infra_start
 from localstack.services.plugins import Service, aws_provider
 
 from localstack_ssm_docker.activation import PROVIDER_NAME
@@ -78,6 +78,16 @@ def activate_ssm_docker_providers() -> None:
 
     activate_in_localstack()
     wiring.check_engine_in_background()
+
+
+@on_infra_shutdown()
+def end_ssm_sessions() -> None:
+    """LocalStack stops: every Session Manager session ends and its client is told."""
+    import sys
+
+    runtime = sys.modules.get("localstack_ssm_docker.ssm.sessions.runtime")
+    if runtime is not None:  # sessions were used in this process
+        runtime.session_manager().shutdown()
 
 
 class SsmDockerExtension(Extension):

@@ -5,6 +5,7 @@ Docker implementation lives in :mod:`localstack_ssm_docker.engine.docker`, and u
 the executor with their own fakes of these protocols.
 """
 
+import socket
 from typing import Protocol
 
 from localstack_ssm_docker.engine.values import (
@@ -64,3 +65,52 @@ class ContainerEngine(ScriptRunner, Protocol):
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
         ...
+
+
+class ExecChannel(Protocol):
+    """The stdin and output of one interactive exec, as a raw bidirectional stream."""
+
+    def read(self) -> bytes:
+        """The next output; b"" once the process ended or the channel was closed."""
+        ...
+
+    def write(self, data: bytes) -> None: ...
+
+    def close_stdin(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SessionEngine(Protocol):
+    """What Session Manager needs from the engine: interactive execs and the instance's ports.
+
+    Ports are reached through `connect_port` so that an engine LocalStack cannot route to (a
+    remote one) can relay through an exec instead."""
+
+    def open_exec(
+        self,
+        container_id: str,
+        command: list[str],
+        tty: bool,
+        user: str | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> tuple[str, ExecChannel]:
+        """Starts `command` attached (stdin, and a TTY when asked); its exec id and channel."""
+        ...
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None: ...
+
+    def exec_exit_code(self, exec_id: str) -> int | None: ...
+
+    def run_quiet(self, container_id: str, command: list[str]) -> None:
+        """Runs a short command in the container and waits for it (cleanups)."""
+        ...
+
+    def connect_port(
+        self, container_id: str, host: str, port: int, timeout: float
+    ) -> "socket.socket":
+        """A TCP connection to `port` of the instance (no host) or of `host` as the instance
+        sees it; OSError when nothing answers."""
+        ...
+
+    def container_states(self) -> dict[str, str]: ...

@@ -29,3 +29,9 @@ def test_infra_start_hook_is_registered():
     # its effect in a real host-mode LocalStack is tested in tests/integration/test_runtime.py
     hook = _entry_point("localstack.hooks.on_infra_start", "activate_ssm_docker_providers")
     assert callable(hook)
+
+
+def test_infra_shutdown_hook_is_registered():
+    # its effect (sessions end, the client is told) is tested in test_sessions.py
+    hook = _entry_point("localstack.hooks.on_infra_shutdown", "end_ssm_sessions")
+    assert callable(hook)

@@ -6,6 +6,7 @@ translation), :mod:`.images` (AMIs), :mod:`.containers` (lifecycle), :mod:`.inve
 containers exist) and :mod:`.scripts` (running and killing scripts).
 """
 
+import socket
 import uuid
 from collections.abc import Mapping
 
@@ -14,6 +15,7 @@ from docker import APIClient
 from localstack_ssm_docker.engine.docker.client import clients_from_env
 from localstack_ssm_docker.engine.docker.containers import Containers
 from localstack_ssm_docker.engine.docker.images import AmiImages
+from localstack_ssm_docker.engine.docker.interactive import DockerExecChannel, DockerSessions
 from localstack_ssm_docker.engine.docker.inventory import Inventory
 from localstack_ssm_docker.engine.docker.scripts import DockerScripts
 from localstack_ssm_docker.engine.values import (
@@ -47,6 +49,7 @@ class DockerEngine:
         self._containers = Containers(api, self.run_id, self.owner)
         self._inventory = Inventory(api, self.owner, self._containers.remove)
         self._scripts = DockerScripts(api, stream_api, self._containers.restart_count)
+        self._sessions = DockerSessions(api, stream_api)
 
     @classmethod
     def from_env(
@@ -124,3 +127,38 @@ class DockerEngine:
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         """Starts the scripts one after the other in the background, output appended to the log."""
         self._scripts.run_detached(container_id, scripts, log_path)
+
+    # Session Manager (SessionEngine): interactive execs and the instance's ports
+
+    def open_exec(
+        self,
+        container_id: str,
+        command: list[str],
+        tty: bool,
+        user: str | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> tuple[str, DockerExecChannel]:
+        """Starts `command` attached (stdin, and a TTY when asked); its exec id and channel."""
+        return self._sessions.open_exec(container_id, command, tty, user, environment)
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None:
+        """Tells an interactive exec's TTY its new window size."""
+        self._sessions.resize_exec(exec_id, rows, cols)
+
+    def exec_exit_code(self, exec_id: str) -> int | None:
+        """The exit code of an exec, None while it runs."""
+        return self._sessions.exec_exit_code(exec_id)
+
+    def run_quiet(self, container_id: str, command: list[str]) -> None:
+        """Runs a short command in the container and waits for it (cleanups)."""
+        self._sessions.run_quiet(container_id, command)
+
+    def connect_port(
+        self, container_id: str, host: str, port: int, timeout: float
+    ) -> socket.socket:
+        """A TCP connection to `port` of the instance, or of `host` as the instance sees it."""
+        return self._sessions.connect_port(container_id, host, port, timeout)
+
+    def describe_address(self, container_id: str) -> str:
+        """The container's address."""
+        return self._sessions.describe_address(container_id)

@@ -54,6 +54,7 @@ from localstack_ssm_docker.ssm.models import (
 )
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
 from localstack_ssm_docker.ssm.run.request import CommandRequest, Scope, Target
+from localstack_ssm_docker.ssm.sessions.api import SessionManagerApi
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from localstack_ssm_docker.ssm.targeting.targets import resolve_targets
 
@@ -64,10 +65,12 @@ DEFAULT_INSTANCE_PAGE = 10
 DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(CommandHistoryHandlers, AssociationsApi, SsmProvider, ServiceLifecycleHook):
+class SsmDockerProvider(
+    SessionManagerApi, CommandHistoryHandlers, AssociationsApi, SsmProvider, ServiceLifecycleHook
+):
     """SendCommand, CancelCommand and DescribeInstanceInformation over Docker-backed instances,
-    with the command history's reads (`command_history.py`) and State Manager's associations
-    (`ssm/associations/`)."""
+    with Session Manager (`ssm/sessions/`), the command history's reads (`command_history.py`)
+    and State Manager's associations (`ssm/associations/`)."""
 
     def __init__(
         self,
@@ -208,7 +211,7 @@ class SsmDockerProvider(CommandHistoryHandlers, AssociationsApi, SsmProvider, Se
             DocumentVersion="1",
             Status="Active",
             Content=content,
-            DocumentType="Command",
+            DocumentType=aws_owned.document_type(name),
             DocumentFormat=content_format,
         )
 

@@ -4,6 +4,8 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
+from localstack_ssm_docker.ssm.sessions.documents import RUN_SHELL, SESSION_DOCUMENTS
+
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
 
 RUN_SHELL_SCRIPT_CONTENT = {
@@ -48,7 +50,12 @@ RUN_SHELL_SCRIPT_CONTENT = {
     },
 }
 
-AWS_DOCUMENTS = {RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT}
+# SSM-SessionManagerRunShell is the account's own document on AWS (its Session Manager
+# preferences): it is not served as AWS's, so that the one an account creates is the one it sees.
+AWS_DOCUMENTS = {
+    RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT,
+    **{name: content for name, content in SESSION_DOCUMENTS.items() if name != RUN_SHELL},
+}
 CREATED = datetime(2017, 8, 23, tzinfo=UTC)
 
 
@@ -69,8 +76,13 @@ def _parameters(name: str) -> list[dict]:
             "Description": spec.get("description", ""),
             **({"DefaultValue": spec["default"]} if "default" in spec else {}),
         }
-        for key, spec in AWS_DOCUMENTS[name]["parameters"].items()
+        for key, spec in AWS_DOCUMENTS[name].get("parameters", {}).items()
     ]
+
+
+def document_type(name: str) -> str:
+    """Session for session documents (they name a sessionType), else Command."""
+    return "Session" if "sessionType" in AWS_DOCUMENTS[name] else "Command"
 
 
 def identifier(name: str) -> dict:
@@ -79,7 +91,7 @@ def identifier(name: str) -> dict:
         "Name": name,
         "Owner": "Amazon",
         "DocumentVersion": "1",
-        "DocumentType": "Command",
+        "DocumentType": document_type(name),
         "SchemaVersion": AWS_DOCUMENTS[name]["schemaVersion"],
         "DocumentFormat": "JSON",
         "PlatformTypes": ["Linux", "MacOS"],
@@ -115,7 +127,7 @@ def _keeps(name: str, key: str, values: list[str]) -> bool:
     if key == "Name":
         return any(name.startswith(v) for v in values)
     if key == "DocumentType":
-        return "command" in lowered
+        return document_type(name).lower() in lowered
     if key == "PlatformTypes":
         return bool(lowered & {"linux", "macos"})
     if key == "SearchKeyword":

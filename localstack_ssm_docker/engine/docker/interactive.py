@@ -1,0 +1,167 @@
+"""Interactive execs (a shell with a TTY, a command with stdin) and connections to a port of an
+instance, for Session Manager.
+
+An exec is started with Docker's connection upgrade and then used as a raw bidirectional socket:
+reads come from the HTTP response's buffered reader (the bytes that arrived with the response
+headers are there, see exec_stream.py), writes go to the socket under it. Closing shuts the
+socket down, which also wakes a thread blocked reading it.
+"""
+
+import contextlib
+import ipaddress
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+from docker import APIClient
+
+from localstack_ssm_docker.engine.docker.client import engine_errors
+from localstack_ssm_docker.engine.docker.containers import ip_address
+from localstack_ssm_docker.engine.docker.exec_stream import read_frames
+
+_READ_SIZE = 65536
+
+
+class DockerExecChannel:
+    """The stdin and output of one attached exec."""
+
+    def __init__(self, response: Any, tty: bool):
+        self._response = response
+        self._reader = response.raw._fp.fp
+        raw = self._reader.raw
+        self._socket: socket.socket = getattr(raw, "_sock", raw)
+        self._frames: Iterator[tuple[int, bytes]] | None = (
+            None if tty else read_frames(self._reader)
+        )
+        self._closed = False
+
+    def read(self) -> bytes:
+        """The next output (stdout and stderr alike); b"" once the process ended or on close."""
+        try:
+            if self._frames is None:
+                return self._reader.read1(_READ_SIZE)
+            for _, chunk in self._frames:
+                if chunk:
+                    return chunk
+            return b""
+        except (OSError, ValueError):
+            return b""
+
+    def write(self, data: bytes) -> None:
+        """Sends `data` to the process's stdin; OSError once it is gone."""
+        self._socket.sendall(data)
+
+    def close_stdin(self) -> None:
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        with contextlib.suppress(OSError):
+            self._socket.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(Exception):
+            self._response.close()
+
+
+def start_attached(
+    api: APIClient,
+    stream_api: APIClient,
+    container_id: str,
+    command: list[str],
+    tty: bool,
+    user: str | None,
+    environment: dict[str, str],
+) -> tuple[str, DockerExecChannel]:
+    """Creates and starts an exec with stdin attached; its id and channel."""
+    exec_id = api.exec_create(
+        container_id,
+        command,
+        stdin=True,
+        tty=tty,
+        user=user or "",
+        environment=environment or None,
+    )["Id"]
+    response = stream_api._post_json(
+        stream_api._url("/exec/{0}/start", exec_id),
+        headers={"Connection": "Upgrade", "Upgrade": "tcp"},
+        data={"Tty": tty, "Detach": False},
+        stream=True,
+    )
+    stream_api._raise_for_status(response)
+    return exec_id, DockerExecChannel(response, tty)
+
+
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+
+
+def seen_from_host(host: str) -> str:
+    """The address LocalStack connects to for a host named from the instance's point of view:
+    "" (the instance itself) for no host and for loopback names and addresses, which mean the
+    instance there, not LocalStack's host."""
+    name = host.strip().lower().rstrip(".")
+    if not name or name in _LOOPBACK_NAMES:
+        return ""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(name.strip("[]")).is_loopback:
+            return ""
+    return name
+
+
+def connect(address: str, port: int, timeout: float) -> socket.socket:
+    """A TCP connection to `address:port`, as LocalStack reaches the instance's network. Link-local
+    addresses (the metadata service's among them) are refused: from LocalStack's host they would
+    reach the host's own, not the instance's."""
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(address.strip("[]")).is_link_local:
+            raise ConnectionRefusedError(f"{address} is link-local: not reachable from here")
+    connection = socket.create_connection((address, port), timeout=timeout)
+    connection.settimeout(None)
+    connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return connection
+
+
+class DockerSessions:
+    """Session Manager's role on the engine: attached execs with a TTY, their window size and exit
+    code, short clean-up commands, and TCP connections into the instance's network."""
+
+    def __init__(self, api: APIClient, stream_api: APIClient):
+        self._api = api
+        self._stream_api = stream_api
+
+    def open_exec(
+        self,
+        container_id: str,
+        command: list[str],
+        tty: bool,
+        user: str | None = None,
+        environment: dict[str, str] | None = None,
+    ) -> tuple[str, DockerExecChannel]:
+        with engine_errors():
+            return start_attached(
+                self._api, self._stream_api, container_id, command, tty, user, environment or {}
+            )
+
+    def resize_exec(self, exec_id: str, rows: int, cols: int) -> None:
+        with engine_errors():
+            self._api.exec_resize(exec_id, height=rows, width=cols)
+
+    def exec_exit_code(self, exec_id: str) -> int | None:
+        with engine_errors():
+            return self._api.exec_inspect(exec_id).get("ExitCode")
+
+    def run_quiet(self, container_id: str, command: list[str]) -> None:
+        with engine_errors():
+            exec_id = self._api.exec_create(container_id, command)
+            self._api.exec_start(exec_id["Id"])
+
+    def connect_port(
+        self, container_id: str, host: str, port: int, timeout: float
+    ) -> socket.socket:
+        address = seen_from_host(host) or self.describe_address(container_id)
+        return connect(address, port, timeout)
+
+    def describe_address(self, container_id: str) -> str:
+        with engine_errors():
+            return ip_address(self._api.inspect_container(container_id))

@@ -1,0 +1,155 @@
+"""Shell and command sessions: an exec in the instance's container, attached to the channel.
+
+The process is started through a tiny wrapper that records its pid, so that when the session
+ends for any reason every process of the session (its process group, its TTY session) is
+killed inside the container: nothing a session started outlives it.
+"""
+
+import contextlib
+import json
+import logging
+import threading
+from collections.abc import Callable
+
+from localstack_ssm_docker.engine.errors import EngineError
+from localstack_ssm_docker.engine.interface import ExecChannel, SessionEngine
+from localstack_ssm_docker.ssm.sessions.codec import PayloadType
+
+LOG = logging.getLogger(__name__)
+
+PID_DIR = "/var/lib/amazon/ssm/sessions"
+# $1: the pid file's name. Records this shell's pid (the session's process group and, with a TTY,
+# its session id), then becomes the command.
+_WRAPPER = (
+    'd=/var/lib/amazon/ssm/sessions; mkdir -p "$d" 2>/dev/null || d=/tmp; '
+    'echo $$ > "$d/$1.pid"; shift; exec "$@"'
+)
+# $1: the pid file's name. Kills every process whose pid, process group or session is the
+# recorded pid, with builtins only (it must work in a container at its pids limit).
+_KILL = (
+    'f=/var/lib/amazon/ssm/sessions/$1.pid; [ -f "$f" ] || f=/tmp/$1.pid; '
+    'read p < "$f" 2>/dev/null || exit 0; rm -f "$f"; '
+    'for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; '
+    "r=${l##*) }; set -- $r; pid=${d#/proc/}; "
+    'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then '
+    'kill -9 "$pid" 2>/dev/null; fi; '
+    "done; exit 0"
+)
+
+Output = Callable[[bytes, int], None]
+
+
+class ExecBridge:
+    """One process in the container (a shell with a TTY, or a command) bridged to the channel."""
+
+    def __init__(
+        self,
+        engine: SessionEngine,
+        container_id: str,
+        session_id: str,
+        command: list[str],
+        tty: bool,
+        output: Output,
+        ended: Callable[[str], None],
+        user: str | None = None,
+        first_input: str = "",
+    ):
+        self._engine = engine
+        self._container_id = container_id
+        self._session_id = session_id
+        self._command = command
+        self._tty = tty
+        self._output = output
+        self._ended = ended
+        self._user = user
+        self._first_input = first_input
+        self._exec_id: str | None = None
+        self._channel: ExecChannel | None = None
+        self._size: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+        self._reader: threading.Thread | None = None
+        self.exit_code: int | None = None
+
+    def start(self) -> None:
+        """Starts the process; the session ends (with the reason) when it cannot start."""
+        environment = {"TERM": "xterm-256color"} if self._tty else {}
+        try:
+            exec_id, channel = self._engine.open_exec(
+                self._container_id,
+                ["sh", "-c", _WRAPPER, "sh", self._session_id, *self._command],
+                tty=self._tty,
+                user=self._user,
+                environment=environment,
+            )
+        except EngineError as e:
+            self._ended(f"could not start the session's process: {e}")
+            return
+        with self._lock:
+            self._exec_id, self._channel = exec_id, channel
+            size = self._size
+        if size is not None:
+            self._resize(*size)
+        if self._first_input:
+            with contextlib.suppress(OSError):
+                channel.write(self._first_input.encode())
+        self._reader = threading.Thread(
+            target=self._pump, name=f"ssm-session-{self._session_id}", daemon=True
+        )
+        self._reader.start()
+
+    def _pump(self) -> None:
+        channel = self._channel
+        assert channel is not None
+        while chunk := channel.read():
+            self._output(chunk, PayloadType.OUTPUT)
+        if self._exec_id is not None:
+            with contextlib.suppress(EngineError):
+                self.exit_code = self._engine.exec_exit_code(self._exec_id)
+        self._ended("")
+
+    def on_input(self, payload_type: int, payload: bytes) -> None:
+        """Keystrokes (Output) go to stdin, Size frames resize the TTY."""
+        if payload_type == PayloadType.OUTPUT:
+            channel = self._channel
+            if channel is not None:
+                with contextlib.suppress(OSError):
+                    channel.write(payload)
+        elif payload_type == PayloadType.SIZE and self._tty:
+            try:
+                size = json.loads(payload)
+                rows, cols = int(size["rows"]), int(size["cols"])
+            except (ValueError, TypeError, KeyError):
+                return
+            with self._lock:
+                self._size = (rows, cols)
+                started = self._exec_id is not None
+            if started:
+                self._resize(rows, cols)
+
+    def _resize(self, rows: int, cols: int) -> None:
+        if self._exec_id is None or rows <= 0 or cols <= 0:
+            return
+        try:
+            self._engine.resize_exec(self._exec_id, rows, cols)
+        except EngineError as e:
+            LOG.debug("resizing session %s: %s", self._session_id, e)
+
+    def close(self) -> None:
+        """Kills every process of the session in the container and closes the stream."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            channel = self._channel
+        if channel is not None:
+            try:
+                self._engine.run_quiet(
+                    self._container_id, ["sh", "-c", _KILL, "sh", self._session_id]
+                )
+            except EngineError as e:
+                LOG.debug("cleaning up session %s: %s", self._session_id, e)
+            channel.close()
+        reader = self._reader
+        if reader is not None and reader is not threading.current_thread():
+            reader.join(timeout=5)

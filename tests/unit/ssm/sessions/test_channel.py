@@ -1,0 +1,119 @@
+import json
+
+import pytest
+
+from localstack_ssm_docker.ssm.sessions import codec
+from localstack_ssm_docker.ssm.sessions.channel import DataChannel
+from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
+
+
+class Clock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def sent():
+    return []
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def channel(sent, clock):
+    return DataChannel(lambda data: sent.append(codec.decode(data)), clock=clock, resend_after=1)
+
+
+def _input(seq, payload=b"x", payload_type=PayloadType.OUTPUT):
+    return codec.encode(Frame(MessageType.INPUT_STREAM_DATA, seq, payload_type, payload))
+
+
+def _acks(sent):
+    return [codec.acknowledged_sequence(f) for f in sent if f.message_type == "acknowledge"]
+
+
+def test_handshake_request_then_complete_after_response(channel, sent):
+    channel.start_handshake("Port", {"portNumber": "80", "type": "LocalPortForwarding"})
+    request = sent[0]
+    assert (request.message_type, request.sequence_number) == ("output_stream_data", 0)
+    assert request.payload_type == PayloadType.HANDSHAKE_REQUEST
+    body = json.loads(request.payload)
+    assert body["AgentVersion"] > "3.0.196.0"
+    action = body["RequestedClientActions"][0]
+    assert action["ActionParameters"]["SessionType"] == "Port"
+    assert not channel.handshake_complete
+
+    delivered = channel.receive(_input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+    assert delivered == []
+    assert channel.handshake_complete
+    complete = sent[-1]
+    assert (complete.payload_type, complete.sequence_number) == (PayloadType.HANDSHAKE_COMPLETE, 1)
+    assert _acks(sent) == [0]
+
+
+def test_every_input_is_acknowledged_and_delivered_in_order(channel, sent):
+    assert [f.payload for f in channel.receive(_input(0, b"a"))] == [b"a"]
+    assert channel.receive(_input(2, b"c")) == []
+    assert channel.receive(_input(3, b"d")) == []
+    assert [f.payload for f in channel.receive(_input(1, b"b"))] == [b"b", b"c", b"d"]
+    assert channel.receive(_input(1, b"b")) == []  # a resend: acknowledged again, not delivered
+    assert _acks(sent) == [0, 2, 3, 1, 1]
+
+
+def test_acknowledge_frames_are_not_acknowledged_and_stop_resends(channel, sent, clock):
+    channel.send_output(b"out")
+    assert channel.unacknowledged == 1
+    channel.receive(codec.encode(codec.acknowledge(sent[0])))
+    assert channel.unacknowledged == 0
+    assert len(sent) == 1
+    clock.now = 10
+    assert channel.resend_due() == 0
+
+
+def test_unacknowledged_output_is_sent_again(channel, sent, clock):
+    channel.send_output(b"one")
+    channel.send_output(b"two")
+    clock.now = 0.5
+    assert channel.resend_due() == 0
+    clock.now = 1.5
+    assert channel.resend_due() == 1  # the oldest: the plugin acknowledges those it buffers
+    assert [(f.sequence_number, f.payload) for f in sent[2:]] == [(0, b"one")]
+    channel.receive(codec.encode(codec.acknowledge(sent[0])))
+    assert channel.resend_due() == 1
+    assert sent[-1].payload == b"two"
+
+
+def test_rebind_resends_at_once_on_the_new_socket(channel, sent):
+    channel.send_output(b"kept")
+    channel.send_output(b"also")
+    other = []
+    channel.rebind(lambda data: other.append(codec.decode(data)))
+    assert channel.resend_due() == 2
+    assert [f.payload for f in other] == [b"kept", b"also"]
+
+
+def test_publication_and_unknown_types_are_ignored(channel, sent):
+    for kind in ("start_publication", "pause_publication", "mystery"):
+        assert channel.receive(codec.encode(Frame(kind, payload=b"?"))) == []
+    assert sent == []
+
+
+def test_garbage_raises(channel):
+    with pytest.raises(codec.FrameError):
+        channel.receive(b"nonsense")
+
+
+def test_handshake_frames_are_resent_only_after_a_reconnect(channel, sent, clock):
+    channel.start_handshake("Standard_Stream", {})
+    clock.now = 5
+    assert channel.resend_due() == 0
+    other = []
+    channel.rebind(lambda data: other.append(codec.decode(data)))
+    assert channel.resend_due() == 1
+    assert other[0].payload_type == PayloadType.HANDSHAKE_REQUEST

@@ -1,0 +1,160 @@
+import json
+import queue
+import time
+
+import pytest
+
+from localstack_ssm_docker.ssm.sessions import codec, documents
+from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
+from localstack_ssm_docker.ssm.sessions.manager import SessionManager
+from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
+
+ACCOUNT, REGION = "123456789012", "eu-central-1"
+
+
+class FakeExec:
+    def __init__(self):
+        self.stdin = b""
+        self.output: queue.Queue[bytes] = queue.Queue()
+        self.closed = False
+
+    def read(self) -> bytes:
+        return self.output.get()
+
+    def write(self, data: bytes) -> None:
+        self.stdin += data
+
+    def close_stdin(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+        self.output.put(b"")
+
+
+class FakeEngine:
+    def __init__(self):
+        self.execs: list[tuple[list[str], bool, FakeExec]] = []
+        self.cleanups: list[list[str]] = []
+        self.sizes: list[tuple[int, int]] = []
+
+    def open_exec(self, container_id, command, tty, user=None, environment=None):
+        channel = FakeExec()
+        self.execs.append((command, tty, channel))
+        return "exec-1", channel
+
+    def resize_exec(self, exec_id, rows, cols):
+        self.sizes.append((rows, cols))
+
+    def exec_exit_code(self, exec_id):
+        return 0
+
+    def run_quiet(self, container_id, command):
+        self.cleanups.append(command)
+
+    def connect_port(self, container_id, host, port, timeout):
+        raise OSError("nothing listens")
+
+    def container_states(self):
+        return {"c-1": "running"}
+
+
+@pytest.fixture
+def engine():
+    return FakeEngine()
+
+
+@pytest.fixture
+def manager(engine):
+    manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
+    yield manager
+    manager.shutdown()
+
+
+def _start(manager, name=documents.RUN_SHELL, parameters=None):
+    plan = documents.plan_session(name, documents.SESSION_DOCUMENTS[name], parameters)
+    record = SessionRecord(f"me-{time.monotonic_ns()}", "i-1", name, "arn", "", "Connecting", 0.0)
+    return record.session_id, manager.start(ACCOUNT, REGION, record, "c-1", plan)
+
+
+def _input(seq, payload, payload_type=PayloadType.OUTPUT):
+    return codec.encode(Frame(MessageType.INPUT_STREAM_DATA, seq, payload_type, payload))
+
+
+def _record(session_id):
+    return session_stores[ACCOUNT][REGION].sessions[session_id]
+
+
+def test_a_token_opens_one_connection(manager):
+    session_id, token = _start(manager)
+    assert manager.claim(session_id, "wrong") is None
+    assert manager.claim(session_id, token) is not None
+    assert manager.claim(session_id, token) is None
+    assert manager.new_token(session_id) != token
+
+
+def test_shell_session_from_handshake_to_end(manager, engine):
+    session_id, token = _start(manager)
+    live = manager.claim(session_id, token)
+    sent: list[Frame] = []
+    closed = []
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: closed.append(1))
+    assert _record(session_id).status == "Connected"
+    request = json.loads(sent[0].payload)
+    assert request["RequestedClientActions"][0]["ActionParameters"]["SessionType"] == (
+        "Standard_Stream"
+    )
+    manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+    ((command, tty, process),) = engine.execs
+    assert tty and command[-1] == "sh"
+    manager.receive(live, _input(1, b'{"cols": 90, "rows": 20}', PayloadType.SIZE))
+    manager.receive(live, _input(2, b"ls\r"))
+    assert process.stdin == b"ls\r"
+    assert engine.sizes[-1] == (20, 90)
+
+    manager.terminate(session_id)
+    assert process.closed
+    assert engine.cleanups  # the session's processes are killed in the container
+    assert sent[-1].message_type == "channel_closed"
+    assert closed == [1]
+    record = _record(session_id)
+    assert (record.status, record.end_date is not None) == ("Terminated", True)
+    manager.terminate(session_id)  # ending twice is harmless
+    assert [f.message_type for f in sent].count("channel_closed") == 1
+
+
+def test_dropped_socket_without_resume_ends_the_session(manager):
+    session_id, token = _start(manager)
+    live = manager.claim(session_id, token)
+    connection = manager.attach(live, lambda data: None, lambda: None)
+    manager.detach(live, connection)
+    assert _record(session_id).status == "Terminated"
+
+
+def test_port_with_no_listener_tells_the_client(manager):
+    from localstack_ssm_docker.ssm.sessions import smux
+
+    session_id, token = _start(manager, documents.START_PORT_FORWARDING, {"portNumber": ["9999"]})
+    live = manager.claim(session_id, token)
+    sent: list[Frame] = []
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: None)
+    manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+    manager.receive(live, _input(1, smux.encode(smux.Cmd.SYN, 1)))
+    deadline = time.monotonic() + 5
+    while not any(f.payload_type == PayloadType.FLAG for f in sent):
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    flag = next(f for f in sent if f.payload_type == PayloadType.FLAG)
+    assert codec.flag_of(flag.payload) == codec.Flag.CONNECT_TO_PORT_ERROR
+    assert not live.ended.is_set()  # the session stays usable
+
+
+def test_shutdown_ends_every_session_with_a_message(manager):
+    session_id, token = _start(manager)
+    live = manager.claim(session_id, token)
+    sent: list[Frame] = []
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: None)
+    manager.shutdown()
+    closed = json.loads(sent[-1].payload)
+    assert closed["Output"] == "LocalStack is shutting down."
+    assert manager.live_count() == 0
