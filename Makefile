@@ -48,6 +48,7 @@ test: lint unit integration deployments
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 typecheck: venv
 	$(VENV)/bin/mypy

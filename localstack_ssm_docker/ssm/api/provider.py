@@ -5,29 +5,20 @@ import time
 import uuid
 from collections.abc import Callable
 
-import yaml
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
     CancelCommandRequest,
     CancelCommandResult,
-    DescribeDocumentRequest,
-    DescribeDocumentResult,
     DescribeInstanceInformationRequest,
     DescribeInstanceInformationResult,
     DuplicateInstanceId,
-    GetDocumentRequest,
-    GetDocumentResult,
     InvalidCommandId,
     InvalidInstanceId,
-    InvalidNextToken,
     InvalidOutputFolder,
-    ListDocumentsRequest,
-    ListDocumentsResult,
     SendCommandRequest,
     SendCommandResult,
     ValidationException,
 )
-from localstack.services.moto import call_moto
 from localstack.services.plugins import ServiceLifecycleHook
 from localstack.services.ssm.provider import SsmProvider
 from localstack.state import StateVisitor
@@ -38,11 +29,11 @@ from localstack_ssm_docker.engine.errors import (
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api import shapes
 from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers, command_shape
+from localstack_ssm_docker.ssm.api.documents import AwsDocumentHandlers
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.associations.api import AssociationsApi
-from localstack_ssm_docker.ssm.documents import aws_owned
-from localstack_ssm_docker.ssm.documents.plan import document_name_of, plan_command
+from localstack_ssm_docker.ssm.documents.plan import plan_command
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
 from localstack_ssm_docker.ssm.history import restore_history, save_history
 from localstack_ssm_docker.ssm.integrations.documents import load_document
@@ -66,7 +57,12 @@ DEFAULT_COMMAND_PAGE = 50
 
 
 class SsmDockerProvider(
-    SessionManagerApi, CommandHistoryHandlers, AssociationsApi, SsmProvider, ServiceLifecycleHook
+    SessionManagerApi,
+    CommandHistoryHandlers,
+    AwsDocumentHandlers,
+    AssociationsApi,
+    SsmProvider,
+    ServiceLifecycleHook,
 ):
     """SendCommand, CancelCommand and DescribeInstanceInformation over Docker-backed instances,
     with Session Manager (`ssm/sessions/`), the command history's reads (`command_history.py`)
@@ -183,56 +179,6 @@ class SsmDockerProvider(
             )
         self._executor.cancel(command_id, instance_ids or None)
         return CancelCommandResult()
-
-    @handler("DescribeDocument", expand=False)
-    def describe_document(
-        self, context: RequestContext, request: DescribeDocumentRequest
-    ) -> DescribeDocumentResult:
-        name = document_name_of(request["Name"])
-        if name not in aws_owned.AWS_DOCUMENTS:
-            return call_moto(context)
-        load_document(context.account_id, context.region, name, request.get("DocumentVersion"))
-        return DescribeDocumentResult(Document=aws_owned.description(name))
-
-    @handler("GetDocument", expand=False)
-    def get_document(
-        self, context: RequestContext, request: GetDocumentRequest
-    ) -> GetDocumentResult:
-        name = document_name_of(request["Name"])
-        if name not in aws_owned.AWS_DOCUMENTS:
-            return call_moto(context)
-        load_document(context.account_id, context.region, name, request.get("DocumentVersion"))
-        content_format = request.get("DocumentFormat") or "JSON"
-        content = aws_owned.content_json(name)
-        if content_format == "YAML":
-            content = yaml.safe_dump(aws_owned.AWS_DOCUMENTS[name], sort_keys=False)
-        return GetDocumentResult(
-            Name=name,
-            DocumentVersion="1",
-            Status="Active",
-            Content=content,
-            DocumentType=aws_owned.document_type(name),
-            DocumentFormat=content_format,
-        )
-
-    @handler("ListDocuments", expand=False)
-    def list_documents(
-        self, context: RequestContext, request: ListDocumentsRequest
-    ) -> ListDocumentsResult:
-        token = request.get("NextToken")
-        if token and not token.isdecimal():  # moto's tokens are positions; it fails on others
-            raise InvalidNextToken("The specified token is not valid.")
-        result = call_moto(context)
-        if not token:
-            ours = [
-                aws_owned.identifier(name)
-                for name in aws_owned.AWS_DOCUMENTS
-                if aws_owned.listed(
-                    name, request.get("Filters") or [], request.get("DocumentFilterList") or []
-                )
-            ]
-            result["DocumentIdentifiers"] = ours + result.get("DocumentIdentifiers", [])
-        return result
 
     @handler("DescribeInstanceInformation", expand=False)
     def describe_instance_information(

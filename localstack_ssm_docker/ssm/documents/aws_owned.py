@@ -3,12 +3,27 @@
 import hashlib
 import json
 from datetime import UTC, datetime
+from typing import Any
+
+from localstack.aws.api.ssm import (
+    DocumentDescription,
+    DocumentFilter,
+    DocumentFormat,
+    DocumentHashType,
+    DocumentIdentifier,
+    DocumentKeyValuesFilter,
+    DocumentParameter,
+    DocumentParameterType,
+    DocumentStatus,
+    DocumentType,
+    PlatformType,
+)
 
 from localstack_ssm_docker.ssm.sessions.documents import RUN_SHELL, SESSION_DOCUMENTS
 
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
 
-RUN_SHELL_SCRIPT_CONTENT = {
+RUN_SHELL_SCRIPT_CONTENT: dict[str, Any] = {
     "schemaVersion": "1.2",
     "description": "Run a shell script or specify the commands to run.",
     "parameters": {
@@ -52,7 +67,7 @@ RUN_SHELL_SCRIPT_CONTENT = {
 
 # SSM-SessionManagerRunShell is the account's own document on AWS (its Session Manager
 # preferences): it is not served as AWS's, so that the one an account creates is the one it sees.
-AWS_DOCUMENTS = {
+AWS_DOCUMENTS: dict[str, dict[str, Any]] = {
     RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT,
     **{name: content for name, content in SESSION_DOCUMENTS.items() if name != RUN_SHELL},
 }
@@ -68,54 +83,67 @@ def _hash(name: str) -> str:
     return hashlib.sha256(content_json(name).encode()).hexdigest()
 
 
-def _parameters(name: str) -> list[dict]:
+def _parameter(key: str, spec: dict[str, Any]) -> DocumentParameter:
+    parameter = DocumentParameter(
+        Name=key, Type=DocumentParameterType(spec["type"]), Description=spec.get("description", "")
+    )
+    if "default" in spec:
+        parameter["DefaultValue"] = spec["default"]
+    return parameter
+
+
+def _parameters(name: str) -> list[DocumentParameter]:
     return [
-        {
-            "Name": key,
-            "Type": spec["type"],
-            "Description": spec.get("description", ""),
-            **({"DefaultValue": spec["default"]} if "default" in spec else {}),
-        }
-        for key, spec in AWS_DOCUMENTS[name].get("parameters", {}).items()
+        _parameter(key, spec) for key, spec in AWS_DOCUMENTS[name].get("parameters", {}).items()
     ]
 
 
-def document_type(name: str) -> str:
+def document_type(name: str) -> DocumentType:
     """Session for session documents (they name a sessionType), else Command."""
-    return "Session" if "sessionType" in AWS_DOCUMENTS[name] else "Command"
+    return DocumentType.Session if "sessionType" in AWS_DOCUMENTS[name] else DocumentType.Command
 
 
-def identifier(name: str) -> dict:
+def identifier(name: str) -> DocumentIdentifier:
     """ListDocuments' DocumentIdentifier for an AWS document."""
-    return {
-        "Name": name,
-        "Owner": "Amazon",
-        "DocumentVersion": "1",
-        "DocumentType": document_type(name),
-        "SchemaVersion": AWS_DOCUMENTS[name]["schemaVersion"],
-        "DocumentFormat": "JSON",
-        "PlatformTypes": ["Linux", "MacOS"],
-        "CreatedDate": CREATED,
-    }
+    return DocumentIdentifier(
+        Name=name,
+        Owner="Amazon",
+        DocumentVersion="1",
+        DocumentType=document_type(name),
+        SchemaVersion=AWS_DOCUMENTS[name]["schemaVersion"],
+        DocumentFormat=DocumentFormat.JSON,
+        PlatformTypes=[PlatformType.Linux, PlatformType.MacOS],
+        CreatedDate=CREATED,
+    )
 
 
-def description(name: str) -> dict:
+def description(name: str) -> DocumentDescription:
     """DescribeDocument's Document for an AWS document: its identifier and more."""
-    return {
-        **identifier(name),
-        "DefaultVersion": "1",
-        "LatestVersion": "1",
-        "Status": "Active",
-        "Parameters": _parameters(name),
-        "Hash": _hash(name),
-        "HashType": "Sha256",
-        "Description": AWS_DOCUMENTS[name]["description"],
-    }
+    found = identifier(name)
+    return DocumentDescription(
+        Name=name,
+        Owner=found["Owner"],
+        DocumentVersion=found["DocumentVersion"],
+        DocumentType=found["DocumentType"],
+        SchemaVersion=found["SchemaVersion"],
+        DocumentFormat=found["DocumentFormat"],
+        PlatformTypes=found["PlatformTypes"],
+        CreatedDate=CREATED,
+        DefaultVersion="1",
+        LatestVersion="1",
+        Status=DocumentStatus.Active,
+        Parameters=_parameters(name),
+        Hash=_hash(name),
+        HashType=DocumentHashType.Sha256,
+        Description=AWS_DOCUMENTS[name]["description"],
+    )
 
 
-def listed(name: str, filters: list[dict], legacy_filters: list[dict]) -> bool:
+def listed(
+    name: str, filters: list[DocumentKeyValuesFilter], legacy_filters: list[DocumentFilter]
+) -> bool:
     """Whether ListDocuments' filters (both forms) keep an AWS document."""
-    pairs = [(f["Key"], f.get("Values") or []) for f in filters]
+    pairs = [(f.get("Key") or "", f.get("Values") or []) for f in filters]
     pairs += [(f["key"], [f["value"]]) for f in legacy_filters]
     return all(_keeps(name, key, values) for key, values in pairs)
 
