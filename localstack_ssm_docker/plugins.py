@@ -75,6 +75,7 @@ def activate_ssm_docker_providers() -> None:
     from localstack_ssm_docker.activation import activate_in_localstack
 
     activate_in_localstack()
+    _warm_up()
 
 
 class SsmDockerExtension(Extension):
@@ -89,6 +90,7 @@ class SsmDockerExtension(Extension):
         from localstack_ssm_docker.activation import activate
 
         activate(config.SERVICE_PROVIDER_CONFIG)
+        _warm_up()
 
     def update_request_handlers(self, handlers: CompositeHandler) -> None:
         if ours := self._gateway_handlers:
@@ -108,6 +110,15 @@ class SsmDockerExtension(Extension):
         from localstack_ssm_docker.activation import gateway_handlers_in_localstack
 
         return gateway_handlers_in_localstack()
+
+
+def _warm_up() -> None:
+    """Loads what the first request needs in the background (SSM_DOCKER_WARM_UP, on by default)."""
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.warm_up import start_warm_up
+
+    if wiring.settings().warm_up:
+        start_warm_up()
 
 
 def _add_once(
