@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         if "cold" in chosen:
             results["cold_start"] = cold_start(Path(workdir), AMI_ID, args.cold_starts)
-        localstack = LocalStack(Path(workdir) / "with")
+        localstack = LocalStack(Path(workdir) / "with", env=dict(args.env))
         try:
             if "breakdown" in chosen:
                 results["breakdown"] = breakdown(localstack, AMI_ID, args.rounds)
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace) -> dict:
 
 def print_table(results: dict, machine: dict) -> None:
     print(f"machine: {machine['cores']} cores, {machine['platform']}")
+    print(f"settings of the LocalStack under test: {results.get('env') or 'defaults'}")
     print("floor: the Engine API (warm docker-py exec) for commands, `docker run` for launches;")
     print("cli: `docker exec` (a second floor for commands)")
     header = f"{'benchmark':<30} {'n':>5} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}"
@@ -132,10 +133,18 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--cold-starts", type=int, default=5)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        type=lambda pair: tuple(pair.split("=", 1)),
+        help="KEY=VALUE for the LocalStack under test (e.g. SSM_DOCKER_RESIDENT_HELPER=1)",
+    )
     parser.add_argument("--output", default="bench-results/latest.json")
     args = parser.parse_args()
     results = run(args)
     results["commands"] = args.commands
+    results["env"] = dict(args.env)
     machine = {"cores": os.cpu_count(), "platform": platform.platform()}
     print_table(results, machine)
     output = Path(args.output)

@@ -1,8 +1,9 @@
 """Loading what the first EC2 and SSM requests need, in the background while LocalStack starts.
 
 LocalStack loads a service's provider on its first request: the first RunInstances used to pay
-about two seconds (on 2 cores) for importing moto's EC2 and LocalStack's EC2 and SSM providers,
-reading their service specs and building moto's EC2 backend with its AMI list. A daemon thread
+about two seconds (on 2 cores) for reading LocalStack's service catalog, importing moto's EC2 and
+LocalStack's EC2 and SSM providers, reading their service specs and building moto's EC2 backend
+with its AMI list. A daemon thread
 started with the runtime does that work instead; a request that comes before it is done waits on
 the same import locks rather than doing the work twice.
 
@@ -26,8 +27,9 @@ SERVICES = ("ec2", "ssm")
 def _load_services(services: tuple[str, ...]) -> None:
     from localstack.aws.protocol.parser import create_parser
     from localstack.aws.protocol.serializer import create_serializer
-    from localstack.aws.spec import load_service
+    from localstack.aws.spec import get_service_catalog, load_service
 
+    get_service_catalog()  # the index every first request reads to find its service
     for service in services:
         model = load_service(service)
         create_parser(model)
