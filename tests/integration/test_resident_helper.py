@@ -45,7 +45,7 @@ def test_a_command_runs_through_a_resident_helper(ssm, launch, docker_client):
     ended = finished(ssm, command_id, instance_id)
     assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 3)
     assert ended["StandardOutputContent"] == f"{instance_id} {command_id}\n/tmp\n"
-    assert ended["StandardErrorContent"] == "oops\n"
+    assert ended["StandardErrorContent"] == "oops\nfailed to run commands: exit status 3"
     assert helper_loops(container_of(docker_client, instance_id))
 
 
