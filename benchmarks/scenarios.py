@@ -1,6 +1,7 @@
 """The benchmark scenarios: each measures ours next to the Docker floor it stands on, interleaved
 so that machine noise hits both sides."""
 
+import functools
 import statistics
 import subprocess
 import threading
@@ -93,7 +94,8 @@ def single_round_trip(localstack: LocalStack, ami_id: str, rounds: int) -> dict:
         wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
 
     try:
-        ours(), engine.exec(container), cli_exec(container)  # warm all paths
+        for warm in (ours, lambda: engine.exec(container), lambda: cli_exec(container)):
+            warm()  # every path once before measuring
         samples = [
             (timed(ours), timed(lambda: engine.exec(container)), timed(lambda: cli_exec(container)))
             for _ in range(rounds)
@@ -116,7 +118,12 @@ def fan_out(localstack: LocalStack, ami_id: str, count: int, rounds: int) -> dic
         wait_command(ssm, send(ssm, ids), count)
 
     try:
-        ours(), engine.exec_parallel(containers), cli_exec_parallel(containers)
+        for warm in (
+            ours,
+            lambda: engine.exec_parallel(containers),
+            lambda: cli_exec_parallel(containers),
+        ):
+            warm()
         samples = [
             (
                 timed(ours),
@@ -168,7 +175,7 @@ def launch_to_online(
                 time.sleep(POLL_INTERVAL)
             ours.append(time.perf_counter() - start)
             names = [f"bench-floor-{round_}-{k}" for k in range(n)]
-            floor.append(timed(lambda names=names: _docker_run(image, names)))
+            floor.append(timed(functools.partial(_docker_run, image, names)))
             terminate(localstack, list(ids))
             _docker_rm(names)
         rows.append(row(f"launch {n} to Online", ours, floor))
