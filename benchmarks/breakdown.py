@@ -21,6 +21,7 @@ from datetime import datetime
 import docker
 
 from harness.localstack_process import LocalStack
+from localstack_ssm_docker.engine.docker.exec_stream import exec_output
 
 STAMP = ': > "/tmp/bench-{0}"; stat -c %y "/tmp/bench-{0}"'
 SCRIPT = "\n".join([STAMP.format("start"), "cat /proc/uptime", STAMP.format("end")])
@@ -70,7 +71,8 @@ def _engine_calls(api, container: str) -> dict[str, float]:
     t0 = time.perf_counter()
     exec_id = api.exec_create(container, ["sh", "-c", "cat /proc/uptime"])["Id"]
     t1 = time.perf_counter()
-    api.exec_start(exec_id)
+    for _ in exec_output(api, exec_id):
+        pass
     t2 = time.perf_counter()
     api.exec_inspect(exec_id)
     t3 = time.perf_counter()

@@ -2,6 +2,9 @@
 
 The main floor is the Engine API on a warm connection (exec_create / exec_start / exec_inspect, as
 docker-py does): the fastest way there is to run a command in a container from outside it. The
+output is read with the extension's own reader of the exec stream, because docker-py's
+`exec_start` loses output that arrives with the response headers on a busy machine (see
+localstack_ssm_docker/engine/docker/exec_stream.py): the same calls, without the loss. The
 Docker CLI (`docker exec`, a new process and connection each time) is kept as a second column.
 """
 
@@ -9,6 +12,8 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import docker
+
+from localstack_ssm_docker.engine.docker.exec_stream import STDOUT, exec_output
 
 SCRIPT = "cat /proc/uptime"
 
@@ -27,7 +32,9 @@ class EngineApiFloor:
     def exec(self, container: str) -> None:
         """Runs SCRIPT in the container, waits for it, checks its output and exit code."""
         exec_id = self._api.exec_create(container, ["sh", "-c", SCRIPT])["Id"]
-        output = self._api.exec_start(exec_id)
+        output = b"".join(
+            chunk for stream, chunk in exec_output(self._api, exec_id) if stream == STDOUT
+        )
         if self._api.exec_inspect(exec_id).get("ExitCode") != 0:
             raise RuntimeError(f"exec in {container} failed: {output!r}")
         _check(output)

@@ -71,15 +71,18 @@ def kill_command(script_dir: str) -> list[str]:
 # The resident helper: one `sh` per idle slot in a container, started through one exec, reading
 # jobs from its stdin. A job is four lines (token, script directory, working directory, an
 # `export ...` line of shell-quoted variables) then the script's lines until a line equal to the
-# token. The job runs in the background as BOOTSTRAP runs a script (own session, pid in $d/pid, the
+# token. The job runs in a subshell as BOOTSTRAP runs a script (own session, pid in $d/pid, the
 # same kill), its output copied through two `cat`s to the helper's stdout and stderr, which end
 # when every writer of the script's streams has ended (as an exec's stream does). The helper
 # writes "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
 # "<token>" on stderr after its output. Builtins only in the loop itself; $1 is a directory of
-# its own for the scripts in transit.
+# its own for the scripts in transit. Where `read -t` exists (busybox, bash), a helper idle for
+# RESIDENT_IDLE_SECONDS ends: an instance left alone has no process of ours in it.
+RESIDENT_IDLE_SECONDS = 20
 RESIDENT_HELPER = (
-    'H=$1; mkdir -p "$H" || exit 3; S=; '
+    'H=$1; mkdir -p "$H" || exit 3; S=; T=; '
     "if command -v setsid >/dev/null 2>&1; then S=setsid; fi; "
+    f"if printf 'x\\n' | (read -r -t 1 x) 2>/dev/null; then T='-t {RESIDENT_IDLE_SECONDS}'; fi; "
     "run() { "
     '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
     'echo $! > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
@@ -89,9 +92,9 @@ RESIDENT_HELPER = (
     'eval "$e"; { { run 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat; }; '
     'read -r x rc < "$d/rc" || rc=; fi; '
     'printf \'%s %s\\n\' "$t" "$rc"; printf \'%s\\n\' "$t" >&2; }; '
-    "while IFS= read -r t && IFS= read -r d && IFS= read -r wd && IFS= read -r e; do "
+    "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r e; do "
     'while IFS= read -r l && [ "$l" != "$t" ]; do printf \'%s\\n\' "$l"; done > "$H/$t"; '
-    "job & done"
+    "(job) </dev/null; done"
 )
 # After a helper ended mid-job: waits while the job's script still runs (its pid's command line
 # names the script, so a pid reused after a restart does not count) and prints the line the job
