@@ -4,8 +4,9 @@ LocalStack loads a service's provider on its first request: the first RunInstanc
 about two seconds (on 2 cores) for reading LocalStack's service catalog, importing moto's EC2 and
 LocalStack's EC2 and SSM providers, reading their service specs and building moto's EC2 backend
 with its AMI list. A daemon thread
-started with the runtime does that work instead; a request that comes before it is done waits on
-the same import locks rather than doing the work twice.
+started with the runtime does that work instead, once LocalStack is ready (started earlier, it
+competes with LocalStack's own start for the interpreter and makes Ready later); a request that
+comes before it is done waits on the same import locks rather than doing the work twice.
 
 Only idempotent, shareable work happens here: imports, spec and parser caches, moto's backend for
 the default account and region. The providers themselves (our singletons) are still built by
@@ -55,7 +56,11 @@ def _build_backends(region: str) -> None:
 
 
 def warm_up(region: str) -> None:
-    """Does the work of the first EC2 and SSM requests that can be shared (see the module)."""
+    """Does the work of the first EC2 and SSM requests that can be shared (see the module), once
+    LocalStack is ready."""
+    from localstack.runtime import events
+
+    events.infra_ready.wait()
     started = time.perf_counter()
     try:
         _load_services(SERVICES)

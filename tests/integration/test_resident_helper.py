@@ -11,7 +11,6 @@ from tests.integration.helpers import (
     container_of,
     finished,
     poll,
-    reaches,
     run_command,
 )
 
