@@ -52,4 +52,4 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
 
 bench: venv ami
-	$(PY) -m benchmarks.bench
+	$(PY) -m benchmarks.bench $(BENCH_ARGS)
