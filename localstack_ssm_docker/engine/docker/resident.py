@@ -119,16 +119,24 @@ class _Helper:
         ack = _Until(marker + b" +\n", None)
         out = _Until(marker + b" ", stdout)
         err = _Until(marker + b"\n", stderr)
+        early_stderr: list[bytes] = []  # the script's, or a dying helper's: kept until the ack
         try:
             self._socket.sendall(request)
             for stream_id, chunk in self._frames:
                 if stream_id == STDOUT:
                     if not ack.found:
                         ack.feed(chunk)
-                        chunk, ack.after = (ack.after, b"") if ack.found else (b"", b"")
+                        if not ack.found:
+                            continue
+                        chunk, ack.after = ack.after, b""
+                        for early in early_stderr:
+                            err.feed(early)
                     out.feed(chunk)
                 elif stream_id == STDERR:
-                    err.feed(chunk)
+                    if ack.found:
+                        err.feed(chunk)
+                    else:
+                        early_stderr.append(chunk)
                 if out.found and err.found and b"\n" in out.after:
                     code = out.after.split(b"\n", 1)[0].strip()
                     return int(code) if code.lstrip(b"-").isdigit() else None
