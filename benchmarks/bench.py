@@ -13,71 +13,113 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import scenarios, sessions
+from benchmarks.breakdown import breakdown
+from benchmarks.cold_start import cold_start
 from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
 AMI_IMAGE = os.environ.get("AMI_IMAGE", f"localstack-ec2/busybox:{AMI_ID}")
 
 
+SCENARIOS = (
+    "cold",
+    "breakdown",
+    "round",
+    "fanout",
+    "launch",
+    "sessions",
+    "throughput",
+    "store",
+    "idle",
+)
+
+
 def run(args: argparse.Namespace) -> dict:
+    chosen = set(args.only.split(",")) if args.only else set(SCENARIOS)
     results: dict = {"ratios": [], "throughput": None, "idle": {}, "store_growth": None}
     with tempfile.TemporaryDirectory() as workdir:
-        localstack = LocalStack(Path(workdir) / "with")
+        if "cold" in chosen:
+            results["cold_start"] = cold_start(Path(workdir), AMI_ID, args.cold_starts)
+        localstack = LocalStack(Path(workdir) / "with", env=dict(args.env))
         try:
+            if "breakdown" in chosen:
+                results["breakdown"] = breakdown(localstack, AMI_ID, args.rounds)
             ratios = results["ratios"]
-            ratios.append(scenarios.single_round_trip(localstack, AMI_ID, args.rounds))
-            ratios.append(scenarios.fan_out(localstack, AMI_ID, args.fan_out, args.fan_out_rounds))
-            ratios += scenarios.launch_to_online(
-                localstack, AMI_ID, AMI_IMAGE, args.launch, args.launch_rounds
-            )
-            results["throughput"] = scenarios.throughput(
-                localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
-            )
-            ratios.append(sessions.prompt_time(localstack, AMI_ID, args.session_rounds))
-            results["session_server_prompt_ms"] = sessions.server_prompt_time(
-                localstack, AMI_ID, args.rounds
-            )
-            forwarding = sessions.port_forwarding(
-                localstack, AMI_ID, args.forward_megabytes, args.rounds
-            )
-            ratios.append(forwarding["latency"])
-            results["port_forwarding"] = forwarding["throughput"]
-            results["store_growth"] = scenarios.store_growth(
-                localstack, AMI_ID, args.commands, args.rounds
-            )
-            results["idle"][f"with extension, {args.idle_instances} idle instances"] = (
-                scenarios.idle_cost(localstack, AMI_ID, args.idle_instances, args.idle_seconds)
-            )
+            if "round" in chosen:
+                ratios.append(scenarios.single_round_trip(localstack, AMI_ID, args.rounds))
+            if "fanout" in chosen:
+                ratios.append(
+                    scenarios.fan_out(localstack, AMI_ID, args.fan_out, args.fan_out_rounds)
+                )
+            if "launch" in chosen:
+                ratios += scenarios.launch_to_online(
+                    localstack, AMI_ID, AMI_IMAGE, args.launch, args.launch_rounds
+                )
+            if "sessions" in chosen:
+                ratios.append(sessions.prompt_time(localstack, AMI_ID, args.session_rounds))
+                results["session_server_prompt_ms"] = sessions.server_prompt_time(
+                    localstack, AMI_ID, args.rounds
+                )
+                forwarding = sessions.port_forwarding(
+                    localstack, AMI_ID, args.forward_megabytes, args.rounds
+                )
+                ratios.append(forwarding["latency"])
+                results["port_forwarding"] = forwarding["throughput"]
+            if "throughput" in chosen:
+                results["throughput"] = scenarios.throughput(
+                    localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
+                )
+            if "store" in chosen:
+                results["store_growth"] = scenarios.store_growth(
+                    localstack, AMI_ID, args.commands, args.rounds
+                )
+            if "idle" in chosen:
+                results["idle"][f"with extension, {args.idle_instances} idle instances"] = (
+                    scenarios.idle_cost(localstack, AMI_ID, args.idle_instances, args.idle_seconds)
+                )
         finally:
             localstack.stop()
-        baseline = LocalStack(
-            Path(workdir) / "without",
-            env={"PROVIDER_OVERRIDE_EC2": "default", "PROVIDER_OVERRIDE_SSM": "default"},
-        )
-        try:
-            baseline.client("ec2").describe_instances()
-            baseline.client("ssm").describe_parameters()
-            results["idle"]["without extension"] = scenarios.idle_cost(
-                baseline, None, 0, args.idle_seconds
+        if "idle" in chosen:
+            baseline = LocalStack(
+                Path(workdir) / "without",
+                env={"PROVIDER_OVERRIDE_EC2": "default", "PROVIDER_OVERRIDE_SSM": "default"},
             )
-        finally:
-            baseline.stop()
+            try:
+                baseline.client("ec2").describe_instances()
+                baseline.client("ssm").describe_parameters()
+                results["idle"]["without extension"] = scenarios.idle_cost(
+                    baseline, None, 0, args.idle_seconds
+                )
+            finally:
+                baseline.stop()
     return results
 
 
 def print_table(results: dict, machine: dict) -> None:
     print(f"machine: {machine['cores']} cores, {machine['platform']}")
-    print(f"{'benchmark':<30} {'n':>5} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}")
+    print(f"settings of the LocalStack under test: {results.get('env') or 'defaults'}")
+    print("floor: the Engine API (warm docker-py exec) for commands, `docker run` for launches;")
+    print("cli: `docker exec` (a second floor for commands)")
+    header = f"{'benchmark':<30} {'n':>5} {'ours ms':>9} {'floor ms':>9} {'ratio':>6}"
+    print(f"{header} {'cli ms':>9} {'vs cli':>6}")
     for r in results["ratios"]:
         print(
             f"{r['name']:<30} {r['samples']:>5} {r['ours_median_ms']:>9} "
-            f"{r['floor_median_ms']:>9} {r['ratio']:>6}"
+            f"{r['floor_median_ms']:>9} {r['ratio']:>6} "
+            f"{r.get('cli_median_ms', ''):>9} {r.get('cli_ratio', ''):>6}"
         )
-    t = results["throughput"]
-    print(
-        f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
-        f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
-    )
+    if b := results.get("breakdown"):
+        _print_breakdown(b)
+    for name, c in results.get("cold_start", {}).items():
+        print(
+            f"cold start {name}: Ready in {c['ready_s']} s, first instance Online "
+            f"{c['first_online_s']} s after (medians of {c['repeats']}: {c['first_online_all_s']})"
+        )
+    if t := results["throughput"]:
+        print(
+            f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
+            f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
+        )
     if "session_server_prompt_ms" in results:
         print(
             f"StartSession to prompt without the CLI's start-up: "
@@ -88,13 +130,22 @@ def print_table(results: dict, machine: dict) -> None:
             f"{forwarding['name']}: {forwarding['ours_mb_s']} MB/s through one session, "
             f"{forwarding['direct_mb_s']} MB/s direct (x{forwarding['ratio']})"
         )
-    for name, g in results["store_growth"].items():
+    for name, g in (results["store_growth"] or {}).items():
         print(
             f"{name}: {g['floor_median_ms']} ms with 60 commands, "
             f"{g['ours_median_ms']} ms with {results['commands']} more (x{g['ratio']})"
         )
     for name, idle in results["idle"].items():
         print(f"idle, {name}: {idle['cpu_percent']}% CPU, {idle['rss_mb']} MB RSS")
+
+
+def _print_breakdown(b: dict) -> None:
+    print(f"breakdown of one round trip (medians of {b['rounds']}, ms):")
+    for part, ms in b["ours_ms"].items():
+        print(f"  ours   {part:<34} {ms:>7}")
+    print(f"  one GetCommandInvocation {'':<16} {b['get_command_invocation_ms']:>7}")
+    for part, ms in b["engine_api_floor_ms"].items():
+        print(f"  floor  {part:<34} {ms:>7}")
 
 
 def main() -> None:
@@ -112,10 +163,20 @@ def main() -> None:
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--session-rounds", type=int, default=5)
     parser.add_argument("--forward-megabytes", type=int, default=16)
+    parser.add_argument("--cold-starts", type=int, default=5)
+    parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        type=lambda pair: tuple(pair.split("=", 1)),
+        help="KEY=VALUE for the LocalStack under test (e.g. SSM_DOCKER_RESIDENT_HELPER=1)",
+    )
     parser.add_argument("--output", default="bench-results/latest.json")
     args = parser.parse_args()
     results = run(args)
     results["commands"] = args.commands
+    results["env"] = dict(args.env)
     machine = {"cores": os.cpu_count(), "platform": platform.platform()}
     print_table(results, machine)
     output = Path(args.output)

@@ -1,6 +1,7 @@
 """The benchmark scenarios: each measures ours next to the Docker floor it stands on, interleaved
 so that machine noise hits both sides."""
 
+import functools
 import statistics
 import subprocess
 import threading
@@ -10,9 +11,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 
+from benchmarks.floors import SCRIPT, EngineApiFloor, cli_exec, cli_exec_parallel
 from harness.localstack_process import LocalStack
 
-SCRIPT = "echo hello"
 POLL_INTERVAL = 0.005
 TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
 
@@ -21,15 +22,20 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
-def row(name: str, ours: list[float], floor: list[float]) -> dict:
-    """A result line: medians of both sides (ms) and their ratio."""
-    return {
+def row(name: str, ours: list[float], floor: list[float], cli: list[float] | None = None) -> dict:
+    """A result line: medians of ours and the floor (ms) and their ratio; with `cli`, the Docker
+    CLI's median and ours against it as a second floor."""
+    result = {
         "name": name,
         "samples": len(ours),
         "ours_median_ms": _median_ms(ours),
         "floor_median_ms": _median_ms(floor),
         "ratio": round(statistics.median(ours) / statistics.median(floor), 2),
     }
+    if cli:
+        result["cli_median_ms"] = _median_ms(cli)
+        result["cli_ratio"] = round(statistics.median(ours) / statistics.median(cli), 2)
+    return result
 
 
 def launch(localstack: LocalStack, ami_id: str, count: int) -> list[str]:
@@ -70,14 +76,6 @@ def wait_command(ssm, command_id: str, count: int) -> None:
         time.sleep(POLL_INTERVAL)
 
 
-def raw_exec(container: str) -> None:
-    done = subprocess.run(
-        ["docker", "exec", container, "sh", "-c", SCRIPT], capture_output=True, check=True
-    )
-    if done.stdout != b"hello\n":
-        raise RuntimeError(f"unexpected output: {done.stdout!r}")
-
-
 def timed(action: Callable[[], object]) -> float:
     start = time.perf_counter()
     action()
@@ -85,41 +83,59 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def single_round_trip(localstack: LocalStack, ami_id: str, rounds: int) -> dict:
-    """SendCommand → GetCommandInvocation Success, against `docker exec` of the same script."""
+    """SendCommand → GetCommandInvocation Success, against the Engine API's exec of the same
+    command in the same container (and `docker exec`), interleaved."""
     ssm = localstack.client("ssm")
     (instance_id,) = launch(localstack, ami_id, 1)
     container = f"localstack-ec2.{instance_id}"
+    engine = EngineApiFloor()
 
     def ours() -> None:
         wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
 
     try:
-        ours(), raw_exec(container)  # warm both paths
-        samples = [(timed(ours), timed(lambda: raw_exec(container))) for _ in range(rounds)]
+        for warm in (ours, lambda: engine.exec(container), lambda: cli_exec(container)):
+            warm()  # every path once before measuring
+        samples = [
+            (timed(ours), timed(lambda: engine.exec(container)), timed(lambda: cli_exec(container)))
+            for _ in range(rounds)
+        ]
     finally:
+        engine.close()
         terminate(localstack, [instance_id])
-    return row("single round trip", [s[0] for s in samples], [s[1] for s in samples])
+    return row("single round trip", *(list(side) for side in zip(*samples, strict=True)))
 
 
 def fan_out(localstack: LocalStack, ami_id: str, count: int, rounds: int) -> dict:
-    """One SendCommand to `count` instances until all ended, against parallel `docker exec`."""
+    """One SendCommand to `count` instances until all ended, against as many parallel Engine API
+    execs (and `docker exec`s) into the same containers."""
     ssm = localstack.client("ssm")
     ids = launch(localstack, ami_id, count)
     containers = [f"localstack-ec2.{i}" for i in ids]
+    engine = EngineApiFloor(pool_size=count)
 
     def ours() -> None:
         wait_command(ssm, send(ssm, ids), count)
 
-    def floor() -> None:
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            list(pool.map(raw_exec, containers))
-
     try:
-        ours(), floor()
-        samples = [(timed(ours), timed(floor)) for _ in range(rounds)]
+        for warm in (
+            ours,
+            lambda: engine.exec_parallel(containers),
+            lambda: cli_exec_parallel(containers),
+        ):
+            warm()
+        samples = [
+            (
+                timed(ours),
+                timed(lambda: engine.exec_parallel(containers)),
+                timed(lambda: cli_exec_parallel(containers)),
+            )
+            for _ in range(rounds)
+        ]
     finally:
+        engine.close()
         terminate(localstack, ids)
-    return row(f"fan-out to {count}", [s[0] for s in samples], [s[1] for s in samples])
+    return row(f"fan-out to {count}", *(list(side) for side in zip(*samples, strict=True)))
 
 
 def _online(ssm, instance_ids: set[str]) -> bool:
@@ -159,7 +175,7 @@ def launch_to_online(
                 time.sleep(POLL_INTERVAL)
             ours.append(time.perf_counter() - start)
             names = [f"bench-floor-{round_}-{k}" for k in range(n)]
-            floor.append(timed(lambda names=names: _docker_run(image, names)))
+            floor.append(timed(functools.partial(_docker_run, image, names)))
             terminate(localstack, list(ids))
             _docker_rm(names)
         rows.append(row(f"launch {n} to Online", ours, floor))

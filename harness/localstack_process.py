@@ -28,7 +28,13 @@ def _free_port() -> int:
 class LocalStack:
     """One LocalStack runtime on a free loopback port; `stop()` shuts it down as SIGTERM does."""
 
-    def __init__(self, workdir: Path, env: dict[str, str] | None = None, port: int | None = None):
+    def __init__(
+        self,
+        workdir: Path,
+        env: dict[str, str] | None = None,
+        port: int | None = None,
+        ready_poll: float = 0.2,
+    ):
         self.port = port or _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"localstack-{self.port}-{time.monotonic_ns()}.log"
@@ -49,9 +55,9 @@ class LocalStack:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        self._wait_ready()
+        self._wait_ready(ready_poll)
 
-    def _wait_ready(self) -> None:
+    def _wait_ready(self, poll: float) -> None:
         deadline = time.monotonic() + STARTUP_DEADLINE
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -60,7 +66,7 @@ class LocalStack:
                 with urllib.request.urlopen(f"{self.endpoint}/_localstack/health", timeout=2):
                     return
             except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
+                time.sleep(poll)
         self.stop()
         raise RuntimeError(f"LocalStack not ready in {STARTUP_DEADLINE} s:\n{self.log_tail()}")
 

@@ -32,6 +32,11 @@ class Settings:
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
     """EC2_BOOT_WITH_IMAGE_ENTRYPOINT: boot every image's own entrypoint (systemd images)."""
+    resident_helpers: bool = False
+    """SSM_DOCKER_RESIDENT_HELPER: start commands through a resident sh helper per container
+    instead of an exec per command (falls back to the exec when the helper cannot)."""
+    warm_up: bool = True
+    """SSM_DOCKER_WARM_UP: load what the first EC2/SSM request needs in the background at start."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -48,6 +53,8 @@ class Settings:
             max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
+            resident_helpers=_flag(env.get("SSM_DOCKER_RESIDENT_HELPER"), False),
+            warm_up=_flag(env.get("SSM_DOCKER_WARM_UP"), True),
         )
 
 

@@ -78,6 +78,7 @@ def activate_ssm_docker_providers() -> None:
 
     activate_in_localstack()
     wiring.check_engine_in_background()
+    _warm_up()
 
 
 @on_infra_shutdown()
@@ -104,6 +105,7 @@ class SsmDockerExtension(Extension):
 
         activate(config.SERVICE_PROVIDER_CONFIG)
         wiring.check_engine_in_background()
+        _warm_up()
 
     def update_request_handlers(self, handlers: CompositeHandler) -> None:
         if ours := self._gateway_handlers:
@@ -123,6 +125,15 @@ class SsmDockerExtension(Extension):
         from localstack_ssm_docker.activation import gateway_handlers_in_localstack
 
         return gateway_handlers_in_localstack()
+
+
+def _warm_up() -> None:
+    """Loads what the first request needs in the background (SSM_DOCKER_WARM_UP, on by default)."""
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.warm_up import start_warm_up
+
+    if wiring.settings().warm_up:
+        start_warm_up()
 
 
 def _add_once(

@@ -44,7 +44,12 @@ def _owner_key() -> str:
 @functools.cache
 def docker_engine() -> DockerEngine:
     """The one Docker engine client (and connection pool) of this process."""
-    return DockerEngine.from_env(ami_mappings=settings().ami_images, owner=_owner_key())
+    current = settings()
+    return DockerEngine.from_env(
+        ami_mappings=current.ami_images,
+        owner=_owner_key(),
+        resident_helpers=current.resident_helpers,
+    )
 
 
 @functools.cache

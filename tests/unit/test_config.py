@@ -59,3 +59,9 @@ def test_docker_flags_as_localstack_parses_them():
         ulimits=[("nofile", 1024, 2048)],
     )
     assert container_options("--network lab", None).network == "lab"
+
+
+def test_the_resident_helper_is_off_and_the_warm_up_on_unless_set():
+    assert (Settings.from_env({}).resident_helpers, Settings.from_env({}).warm_up) == (False, True)
+    changed = Settings.from_env({"SSM_DOCKER_RESIDENT_HELPER": "1", "SSM_DOCKER_WARM_UP": "0"})
+    assert (changed.resident_helpers, changed.warm_up) == (True, False)

@@ -42,22 +42,34 @@ class DockerEngine:
         run_id: str | None = None,
         ami_mappings: Mapping[str, str] | None = None,
         owner: str = "",
+        resident_helpers: bool = False,
     ):
         self.owner = owner or uuid.uuid4().hex[:12]
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._images = AmiImages(api, ami_mappings or {})
         self._containers = Containers(api, self.run_id, self.owner)
         self._inventory = Inventory(api, self.owner, self._containers.remove)
-        self._scripts = DockerScripts(api, stream_api, self._containers.restart_count)
+        self._scripts = DockerScripts(
+            api, stream_api, self._containers.restart_count, resident_helpers
+        )
         self._sessions = DockerSessions(api, stream_api)
 
     @classmethod
     def from_env(
-        cls, ami_mappings: Mapping[str, str] | None = None, owner: str = ""
+        cls,
+        ami_mappings: Mapping[str, str] | None = None,
+        owner: str = "",
+        resident_helpers: bool = False,
     ) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
         clients = clients_from_env()
-        return cls(clients.control, clients.streams, ami_mappings=ami_mappings, owner=owner)
+        return cls(
+            clients.control,
+            clients.streams,
+            ami_mappings=ami_mappings,
+            owner=owner,
+            resident_helpers=resident_helpers,
+        )
 
     # images
 
@@ -80,6 +92,7 @@ class DockerEngine:
 
     def stop(self, container_id: str) -> None:
         """Stops the container; its filesystem stays."""
+        self._scripts.forget(container_id)
         self._containers.stop(container_id)
 
     def start(self, container_id: str) -> None:
@@ -93,10 +106,12 @@ class DockerEngine:
     def restart(self, container_id: str) -> None:
         """Restarts the container, as a reboot would; scripts running in it end with
         ContainerRestarted."""
+        self._scripts.forget(container_id)
         self._containers.restart(container_id)
 
     def remove(self, container_id: str) -> None:
         """Removes the container; one that is already gone is fine."""
+        self._scripts.forget(container_id)
         self._containers.remove(container_id)
 
     # inventory

@@ -17,14 +17,25 @@ from localstack_ssm_docker.engine.docker.bounded_buffer import BoundedBuffer
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.container_files import write_file
 from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, exec_output
+from localstack_ssm_docker.engine.docker.resident import (
+    HelperLost,
+    NotStarted,
+    ResidentHelpers,
+)
 from localstack_ssm_docker.engine.docker.shell import (
     bootstrap_command,
     detached_command,
     fits_inline,
     kill_command,
+    recover_command,
     script_path,
 )
-from localstack_ssm_docker.engine.errors import ContainerGone, ContainerRestarted, ContainerStopped
+from localstack_ssm_docker.engine.errors import (
+    ContainerGone,
+    ContainerRestarted,
+    ContainerStopped,
+    EngineError,
+)
 from localstack_ssm_docker.engine.values import ScriptJob, ScriptResult
 
 _KILLED_OR_UNKNOWN = (None, 137)
@@ -41,30 +52,32 @@ class DockerScripts:
     """Scripts in containers, over two clients: `api` for control calls, `stream_api` (no read
     timeout) for exec output; `restart_count` tells whether a container restarted meanwhile."""
 
-    def __init__(self, api: APIClient, stream_api: APIClient, restart_count: Callable[[str], int]):
+    def __init__(
+        self,
+        api: APIClient,
+        stream_api: APIClient,
+        restart_count: Callable[[str], int],
+        resident_helpers: bool = False,
+    ):
         self._api = api
         self._stream_api = stream_api
         self._restart_count = restart_count
+        self._helpers = ResidentHelpers(api, stream_api) if resident_helpers else None
         self._killed_scripts: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         """Writes the script into the container, runs it with sh and collects its output."""
-        script = job.script.encode()
         restarts = self._restart_count(container_id)
-        inline = fits_inline(script)
-        if not inline:
-            write_file(self._api, container_id, script_path(job), script, 0o700)
-        command = bootstrap_command(job, inline)
-        with engine_errors():
-            exec_id = self._api.exec_create(container_id, command, environment=job.environment)
-            stdout, stderr = BoundedBuffer(job.output_limit), BoundedBuffer(job.output_limit)
-            for stream_id, chunk in exec_output(self._stream_api, exec_id["Id"]):
-                if stream_id == STDOUT:
-                    stdout.write(chunk)
-                elif stream_id == STDERR:
-                    stderr.write(chunk)
-            exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+        stdout, stderr = BoundedBuffer(job.output_limit), BoundedBuffer(job.output_limit)
+        try:
+            if self._helpers is None:
+                raise NotStarted("no resident helpers")
+            exit_code = self._helpers.run(container_id, job, stdout, stderr)
+        except NotStarted:
+            exit_code = self._run_by_exec(container_id, job, stdout, stderr)
+        except HelperLost as e:
+            exit_code = self._recovered_exit_code(container_id, job.script_dir, e)
         if self._restart_count(container_id) != restarts:
             raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
         with self._lock:
@@ -80,6 +93,49 @@ class DockerScripts:
         if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
             self._raise_if_stopped(container_id, result)
         return result
+
+    def _run_by_exec(
+        self, container_id: str, job: ScriptJob, stdout: BoundedBuffer, stderr: BoundedBuffer
+    ) -> int | None:
+        """Runs the job through an exec of its own (the script inline, or copied in first)."""
+        script = job.script.encode()
+        inline = fits_inline(script)
+        if not inline:
+            write_file(self._api, container_id, script_path(job), script, 0o700)
+        command = bootstrap_command(job, inline)
+        with engine_errors():
+            exec_id = self._api.exec_create(container_id, command, environment=job.environment)
+            for stream_id, chunk in exec_output(self._stream_api, exec_id["Id"]):
+                if stream_id == STDOUT:
+                    stdout.write(chunk)
+                elif stream_id == STDERR:
+                    stderr.write(chunk)
+            return self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+
+    def _recovered_exit_code(
+        self, container_id: str, script_dir: str, lost: HelperLost
+    ) -> int | None:
+        """The exit code of a script whose helper ended mid-job (the helper was killed, or its
+        container stopped): once the script has ended, the code its job recorded; the helper's
+        own when there is none (or the container cannot be reached: then it is checked)."""
+        try:
+            with engine_errors():
+                exec_id = self._api.exec_create(container_id, recover_command(script_dir))
+                recorded = b"".join(
+                    chunk
+                    for stream_id, chunk in exec_output(self._stream_api, exec_id["Id"])
+                    if stream_id == STDOUT
+                ).split()
+        except EngineError:
+            return lost.exit_code
+        if len(recorded) == 2 and recorded[0] == lost.token.encode() and recorded[1].isdigit():
+            return int(recorded[1])
+        return lost.exit_code
+
+    def forget(self, container_id: str) -> None:
+        """The container was restarted, stopped or removed: its idle helpers are gone."""
+        if self._helpers is not None:
+            self._helpers.forget(container_id)
 
     def _raise_if_stopped(self, container_id: str, so_far: ScriptResult) -> None:
         """ContainerStopped (with the output so far) when the container stops (killed, stopped,

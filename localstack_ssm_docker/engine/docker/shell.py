@@ -6,6 +6,8 @@ be an instance. Pure: nothing here runs them; :mod:`.scripts` does, always insid
 """
 
 import posixpath
+import re
+import shlex
 
 from localstack_ssm_docker.engine.values import ScriptJob
 
@@ -64,3 +66,74 @@ def detached_command(scripts: list[str], log_path: str) -> list[str]:
 def kill_command(script_dir: str) -> list[str]:
     """The exec command that SIGKILLs the process group of the script in `script_dir`."""
     return ["sh", "-c", KILL, "sh", script_dir]
+
+
+# The resident helper: one `sh` per idle slot in a container, started through one exec, reading
+# jobs from its stdin. A job is four lines (token, script directory, working directory, an
+# `export ...` line of shell-quoted variables) then the script's lines until a line equal to the
+# token. The job runs in a subshell as BOOTSTRAP runs a script (own session, pid in $d/pid, the
+# same kill), its output copied through two `cat`s to the helper's stdout and stderr, which end
+# when every writer of the script's streams has ended (as an exec's stream does). The helper
+# writes "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
+# "<token>" on stderr after its output. Builtins only in the loop itself; $1 is a directory of
+# its own for the scripts in transit. Where `read -t` exists (busybox, bash), a helper idle for
+# RESIDENT_IDLE_SECONDS ends: an instance left alone has no process of ours in it.
+RESIDENT_IDLE_SECONDS = 20
+RESIDENT_HELPER = (
+    'H=$1; mkdir -p "$H" || exit 3; S=; T=; '
+    "if command -v setsid >/dev/null 2>&1; then S=setsid; fi; "
+    f"if printf 'x\\n' | (read -r -t 1 x) 2>/dev/null; then T='-t {RESIDENT_IDLE_SECONDS}'; fi; "
+    "run() { "
+    '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
+    'echo $! > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
+    "job() { "
+    "printf '%s +\\n' \"$t\"; rc=1; "
+    'if mkdir -p "$d" && mv -f "$H/$t" "$d/_script.sh" && chmod 700 "$d/_script.sh"; then '
+    'eval "$e"; { { run 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat; }; '
+    'read -r x rc < "$d/rc" || rc=; fi; '
+    'printf \'%s %s\\n\' "$t" "$rc"; printf \'%s\\n\' "$t" >&2; }; '
+    "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r e; do "
+    'while IFS= read -r l && [ "$l" != "$t" ]; do printf \'%s\\n\' "$l"; done > "$H/$t"; '
+    "(job) </dev/null; done"
+)
+# After a helper ended mid-job: waits while the job's script still runs (its pid's command line
+# names the script, so a pid reused after a restart does not count) and prints the line the job
+# recorded ("<token> <exit code>"), if it could.
+RECOVER = (
+    'd=$1; while read p < "$d/pid" 2>/dev/null && '
+    'grep -q "$d/_script.sh" "/proc/$p/cmdline" 2>/dev/null; do sleep 1; done; '
+    'read -r line < "$d/rc" 2>/dev/null && echo "$line"'
+)
+RESIDENT_SCRIPT_LIMIT = 16 * 1024
+"""Scripts up to this size go to the resident helper (which reads them a byte at a time)."""
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def resident_helper_command(helper_dir: str) -> list[str]:
+    """The exec command that starts a resident helper."""
+    return ["sh", "-c", RESIDENT_HELPER, "sh", helper_dir]
+
+
+def recover_command(script_dir: str) -> list[str]:
+    """The exec command that waits for a script whose helper ended and prints its exit code."""
+    return ["sh", "-c", RECOVER, "sh", script_dir]
+
+
+def resident_job(job: ScriptJob, token: str) -> bytes | None:
+    """The job as the resident helper reads it; None when it cannot travel that way (a script
+    too large or with NUL bytes, a newline in a path or variable, an odd variable name)."""
+    script = job.script
+    fields = [job.script_dir, job.working_directory, *job.environment.values()]
+    if (
+        len(script.encode()) > RESIDENT_SCRIPT_LIMIT
+        or "\0" in script
+        or any("\n" in f or "\0" in f for f in fields)
+        or not all(_NAME.fullmatch(name) for name in job.environment)
+    ):
+        return None
+    exports = " ".join(f"export {k}={shlex.quote(v)};" for k, v in job.environment.items())
+    lines = script.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    text = "\n".join([token, job.script_dir, job.working_directory, exports, *lines, token])
+    return (text + "\n").encode()

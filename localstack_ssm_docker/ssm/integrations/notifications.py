@@ -131,8 +131,11 @@ class LocalStackNotifier:
     def _loop(self) -> None:
         while (item := self._queue.get()) is not None:
             account_id, region, entry, topic, message = item
+            events = _has_event_rules(account_id, region)
+            if not events and not topic:
+                continue  # nothing would be seen: no client is built for it
             clients = connect_to(aws_access_key_id=account_id, region_name=region)
-            if _has_event_rules(account_id, region):
+            if events:
                 try:
                     clients.events.put_events(Entries=[entry])
                 except Exception as e:

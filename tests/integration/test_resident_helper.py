@@ -1,0 +1,77 @@
+"""Run Command through the resident helper (SSM_DOCKER_RESIDENT_HELPER=1): the same results as an
+exec per command, a helper that dies mid-command, and a reboot. (The rest of the integration
+tests also pass with the helper on: run them with SSM_DOCKER_RESIDENT_HELPER=1.)"""
+
+from collections.abc import Iterator
+
+import pytest
+
+from harness.localstack_process import LocalStack
+from tests.integration.helpers import (
+    container_of,
+    finished,
+    poll,
+    run_command,
+)
+
+HELPER_MARK = ".localstack-ssm-helper"
+
+
+@pytest.fixture(scope="module")
+def localstack(tmp_path_factory) -> Iterator[LocalStack]:
+    runtime = LocalStack(
+        tmp_path_factory.mktemp("resident"), env={"SSM_DOCKER_RESIDENT_HELPER": "1"}
+    )
+    yield runtime
+    runtime.stop()
+
+
+def processes(container) -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command line) of each process in the container."""
+    output = container.exec_run(["ps", "-o", "pid,ppid,args"]).output.decode()
+    rows = [line.split(None, 2) for line in output.splitlines()[1:]]
+    return [(int(r[0]), int(r[1]), r[2] if len(r) > 2 else "") for r in rows]
+
+
+def helper_loops(container) -> list[int]:
+    """Pids of the helpers' main loops (started by an exec: no parent in the container)."""
+    return [pid for pid, ppid, args in processes(container) if HELPER_MARK in args and ppid == 0]
+
+
+def test_a_command_runs_through_a_resident_helper(ssm, launch, docker_client):
+    (instance_id,) = launch()
+    script = ['echo "$AWS_SSM_INSTANCE_ID $SSM_COMMAND_ID"; pwd', "echo oops >&2", "exit 3"]
+    command_id = run_command(ssm, instance_id, script, workingDirectory="/tmp")
+    ended = finished(ssm, command_id, instance_id)
+    assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 3)
+    assert ended["StandardOutputContent"] == f"{instance_id} {command_id}\n/tmp\n"
+    assert ended["StandardErrorContent"] == "oops\nfailed to run commands: exit status 3"
+    assert helper_loops(container_of(docker_client, instance_id))
+
+
+def test_a_helper_killed_mid_command_still_ends_it_with_its_own_exit_code(
+    ssm, launch, docker_client
+):
+    (instance_id,) = launch()
+    container = container_of(docker_client, instance_id)
+    script = ["echo started", "touch /tmp/started", "sleep 3", "echo done", "exit 4"]
+    command_id = run_command(ssm, instance_id, script)
+    poll(lambda: container.exec_run(["test", "-f", "/tmp/started"]).exit_code, lambda c: c == 0)
+    for pid in helper_loops(container):
+        container.exec_run(["kill", "-9", str(pid)])
+
+    ended = finished(ssm, command_id, instance_id)
+    assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 4)
+    # what the script wrote before its helper died; Docker stops delivering an exec's output once
+    # its main process (the helper) has ended, so what came after may be missing
+    assert ended["StandardOutputContent"].startswith("started\n")
+    fresh = run_command(ssm, instance_id, ["echo again"])
+    assert finished(ssm, fresh, instance_id)["StandardOutputContent"] == "again\n"
+
+
+def test_a_reboot_asked_by_exit_194_runs_the_script_again(ssm, launch):
+    (instance_id,) = launch()
+    script = ["if [ ! -f /root/rebooted ]; then touch /root/rebooted; exit 194; fi", "echo again"]
+    command_id = run_command(ssm, instance_id, script)
+    ended = finished(ssm, command_id, instance_id)
+    assert (ended["Status"], ended["StandardOutputContent"]) == ("Success", "again\n")
