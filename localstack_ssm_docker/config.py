@@ -31,6 +31,17 @@ class Settings:
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
     """EC2_BOOT_WITH_IMAGE_ENTRYPOINT: boot every image's own entrypoint (systemd images)."""
+    imds: bool = True
+    """EC2_IMDS: serve instance metadata at 169.254.169.254 and give instances AWS_ENDPOINT_URL."""
+    imds_responder_image: str = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
+    """EC2_IMDS_RESPONDER_IMAGE: a busybox image (sh, nc with -e, awk, mkfifo) that answers at
+    169.254.169.254 and relays to LocalStack."""
+    imds_fallback_host: str | None = None
+    """EC2_IMDS_FALLBACK_HOST: the address instances reach this LocalStack at when the
+    169.254.169.254 route cannot be set up (default: the host's address on their bridge)."""
+    instance_endpoint_url: str | None = None
+    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
+    LocalStack on the host's address on their bridge)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -47,6 +58,10 @@ class Settings:
             max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
+            imds=_flag(env.get("EC2_IMDS"), True),
+            imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,
+            imds_fallback_host=env.get("EC2_IMDS_FALLBACK_HOST") or None,
+            instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
         )
 
 

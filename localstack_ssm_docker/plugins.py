@@ -16,7 +16,10 @@ def ec2_docker() -> Service:
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 
     provider = Ec2DockerProvider(
-        wiring.docker_engine(), wiring.instance_manager(), wiring.settings().max_instances
+        wiring.docker_engine(),
+        wiring.instance_manager(),
+        wiring.settings().max_instances,
+        metadata=wiring.metadata_service(),
     )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 

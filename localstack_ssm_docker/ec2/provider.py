@@ -1,6 +1,7 @@
 """LocalStack's EC2 provider, with a Docker container behind every instance."""
 
 import logging
+from typing import TYPE_CHECKING
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
@@ -27,30 +28,46 @@ from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, Invalid
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.limits import counts_within_limit
 from localstack_ssm_docker.ec2.models import instance_stores
+from localstack_ssm_docker.ec2.private_addresses import show_container_addresses
 from localstack_ssm_docker.engine.errors import (
     EngineError,
 )
 from localstack_ssm_docker.engine.interface import (
     ContainerEngine,
 )
+from localstack_ssm_docker.imds.profile_handlers import InstanceProfileHandlers, resolve_profile
+
+if TYPE_CHECKING:
+    from localstack_ssm_docker.imds.service import MetadataService
 
 LOG = logging.getLogger(__name__)
 
 
-class Ec2DockerProvider(Ec2Provider):
+class Ec2DockerProvider(InstanceProfileHandlers, Ec2Provider):
     """RunInstances & co. go to moto first, then the containers follow."""
 
-    def __init__(self, engine: ContainerEngine, instances: InstanceManager, max_instances: int):
+    def __init__(
+        self,
+        engine: ContainerEngine,
+        instances: InstanceManager,
+        max_instances: int,
+        metadata: "MetadataService | None" = None,
+    ):
         super().__init__()
         self._engine = engine
         self._instances = instances
         self._max_instances = max_instances
+        self._metadata = metadata
 
     def on_before_start(self):
         self._instances.recover()
+        if self._metadata is not None:
+            self._metadata.start()
 
     def on_before_stop(self):
         self._instances.shutdown()
+        if self._metadata is not None:
+            self._metadata.stop()
 
     @handler("DescribeImages", expand=False)
     def describe_images(
@@ -92,6 +109,9 @@ class Ec2DockerProvider(Ec2Provider):
             require_ami(images, request["ImageId"])
         existing = len(instance_stores[context.account_id][context.region].instances)
         allowed = counts_within_limit(request, existing, self._max_instances)
+        profile = resolve_profile(context, request.get("IamInstanceProfile"))
+        if request.get("IamInstanceProfile"):  # LocalStack's IAM, not moto's, knows the profile
+            allowed = {k: v for k, v in allowed.items() if k != "IamInstanceProfile"}  # type: ignore[assignment]
         sync_into_moto(backend, images)
         if allowed is request:
             reservation = call_moto(context)
@@ -100,7 +120,7 @@ class Ec2DockerProvider(Ec2Provider):
         instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
         try:
             ami = require_ami(images, reservation["Instances"][0]["ImageId"])
-            self._instances.launch(
+            records = self._instances.launch(
                 context.account_id, context.region, instance_ids, ami, request.get("UserData")
             )
         except Exception as e:
@@ -109,6 +129,7 @@ class Ec2DockerProvider(Ec2Provider):
             if isinstance(e, EngineError):
                 raise EngineUnavailableError(str(e)) from e
             raise
+        self._after_launch(context, reservation, records, profile)
         return reservation
 
     @handler("StopInstances", expand=False)
@@ -138,4 +159,25 @@ class Ec2DockerProvider(Ec2Provider):
     ) -> TerminateInstancesResult:
         result = call_moto(context)
         self._instances.terminate(context.account_id, context.region, request["InstanceIds"])
+        self.forget_profiles(context, request["InstanceIds"])
         return result
+
+    def _after_launch(self, context: RequestContext, reservation: Reservation, records, profile):
+        """DescribeInstances shows the addresses the containers really have; the profile is
+        associated with every instance launched."""
+        addresses = {record.instance_id: record.ip_address for record in records}
+        show_container_addresses(context.account_id, context.region, addresses)
+        for described in reservation["Instances"]:
+            instance_id = described["InstanceId"]
+            if addresses.get(instance_id):
+                described["PrivateIpAddress"] = addresses[instance_id]
+            if profile is not None:
+                association = self.associate_profile(context, instance_id, profile)
+                described["IamInstanceProfile"] = {
+                    "Arn": association.profile_arn,
+                    "Id": association.profile_id,
+                }
+
+    def _forget_credentials(self, instance_id: str) -> None:
+        if self._metadata is not None:
+            self._metadata.forget(instance_id)

@@ -12,6 +12,7 @@ from localstack_ssm_docker.engine.values import (
     ContainerFacts,
     ContainerSpec,
     ForeignContainer,
+    MetadataRoute,
     ScriptJob,
     ScriptResult,
 )
@@ -64,3 +65,26 @@ class ContainerEngine(ScriptRunner, Protocol):
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
         ...
+
+
+class MetadataRouting(Protocol):
+    """The networks and responder that serve 169.254.169.254 to instances (see
+    :mod:`localstack_ssm_docker.engine.docker.imds_network`)."""
+
+    network: str
+
+    def prepare(self, own_container: str | None) -> MetadataRoute: ...
+
+    def start_responder(self, route: MetadataRoute, image: str, port: int, secret: str) -> None: ...
+
+    def remove_responder(self) -> None: ...
+
+    def responder_running(self) -> bool: ...
+
+    def members(self) -> dict[str, str]:
+        """Address on the metadata network of each container on it, by container id."""
+        ...
+
+    def remove_networks(self) -> bool: ...
+
+    def gateway_of(self, network: str) -> str | None: ...

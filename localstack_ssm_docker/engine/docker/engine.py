@@ -11,7 +11,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docker
 import requests
@@ -37,6 +37,9 @@ from localstack_ssm_docker.engine.values import (
     ScriptJob,
     ScriptResult,
 )
+
+if TYPE_CHECKING:
+    from localstack_ssm_docker.engine.docker.imds_network import MetadataNetworks
 
 LOG = logging.getLogger(__name__)
 
@@ -188,6 +191,9 @@ class DockerEngine:
             )
         container_id = created["Id"]
         try:
+            with _engine_errors():
+                for network in spec.networks:  # joined before it runs: never without the route
+                    self._api.connect_container_to_network(container_id, network)
             try:
                 with _engine_errors():
                     self._api.start(container_id)
@@ -423,6 +429,12 @@ class DockerEngine:
         with _engine_errors():
             self._api.put_archive(container_id, "/", archive.getvalue())
 
+    def metadata_networks(self) -> "MetadataNetworks":
+        """This LocalStack's IMDS networks and responder (see imds_network)."""
+        from localstack_ssm_docker.engine.docker.imds_network import MetadataNetworks
+
+        return MetadataNetworks(self._api, self.owner)
+
 
 def _ami(ami_id: str, name: str, reference: str, image: dict) -> AmiImage:
     labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
@@ -455,7 +467,7 @@ def _ip_address(details: dict) -> str:
     if settings.get("IPAddress"):
         return settings["IPAddress"]
     for network in (settings.get("Networks") or {}).values():
-        if network.get("IPAddress"):
+        if network.get("IPAddress") and not network["IPAddress"].startswith("169.254."):
             return network["IPAddress"]
     return ""
 
