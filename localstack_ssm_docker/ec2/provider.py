@@ -35,6 +35,7 @@ from localstack_ssm_docker.engine.errors import (
 from localstack_ssm_docker.engine.interface import (
     ContainerEngine,
 )
+from localstack_ssm_docker.imds.options_handler import MetadataOptionsHandlers
 from localstack_ssm_docker.imds.profile_handlers import InstanceProfileHandlers, resolve_profile
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 
-class Ec2DockerProvider(InstanceProfileHandlers, Ec2Provider):
+class Ec2DockerProvider(InstanceProfileHandlers, MetadataOptionsHandlers, Ec2Provider):
     """RunInstances & co. go to moto first, then the containers follow."""
 
     def __init__(

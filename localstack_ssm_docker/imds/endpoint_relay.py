@@ -54,7 +54,7 @@ class EndpointRelay:
                 upstream.settimeout(None)
                 back = threading.Thread(target=_pump, args=(upstream, caller), daemon=True)
                 back.start()
-                _pump(caller, upstream)
+                _pump(caller, upstream, end_sink=False)
                 back.join()
         except OSError as e:
             LOG.debug("endpoint relay: %s", e)
@@ -62,12 +62,15 @@ class EndpointRelay:
             self._slots.release()
 
 
-def _pump(source: socket.socket, sink: socket.socket) -> None:
-    """Copies until `source` ends, then ends `sink`'s sending side."""
+def _pump(source: socket.socket, sink: socket.socket, end_sink: bool = True) -> None:
+    """Copies until `source` ends. A caller's half-close is not passed on (LocalStack's server
+    drops a request whose client half-closed, as `printf ... | nc` does); LocalStack's end of
+    the connection ends the caller's completely."""
     try:
         while chunk := source.recv(_BUFFER):
             sink.sendall(chunk)
     except OSError:
         pass
-    with contextlib.suppress(OSError):
-        sink.shutdown(socket.SHUT_WR)
+    if end_sink:
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_RDWR)

@@ -131,11 +131,14 @@ class MetadataService:
         host = self._fallback_host or self._routing.gateway_of(self._instance_network)
         if not host:
             return
-        try:
-            relay = EndpointRelay(host, free_port(host), self._gateway)
-        except OSError as e:
-            LOG.warning("LocalStack not reachable from instances: %s", e)
-            return
+        try:  # LocalStack's own port when free: the URL in kept instances survives a restart
+            relay = EndpointRelay(host, self._gateway[1], self._gateway)
+        except OSError:
+            try:
+                relay = EndpointRelay(host, free_port(host), self._gateway)
+            except OSError as e:
+                LOG.warning("LocalStack not reachable from instances: %s", e)
+                return
         relay.start()
         self._relay = relay
         self._endpoint_url = "http://{}:{}".format(*relay.address)
