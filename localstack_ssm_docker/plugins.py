@@ -1,7 +1,7 @@
 """Entry points only: provider factories, the activation hook and the LocalStack extension."""
 
 from localstack.extensions.api import Extension
-from localstack.runtime.hooks import on_infra_start
+from localstack.runtime.hooks import on_infra_ready, on_infra_start
 from localstack.services.plugins import Service, aws_provider
 
 from localstack_ssm_docker.activation import PROVIDER_NAME
@@ -65,6 +65,18 @@ def activate_ssm_docker_providers() -> None:
     from localstack_ssm_docker.activation import activate_in_localstack
 
     activate_in_localstack()
+
+
+@on_infra_ready()
+def bring_back_kept_instances() -> None:
+    """With PERSISTENCE=1, EC2 loads at start: kept instances get their metadata service back
+    without waiting for the first EC2 request."""
+    from localstack import config
+
+    if config.PERSISTENCE and config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") == PROVIDER_NAME:
+        from localstack.services.plugins import SERVICE_PLUGINS
+
+        SERVICE_PLUGINS.require("ec2")
 
 
 class SsmDockerExtension(Extension):

@@ -10,6 +10,8 @@ import re
 import subprocess
 from dataclasses import dataclass
 
+from tests.integration.helpers import poll
+
 METADATA = "169.254.169.254"
 METADATA_SUBNET = ipaddress.ip_network("169.254.169.0/24")
 
@@ -45,6 +47,15 @@ def assert_route_is_ours(container) -> None:
     assert ours and networks[ours[0]]["IPAddress"] == source[1], (route, list(networks))
 
 
+def route_is_ours(container) -> bool:
+    """The check of `assert_route_is_ours` as a boolean (False while the container restarts)."""
+    try:
+        assert_route_is_ours(container)
+    except (AssertionError, subprocess.CalledProcessError, KeyError):
+        return False
+    return True
+
+
 @dataclass
 class Reply:
     status: int | None
@@ -72,6 +83,11 @@ class MetadataClient:
     def __init__(self, container):
         self.container = container
         assert_route_is_ours(container)
+
+    def wait_for_route(self, deadline: float = 60) -> None:
+        """Waits (without sending anything) until the route is ours again after a reboot,
+        stop/start or restart: a container being started has its networks joined one by one."""
+        poll(lambda: route_is_ours(self.container), bool, deadline)
 
     def raw(self, request: bytes, timeout: int = 5) -> bytes:
         """The bytes answered (stdout only); b"" when nothing answered within `timeout`."""
