@@ -9,7 +9,7 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami run test lint typecheck unit integration format clean bench
+.PHONY: venv docker ami ami-debian run test lint typecheck unit integration format clean bench
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found; install one (pyenv install 3.13) or set PYTHON=/path/to/python3.13" >&2; exit 1; }
@@ -26,6 +26,10 @@ docker:
 ami: docker
 	@scripts/build-busybox-ami.sh
 
+# A Debian 13 AMI (python3, curl, the AWS CLI) built with debootstrap from Debian's mirror (root).
+ami-debian: docker
+	@scripts/build-debian-ami.sh
+
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
@@ -41,7 +45,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami
+integration: venv ami ami-debian
 	$(PY) -m pytest tests/integration -q
 
 format: venv
