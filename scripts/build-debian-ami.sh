@@ -44,7 +44,7 @@ rm -f "$root.log"
 # Debian's AWS CLI (v2, python 3.13) with apt inside the new root: debootstrap's own ordering
 # fails to configure its dependencies.
 mount -t proc proc "$root/proc"
-trap 'umount "$root/proc" 2>/dev/null; rm -rf "$root"' EXIT
+trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' EXIT
 chroot "$root" sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $EXTRA >/dev/null" || {
     echo "error: apt-get install $EXTRA failed in the new root" >&2; exit 1;
 }
