@@ -24,18 +24,20 @@ LOG = logging.getLogger(__name__)
 LABEL_ROLE = "localstack-ssm-docker.role"
 METADATA_SUBNET = "169.254.169.0/24"
 _INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4"
-# Run by `nc -ll -e` for each caller, with the connection on fd 0 (busybox nc does not give it
-# stdout): sends the preamble and the caller's bytes to our listener, its answer back to the
-# caller, and ends the feeder once the listener closes so the caller sees the end at once.
+# Run by `nc -ll -e` for each caller, whose connection is its fd 0 and 1: keeps it as fd 3, reads
+# the caller's address from /proc/net/tcp6 (or tcp) by the socket's inode, then becomes a client
+# `nc -e` to our listener, whose connection is the inner script's fd 0 (kept as fd 4): it sends the
+# preamble, then copies both ways with two `cat`s, and ends the caller's copy once the listener
+# closes, so the caller sees the end at once. (A background job's stdin is /dev/null until
+# redirected, hence the numbered descriptors.)
 RELAY_SCRIPT = (
-    "exec 1>&0 3<&0\n"
+    "exec 3<&0\n"
     "i=$(readlink /proc/self/fd/0 | tr -dc 0-9)\n"
-    "peer=$(awk -v i=\"$i\" '$10 == i { print $3; exit }' /proc/net/tcp6 /proc/net/tcp)\n"
-    'f=/tmp/relay.$$; mkfifo "$f" || exit 1\n'
-    '{ printf \'LSIMDS %s %s\\n\' "$IMDS_SECRET" "$peer"; exec cat <&3; } >"$f" &\n'
-    "feeder=$!\n"
-    'nc -w 5 "$IMDS_UPSTREAM_HOST" "$IMDS_UPSTREAM_PORT" <"$f"\n'
-    'kill "$feeder" 2>/dev/null; rm -f "$f"\n'
+    "export IMDS_PEER=$(awk -v i=\"$i\" '$10 == i { print $3; exit }' "
+    "/proc/net/tcp6 /proc/net/tcp)\n"
+    'exec nc -w 5 "$IMDS_UPSTREAM_HOST" "$IMDS_UPSTREAM_PORT" -e sh -c '
+    '\'exec 4<&0; printf "LSIMDS %s %s\\n" "$IMDS_SECRET" "$IMDS_PEER" >&4; '
+    "cat <&3 >&4 & c=$!; cat <&4 >&3; kill $c 2>/dev/null'\n"
 )
 
 
