@@ -44,7 +44,9 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 
-class Ec2DockerProvider(InstanceProfileHandlers, MetadataOptionsHandlers, Ec2Provider):
+class Ec2DockerProvider(  # type: ignore[misc]  # the mixins' handlers take the whole request
+    InstanceProfileHandlers, MetadataOptionsHandlers, Ec2Provider
+):
     """RunInstances & co. go to moto first, then the containers follow."""
 
     def __init__(
@@ -168,8 +170,8 @@ class Ec2DockerProvider(InstanceProfileHandlers, MetadataOptionsHandlers, Ec2Pro
         associated with every instance launched."""
         addresses = {record.instance_id: record.ip_address for record in records}
         show_container_addresses(context.account_id, context.region, addresses)
-        for described in reservation["Instances"]:
-            instance_id = described["InstanceId"]
+        for described in reservation.get("Instances") or []:
+            instance_id = str(described.get("InstanceId"))
             if addresses.get(instance_id):
                 described["PrivateIpAddress"] = addresses[instance_id]
             if profile is not None:

@@ -5,6 +5,11 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from localstack.aws.api.ec2 import (
+    IamInstanceProfile,
+    IamInstanceProfileAssociation,
+    IamInstanceProfileAssociationState,
+)
 from localstack.services.stores import AccountRegionBundle, BaseStore, LocalAttribute
 
 ASSOCIATED = "associated"
@@ -36,21 +41,21 @@ class ProfileAssociation:
             timestamp=datetime.datetime.now(datetime.UTC),
         )
 
-    def shape(self, state: str = ASSOCIATED) -> dict:
+    def shape(self, state: str = ASSOCIATED) -> IamInstanceProfileAssociation:
         """As IamInstanceProfileAssociation in EC2's API."""
-        return {
-            "AssociationId": self.association_id,
-            "InstanceId": self.instance_id,
-            "IamInstanceProfile": {"Arn": self.profile_arn, "Id": self.profile_id},
-            "State": state,
-            "Timestamp": self.timestamp,
-        }
+        return IamInstanceProfileAssociation(
+            AssociationId=self.association_id,
+            InstanceId=self.instance_id,
+            IamInstanceProfile=IamInstanceProfile(Arn=self.profile_arn, Id=self.profile_id),
+            State=IamInstanceProfileAssociationState(state),
+            Timestamp=self.timestamp,
+        )
 
 
 class MetadataStore(BaseStore):
     """Associations of one account and region, by instance id."""
 
-    associations: dict[str, ProfileAssociation] = LocalAttribute(default=dict)
+    associations: dict[str, ProfileAssociation] = LocalAttribute(default=dict)  # type: ignore[assignment]
 
 
 metadata_stores: AccountRegionBundle[MetadataStore] = AccountRegionBundle("ec2", MetadataStore)

@@ -5,6 +5,7 @@ takes effect at once. Mixed into the EC2 provider."""
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
     InstanceMetadataOptionsResponse,
+    InstanceMetadataOptionsState,
     ModifyInstanceMetadataOptionsRequest,
     ModifyInstanceMetadataOptionsResult,
 )
@@ -25,7 +26,7 @@ MAX_HOP_LIMIT = 64
 def options_shape(options) -> InstanceMetadataOptionsResponse:
     """moto's MetadataOptions as EC2 answers them."""
     return InstanceMetadataOptionsResponse(
-        State="applied",
+        State=InstanceMetadataOptionsState.applied,
         HttpTokens=options.http_tokens,
         HttpPutResponseHopLimit=int(options.http_put_response_hop_limit),
         HttpEndpoint=options.http_endpoint,
@@ -44,7 +45,7 @@ class MetadataOptionsHandlers:
             instance = ec2_backends[context.account_id][context.region].get_instance(instance_id)
         except Exception as e:
             raise InvalidInstanceIdNotFound(instance_id) from e
-        changes = {}
+        changes: dict[str, str | int] = {}
         for name, (attribute, allowed) in _CHOICES.items():
             value = request.get(name)
             if value is None:
@@ -66,7 +67,7 @@ class MetadataOptionsHandlers:
         for attribute, value in changes.items():
             setattr(instance.metadata_options, attribute, value)
         shape = options_shape(instance.metadata_options)
-        shape["State"] = "pending"
+        shape["State"] = InstanceMetadataOptionsState.pending
         return ModifyInstanceMetadataOptionsResult(
             InstanceId=instance_id, InstanceMetadataOptions=shape
         )

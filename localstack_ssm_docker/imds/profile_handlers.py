@@ -2,6 +2,8 @@
 and the four association operations, against this LocalStack's IAM (moto's associations can only
 name moto's IAM profiles, which LocalStack's IAM does not use). Mixed into the EC2 provider."""
 
+from collections.abc import Mapping
+
 from localstack.aws.api import CommonServiceException, RequestContext, handler
 from localstack.aws.api.ec2 import (
     AssociateIamInstanceProfileRequest,
@@ -40,7 +42,7 @@ class InvalidInstanceIdNotFound(CommonServiceException):
         )
 
 
-def resolve_profile(context: RequestContext, specification: dict | None) -> dict | None:
+def resolve_profile(context: RequestContext, specification: Mapping | None) -> dict | None:
     """The instance profile a request names (by Arn or Name), or EC2's InvalidParameterValue."""
     if not specification:
         return None

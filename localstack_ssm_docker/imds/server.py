@@ -133,12 +133,11 @@ class _Handler(socketserver.StreamRequestHandler):
 
     def _serve(self) -> None:
         secret = self.server.secret
-        if secret is None:
-            caller: str | None = self.client_address[0]
-        else:
+        caller: str | None = str(self.client_address[0])
+        if secret is not None:
             caller = parse_preamble(self.rfile.readline(512), secret)
-            if caller is None:
-                return
+        if caller is None:
+            return
         try:
             request = read_request(self.rfile)
         except BadRequest as e:
