@@ -149,6 +149,7 @@ class Ec2DockerProvider(  # type: ignore[misc]  # the mixins' handlers take the 
     ) -> StartInstancesResult:
         result = call_moto(context)
         self._instances.start(context.account_id, context.region, request["InstanceIds"])
+        self._follow_addresses(context, request["InstanceIds"])
         return result
 
     @handler("RebootInstances", expand=False)
@@ -180,6 +181,22 @@ class Ec2DockerProvider(  # type: ignore[misc]  # the mixins' handlers take the 
                     "Arn": association.profile_arn,
                     "Id": association.profile_id,
                 }
+
+    def _follow_addresses(self, context: RequestContext, instance_ids: list[str]) -> None:
+        """A started container may have a new address: records and DescribeInstances follow."""
+        records = instance_stores[context.account_id][context.region].instances
+        addresses = {}
+        for instance_id in instance_ids:
+            record = records.get(instance_id)
+            if record is None:
+                continue
+            try:
+                record.ip_address = self._engine.describe(record.container_id).ip_address
+            except EngineError as e:
+                LOG.warning("address of %s not read: %s", instance_id, e)
+                continue
+            addresses[instance_id] = record.ip_address
+        show_container_addresses(context.account_id, context.region, addresses)
 
     def _forget_credentials(self, instance_id: str) -> None:
         if self._metadata is not None:

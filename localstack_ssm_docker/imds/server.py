@@ -21,7 +21,7 @@ from localstack_ssm_docker.imds.http import Request, Response, error
 LOG = logging.getLogger(__name__)
 
 PREAMBLE_TAG = "LSIMDS"
-_READ_TIMEOUT_SECONDS = 10.0
+_READ_TIMEOUT_SECONDS = 5.0
 _MAX_LINE = 8192
 _MAX_HEADERS = 100
 _MAX_BODY = 64 * 1024
@@ -142,6 +142,9 @@ class _Handler(socketserver.StreamRequestHandler):
             request = read_request(self.rfile)
         except BadRequest as e:
             self.wfile.write(render(error(e.status), head_only=False))
+            return
+        except TimeoutError:  # an incomplete request: a clear answer, not a hang
+            self.wfile.write(render(error(408), head_only=False))
             return
         try:
             response = self.server.answer(caller, request)

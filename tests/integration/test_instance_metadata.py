@@ -235,6 +235,8 @@ def test_localstack_is_reachable_from_inside(ssm, launch, docker_client):
 
 
 def _junk(count: int) -> list[bytes]:
+    """Malformed request heads (each ending with an empty line, as a client that is done
+    sending), and random bytes in and around request lines."""
     rng = random.Random(12)
     fixed = [
         b"\r\n\r\n",
@@ -251,32 +253,73 @@ def _junk(count: int) -> list[bytes]:
         b"GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"BREW /latest HTTP/1.1\r\n\r\n",
         b"GET /latest/meta-data/%00 HTTP/1.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 150 + b"\r\n",
     ]
     junk = list(fixed)
     while len(junk) < count:
-        size = rng.randint(1, 400)
-        blob = bytes(rng.randrange(1, 256) for _ in range(size))
+        blob = bytes(rng.randrange(1, 256) for _ in range(rng.randint(1, 300)))
+        blob = blob.replace(b"\r\n\r\n", b"")
         if rng.random() < 0.5:
-            blob = b"GET /latest/" + blob + b" HTTP/1.1\r\n\r\n"
-        junk.append(blob)
+            blob = b"GET /latest/" + blob + b" HTTP/1.1"
+        junk.append(blob + b"\r\n\r\n")
     return junk
+
+
+def _send_all(client, requests: list[bytes], timeout: int) -> list[str]:
+    """Sends each request on its own connection from inside the instance (one exec for all);
+    the status line of each answer ("" when none came within `timeout`)."""
+    archive = "".join(base64.b64encode(r).decode() + "\n" for r in requests)
+    script = (
+        'while read -r line; do echo "$line" | base64 -d > /tmp/junk; '
+        f"timeout {timeout} nc {METADATA} 80 < /tmp/junk | head -1 | cut -c1-12; echo .; done"
+    )
+    assert_route_is_ours(client.container)
+    result = client.container.exec_run(
+        ["sh", "-c", f"printf '%s' \"$1\" | ( {script} )", "sh", archive], demux=True
+    )
+    answers = (result.output[0] or b"").decode("latin-1").split(".\n")[:-1]
+    assert len(answers) == len(requests)
+    return [a.strip() for a in answers]
 
 
 def test_junk_on_the_metadata_port_never_gets_a_5xx_or_a_hang(launch, metadata):
     (instance_id,) = launch()
     client = metadata(instance_id)
     junk = _junk(300)
-    archive = "".join(base64.b64encode(j).decode() + "\n" for j in junk)
-    script = (
-        'while read -r line; do echo "$line" | base64 -d > /tmp/junk; '
-        f"timeout 5 nc {METADATA} 80 < /tmp/junk | head -1 | cut -c1-12; echo .; done"
-    )
-    result = client.container.exec_run(
-        ["sh", "-c", f"printf '%s' \"$1\" | ( {script} )", "sh", archive]
-    )
-    answers = result.output.decode("latin-1").split(".\n")[:-1]
-    assert len(answers) == len(junk)
-    statuses = [a.strip() for a in answers]
-    assert all(s == "" or s.startswith(("HTTP/1.1 2", "HTTP/1.1 4")) for s in statuses), statuses
+    statuses = _send_all(client, junk, timeout=5)
+    assert all(s.startswith(("HTTP/1.1 2", "HTTP/1.1 4")) for s in statuses), statuses
     assert sum(s.startswith("HTTP/1.1 4") for s in statuses) > len(junk) // 2
+    incomplete = [b"GET /latest/meta-data/ HTTP/1.1\r\nHost: x\r\n", b"GET /lat", b""]
+    assert _send_all(client, incomplete, timeout=15) == ["HTTP/1.1 408"] * 3
     assert client.text("/latest/meta-data/instance-id") == instance_id
+
+
+def test_an_instance_cannot_pose_as_another_at_the_listener(launch, metadata, docker_client):
+    victim, attacker = launch(count=2)
+    one, two = metadata(victim), metadata(attacker)
+    assert one.text("/latest/meta-data/instance-id") == victim
+    responder = responder_of(docker_client, two.container)
+    environment = dict(e.split("=", 1) for e in responder.attrs["Config"]["Env"])
+    host, port = environment["IMDS_UPSTREAM_HOST"], environment["IMDS_UPSTREAM_PORT"]
+    victim_address = one.container.attrs["NetworkSettings"]["Networks"][
+        responder_of(docker_client, one.container).name.replace("-responder", "", 1)
+    ]["IPAddress"]
+    hexed = "".join(f"{int(part):02X}" for part in reversed(victim_address.split(".")))
+    forged = f"LSIMDS guessed-secret 0000000000000000FFFF0000{hexed}:1234\n"
+    request = forged + "GET /latest/meta-data/instance-id HTTP/1.0\r\n\r\n"
+    result = two.container.exec_run(
+        ["sh", "-c", f'printf "%s" "$1" | timeout 5 nc {host} {port}', "sh", request], demux=True
+    )
+    assert (result.output[0] or b"") == b""  # closed without a word
+
+
+def test_addresses_follow_a_stop_and_start(ec2, launch, metadata, docker_client):
+    (instance_id,) = launch()
+    ec2.stop_instances(InstanceIds=[instance_id])
+    ec2.start_instances(InstanceIds=[instance_id])
+    client = metadata(instance_id)
+    client.wait_for_route()
+    address = client.container.attrs["NetworkSettings"]["Networks"]["bridge"]["IPAddress"]
+    described = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    assert described["PrivateIpAddress"] == address
+    assert client.text("/latest/meta-data/local-ipv4") == address
