@@ -171,6 +171,8 @@ class Ec2DockerProvider(  # type: ignore[misc]  # the mixins' handlers take the 
         associated with every instance launched."""
         addresses = {record.instance_id: record.ip_address for record in records}
         show_container_addresses(context.account_id, context.region, addresses)
+        if self._metadata is not None:  # the responder knows them before their first request
+            self._metadata.refresh()
         for described in reservation.get("Instances") or []:
             instance_id = str(described.get("InstanceId"))
             if addresses.get(instance_id):
@@ -197,6 +199,8 @@ class Ec2DockerProvider(  # type: ignore[misc]  # the mixins' handlers take the 
                 continue
             addresses[instance_id] = record.ip_address
         show_container_addresses(context.account_id, context.region, addresses)
+        if self._metadata is not None:
+            self._metadata.refresh()
 
     def _forget_credentials(self, instance_id: str) -> None:
         if self._metadata is not None:

@@ -29,6 +29,7 @@ from localstack_ssm_docker.persistence import StateDirectory
 LOG = logging.getLogger(__name__)
 
 _TRUST_SECONDS = 1.0
+_REGISTER_INTERVAL = 1.0
 _MISS_SECONDS = 0.1
 
 
@@ -67,7 +68,13 @@ class MetadataService:
         self._fallback_endpoint: str | None = None
         self._by_address: dict[str, str] = {}
         self._refreshed = 0.0
-        self._lock = threading.Lock()
+        self._registration = ""
+        self._registered: set[str] = set()
+        self._stopping = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._keep_registered, name="imds-registrations", daemon=True
+        )
+        self._lock = threading.RLock()
 
     def start(self) -> None:
         """Routes 169.254.169.254 to us for instances, or falls back; never raises. Once the
@@ -89,13 +96,13 @@ class MetadataService:
             )
             listener.start()
             try:
-                self._routing.start_responder(
-                    route, self._image, listener.address[1], self.keys.relay_secret
-                )
+                self._routing.start_responder(route, self._image)
             except BaseException:
                 listener.stop()
                 raise
             self._route, self._listener = route, listener
+            self._registration = "{} {} {}".format(*listener.address, self.keys.relay_secret)
+            self._refresher.start()
             LOG.info(
                 "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
                 route.network,
@@ -148,14 +155,20 @@ class MetadataService:
         networks; instances' requests to 169.254.169.254 then go nowhere. With persistence,
         saves the secrets and associations first."""
         save(self._state, self.keys)
+        self._stopping.set()
         for closable in (self._listener, self._relay):
             if closable is not None:
                 closable.stop()
         if self._network is not None:
             try:
-                self._routing.remove_responder()
-                gone = self._routing.remove_networks()
-                LOG.info("IMDS: responder removed, networks %s", "removed" if gone else "kept")
+                with self._lock:
+                    self._routing.unregister(sorted(self._registered))
+                    self._registered.clear()
+                gone = self._routing.remove_if_unused()
+                LOG.info(
+                    "IMDS: our callers unregistered; responder and networks %s",
+                    "removed" if gone else "kept (instances on them)",
+                )
             except EngineError as e:
                 LOG.warning("IMDS: teardown incomplete: %s", e)
         self._route = self._listener = self._relay = None
@@ -217,16 +230,41 @@ class MetadataService:
         with self._lock:
             known = self._by_address.get(address)
             age = time.monotonic() - self._refreshed
-            # addresses are re-read often: one freed by a stopped instance may go to another
-            if (known is not None and age < _TRUST_SECONDS) or (
-                known is None and age < _MISS_SECONDS
-            ):
-                return known
-            try:
-                members = self._routing.members()
-            except EngineError as e:
-                LOG.warning("IMDS: network members not read: %s", e)
-                return None
+        # addresses are re-read often: one freed by a stopped instance may go to another
+        if (known is not None and age < _TRUST_SECONDS) or (known is None and age < _MISS_SECONDS):
+            return known
+        self.refresh()
+        with self._lock:
+            return self._by_address.get(address)
+
+    def refresh(self) -> None:
+        """Re-reads the metadata network's members and registers our instances' addresses with
+        the responder (after a launch, start or reboot an address may be new)."""
+        if self._route is None:
+            return
+        try:
+            members = self._routing.members()
+        except EngineError as e:
+            LOG.warning("IMDS: network members not read: %s", e)
+            return
+        ours = {
+            record.container_id
+            for _, _, store in instance_stores.iter_stores()
+            for record in store.instances.values()
+        }
+        wanted = {address for cid, address in members.items() if cid in ours}
+        with self._lock:
             self._by_address = {ip: cid for cid, ip in members.items()}
             self._refreshed = time.monotonic()
-            return self._by_address.get(address)
+            stale, new = self._registered - wanted, wanted - self._registered
+            try:
+                self._routing.unregister(sorted(stale))
+                self._routing.register({address: self._registration for address in new})
+            except EngineError as e:
+                LOG.warning("IMDS: registrations not updated: %s", e)
+                return
+            self._registered = wanted
+
+    def _keep_registered(self) -> None:
+        while not self._stopping.wait(_REGISTER_INTERVAL):
+            self.refresh()

@@ -14,6 +14,8 @@ from tests.integration.helpers import poll
 
 METADATA = "169.254.169.254"
 METADATA_SUBNET = ipaddress.ip_network("169.254.169.0/24")
+METADATA_NETWORK = "localstack-imds"
+RESPONDER = "localstack-imds-responder"
 
 
 def host_route() -> str:
@@ -36,14 +38,14 @@ def route_in_container(container) -> str:
 
 
 def assert_route_is_ours(container) -> None:
-    """On-link (no `via`), from a source address on our metadata subnet, on a network named
-    localstack-imds-* the container is attached to."""
+    """On-link (no `via`), from a source address on our metadata subnet, on the metadata network
+    the container is attached to."""
     route = route_in_container(container)
     assert " via " not in route, route
     source = re.search(r" src (\S+)", route)
     assert source and ipaddress.ip_address(source[1]) in METADATA_SUBNET, route
     networks = container.attrs["NetworkSettings"]["Networks"]
-    ours = [n for n in networks if n.startswith("localstack-imds-")]
+    ours = [n for n in networks if n == METADATA_NETWORK]
     assert ours and networks[ours[0]]["IPAddress"] == source[1], (route, list(networks))
 
 

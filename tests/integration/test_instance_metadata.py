@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from tests.integration.helpers import container_of, finished, poll, run_command
 from tests.integration.imds_helpers import (
     METADATA,
+    METADATA_NETWORK,
+    RESPONDER,
     MetadataClient,
     assert_route_is_ours,
     host_route,
@@ -34,14 +36,7 @@ def metadata(docker_client):
 
 
 def responder_of(docker_client, container):
-    network = next(
-        n
-        for n in container.attrs["NetworkSettings"]["Networks"]
-        if n.startswith("localstack-imds-")
-    )
-    return docker_client.containers.get(
-        network.replace("localstack-imds-", "localstack-imds-responder-", 1)
-    )
+    return docker_client.containers.get(RESPONDER)
 
 
 def test_route_is_on_link_on_our_network_and_the_host_keeps_its_own(launch, docker_client):
@@ -298,14 +293,15 @@ def test_an_instance_cannot_pose_as_another_at_the_listener(launch, metadata, do
     victim, attacker = launch(count=2)
     one, two = metadata(victim), metadata(attacker)
     assert one.text("/latest/meta-data/instance-id") == victim
-    responder = responder_of(docker_client, two.container)
-    environment = dict(e.split("=", 1) for e in responder.attrs["Config"]["Env"])
-    host, port = environment["IMDS_UPSTREAM_HOST"], environment["IMDS_UPSTREAM_PORT"]
-    victim_address = one.container.attrs["NetworkSettings"]["Networks"][
-        responder_of(docker_client, one.container).name.replace("-responder", "", 1)
-    ]["IPAddress"]
+    victim_address = one.container.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK][
+        "IPAddress"
+    ]
     hexed = "".join(f"{int(part):02X}" for part in reversed(victim_address.split(".")))
-    forged = f"LSIMDS guessed-secret 0000000000000000FFFF0000{hexed}:1234\n"
+    registration = responder_of(docker_client, one.container).exec_run(
+        ["cat", f"/run/imds/0000000000000000FFFF0000{hexed}"]
+    )
+    host, port, secret = registration.output.decode().split()
+    forged = f"LSIMDS guessed-{secret[:4]} 0000000000000000FFFF0000{hexed}:1234\n"
     request = forged + "GET /latest/meta-data/instance-id HTTP/1.0\r\n\r\n"
     result = two.container.exec_run(
         ["sh", "-c", f'printf "%s" "$1" | timeout 5 nc {host} {port}', "sh", request], demux=True

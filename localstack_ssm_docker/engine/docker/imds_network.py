@@ -1,90 +1,112 @@
 """Docker networks and the responder container that put 169.254.169.254 on-link in every instance.
 
-The instances' network is created ``--internal`` with ``inhibit_ipv4``: the host gets no address and
+The metadata network is created ``--internal`` with ``inhibit_ipv4``: the host gets no address and
 no route in it (its own route to 169.254.169.254 stays its own), and nothing on it has a way out.
-The responder, at 169.254.169.254 on that network, relays each connection to our listener on a
-second, ordinary bridge (the upstream network), prefixed with a preamble naming the caller (read
-from /proc/net/tcp[6]) and a secret. With the responder gone, requests go nowhere: fail-closed.
+Docker allows one network with a subnet containing 169.254.169.254 per engine, so it is shared by
+every LocalStack on the engine, as is the responder at 169.254.169.254 on it. For each connection
+the responder reads the caller's address from /proc/net/tcp6 and looks it up in its registrations
+(``/run/imds/<address>``: listener host, port and secret, written by the LocalStack that owns the
+caller); it relays the bytes, after a preamble with the address and the secret, to that listener
+on the upstream network. An unregistered caller, or any caller with the responder stopped, gets
+nothing: fail-closed.
 """
 
 import contextlib
+import io
 import ipaddress
 import logging
 import socket
+import tarfile
 
 from docker import APIClient
 from docker.types import IPAMConfig, IPAMPool
 
-from localstack_ssm_docker.engine.docker.engine import LABEL_OWNER, _engine_errors
+from localstack_ssm_docker.engine.docker.engine import _engine_errors
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
 from localstack_ssm_docker.engine.values import METADATA_ADDRESS, MetadataRoute
 
 LOG = logging.getLogger(__name__)
 
 LABEL_ROLE = "localstack-ssm-docker.role"
+METADATA_NETWORK = "localstack-imds"
+UPSTREAM_NETWORK = "localstack-imds-upstream"
+RESPONDER = "localstack-imds-responder"
 METADATA_SUBNET = "169.254.169.0/24"
+REGISTRY = "/run/imds"
 _INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4"
-# Run by `nc -ll -e` for each caller, whose connection is its fd 0 and 1: keeps it as fd 3, reads
-# the caller's address from /proc/net/tcp6 (or tcp) by the socket's inode, then becomes a client
-# `nc -e` to our listener, whose connection is the inner script's fd 0 (kept as fd 4): it sends the
-# preamble, then copies both ways with two `cat`s, and ends the caller's copy once the listener
-# closes, so the caller sees the end at once. (A background job's stdin is /dev/null until
-# redirected, hence the numbered descriptors.)
+# Run by `nc -ll -e` for each caller, whose connection is its fd 0 and 1: keeps it as fd 3, finds
+# the caller's address in /proc/net/tcp6 (or tcp) by the socket's inode and its registration, then
+# becomes a client `nc -e` to that listener, whose connection is the inner script's fd 0 (kept as
+# fd 4): sends the preamble, copies both ways with two `cat`s, and ends the caller's copy once the
+# listener closes, so the caller sees the end at once. (A background job's stdin is /dev/null
+# until redirected, hence the numbered descriptors.)
 RELAY_SCRIPT = (
     "exec 3<&0\n"
     "i=$(readlink /proc/self/fd/0 | tr -dc 0-9)\n"
     "export IMDS_PEER=$(awk -v i=\"$i\" '$10 == i { print $3; exit }' "
     "/proc/net/tcp6 /proc/net/tcp)\n"
-    'exec nc -w 5 "$IMDS_UPSTREAM_HOST" "$IMDS_UPSTREAM_PORT" -e sh -c '
+    'a=${IMDS_PEER%%:*}; [ -n "$a" ] && [ -r "' + REGISTRY + '/$a" ] || exit 0\n'
+    'read -r host port IMDS_SECRET < "' + REGISTRY + '/$a"; export IMDS_SECRET\n'
+    'exec nc -w 5 "$host" "$port" -e sh -c '
     '\'exec 4<&0; printf "LSIMDS %s %s\\n" "$IMDS_SECRET" "$IMDS_PEER" >&4; '
     "cat <&3 >&4 & c=$!; cat <&4 >&3; kill $c 2>/dev/null'\n"
 )
 
 
+def registry_names(address: str) -> tuple[str, str]:
+    """The names /proc/net/tcp6 (IPv4-mapped) and /proc/net/tcp give an IPv4 address."""
+    plain = "".join(f"{int(part):02X}" for part in reversed(address.split(".")))
+    return "0000000000000000FFFF0000" + plain, plain
+
+
 class MetadataNetworks:
-    """Creates, finds and removes this LocalStack's IMDS networks and responder."""
+    """Creates, finds and removes the engine's IMDS networks and responder, and this LocalStack's
+    registrations in it."""
+
+    network = METADATA_NETWORK
 
     def __init__(self, api: APIClient, owner: str):
         self._api = api
         self._owner = owner
-        self.network = f"localstack-imds-{owner}"
-        self.upstream_network = f"localstack-imds-upstream-{owner}"
-        self.responder = f"localstack-imds-responder-{owner}"
-
-    def _labels(self, role: str) -> dict[str, str]:
-        return {LABEL_OWNER: self._owner, LABEL_ROLE: role}
 
     def prepare(self, own_container: str | None) -> MetadataRoute:
-        """The two networks (reused when an earlier run of this LocalStack left them) and the
-        address our listener binds to: the upstream bridge's gateway on the host, or this
-        container's address on it when LocalStack runs in a container."""
+        """The two shared networks (made when missing) and the address our listener binds to:
+        the upstream bridge's gateway on the host, or this container's address on it."""
         with _engine_errors():
             self._ensure_network(
-                self.network,
+                METADATA_NETWORK,
                 internal=True,
                 options={_INHIBIT_IPV4: "true"},
                 ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=METADATA_SUBNET)]),
                 role="imds",
             )
-            self._ensure_network(self.upstream_network, role="imds-upstream")
-            details = self._api.inspect_network(self.upstream_network)
+            self._ensure_network(UPSTREAM_NETWORK, role="imds-upstream")
+            details = self._api.inspect_network(UPSTREAM_NETWORK)
         host = self._join(own_container, details) if own_container else ""
         host = host or _gateway(details) or ""
         if not host:
-            raise EngineError(f"no address for our listener on {self.upstream_network}")
-        return MetadataRoute(self.network, self.upstream_network, host.split("/")[0])
+            raise EngineError(f"no address for our listener on {UPSTREAM_NETWORK}")
+        return MetadataRoute(METADATA_NETWORK, UPSTREAM_NETWORK, host.split("/")[0])
+
+    def _find_network(self, name: str) -> dict | None:
+        for network in self._api.networks(names=[name]):
+            if network.get("Name") == name:
+                return network
+        return None
 
     def _ensure_network(self, name: str, role: str, **kwargs) -> None:
-        found = self._api.networks(names=[name])
-        for network in found:
-            if network.get("Name") == name:
-                labels = network.get("Labels") or {}
-                if labels.get(LABEL_OWNER) != self._owner:
-                    raise EngineError(f"network {name} exists and is not ours")
-                return
-        self._api.create_network(
-            name, driver="bridge", labels=self._labels(role), check_duplicate=True, **kwargs
-        )
+        found = self._find_network(name)
+        if found is not None:
+            if (found.get("Labels") or {}).get(LABEL_ROLE) != role:
+                raise EngineError(f"network {name} exists and is not an IMDS network")
+            return
+        try:
+            self._api.create_network(
+                name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
+            )
+        except EngineError:
+            if self._find_network(name) is None:  # not made meanwhile by another LocalStack
+                raise
 
     def _join(self, container: str, details: dict) -> str:
         """Our address on the upstream network when LocalStack runs in a container of this
@@ -97,34 +119,42 @@ class MetadataNetworks:
         with _engine_errors():
             if mine["Id"] not in (details.get("Containers") or {}):
                 with contextlib.suppress(EngineError):
-                    self._api.connect_container_to_network(container, self.upstream_network)
+                    self._api.connect_container_to_network(container, UPSTREAM_NETWORK)
             mine = self._api.inspect_container(container)
-        endpoint = (mine["NetworkSettings"]["Networks"] or {}).get(self.upstream_network) or {}
+        endpoint = (mine["NetworkSettings"]["Networks"] or {}).get(UPSTREAM_NETWORK) or {}
         return str(endpoint.get("IPAddress") or "")
 
-    def start_responder(self, route: MetadataRoute, image: str, port: int, secret: str) -> None:
-        """(Re)creates the responder at 169.254.169.254:80, relaying to `route.upstream_host`."""
-        self.remove_responder()
+    def start_responder(self, route: MetadataRoute, image: str) -> None:
+        """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there)."""
+        try:
+            with _engine_errors():
+                state = self._api.inspect_container(RESPONDER)["State"]
+            if not state.get("Running"):
+                with _engine_errors():
+                    self._api.start(RESPONDER)
+            return
+        except ContainerGone:
+            pass
         host_config = self._api.create_host_config(
             network_mode=route.upstream_network,
             restart_policy={"Name": "unless-stopped"},
             init=True,
         )
         with _engine_errors():
-            created = self._api.create_container(
-                image,
-                name=self.responder,
-                labels=self._labels("imds-responder"),
-                environment={
-                    "IMDS_SECRET": secret,
-                    "IMDS_UPSTREAM_HOST": route.upstream_host,
-                    "IMDS_UPSTREAM_PORT": str(port),
-                },
-                entrypoint=["nc", "-ll", "-p", "80", "-e", "sh", "-c", RELAY_SCRIPT],
-                command=[],
-                detach=True,
-                host_config=host_config,
-            )
+            try:
+                created = self._api.create_container(
+                    image,
+                    name=RESPONDER,
+                    labels={LABEL_ROLE: "imds-responder"},
+                    entrypoint=["nc", "-ll", "-p", "80", "-e", "sh", "-c", RELAY_SCRIPT],
+                    command=[],
+                    detach=True,
+                    host_config=host_config,
+                )
+            except Exception:
+                if self._responder_exists():  # made meanwhile by another LocalStack
+                    return
+                raise
             try:
                 self._api.connect_container_to_network(
                     created["Id"], route.network, ipv4_address=METADATA_ADDRESS
@@ -134,21 +164,42 @@ class MetadataNetworks:
                 self._api.remove_container(created["Id"], force=True)
                 raise
 
-    def remove_responder(self) -> None:
-        with contextlib.suppress(ContainerGone), _engine_errors():
-            self._api.remove_container(self.responder, force=True)
-
-    def responder_running(self) -> bool:
+    def _responder_exists(self) -> bool:
         try:
             with _engine_errors():
-                return bool(self._api.inspect_container(self.responder)["State"].get("Running"))
+                self._api.inspect_container(RESPONDER)
         except ContainerGone:
             return False
+        return True
+
+    def register(self, entries: dict[str, str]) -> None:
+        """Writes registrations (address -> "host port secret") into the responder."""
+        if not entries:
+            return
+        archive = io.BytesIO()
+        with tarfile.open(fileobj=archive, mode="w") as tar:
+            for address, line in entries.items():
+                for name in registry_names(address):
+                    data = (line + "\n").encode()
+                    info = tarfile.TarInfo(f"{REGISTRY.lstrip('/')}/{name}")
+                    info.size, info.mode = len(data), 0o600
+                    tar.addfile(info, io.BytesIO(data))
+        with _engine_errors():
+            self._api.put_archive(RESPONDER, "/", archive.getvalue())
+
+    def unregister(self, addresses: list[str]) -> None:
+        """Removes registrations: those callers get no answer any more."""
+        if not addresses:
+            return
+        paths = [f"{REGISTRY}/{n}" for a in addresses for n in registry_names(a)]
+        with contextlib.suppress(ContainerGone), _engine_errors():
+            exec_id = self._api.exec_create(RESPONDER, ["rm", "-f", *paths])
+            self._api.exec_start(exec_id["Id"])
 
     def members(self) -> dict[str, str]:
         """Address on the metadata network of every container on it, by container id."""
         with _engine_errors():
-            details = self._api.inspect_network(self.network)
+            details = self._api.inspect_network(METADATA_NETWORK)
         members = {}
         for container_id, endpoint in (details.get("Containers") or {}).items():
             address = str(endpoint.get("IPv4Address") or "").split("/")[0]
@@ -156,17 +207,24 @@ class MetadataNetworks:
                 members[container_id] = address
         return members
 
-    def remove_networks(self) -> bool:
-        """Removes both networks unless containers are still on them (kept instances of a
-        persistent LocalStack); True when they are gone."""
+    def remove_if_unused(self) -> bool:
+        """Removes the responder and both networks when no instance of any LocalStack is on the
+        metadata network any more; True when they are gone."""
+        try:
+            if self.members():
+                return False
+        except ContainerGone:
+            return True
+        with contextlib.suppress(ContainerGone), _engine_errors():
+            self._api.remove_container(RESPONDER, force=True)
         removed = True
-        for name in (self.network, self.upstream_network):
+        for name in (METADATA_NETWORK, UPSTREAM_NETWORK):
             try:
                 with _engine_errors():
                     self._api.remove_network(name)
             except ContainerGone:
                 continue
-            except EngineError as e:
+            except EngineError as e:  # still in use: another LocalStack's listener container
                 LOG.debug("network %s kept: %s", name, e)
                 removed = False
         return removed

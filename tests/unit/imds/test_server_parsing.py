@@ -67,3 +67,10 @@ def test_render_closes_and_counts():
     assert b"Content-Length: 3\r\n" in data and b"Connection: close\r\n" in data
     assert data.endswith(b"\r\n\r\nabc")
     assert render(Response(200, b"abc"), head_only=True).endswith(b"\r\n\r\n")
+
+
+def test_registry_names_match_what_proc_net_shows():
+    from localstack_ssm_docker.engine.docker.imds_network import registry_names
+
+    assert registry_names("169.254.169.2") == ("0000000000000000FFFF000002A9FEA9", "02A9FEA9")
+    assert caller_from_proc(registry_names("169.254.169.77")[0] + ":80") == "169.254.169.77"

@@ -15,7 +15,9 @@ class FakeRouting:
     def __init__(self, prepare_fails=False, responder_fails=False):
         self.prepare_fails = prepare_fails
         self.responder_fails = responder_fails
-        self.responders: list[int] = []
+        self.responders: list[str] = []
+        self.registered: dict[str, str] = {}
+        self.member_addresses: dict[str, str] = {}
         self.removed = False
 
     def prepare(self, own_container):
@@ -23,21 +25,23 @@ class FakeRouting:
             raise EngineError("remote engine")
         return MetadataRoute(self.network, "upstream", "127.0.0.1")
 
-    def start_responder(self, route, image, port, secret):
+    def start_responder(self, route, image):
         if self.responder_fails:
             raise EngineError("no such image")
-        self.responders.append(port)
+        self.responders.append(image)
 
-    def remove_responder(self):
-        self.removed = True
+    def register(self, entries):
+        self.registered.update(entries)
 
-    def responder_running(self):
-        return bool(self.responders)
+    def unregister(self, addresses):
+        for address in addresses:
+            self.registered.pop(address, None)
 
     def members(self):
-        return {}
+        return dict(self.member_addresses)
 
-    def remove_networks(self):
+    def remove_if_unused(self):
+        self.removed = True
         return True
 
     def gateway_of(self, network):
@@ -108,3 +112,26 @@ def test_configured_endpoint_url_is_given_as_is():
         )
     finally:
         metadata.stop()
+
+
+def test_our_instances_are_registered_with_the_responder_and_unregistered_at_stop():
+    from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+    routing = FakeRouting()
+    routing.member_addresses = {"c-ours": "169.254.169.2", "c-theirs": "169.254.169.3"}
+    store = instance_stores["000000000001"]["us-east-1"]
+    store.instances["i-1"] = InstanceRecord("i-1", "ami-1", "img", "c-ours", "172.17.0.2", "h", 0.0)
+    metadata = service(routing)
+    metadata.start()
+    try:
+        metadata.refresh()
+        assert list(routing.registered) == ["169.254.169.2"]
+        host, port, secret = routing.registered["169.254.169.2"].split(" ")
+        assert (host, secret) == ("127.0.0.1", metadata.keys.relay_secret) and port.isdigit()
+        routing.member_addresses = {"c-ours": "169.254.169.9"}  # a restart gave a new address
+        metadata.refresh()
+        assert list(routing.registered) == ["169.254.169.9"]
+    finally:
+        metadata.stop()
+        del store.instances["i-1"]
+    assert routing.registered == {} and routing.removed
