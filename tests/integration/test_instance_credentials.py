@@ -191,3 +191,23 @@ def test_imds_survives_reboot_stop_start_and_a_persistent_restart(tmp_path, dock
     finally:
         assert second.stop() == 0
     assert f"localstack-ec2.{instance_id}" not in container_names(client)
+
+
+def test_two_localstacks_on_one_engine_each_serve_their_own(tmp_path, launch, docker_client):
+    (ours,) = launch()
+    mine = MetadataClient(container_of(docker_client, ours))
+    assert mine.text("/latest/meta-data/instance-id") == ours
+    other = LocalStack(tmp_path)
+    try:
+        theirs = other.client("ec2").run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)[
+            "Instances"
+        ][0]["InstanceId"]
+        their_client = MetadataClient(container_of(docker_client, theirs))
+        assert their_client.text("/latest/meta-data/instance-id") == theirs
+        assert mine.text("/latest/meta-data/instance-id") == ours
+        token = their_client.token()
+        assert mine.get("/latest/meta-data/instance-id", token).status == 401
+    finally:
+        assert other.stop() == 0
+    assert f"localstack-ec2.{theirs}" not in container_names(docker_client)
+    assert mine.text("/latest/meta-data/instance-id") == ours  # the shared responder stays
