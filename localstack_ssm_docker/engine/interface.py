@@ -75,7 +75,9 @@ class MetadataRouting(Protocol):
 
     def prepare(self, own_container: str | None) -> MetadataRoute: ...
 
-    def start_responder(self, route: MetadataRoute, image: str) -> None: ...
+    def start_responder(self, route: MetadataRoute, image: str) -> bool:
+        """True when the responder was made (so its registrations are empty)."""
+        ...
 
     def register(self, entries: dict[str, str]) -> None:
         """Caller address -> "listener-host port secret" for the responder."""

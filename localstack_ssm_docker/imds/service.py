@@ -30,6 +30,7 @@ LOG = logging.getLogger(__name__)
 
 _TRUST_SECONDS = 1.0
 _REGISTER_INTERVAL = 1.0
+_ENSURE_EVERY = 5
 _MISS_SECONDS = 0.1
 
 
@@ -175,7 +176,9 @@ class MetadataService:
         self._network = None
 
     def launch_extras(self, region: str) -> tuple[tuple[str, ...], dict[str, str]]:
-        """Networks and environment for a new instance container."""
+        """Networks and environment for a new instance container (the shared network and
+        responder made again first, should another LocalStack have removed them)."""
+        self._ensure_route()
         environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
         if self._endpoint_url:
             environment["AWS_ENDPOINT_URL"] = self._endpoint_url
@@ -266,5 +269,42 @@ class MetadataService:
             self._registered = wanted
 
     def _keep_registered(self) -> None:
+        rounds = 0
         while not self._stopping.wait(_REGISTER_INTERVAL):
+            rounds += 1
+            if rounds % _ENSURE_EVERY == 0:
+                self._ensure_route()
             self.refresh()
+
+    def _ensure_route(self) -> None:
+        """The shared network and responder exist, and our listener sits on the upstream
+        network's current gateway; after any of them was made again, every caller of ours is
+        registered again."""
+        if self._route is None or self._listener is None:
+            return
+        with self._lock:
+            try:
+                route = self._routing.prepare(self._own_container)
+                renewed = self._routing.start_responder(route, self._image)
+                if route.upstream_host != self._route.upstream_host:
+                    listener = MetadataListener(
+                        route.upstream_host,
+                        free_port(route.upstream_host),
+                        self._answer,
+                        self.keys.relay_secret,
+                    )
+                    listener.start()
+                    self._listener.stop()
+                    self._listener = listener
+                    self._registration = "{} {} {}".format(
+                        *listener.address, self.keys.relay_secret
+                    )
+                    renewed = True
+                self._route = route
+            except (EngineError, OSError) as e:
+                LOG.warning("IMDS: shared network or responder not restored: %s", e)
+                return
+            if renewed:
+                LOG.info("IMDS: responder or upstream listener made again")
+                self._registered.clear()
+                self._refreshed = 0.0

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
-from tests.integration.helpers import container_of, finished, poll, run_command
+from tests.integration.helpers import container_of, finished, run_command
 from tests.integration.imds_helpers import (
     METADATA,
     METADATA_NETWORK,
@@ -50,20 +50,37 @@ def test_route_is_on_link_on_our_network_and_the_host_keeps_its_own(launch, dock
     assert "169.254.169.0/24" not in routes
 
 
-def test_fail_closed_when_the_responder_is_stopped(launch, docker_client, metadata):
+def test_fail_closed_when_the_responder_does_not_answer(launch, docker_client, metadata):
     (instance_id,) = launch()
     client = metadata(instance_id)
     assert client.text("/latest/meta-data/instance-id") == instance_id
     responder = responder_of(docker_client, client.container)
-    responder.stop(timeout=1)
+    responder.pause()  # (a stopped responder is started again by the extension within seconds)
     try:
         route = route_in_container(client.container)  # still on-link: nowhere else to go
         assert " via " not in route and host_route() == HOST_ROUTE
         code, answer = client.exchange(b"GET /latest/meta-data/instance-id HTTP/1.0\r\n\r\n", 3)
         assert (code, answer) == (143, b"")  # still waiting when timeout killed it
     finally:
-        responder.start()
-    poll(lambda: client.get("/latest/meta-data/instance-id").status, lambda s: s == 200, 30)
+        responder.unpause()
+    assert client.text("/latest/meta-data/instance-id") == instance_id
+
+
+def test_an_unregistered_caller_gets_nothing(launch, docker_client, metadata):
+    (instance_id,) = launch()
+    client = metadata(instance_id)
+    address = client.container.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK]["IPAddress"]
+    hexed = "".join(f"{int(part):02X}" for part in reversed(address.split(".")))
+    responder = responder_of(docker_client, client.container)
+    registration = f"/run/imds/0000000000000000FFFF0000{hexed}"
+    saved = responder.exec_run(["cat", registration]).output
+    responder.exec_run(["rm", "-f", registration])
+    try:
+        code, answer = client.exchange(b"GET /latest/meta-data/instance-id HTTP/1.0\r\n\r\n", 3)
+        assert (code, answer) == (0, b"")  # closed at once, no answer
+    finally:
+        responder.exec_run(["sh", "-c", f'printf "%s" "$1" > {registration}', "sh", saved.decode()])
+    assert client.text("/latest/meta-data/instance-id") == instance_id
 
 
 def test_imdsv1_and_imdsv2(launch, metadata):

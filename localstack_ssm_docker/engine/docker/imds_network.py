@@ -124,15 +124,16 @@ class MetadataNetworks:
         endpoint = (mine["NetworkSettings"]["Networks"] or {}).get(UPSTREAM_NETWORK) or {}
         return str(endpoint.get("IPAddress") or "")
 
-    def start_responder(self, route: MetadataRoute, image: str) -> None:
-        """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there)."""
+    def start_responder(self, route: MetadataRoute, image: str) -> bool:
+        """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there);
+        True when it was made (its registrations are then empty)."""
         try:
             with _engine_errors():
                 state = self._api.inspect_container(RESPONDER)["State"]
             if not state.get("Running"):
                 with _engine_errors():
                     self._api.start(RESPONDER)
-            return
+            return False
         except ContainerGone:
             pass
         host_config = self._api.create_host_config(
@@ -153,7 +154,7 @@ class MetadataNetworks:
                 )
             except Exception:
                 if self._responder_exists():  # made meanwhile by another LocalStack
-                    return
+                    return False
                 raise
             try:
                 self._api.connect_container_to_network(
@@ -163,6 +164,7 @@ class MetadataNetworks:
             except BaseException:
                 self._api.remove_container(created["Id"], force=True)
                 raise
+        return True
 
     def _responder_exists(self) -> bool:
         try:

@@ -28,7 +28,10 @@ class FakeRouting:
     def start_responder(self, route, image):
         if self.responder_fails:
             raise EngineError("no such image")
+        if self.responders:  # already running: kept
+            return False
         self.responders.append(image)
+        return True
 
     def register(self, entries):
         self.registered.update(entries)
