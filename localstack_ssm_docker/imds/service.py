@@ -257,7 +257,9 @@ class MetadataService:
         }
         wanted = {address for cid, address in members.items() if cid in ours}
         with self._lock:
-            self._by_address = {ip: cid for cid, ip in members.items()}
+            # only our live instances: a removed container's endpoint may linger with its
+            # address, which Docker may already have given to a new container
+            self._by_address = {ip: cid for cid, ip in members.items() if cid in ours}
             self._refreshed = time.monotonic()
             stale, new = self._registered - wanted, wanted - self._registered
             try:
