@@ -120,6 +120,12 @@ class InstanceProfileHandlers:
     def describe_iam_instance_profile_associations(
         self, context: RequestContext, request: DescribeIamInstanceProfileAssociationsRequest
     ) -> DescribeIamInstanceProfileAssociationsResult:
+        max_results = request.get("MaxResults")
+        if max_results is not None and not 5 <= max_results <= 1000:
+            raise InvalidParameterValue(
+                f"Value ( {max_results} ) for parameter maxResults is invalid. "
+                "Expecting a value between 5 and 1000."
+            )
         store = metadata_stores[context.account_id][context.region]
         found = sorted(store.associations.values(), key=lambda a: a.association_id)
         wanted = request.get("AssociationIds")
