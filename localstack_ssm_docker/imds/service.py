@@ -31,6 +31,7 @@ LOG = logging.getLogger(__name__)
 _TRUST_SECONDS = 1.0
 _REGISTER_INTERVAL = 1.0
 _ENSURE_EVERY = 5
+_ENSURE_SPACING = 1.0
 _MISS_SECONDS = 0.1
 
 
@@ -70,6 +71,7 @@ class MetadataService:
         self._by_address: dict[str, str] = {}
         self._refreshed = 0.0
         self._registration = ""
+        self._ensured = 0.0
         self._registered: set[str] = set()
         self._stopping = threading.Event()
         self._refresher = threading.Thread(
@@ -285,6 +287,9 @@ class MetadataService:
         if self._route is None or self._listener is None:
             return
         with self._lock:
+            if time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return  # a launch of many instances checks once
+            self._ensured = time.monotonic()
             try:
                 route = self._routing.prepare(self._own_container)
                 renewed = self._routing.start_responder(route, self._image)
