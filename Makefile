@@ -9,7 +9,7 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami session-client run test lint typecheck unit integration format clean bench \
+.PHONY: venv docker ami ami-debian session-client run test lint typecheck unit integration format clean bench \
 	image run-docker localstack-cli deployments deployment-tools
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
@@ -40,6 +40,10 @@ ami: docker
 session-client:
 	@scripts/ensure-session-client.sh
 
+# A Debian 13 AMI (python3, curl, the AWS CLI) built with debootstrap from Debian's mirror (root).
+ami-debian: docker
+	@scripts/build-debian-ami.sh
+
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
@@ -56,7 +60,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami session-client
+integration: venv ami ami-debian session-client
 	$(PY) -m pytest tests/integration -q
 
 format: venv

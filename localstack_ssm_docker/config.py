@@ -37,6 +37,17 @@ class Settings:
     instead of an exec per command (falls back to the exec when the helper cannot)."""
     warm_up: bool = True
     """SSM_DOCKER_WARM_UP: load what the first EC2/SSM request needs in the background at start."""
+    imds: bool = True
+    """EC2_IMDS: serve instance metadata at 169.254.169.254 and give instances AWS_ENDPOINT_URL."""
+    imds_responder_image: str = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
+    """EC2_IMDS_RESPONDER_IMAGE: a busybox image (sh, nc with -e, awk, mkfifo) that answers at
+    169.254.169.254 and relays to LocalStack."""
+    imds_fallback_host: str | None = None
+    """EC2_IMDS_FALLBACK_HOST: the address instances reach this LocalStack at when the
+    169.254.169.254 route cannot be set up (default: the host's address on their bridge)."""
+    instance_endpoint_url: str | None = None
+    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
+    LocalStack on the host's address on their bridge)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -55,6 +66,10 @@ class Settings:
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
             resident_helpers=_flag(env.get("SSM_DOCKER_RESIDENT_HELPER"), False),
             warm_up=_flag(env.get("SSM_DOCKER_WARM_UP"), True),
+            imds=_flag(env.get("EC2_IMDS"), True),
+            imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,
+            imds_fallback_host=env.get("EC2_IMDS_FALLBACK_HOST") or None,
+            instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
         )
 
 

@@ -9,7 +9,7 @@ from localstack.extensions.api.aws import (
     CompositeHandler,
     CompositeResponseHandler,
 )
-from localstack.runtime.hooks import on_infra_shutdown, on_infra_start
+from localstack.runtime.hooks import on_infra_ready, on_infra_shutdown, on_infra_start
 from localstack.services.plugins import Service, aws_provider
 
 from localstack_ssm_docker.activation import PROVIDER_NAME
@@ -32,6 +32,7 @@ def ec2_docker() -> Service:
         wiring.instance_lifecycle(),
         wiring.settings().max_instances,
         events=wiring.instance_events(),
+        metadata=wiring.metadata_service(),
     )
     return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
 
@@ -89,6 +90,18 @@ def end_ssm_sessions() -> None:
     runtime = sys.modules.get("localstack_ssm_docker.ssm.sessions.runtime")
     if runtime is not None:  # sessions were used in this process
         runtime.session_manager().shutdown()
+
+
+@on_infra_ready()
+def bring_back_kept_instances() -> None:
+    """With PERSISTENCE=1, EC2 loads at start: kept instances get their metadata service back
+    without waiting for the first EC2 request."""
+    from localstack import config
+
+    if config.PERSISTENCE and config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") == PROVIDER_NAME:
+        from localstack.services.plugins import SERVICE_PLUGINS
+
+        SERVICE_PLUGINS.require("ec2")
 
 
 class SsmDockerExtension(Extension):

@@ -4,6 +4,7 @@ import functools
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
@@ -13,6 +14,9 @@ from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.volume_identity import volume_identity
+
+if TYPE_CHECKING:
+    from localstack_ssm_docker.imds.service import MetadataService
 
 
 @functools.cache
@@ -66,12 +70,44 @@ def state_directory() -> StateDirectory | None:
 def instance_manager() -> InstanceManager:
     """The containers behind Docker-backed instances."""
     current = settings()
+    metadata = metadata_service()
     return InstanceManager(
         docker_engine(),
         remove_containers_on_shutdown=current.remove_containers,
         options=current.container_options,
         boot_with_image_entrypoint=current.boot_with_image_entrypoint,
         state=state_directory(),
+        launch_extras=metadata.launch_extras if metadata else None,
+    )
+
+
+@functools.cache
+def metadata_service() -> "MetadataService | None":
+    """The instance metadata service (None with EC2_IMDS=0)."""
+    current = settings()
+    if not current.imds:
+        return None
+    from localstack import config
+
+    from localstack_ssm_docker.engine.docker.imds_network import own_container_id
+    from localstack_ssm_docker.imds.service import MetadataService
+    from localstack_ssm_docker.imds.signing import IdentitySigner
+    from localstack_ssm_docker.imds.state import load_secrets
+
+    state = state_directory()
+    listen = config.GATEWAY_LISTEN[0]
+    gateway_host = "127.0.0.1" if listen.host in ("0.0.0.0", "::", "") else listen.host
+    return MetadataService(
+        docker_engine().metadata_networks(),
+        IdentitySigner.load_or_create(_data_folder() / "localstack-ssm-docker"),
+        load_secrets(state),
+        responder_image=current.imds_responder_image,
+        instance_network=current.container_options.network or "bridge",
+        gateway=(gateway_host, listen.port),
+        own_container=own_container_id(),
+        fallback_host=current.imds_fallback_host,
+        endpoint_url=current.instance_endpoint_url,
+        state=state,
     )
 
 

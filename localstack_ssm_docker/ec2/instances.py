@@ -4,6 +4,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from moto.ec2.models import ec2_backends
 
@@ -44,8 +45,10 @@ class InstanceManager:
         options: ContainerOptions | None = None,
         boot_with_image_entrypoint: bool = False,
         state: StateDirectory | None = None,
+        launch_extras: Callable[[str], tuple[tuple[str, ...], dict[str, str]]] | None = None,
     ):
         self._engine = engine
+        self._launch_extras = launch_extras
         self._remove_on_shutdown = remove_containers_on_shutdown
         self._options = options or ContainerOptions()
         self._boot_with_image = boot_with_image_entrypoint
@@ -100,6 +103,10 @@ class InstanceManager:
         return facts
 
     def _spec(self, account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
+        networks, environment = self._launch_extras(region) if self._launch_extras else ((), {})
+        options = self._options
+        if environment:  # the user's own -e flags win over ours
+            options = replace(options, environment={**environment, **options.environment})
         return ContainerSpec(
             name=f"{CONTAINER_NAME_PREFIX}{instance_id}",
             image=ami.tag,
@@ -110,7 +117,8 @@ class InstanceManager:
                 LABEL_REGION: region,
             },
             boots_itself=ami.boots_itself or self._boot_with_image,
-            options=self._options,
+            options=options,
+            networks=networks,
         )
 
     def stop(self, account_id: str, region: str, instance_ids: list[str]) -> None:

@@ -34,6 +34,13 @@ class InstanceLifecycle:
         self._after_services_stop = after_services_stop
         self._lock = threading.Lock()
         self._started = False
+        self._after_shutdown: list[Callable[[], None]] = []
+
+    def after_shutdown(self, action: Callable[[], None]) -> None:
+        """Runs `action` once the instances are shut down (the metadata route goes after the
+        containers on it)."""
+        with self._lock:
+            self._after_shutdown.append(action)
 
     def start(self) -> None:
         """Called by each provider before it serves; returns once the instances are recovered
@@ -42,5 +49,12 @@ class InstanceLifecycle:
             if self._started:
                 return
             self._started = True
-            self._after_services_stop(self._instances.shutdown)
+            self._after_services_stop(self._shutdown)
             self._instances.recover()
+
+    def _shutdown(self) -> None:
+        self._instances.shutdown()
+        with self._lock:
+            actions = list(self._after_shutdown)
+        for action in actions:
+            action()

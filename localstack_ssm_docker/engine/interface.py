@@ -13,6 +13,7 @@ from localstack_ssm_docker.engine.values import (
     ContainerFacts,
     ContainerSpec,
     ForeignContainer,
+    MetadataRoute,
     ScriptJob,
     ScriptResult,
 )
@@ -114,3 +115,30 @@ class SessionEngine(Protocol):
         ...
 
     def container_states(self) -> dict[str, str]: ...
+
+
+class MetadataRouting(Protocol):
+    """The networks and responder that serve 169.254.169.254 to instances, shared by the
+    LocalStacks on one engine (see :mod:`localstack_ssm_docker.engine.docker.imds_network`)."""
+
+    network: str
+
+    def prepare(self, own_container: str | None) -> MetadataRoute: ...
+
+    def start_responder(self, route: MetadataRoute, image: str) -> bool:
+        """True when the responder was made (so its registrations are empty)."""
+        ...
+
+    def register(self, entries: dict[str, str]) -> None:
+        """Caller address -> "listener-host port secret" for the responder."""
+        ...
+
+    def unregister(self, addresses: list[str]) -> None: ...
+
+    def members(self) -> dict[str, str]:
+        """Address on the metadata network of each container on it, by container id."""
+        ...
+
+    def remove_if_unused(self) -> bool: ...
+
+    def gateway_of(self, network: str) -> str | None: ...

@@ -45,6 +45,8 @@ class ContainerSpec:
     labels: dict[str, str]
     boots_itself: bool = False
     options: ContainerOptions = field(default_factory=ContainerOptions)
+    networks: tuple[str, ...] = ()
+    """Further networks the container joins before it first starts (the metadata network)."""
 
 
 @dataclass(frozen=True)
@@ -87,3 +89,17 @@ class ForeignContainer:
     instance_id: str
     state: str
     created: float
+
+
+METADATA_ADDRESS = "169.254.169.254"
+"""The link-local address of the instance metadata service."""
+
+
+@dataclass(frozen=True)
+class MetadataRoute:
+    """How instances reach our metadata responder: `network` (internal, link-local, no host
+    address) to join, and the `upstream_host` on `upstream_network` where the responder finds us."""
+
+    network: str
+    upstream_network: str
+    upstream_host: str

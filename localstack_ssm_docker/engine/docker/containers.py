@@ -44,7 +44,8 @@ def ip_address(details: Mapping) -> str:
     if settings.get("IPAddress"):
         return settings["IPAddress"]
     for network in (settings.get("Networks") or {}).values():
-        if network.get("IPAddress"):
+        # not the metadata network's link-local address: the instance's address is elsewhere
+        if network.get("IPAddress") and not network["IPAddress"].startswith("169.254."):
             return network["IPAddress"]
     return ""
 
@@ -103,6 +104,9 @@ class Containers:
             )
         container_id = created["Id"]
         try:
+            with engine_errors():
+                for network in spec.networks:  # joined before it runs: never without the route
+                    self._api.connect_container_to_network(container_id, network)
             try:
                 with engine_errors():
                     self._api.start(container_id)

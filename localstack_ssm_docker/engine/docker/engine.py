@@ -9,6 +9,7 @@ containers exist) and :mod:`.scripts` (running and killing scripts).
 import socket
 import uuid
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from docker import APIClient
 
@@ -27,6 +28,9 @@ from localstack_ssm_docker.engine.values import (
     ScriptResult,
 )
 
+if TYPE_CHECKING:
+    from localstack_ssm_docker.engine.docker.imds_network import MetadataNetworks
+
 
 class DockerEngine:
     """Instance containers and script execution on one Docker engine, one connection pool.
@@ -44,6 +48,7 @@ class DockerEngine:
         owner: str = "",
         resident_helpers: bool = False,
     ):
+        self._api = api
         self.owner = owner or uuid.uuid4().hex[:12]
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._images = AmiImages(api, ami_mappings or {})
@@ -177,3 +182,11 @@ class DockerEngine:
     def describe_address(self, container_id: str) -> str:
         """The container's address."""
         return self._sessions.describe_address(container_id)
+
+    # the metadata service's route (imds_network)
+
+    def metadata_networks(self) -> "MetadataNetworks":
+        """This LocalStack's IMDS networks and responder (see imds_network)."""
+        from localstack_ssm_docker.engine.docker.imds_network import MetadataNetworks
+
+        return MetadataNetworks(self._api, self.owner)

@@ -29,7 +29,7 @@ def test_the_first_start_recovers_and_the_shutdown_waits_for_every_service_to_st
     lifecycle.start()
     lifecycle.start()  # the other provider
     assert instances.calls == ["recover"]
-    assert after_services == [instances.shutdown]
+    assert len(after_services) == 1  # one handler, registered once
     for handler in after_services:  # what LocalStack does once every service has stopped
         handler()
     assert instances.calls == ["recover", "shutdown"]
@@ -62,3 +62,13 @@ def test_without_a_start_nothing_is_recovered_or_shut_down():
     instances, after_services = Instances(), []
     InstanceLifecycle(instances, after_services.append)
     assert (instances.calls, after_services) == ([], [])
+
+
+def test_actions_after_shutdown_run_once_the_instances_are_shut_down():
+    instances, after_services = Instances(), []
+    lifecycle = InstanceLifecycle(instances, after_services.append)
+    lifecycle.after_shutdown(lambda: instances.calls.append("metadata route removed"))
+    lifecycle.start()
+    for handler in after_services:
+        handler()
+    assert instances.calls == ["recover", "shutdown", "metadata route removed"]

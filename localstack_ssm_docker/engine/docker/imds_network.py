@@ -1,0 +1,261 @@
+"""Docker networks and the responder container that put 169.254.169.254 on-link in every instance.
+
+The metadata network is created ``--internal`` with ``inhibit_ipv4``: the host gets no address and
+no route in it (its own route to 169.254.169.254 stays its own), and nothing on it has a way out.
+Docker allows one network with a subnet containing 169.254.169.254 per engine, so it is shared by
+every LocalStack on the engine, as is the responder at 169.254.169.254 on it. For each connection
+the responder reads the caller's address from /proc/net/tcp6 and looks it up in its registrations
+(``/run/imds/<address>``: listener host, port and secret, written by the LocalStack that owns the
+caller); it relays the bytes, after a preamble with the address and the secret, to that listener
+on the upstream network. An unregistered caller, or any caller with the responder stopped, gets
+nothing: fail-closed.
+"""
+
+import contextlib
+import io
+import ipaddress
+import logging
+import socket
+import tarfile
+
+from docker import APIClient
+from docker.types import IPAMConfig, IPAMPool
+
+from localstack_ssm_docker.engine.docker.client import engine_errors
+from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
+from localstack_ssm_docker.engine.values import METADATA_ADDRESS, MetadataRoute
+
+LOG = logging.getLogger(__name__)
+
+LABEL_ROLE = "localstack-ssm-docker.role"
+METADATA_NETWORK = "localstack-imds"
+UPSTREAM_NETWORK = "localstack-imds-upstream"
+RESPONDER = "localstack-imds-responder"
+METADATA_SUBNET = "169.254.169.0/24"
+REGISTRY = "/run/imds"
+_INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4"
+# Run by `nc -ll -e` for each caller, whose connection is its fd 0 and 1: keeps it as fd 3, finds
+# the caller's address in /proc/net/tcp6 (or tcp) by the socket's inode and its registration, then
+# becomes a client `nc -e` to that listener, whose connection is the inner script's fd 0 (kept as
+# fd 4): sends the preamble, copies both ways with two `cat`s, and ends the caller's copy once the
+# listener closes, so the caller sees the end at once. (A background job's stdin is /dev/null
+# until redirected, hence the numbered descriptors.)
+RELAY_SCRIPT = (
+    "exec 3<&0\n"
+    "i=$(readlink /proc/self/fd/0 | tr -dc 0-9)\n"
+    "export IMDS_PEER=$(awk -v i=\"$i\" '$10 == i { print $3; exit }' "
+    "/proc/net/tcp6 /proc/net/tcp)\n"
+    'a=${IMDS_PEER%%:*}; [ -n "$a" ] && [ -r "' + REGISTRY + '/$a" ] || exit 0\n'
+    'read -r host port IMDS_SECRET < "' + REGISTRY + '/$a"; export IMDS_SECRET\n'
+    'exec nc -w 5 "$host" "$port" -e sh -c '
+    '\'exec 4<&0; printf "LSIMDS %s %s\\n" "$IMDS_SECRET" "$IMDS_PEER" >&4; '
+    "cat <&3 >&4 & c=$!; cat <&4 >&3; kill $c 2>/dev/null'\n"
+)
+
+
+def registry_names(address: str) -> tuple[str, str]:
+    """The names /proc/net/tcp6 (IPv4-mapped) and /proc/net/tcp give an IPv4 address."""
+    plain = "".join(f"{int(part):02X}" for part in reversed(address.split(".")))
+    return "0000000000000000FFFF0000" + plain, plain
+
+
+class MetadataNetworks:
+    """Creates, finds and removes the engine's IMDS networks and responder, and this LocalStack's
+    registrations in it."""
+
+    network = METADATA_NETWORK
+
+    def __init__(self, api: APIClient, owner: str):
+        self._api = api
+        self._owner = owner
+
+    def prepare(self, own_container: str | None) -> MetadataRoute:
+        """The two shared networks (made when missing) and the address our listener binds to:
+        the upstream bridge's gateway on the host, or this container's address on it."""
+        with engine_errors():
+            self._ensure_network(
+                METADATA_NETWORK,
+                internal=True,
+                options={_INHIBIT_IPV4: "true"},
+                ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=METADATA_SUBNET)]),
+                role="imds",
+            )
+            self._ensure_network(UPSTREAM_NETWORK, role="imds-upstream")
+            details = self._api.inspect_network(UPSTREAM_NETWORK)
+        host = self._join(own_container, details) if own_container else ""
+        host = host or _gateway(details) or ""
+        if not host:
+            raise EngineError(f"no address for our listener on {UPSTREAM_NETWORK}")
+        return MetadataRoute(METADATA_NETWORK, UPSTREAM_NETWORK, host.split("/")[0])
+
+    def _find_network(self, name: str) -> dict | None:
+        for network in self._api.networks(names=[name]):
+            if network.get("Name") == name:
+                return network
+        return None
+
+    def _ensure_network(self, name: str, role: str, **kwargs) -> None:
+        found = self._find_network(name)
+        if found is not None:
+            if (found.get("Labels") or {}).get(LABEL_ROLE) != role:
+                raise EngineError(f"network {name} exists and is not an IMDS network")
+            return
+        try:
+            self._api.create_network(
+                name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
+            )
+        except EngineError:
+            if self._find_network(name) is None:  # not made meanwhile by another LocalStack
+                raise
+
+    def _join(self, container: str, details: dict) -> str:
+        """Our address on the upstream network when LocalStack runs in a container of this
+        engine ("" when it does not: then the host's gateway address serves)."""
+        try:
+            with engine_errors():
+                mine = self._api.inspect_container(container)
+        except ContainerGone:
+            return ""
+        with engine_errors():
+            if mine["Id"] not in (details.get("Containers") or {}):
+                with contextlib.suppress(EngineError):
+                    self._api.connect_container_to_network(container, UPSTREAM_NETWORK)
+            mine = self._api.inspect_container(container)
+        endpoint = (mine["NetworkSettings"]["Networks"] or {}).get(UPSTREAM_NETWORK) or {}
+        return str(endpoint.get("IPAddress") or "")
+
+    def start_responder(self, route: MetadataRoute, image: str) -> bool:
+        """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there);
+        True when it was made (its registrations are then empty)."""
+        try:
+            with engine_errors():
+                state = self._api.inspect_container(RESPONDER)["State"]
+            if not state.get("Running"):
+                with engine_errors():
+                    self._api.start(RESPONDER)
+            return False
+        except ContainerGone:
+            pass
+        host_config = self._api.create_host_config(
+            network_mode=route.upstream_network,
+            restart_policy={"Name": "unless-stopped"},
+            init=True,
+        )
+        with engine_errors():
+            try:
+                created = self._api.create_container(
+                    image,
+                    name=RESPONDER,
+                    labels={LABEL_ROLE: "imds-responder"},
+                    entrypoint=["nc", "-ll", "-p", "80", "-e", "sh", "-c", RELAY_SCRIPT],
+                    command=[],
+                    detach=True,
+                    host_config=host_config,
+                )
+            except Exception:
+                if self._responder_exists():  # made meanwhile by another LocalStack
+                    return False
+                raise
+            try:
+                self._api.connect_container_to_network(
+                    created["Id"], route.network, ipv4_address=METADATA_ADDRESS
+                )
+                self._api.start(created["Id"])
+            except BaseException:
+                self._api.remove_container(created["Id"], force=True)
+                raise
+        return True
+
+    def _responder_exists(self) -> bool:
+        try:
+            with engine_errors():
+                self._api.inspect_container(RESPONDER)
+        except ContainerGone:
+            return False
+        return True
+
+    def register(self, entries: dict[str, str]) -> None:
+        """Writes registrations (address -> "host port secret") into the responder."""
+        if not entries:
+            return
+        archive = io.BytesIO()
+        with tarfile.open(fileobj=archive, mode="w") as tar:
+            for address, line in entries.items():
+                for name in registry_names(address):
+                    data = (line + "\n").encode()
+                    info = tarfile.TarInfo(f"{REGISTRY.lstrip('/')}/{name}")
+                    info.size, info.mode = len(data), 0o600
+                    tar.addfile(info, io.BytesIO(data))
+        with engine_errors():
+            self._api.put_archive(RESPONDER, "/", archive.getvalue())
+
+    def unregister(self, addresses: list[str]) -> None:
+        """Removes registrations: those callers get no answer any more."""
+        if not addresses:
+            return
+        paths = [f"{REGISTRY}/{n}" for a in addresses for n in registry_names(a)]
+        with contextlib.suppress(ContainerGone), engine_errors():
+            exec_id = self._api.exec_create(RESPONDER, ["rm", "-f", *paths])
+            self._api.exec_start(exec_id["Id"])
+
+    def members(self) -> dict[str, str]:
+        """Address on the metadata network of every container on it, by container id."""
+        with engine_errors():
+            details = self._api.inspect_network(METADATA_NETWORK)
+        members = {}
+        for container_id, endpoint in (details.get("Containers") or {}).items():
+            address = str(endpoint.get("IPv4Address") or "").split("/")[0]
+            if address and address != METADATA_ADDRESS:
+                members[container_id] = address
+        return members
+
+    def remove_if_unused(self) -> bool:
+        """Removes the responder and both networks when no instance of any LocalStack is on the
+        metadata network any more; True when they are gone."""
+        try:
+            if self.members():
+                return False
+        except ContainerGone:
+            return True
+        with contextlib.suppress(ContainerGone), engine_errors():
+            self._api.remove_container(RESPONDER, force=True)
+        removed = True
+        for name in (METADATA_NETWORK, UPSTREAM_NETWORK):
+            try:
+                with engine_errors():
+                    self._api.remove_network(name)
+            except ContainerGone:
+                continue
+            except EngineError as e:  # still in use: another LocalStack's listener container
+                LOG.debug("network %s kept: %s", name, e)
+                removed = False
+        return removed
+
+    def gateway_of(self, network: str) -> str | None:
+        """The host's address on a bridge network (where instances on it reach the host)."""
+        try:
+            with engine_errors():
+                details = self._api.inspect_network(network)
+        except EngineError:
+            return None
+        return _gateway(details)
+
+
+def _gateway(details: dict) -> str | None:
+    """A bridge network's gateway: as configured, else the first address of its subnet (the
+    default bridge does not name its gateway)."""
+    for config in (details.get("IPAM") or {}).get("Config") or []:
+        if config.get("Gateway"):
+            return str(config["Gateway"]).split("/")[0]
+        with contextlib.suppress(ValueError, KeyError):
+            network = ipaddress.ip_network(config["Subnet"])
+            if network.version == 4:
+                return str(network.network_address + 1)
+    return None
+
+
+def own_container_id() -> str | None:
+    """This process's container (its host name) when LocalStack runs in one, else None."""
+    from localstack import config
+
+    return socket.gethostname() if config.is_in_docker else None

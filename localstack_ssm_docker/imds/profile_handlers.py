@@ -1,0 +1,189 @@
+"""EC2's instance-profile operations for Docker-backed instances: RunInstances' IamInstanceProfile
+and the four association operations, against this LocalStack's IAM (moto's associations can only
+name moto's IAM profiles, which LocalStack's IAM does not use). Mixed into the EC2 provider."""
+
+from collections.abc import Mapping
+
+from localstack.aws.api import CommonServiceException, RequestContext, handler
+from localstack.aws.api.ec2 import (
+    AssociateIamInstanceProfileRequest,
+    AssociateIamInstanceProfileResult,
+    DescribeIamInstanceProfileAssociationsRequest,
+    DescribeIamInstanceProfileAssociationsResult,
+    DisassociateIamInstanceProfileRequest,
+    DisassociateIamInstanceProfileResult,
+    ReplaceIamInstanceProfileAssociationRequest,
+    ReplaceIamInstanceProfileAssociationResult,
+)
+from moto.ec2.models import ec2_backends
+
+from localstack_ssm_docker.ec2.exceptions import InvalidParameterValue
+from localstack_ssm_docker.imds import localstack_iam
+from localstack_ssm_docker.imds.associations import ProfileAssociation, metadata_stores
+
+
+class IncorrectState(CommonServiceException):
+    def __init__(self, message: str):
+        super().__init__("IncorrectState", message)
+
+
+class InvalidAssociationIdNotFound(CommonServiceException):
+    def __init__(self, association_id: str):
+        super().__init__(
+            "InvalidAssociationID.NotFound",
+            f"An invalid association-id of '{association_id}' was given",
+        )
+
+
+class InvalidInstanceIdNotFound(CommonServiceException):
+    def __init__(self, instance_id: str):
+        super().__init__(
+            "InvalidInstanceID.NotFound", f"The instance ID '{instance_id}' does not exist"
+        )
+
+
+def resolve_profile(context: RequestContext, specification: Mapping | None) -> dict | None:
+    """The instance profile a request names (by Arn or Name), or EC2's InvalidParameterValue."""
+    if not specification:
+        return None
+    name, arn = specification.get("Name"), specification.get("Arn")
+    if not name and not arn:
+        return None
+    profile = localstack_iam.find_profile(context.account_id, context.region, name, arn)
+    if profile is None:
+        if arn:
+            raise InvalidParameterValue(
+                f"Value ({arn}) for parameter iamInstanceProfile.arn is invalid. "
+                "Invalid IAM Instance Profile ARN"
+            )
+        raise InvalidParameterValue(
+            f"Value ({name}) for parameter iamInstanceProfile.name is invalid. "
+            "Invalid IAM Instance Profile name"
+        )
+    return profile
+
+
+def show_in_moto(context: RequestContext, instance_id: str, association: ProfileAssociation | None):
+    """DescribeInstances' IamInstanceProfile follows the association."""
+    try:
+        instance = ec2_backends[context.account_id][context.region].get_instance(instance_id)
+    except Exception:
+        return
+    instance.iam_instance_profile = (
+        {"Arn": association.profile_arn, "Id": association.profile_id} if association else None
+    )
+
+
+class InstanceProfileHandlers:
+    """The association operations; `_forget_credentials(instance_id)` is the provider's."""
+
+    def _forget_credentials(self, instance_id: str) -> None:
+        pass
+
+    def associate_profile(self, context: RequestContext, instance_id: str, profile: dict):
+        """Associates the profile with the instance (RunInstances and the operation)."""
+        store = metadata_stores[context.account_id][context.region]
+        association = ProfileAssociation.new(instance_id, profile)
+        store.associations[instance_id] = association
+        show_in_moto(context, instance_id, association)
+        self._forget_credentials(instance_id)
+        return association
+
+    def forget_profiles(self, context: RequestContext, instance_ids: list[str]) -> None:
+        """Terminated instances lose their associations."""
+        store = metadata_stores[context.account_id][context.region]
+        for instance_id in instance_ids:
+            store.associations.pop(instance_id, None)
+            self._forget_credentials(instance_id)
+
+    @handler("AssociateIamInstanceProfile", expand=False)
+    def associate_iam_instance_profile(
+        self, context: RequestContext, request: AssociateIamInstanceProfileRequest
+    ) -> AssociateIamInstanceProfileResult:
+        instance_id = request["InstanceId"]
+        try:
+            ec2_backends[context.account_id][context.region].get_instance(instance_id)
+        except Exception as e:
+            raise InvalidInstanceIdNotFound(instance_id) from e
+        store = metadata_stores[context.account_id][context.region]
+        if instance_id in store.associations:
+            raise IncorrectState(f"There is an existing association for instance {instance_id}")
+        profile = resolve_profile(context, dict(request.get("IamInstanceProfile") or {}))
+        if profile is None:
+            raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
+        association = self.associate_profile(context, instance_id, profile)
+        return AssociateIamInstanceProfileResult(
+            IamInstanceProfileAssociation=association.shape("associating")
+        )
+
+    @handler("DescribeIamInstanceProfileAssociations", expand=False)
+    def describe_iam_instance_profile_associations(
+        self, context: RequestContext, request: DescribeIamInstanceProfileAssociationsRequest
+    ) -> DescribeIamInstanceProfileAssociationsResult:
+        max_results = request.get("MaxResults")
+        if max_results is not None and not 5 <= max_results <= 1000:
+            raise InvalidParameterValue(
+                f"Value ( {max_results} ) for parameter maxResults is invalid. "
+                "Expecting a value between 5 and 1000."
+            )
+        store = metadata_stores[context.account_id][context.region]
+        found = sorted(store.associations.values(), key=lambda a: a.association_id)
+        wanted = request.get("AssociationIds")
+        if wanted:
+            missing = set(wanted) - {a.association_id for a in found}
+            if missing:
+                raise InvalidAssociationIdNotFound(sorted(missing)[0])
+            found = [a for a in found if a.association_id in wanted]
+        for item in request.get("Filters") or []:
+            values = item.get("Values") or []
+            if item.get("Name") == "instance-id":
+                found = [a for a in found if a.instance_id in values]
+            elif item.get("Name") == "state":
+                found = [a for a in found if "associated" in values]
+        start = (
+            int(request.get("NextToken") or 0)
+            if str(request.get("NextToken") or "0").isdigit()
+            else 0
+        )
+        size = request.get("MaxResults") or 1000
+        page = found[start : start + size]
+        result = DescribeIamInstanceProfileAssociationsResult(
+            IamInstanceProfileAssociations=[a.shape() for a in page]
+        )
+        if start + size < len(found):
+            result["NextToken"] = str(start + size)
+        return result
+
+    def _association(self, context: RequestContext, association_id: str) -> ProfileAssociation:
+        store = metadata_stores[context.account_id][context.region]
+        for association in store.associations.values():
+            if association.association_id == association_id:
+                return association
+        raise InvalidAssociationIdNotFound(association_id)
+
+    @handler("DisassociateIamInstanceProfile", expand=False)
+    def disassociate_iam_instance_profile(
+        self, context: RequestContext, request: DisassociateIamInstanceProfileRequest
+    ) -> DisassociateIamInstanceProfileResult:
+        association = self._association(context, request["AssociationId"])
+        metadata_stores[context.account_id][context.region].associations.pop(
+            association.instance_id, None
+        )
+        show_in_moto(context, association.instance_id, None)
+        self._forget_credentials(association.instance_id)
+        return DisassociateIamInstanceProfileResult(
+            IamInstanceProfileAssociation=association.shape("disassociating")
+        )
+
+    @handler("ReplaceIamInstanceProfileAssociation", expand=False)
+    def replace_iam_instance_profile_association(
+        self, context: RequestContext, request: ReplaceIamInstanceProfileAssociationRequest
+    ) -> ReplaceIamInstanceProfileAssociationResult:
+        current = self._association(context, request["AssociationId"])
+        profile = resolve_profile(context, dict(request.get("IamInstanceProfile") or {}))
+        if profile is None:
+            raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
+        association = self.associate_profile(context, current.instance_id, profile)
+        return ReplaceIamInstanceProfileAssociationResult(
+            IamInstanceProfileAssociation=association.shape("associating")
+        )

@@ -1,0 +1,195 @@
+"""The metadata endpoint's listener: bytes in, :mod:`.http` answers out, whatever arrives.
+
+Behind the on-link responder, each connection starts with one preamble line the responder adds,
+``LSIMDS <secret> <caller address as in /proc/net/tcp[6]>``: the secret proves the line came from
+our responder (an instance that reaches this listener directly cannot forge its caller address).
+In fallback mode (no responder) the caller is the connection's peer address.
+
+Every read is bounded in size and time; every answer closes the connection.
+"""
+
+import hmac
+import logging
+import socket
+import socketserver
+import threading
+from collections.abc import Callable
+from email.utils import formatdate
+
+from localstack_ssm_docker.imds.http import Request, Response, error
+
+LOG = logging.getLogger(__name__)
+
+PREAMBLE_TAG = "LSIMDS"
+_READ_TIMEOUT_SECONDS = 5.0
+_MAX_LINE = 8192
+_MAX_HEADERS = 100
+_MAX_BODY = 64 * 1024
+_MAX_CONNECTIONS = 64
+
+Answer = Callable[[str, Request], Response | None]
+"""(caller address, request) -> the response, or None to close without answering."""
+
+
+class BadRequest(Exception):
+    """The bytes are not an HTTP request we answer; carries the status to send."""
+
+    def __init__(self, status: int):
+        super().__init__(status)
+        self.status = status
+
+
+def caller_from_proc(text: str) -> str | None:
+    """``0100007F:1F90`` (/proc/net/tcp) or its 32-digit IPv4-mapped tcp6 form as a dotted quad."""
+    address = text.split(":", 1)[0]
+    if len(address) == 32:
+        if address[:24].upper() != "0000000000000000FFFF0000":
+            return None
+        address = address[24:]
+    if len(address) != 8:
+        return None
+    try:
+        raw = bytes.fromhex(address)
+    except ValueError:
+        return None
+    return ".".join(str(b) for b in reversed(raw))
+
+
+def parse_preamble(line: bytes, secret: str) -> str | None:
+    """The caller's address from a genuine preamble line, else None."""
+    parts = line.decode("ascii", "replace").strip().split(" ")
+    if len(parts) != 3 or parts[0] != PREAMBLE_TAG:
+        return None
+    if not hmac.compare_digest(parts[1].encode(), secret.encode()):
+        return None
+    return caller_from_proc(parts[2])
+
+
+def read_request(rfile) -> Request:
+    """One HTTP/1.x request head (and any Content-Length body, discarded)."""
+    line = rfile.readline(_MAX_LINE + 1)
+    if len(line) > _MAX_LINE:
+        raise BadRequest(414)
+    try:
+        method, target, version = line.decode("ascii").rstrip("\r\n").split(" ")
+    except (UnicodeDecodeError, ValueError) as e:
+        raise BadRequest(400) from e
+    if not method.isalpha() or not method.isupper() or not version.startswith("HTTP/1."):
+        raise BadRequest(400)
+    if not target.startswith("/") or not target.isprintable():
+        raise BadRequest(400)
+    headers: dict[str, str] = {}
+    for _ in range(_MAX_HEADERS + 1):
+        raw = rfile.readline(_MAX_LINE + 1)
+        if len(raw) > _MAX_LINE:
+            raise BadRequest(431)
+        if raw in (b"\r\n", b"\n"):
+            break
+        if not raw:
+            raise BadRequest(400)
+        name, colon, value = raw.decode("latin-1").partition(":")
+        if not colon or not name or name != name.strip() or " " in name:
+            raise BadRequest(400)
+        headers[name.lower()] = value.strip()
+    else:
+        raise BadRequest(431)
+    length = headers.get("content-length", "0")
+    if not length.isdigit():
+        raise BadRequest(400)
+    if int(length) > _MAX_BODY:
+        raise BadRequest(413)
+    rfile.read(int(length))
+    return Request(method, target, headers)
+
+
+def render(response: Response, head_only: bool) -> bytes:
+    """The response's bytes; the connection closes after them."""
+    lines = [
+        f"HTTP/1.1 {response.status} {response.reason}",
+        f"Content-Type: {response.content_type}",
+        f"Content-Length: {len(response.body)}",
+        f"Date: {formatdate(usegmt=True)}",
+        "Server: EC2ws",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in response.headers),
+    ]
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode()
+    return head if head_only else head + response.body
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    server: "_Listener"
+
+    def handle(self) -> None:
+        self.connection.settimeout(_READ_TIMEOUT_SECONDS)
+        if not self.server.slots.acquire(blocking=False):
+            return
+        try:
+            self._serve()
+        except (TimeoutError, OSError):
+            pass
+        finally:
+            self.server.slots.release()
+
+    def _serve(self) -> None:
+        secret = self.server.secret
+        caller: str | None = str(self.client_address[0])
+        if secret is not None:
+            caller = parse_preamble(self.rfile.readline(512), secret)
+        if caller is None:
+            return
+        try:
+            request = read_request(self.rfile)
+        except BadRequest as e:
+            self.wfile.write(render(error(e.status), head_only=False))
+            return
+        except TimeoutError:  # an incomplete request: a clear answer, not a hang
+            self.wfile.write(render(error(408), head_only=False))
+            return
+        try:
+            response = self.server.answer(caller, request)
+        except Exception:
+            LOG.exception("IMDS request %s %s failed", request.method, request.target[:200])
+            response = error(404)
+        if response is not None:
+            self.wfile.write(render(response, head_only=request.method == "HEAD"))
+
+
+class _Listener(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], answer: Answer, secret: str | None):
+        self.answer = answer
+        self.secret = secret
+        self.slots = threading.BoundedSemaphore(_MAX_CONNECTIONS)
+        super().__init__(address, _Handler)
+
+
+class MetadataListener:
+    """Serves IMDS on one address in a background thread until stopped."""
+
+    def __init__(self, host: str, port: int, answer: Answer, secret: str | None):
+        self._server = _Listener((host, port), answer, secret)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="imds-listener", daemon=True
+        )
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self._server.server_address[:2]
+        return str(host), int(port)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def free_port(host: str) -> int:
+    """A port nothing listens on at `host` now."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])

@@ -1,0 +1,317 @@
+"""The metadata service of one LocalStack: sets up the route (or the fallback), answers each
+caller for the instance it is, and tears everything down at shutdown.
+
+Talks to Docker only through :class:`MetadataRouting` and to LocalStack through
+:mod:`.snapshot`, :mod:`.localstack_iam` and the stores.
+"""
+
+import logging
+import threading
+import time
+
+from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+from localstack_ssm_docker.engine.errors import EngineError
+from localstack_ssm_docker.engine.interface import MetadataRouting
+from localstack_ssm_docker.engine.values import MetadataRoute
+from localstack_ssm_docker.imds import localstack_iam
+from localstack_ssm_docker.imds.associations import metadata_stores
+from localstack_ssm_docker.imds.credentials import CredentialCache
+from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
+from localstack_ssm_docker.imds.facts import RoleCredentials
+from localstack_ssm_docker.imds.http import Request, Response, respond
+from localstack_ssm_docker.imds.metadata import Signer
+from localstack_ssm_docker.imds.server import MetadataListener, free_port
+from localstack_ssm_docker.imds.snapshot import instance_facts
+from localstack_ssm_docker.imds.state import Secrets, save
+from localstack_ssm_docker.imds.tokens import TokenIssuer
+from localstack_ssm_docker.persistence import StateDirectory
+
+LOG = logging.getLogger(__name__)
+
+_TRUST_SECONDS = 1.0
+_REGISTER_INTERVAL = 1.0
+_ENSURE_EVERY = 5
+_ENSURE_SPACING = 1.0
+_MISS_SECONDS = 0.1
+
+
+class MetadataService:
+    """Serves IMDS to this LocalStack's instances."""
+
+    def __init__(
+        self,
+        routing: MetadataRouting,
+        signer: Signer,
+        keys: Secrets,
+        responder_image: str,
+        instance_network: str,
+        gateway: tuple[str, int],
+        own_container: str | None = None,
+        fallback_host: str | None = None,
+        endpoint_url: str | None = None,
+        state: StateDirectory | None = None,
+    ):
+        self._state = state
+        self._routing = routing
+        self._signer = signer
+        self.keys = keys
+        self._tokens = TokenIssuer(keys.token_key)
+        self._image = responder_image
+        self._instance_network = instance_network
+        self._gateway = gateway
+        self._own_container = own_container
+        self._fallback_host = fallback_host
+        self._endpoint_url = endpoint_url
+        self._credentials = CredentialCache(localstack_iam.assume_role, time.time)
+        self._route: MetadataRoute | None = None
+        self._network: str | None = None
+        self._listener: MetadataListener | None = None
+        self._relay: EndpointRelay | None = None
+        self._fallback_endpoint: str | None = None
+        self._by_address: dict[str, str] = {}
+        self._refreshed = 0.0
+        self._registration = ""
+        self._ensured = 0.0
+        self._registered: set[str] = set()
+        self._stopping = threading.Event()
+        self._refresher = threading.Thread(
+            target=self._keep_registered, name="imds-registrations", daemon=True
+        )
+        self._lock = threading.RLock()
+
+    def start(self) -> None:
+        """Routes 169.254.169.254 to us for instances, or falls back; never raises. Once the
+        metadata network exists, instances join it even if the responder fails to start: then
+        169.254.169.254 goes nowhere in them (never to the host's own service)."""
+        try:
+            route = self._routing.prepare(self._own_container)
+        except EngineError as e:
+            self._start_fallback(f"no metadata network: {e}")
+            self._start_endpoint_relay()
+            return
+        self._network = route.network
+        try:
+            listener = MetadataListener(
+                route.upstream_host,
+                free_port(route.upstream_host),
+                self._answer,
+                self.keys.relay_secret,
+            )
+            listener.start()
+            try:
+                self._routing.start_responder(route, self._image)
+            except BaseException:
+                listener.stop()
+                raise
+            self._route, self._listener = route, listener
+            self._registration = "{} {} {}".format(*listener.address, self.keys.relay_secret)
+            self._refresher.start()
+            LOG.info(
+                "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
+                route.network,
+                *listener.address,
+            )
+        except (EngineError, OSError) as e:
+            self._start_fallback(f"no responder: {e}")
+        self._start_endpoint_relay()
+
+    def _start_fallback(self, reason: str) -> None:
+        host = self._fallback_host or self._routing.gateway_of(self._instance_network)
+        if not host:
+            LOG.warning("IMDS: not available (%s) and no fallback address", reason)
+            return
+        try:
+            listener = MetadataListener(host, free_port(host), self._answer, None)
+        except OSError as e:
+            LOG.warning("IMDS: not available (%s); fallback on %s failed: %s", reason, host, e)
+            return
+        listener.start()
+        self._listener = listener
+        self._fallback_endpoint = "http://{}:{}".format(*listener.address)
+        LOG.warning(
+            "IMDS: 169.254.169.254 not routed (%s); instances get "
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT=%s",
+            reason,
+            self._fallback_endpoint,
+        )
+
+    def _start_endpoint_relay(self) -> None:
+        if self._endpoint_url:
+            return
+        host = self._fallback_host or self._routing.gateway_of(self._instance_network)
+        if not host:
+            return
+        try:  # LocalStack's own port when free: the URL in kept instances survives a restart
+            relay = EndpointRelay(host, self._gateway[1], self._gateway)
+        except OSError:
+            try:
+                relay = EndpointRelay(host, free_port(host), self._gateway)
+            except OSError as e:
+                LOG.warning("LocalStack not reachable from instances: %s", e)
+                return
+        relay.start()
+        self._relay = relay
+        self._endpoint_url = "http://{}:{}".format(*relay.address)
+
+    def stop(self) -> None:
+        """Removes the responder, the listeners and (when no kept instance is on them) the
+        networks; instances' requests to 169.254.169.254 then go nowhere. With persistence,
+        saves the secrets and associations first."""
+        save(self._state, self.keys)
+        self._stopping.set()
+        for closable in (self._listener, self._relay):
+            if closable is not None:
+                closable.stop()
+        if self._network is not None:
+            try:
+                with self._lock:
+                    self._routing.unregister(sorted(self._registered))
+                    self._registered.clear()
+                gone = self._routing.remove_if_unused()
+                LOG.info(
+                    "IMDS: our callers unregistered; responder and networks %s",
+                    "removed" if gone else "kept (instances on them)",
+                )
+            except EngineError as e:
+                LOG.warning("IMDS: teardown incomplete: %s", e)
+        self._route = self._listener = self._relay = None
+        self._network = None
+
+    def launch_extras(self, region: str) -> tuple[tuple[str, ...], dict[str, str]]:
+        """Networks and environment for a new instance container (the shared network and
+        responder made again first, should another LocalStack have removed them)."""
+        self._ensure_route()
+        environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
+        if self._endpoint_url:
+            environment["AWS_ENDPOINT_URL"] = self._endpoint_url
+        if self._fallback_endpoint:
+            environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = self._fallback_endpoint
+        networks = (self._network,) if self._network else ()
+        return networks, environment
+
+    @property
+    def routed(self) -> bool:
+        return self._route is not None
+
+    def forget(self, instance_id: str) -> None:
+        """The instance's credentials are dropped (profile changed, instance gone)."""
+        self._credentials.forget(instance_id)
+
+    def _answer(self, caller: str, request: Request) -> Response | None:
+        found = self._instance_at(caller)
+        facts = instance_facts(*found) if found else None
+        role_arn = None
+        if found:
+            account_id, region, record = found
+            association = metadata_stores[account_id][region].associations.get(record.instance_id)
+            role_arn = association.role_arn if association else None
+
+        def credentials() -> RoleCredentials | None:
+            if not found or not role_arn:
+                return None
+            return self._credentials.get(found[0], found[1], role_arn, found[2].instance_id)
+
+        return respond(request, facts, self._tokens, self._signer, credentials, time.time())
+
+    def _instance_at(self, address: str) -> tuple[str, str, InstanceRecord] | None:
+        """The instance whose container has `address` (on the metadata network, or on its own
+        network in fallback mode)."""
+        if self._route is None:
+            for account_id, region, store in instance_stores.iter_stores():
+                for record in store.instances.values():
+                    if record.ip_address == address:
+                        return account_id, region, record
+            return None
+        container_id = self._container_at(address)
+        if container_id is None:
+            return None
+        for account_id, region, store in instance_stores.iter_stores():
+            for record in store.instances.values():
+                if record.container_id == container_id:
+                    return account_id, region, record
+        return None
+
+    def _container_at(self, address: str) -> str | None:
+        with self._lock:
+            known = self._by_address.get(address)
+            age = time.monotonic() - self._refreshed
+        # addresses are re-read often: one freed by a stopped instance may go to another
+        if (known is not None and age < _TRUST_SECONDS) or (known is None and age < _MISS_SECONDS):
+            return known
+        self.refresh()
+        with self._lock:
+            return self._by_address.get(address)
+
+    def refresh(self) -> None:
+        """Re-reads the metadata network's members and registers our instances' addresses with
+        the responder (after a launch, start or reboot an address may be new)."""
+        if self._route is None:
+            return
+        try:
+            members = self._routing.members()
+        except EngineError as e:
+            LOG.warning("IMDS: network members not read: %s", e)
+            return
+        ours = {
+            record.container_id
+            for _, _, store in instance_stores.iter_stores()
+            for record in store.instances.values()
+        }
+        wanted = {address for cid, address in members.items() if cid in ours}
+        with self._lock:
+            # only our live instances: a removed container's endpoint may linger with its
+            # address, which Docker may already have given to a new container
+            self._by_address = {ip: cid for cid, ip in members.items() if cid in ours}
+            self._refreshed = time.monotonic()
+            stale, new = self._registered - wanted, wanted - self._registered
+            try:
+                self._routing.unregister(sorted(stale))
+                self._routing.register({address: self._registration for address in new})
+            except EngineError as e:
+                LOG.warning("IMDS: registrations not updated: %s", e)
+                return
+            self._registered = wanted
+
+    def _keep_registered(self) -> None:
+        rounds = 0
+        while not self._stopping.wait(_REGISTER_INTERVAL):
+            rounds += 1
+            if rounds % _ENSURE_EVERY == 0:
+                self._ensure_route()
+            self.refresh()
+
+    def _ensure_route(self) -> None:
+        """The shared network and responder exist, and our listener sits on the upstream
+        network's current gateway; after any of them was made again, every caller of ours is
+        registered again."""
+        if self._route is None or self._listener is None:
+            return
+        with self._lock:
+            if time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return  # a launch of many instances checks once
+            self._ensured = time.monotonic()
+            try:
+                route = self._routing.prepare(self._own_container)
+                renewed = self._routing.start_responder(route, self._image)
+                if route.upstream_host != self._route.upstream_host:
+                    listener = MetadataListener(
+                        route.upstream_host,
+                        free_port(route.upstream_host),
+                        self._answer,
+                        self.keys.relay_secret,
+                    )
+                    listener.start()
+                    self._listener.stop()
+                    self._listener = listener
+                    self._registration = "{} {} {}".format(
+                        *listener.address, self.keys.relay_secret
+                    )
+                    renewed = True
+                self._route = route
+            except (EngineError, OSError) as e:
+                LOG.warning("IMDS: shared network or responder not restored: %s", e)
+                return
+            if renewed:
+                LOG.info("IMDS: responder or upstream listener made again")
+                self._registered.clear()
+                self._refreshed = 0.0

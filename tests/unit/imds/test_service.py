@@ -1,0 +1,140 @@
+"""The service's setup decisions, with a fake of the routing interface (no Docker)."""
+
+import socket
+
+from localstack_ssm_docker.engine.errors import EngineError
+from localstack_ssm_docker.engine.values import MetadataRoute
+from localstack_ssm_docker.imds.service import MetadataService
+from localstack_ssm_docker.imds.state import Secrets
+from tests.unit.imds.conftest import FakeSigner
+
+
+class FakeRouting:
+    network = "localstack-imds-test"
+
+    def __init__(self, prepare_fails=False, responder_fails=False):
+        self.prepare_fails = prepare_fails
+        self.responder_fails = responder_fails
+        self.responders: list[str] = []
+        self.registered: dict[str, str] = {}
+        self.member_addresses: dict[str, str] = {}
+        self.removed = False
+
+    def prepare(self, own_container):
+        if self.prepare_fails:
+            raise EngineError("remote engine")
+        return MetadataRoute(self.network, "upstream", "127.0.0.1")
+
+    def start_responder(self, route, image):
+        if self.responder_fails:
+            raise EngineError("no such image")
+        if self.responders:  # already running: kept
+            return False
+        self.responders.append(image)
+        return True
+
+    def register(self, entries):
+        self.registered.update(entries)
+
+    def unregister(self, addresses):
+        for address in addresses:
+            self.registered.pop(address, None)
+
+    def members(self):
+        return dict(self.member_addresses)
+
+    def remove_if_unused(self):
+        self.removed = True
+        return True
+
+    def gateway_of(self, network):
+        return "127.0.0.1"
+
+
+def service(routing, **kwargs) -> MetadataService:
+    return MetadataService(
+        routing,
+        FakeSigner(),
+        Secrets.new(),
+        responder_image="img",
+        instance_network="bridge",
+        gateway=("127.0.0.1", 0),
+        **kwargs,
+    )
+
+
+def test_routed_instances_join_the_network_and_get_region_and_endpoint():
+    routing = FakeRouting()
+    metadata = service(routing)
+    metadata.start()
+    try:
+        networks, environment = metadata.launch_extras("eu-west-1")
+        assert networks == ("localstack-imds-test",)
+        assert environment["AWS_REGION"] == environment["AWS_DEFAULT_REGION"] == "eu-west-1"
+        assert environment["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+        assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" not in environment
+        assert metadata.routed and len(routing.responders) == 1
+    finally:
+        metadata.stop()
+    assert routing.removed
+
+
+def test_without_a_network_instances_get_the_fallback_endpoint():
+    metadata = service(FakeRouting(prepare_fails=True))
+    metadata.start()
+    try:
+        networks, environment = metadata.launch_extras("us-east-1")
+        assert networks == ()
+        endpoint = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"]
+        host, port = endpoint.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as connection:
+            connection.sendall(b"GET /latest/meta-data/ HTTP/1.0\r\n\r\n")
+            assert connection.recv(100).startswith(b"HTTP/1.1 404")  # not an instance's address
+    finally:
+        metadata.stop()
+
+
+def test_a_failed_responder_still_puts_instances_on_the_network():
+    metadata = service(FakeRouting(responder_fails=True))
+    metadata.start()
+    try:
+        networks, environment = metadata.launch_extras("us-east-1")
+        assert networks == ("localstack-imds-test",)  # 169.254.169.254 goes nowhere in them
+        assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" in environment
+        assert not metadata.routed
+    finally:
+        metadata.stop()
+
+
+def test_configured_endpoint_url_is_given_as_is():
+    metadata = service(FakeRouting(), endpoint_url="http://localstack:4566")
+    metadata.start()
+    try:
+        assert (
+            metadata.launch_extras("us-east-1")[1]["AWS_ENDPOINT_URL"] == "http://localstack:4566"
+        )
+    finally:
+        metadata.stop()
+
+
+def test_our_instances_are_registered_with_the_responder_and_unregistered_at_stop():
+    from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+    routing = FakeRouting()
+    routing.member_addresses = {"c-ours": "169.254.169.2", "c-theirs": "169.254.169.3"}
+    store = instance_stores["000000000001"]["us-east-1"]
+    store.instances["i-1"] = InstanceRecord("i-1", "ami-1", "img", "c-ours", "172.17.0.2", "h", 0.0)
+    metadata = service(routing)
+    metadata.start()
+    try:
+        metadata.refresh()
+        assert list(routing.registered) == ["169.254.169.2"]
+        host, port, secret = routing.registered["169.254.169.2"].split(" ")
+        assert (host, secret) == ("127.0.0.1", metadata.keys.relay_secret) and port.isdigit()
+        routing.member_addresses = {"c-ours": "169.254.169.9"}  # a restart gave a new address
+        metadata.refresh()
+        assert list(routing.registered) == ["169.254.169.9"]
+    finally:
+        metadata.stop()
+        del store.instances["i-1"]
+    assert routing.registered == {} and routing.removed
