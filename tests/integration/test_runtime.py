@@ -7,6 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.localstack_process import LocalStack
+from localstack_ssm_docker.engine.docker.imds_network import METADATA_NETWORK
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import finished, run_command
 
@@ -101,7 +102,10 @@ def test_instance_container_configuration(tmp_path):
             "InstanceId"
         ]
         container = client.containers.get(f"localstack-ec2.{instance_id}")
-        assert list(container.attrs["NetworkSettings"]["Networks"]) == [network.name]
+        # the configured network, and the metadata network that serves 169.254.169.254
+        assert sorted(container.attrs["NetworkSettings"]["Networks"]) == sorted(
+            [network.name, METADATA_NETWORK]
+        )
         info = ssm.describe_instance_information()["InstanceInformationList"][0]
         address = container.attrs["NetworkSettings"]["Networks"][network.name]["IPAddress"]
         assert info["IPAddress"] == address
