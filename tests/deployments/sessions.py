@@ -22,7 +22,7 @@ def _history(localstack, session_id: str) -> dict:
             State="History", Filters=[{"key": "SessionId", "value": session_id}]
         )["Sessions"],
         lambda found: len(found) == 1,
-        30,
+        60,
     )[0]
 
 
