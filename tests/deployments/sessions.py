@@ -15,14 +15,14 @@ from tests.deployments import scenario
 from tests.integration.helpers import poll
 
 
-def _history(localstack, session_id: str) -> dict:
+def _history(localstack, session_id: str, deadline: float = 60) -> dict:
     ssm = localstack.client("ssm")
     return poll(
         lambda: ssm.describe_sessions(
             State="History", Filters=[{"key": "SessionId", "value": session_id}]
         )["Sessions"],
         lambda found: len(found) == 1,
-        60,
+        deadline,
     )[0]
 
 
@@ -122,7 +122,10 @@ def port_forwarding_refused(localstack, instance_id: str, log: Path) -> None:
         assert session.interrupt() == 0
     finally:
         session.close()
-    assert _history(localstack, session.session_id)["Status"] == "Terminated"
+    # After ConnectToPortError answers, the plugin's Ctrl-C is not always seen at once (about one
+    # run in two here): the session then ends when LocalStack's 60 s grace for a client that left
+    # runs out. Either way it ends, Terminated.
+    assert _history(localstack, session.session_id, 90)["Status"] == "Terminated"
 
 
 def sessions(localstack, engine, tmp_path: Path) -> None:
