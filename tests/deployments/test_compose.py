@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.localstack_container import ContainerLocalStack, free_port
-from tests.deployments import scenario
+from tests.deployments import scenario, sessions
 from tests.deployments.conftest import ROOT, unique
 from tests.integration.helpers import ping_status, poll
 
@@ -59,6 +59,11 @@ def project(image) -> Iterator[tuple[Project, list[ContainerLocalStack]]]:
 def test_instances_and_run_command_with_s3_output(project, engine):
     _, current = project
     scenario.instances_and_run_command(current[0], engine)
+
+
+def test_sessions_through_the_published_port(project, engine, tmp_path):
+    _, current = project
+    sessions.sessions(current[0], engine, tmp_path)
 
 
 def test_instances_and_history_survive_down_and_up(project, engine):

@@ -11,7 +11,7 @@ import pytest
 
 from harness.localstack_container import ContainerLocalStack, free_port
 from harness.localstack_container import docker as docker_cli
-from tests.deployments import scenario
+from tests.deployments import scenario, sessions
 from tests.deployments.conftest import ROOT, unique
 
 CLI = ROOT / ".venv-cli" / "bin" / "localstack"
@@ -58,3 +58,7 @@ def test_the_cli_starts_our_image_without_an_auth_token(cli_localstack):
 
 def test_instances_and_run_command_with_s3_output(cli_localstack, engine):
     scenario.instances_and_run_command(cli_localstack, engine)
+
+
+def test_sessions_through_the_published_port(cli_localstack, engine, tmp_path):
+    sessions.sessions(cli_localstack, engine, tmp_path)

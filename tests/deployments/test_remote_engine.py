@@ -14,7 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.localstack_process import LocalStack
-from tests.deployments import scenario
+from tests.deployments import scenario, sessions
 from tests.deployments.conftest import ROOT
 from tests.integration.helpers import ping_status, poll, run_command
 
@@ -65,6 +65,18 @@ def test_instances_and_run_command_with_s3_output(remote, remote_engine, engine)
     assert not scenario.exists(engine, instance_id)
     scenario.terminate(remote, remote_engine, instance_id)
     scenario.instances_and_run_command(remote, remote_engine)
+
+
+def test_command_sessions_work_and_port_forwarding_is_refused(remote, remote_engine, tmp_path):
+    """Execs travel over the engine's TCP connection; the instance's ports are on the engine's
+    networks, which LocalStack cannot reach: the client is told per connection."""
+    instance_id = scenario.launch(remote)
+    try:
+        hostname = scenario.container(remote_engine, instance_id).attrs["Config"]["Hostname"]
+        sessions.command_session(remote, instance_id, hostname, tmp_path / "command.log")
+        sessions.port_forwarding_refused(remote, instance_id, tmp_path / "port.log")
+    finally:
+        scenario.terminate(remote, remote_engine, instance_id)
 
 
 def test_a_large_script_and_user_data_travel_over_the_api(remote, remote_engine):

@@ -11,7 +11,7 @@ import pytest
 from harness.localstack_container import ContainerLocalStack, free_port
 from harness.localstack_container import docker as docker_cli
 from harness.localstack_process import LocalStack
-from tests.deployments import scenario
+from tests.deployments import scenario, sessions
 from tests.deployments.conftest import ROOT, unique
 from tests.integration.helpers import ping_status, poll
 
@@ -41,6 +41,10 @@ def run_docker(image, tmp_path_factory) -> Iterator[ContainerLocalStack]:
 
 def test_instances_and_run_command_with_s3_output(run_docker, engine):
     scenario.instances_and_run_command(run_docker, engine)
+
+
+def test_sessions_through_the_published_port(run_docker, engine, tmp_path):
+    sessions.sessions(run_docker, engine, tmp_path)
 
 
 def test_instances_reach_localstack_at_its_container_address(run_docker, engine):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from docker import APIClient
 
+from localstack_ssm_docker.engine.deployment import engine_location
 from localstack_ssm_docker.engine.docker.client import clients_from_env
 from localstack_ssm_docker.engine.docker.containers import Containers
 from localstack_ssm_docker.engine.docker.images import AmiImages
@@ -47,6 +48,7 @@ class DockerEngine:
         ami_mappings: Mapping[str, str] | None = None,
         owner: str = "",
         resident_helpers: bool = False,
+        remote_engine: str | None = None,
     ):
         self._api = api
         self.owner = owner or uuid.uuid4().hex[:12]
@@ -57,7 +59,7 @@ class DockerEngine:
         self._scripts = DockerScripts(
             api, stream_api, self._containers.restart_count, resident_helpers
         )
-        self._sessions = DockerSessions(api, stream_api)
+        self._sessions = DockerSessions(api, stream_api, remote_engine)
 
     @classmethod
     def from_env(
@@ -68,12 +70,14 @@ class DockerEngine:
     ) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
         clients = clients_from_env()
+        location = engine_location()
         return cls(
             clients.control,
             clients.streams,
             ami_mappings=ami_mappings,
             owner=owner,
             resident_helpers=resident_helpers,
+            remote_engine=location.docker_host if location.remote else None,
         )
 
     # images

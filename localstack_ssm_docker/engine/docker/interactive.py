@@ -113,6 +113,8 @@ def connect(address: str, port: int, timeout: float) -> socket.socket:
     """A TCP connection to `address:port`, as LocalStack reaches the instance's network. Link-local
     addresses (the metadata service's among them) are refused: from LocalStack's host they would
     reach the host's own, not the instance's."""
+    if not address:  # a container on no network: "" would be LocalStack's own host
+        raise ConnectionRefusedError("the instance has no network address")
     with contextlib.suppress(ValueError):
         if ipaddress.ip_address(address.strip("[]")).is_link_local:
             raise ConnectionRefusedError(f"{address} is link-local: not reachable from here")
@@ -124,11 +126,17 @@ def connect(address: str, port: int, timeout: float) -> socket.socket:
 
 class DockerSessions:
     """Session Manager's role on the engine: attached execs with a TTY, their window size and exit
-    code, short clean-up commands, and TCP connections into the instance's network."""
+    code, short clean-up commands, and TCP connections into the instance's network.
 
-    def __init__(self, api: APIClient, stream_api: APIClient):
+    `remote_engine` names an engine on another host (DOCKER_HOST=tcp://...): its containers'
+    addresses are on that host's networks, which LocalStack has no route to (and which may be
+    the same private ranges as a local engine's, whose containers must never be reached instead).
+    Port connections are then refused, which the client sees as a port that does not answer."""
+
+    def __init__(self, api: APIClient, stream_api: APIClient, remote_engine: str | None = None):
         self._api = api
         self._stream_api = stream_api
+        self._remote_engine = remote_engine
 
     def open_exec(
         self,
@@ -159,6 +167,11 @@ class DockerSessions:
     def connect_port(
         self, container_id: str, host: str, port: int, timeout: float
     ) -> socket.socket:
+        if self._remote_engine:
+            raise ConnectionRefusedError(
+                f"the instance runs on the remote Docker engine at {self._remote_engine}: "
+                "its ports are not reachable from LocalStack"
+            )
         address = seen_from_host(host) or self.describe_address(container_id)
         return connect(address, port, timeout)
 
