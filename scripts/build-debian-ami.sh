@@ -1,20 +1,27 @@
 #!/bin/sh
 # Builds a Debian AMI image offline from Debian's own packages: a minbase root filesystem made
-# with debootstrap (python3, curl, ca-certificates, iproute2 and Debian's AWS CLI), imported into
-# the local Docker engine as localstack-ec2/<name>:<ami-id>. No container registry needed.
-# Skips when the image exists. Needs root (debootstrap) and a reachable Debian mirror.
+# with debootstrap (python3, curl, ca-certificates, iproute2, openssh-server and Debian's AWS CLI),
+# imported into the local Docker engine as localstack-ec2/<name>:<ami-id>. No container registry
+# needed. The SSH server is installed but not started (instances boot `sleep infinity`) and has no
+# host keys: each instance that wants one runs `ssh-keygen -A` and starts /usr/sbin/sshd itself.
+# Skips when the image exists and was built from the same package lists (a label records them), so
+# an image from an older list is rebuilt. Needs root (debootstrap) and a reachable Debian mirror.
 set -eu
 
 AMI_ID=${AMI_ID:-ami-0d3b1a2c3d4e5f607}
 AMI_NAME=${AMI_NAME:-debian-13}
 SUITE=${SUITE:-trixie}
-PACKAGES=${PACKAGES:-python3,curl,ca-certificates,iproute2}
+PACKAGES=${PACKAGES:-python3,curl,ca-certificates,iproute2,openssh-server}
 EXTRA=${EXTRA:-awscli}
 TAG="localstack-ec2/${AMI_NAME}:${AMI_ID}"
+LABEL="localstack-ec2.packages=$SUITE:$PACKAGES:$EXTRA"
 
-if docker image inspect "$TAG" >/dev/null 2>&1; then
+built_from=$(docker image inspect --format '{{ index .Config.Labels "localstack-ec2.packages" }}' "$TAG" 2>/dev/null || true)
+if [ "localstack-ec2.packages=$built_from" = "$LABEL" ]; then
     echo "AMI image $TAG already exists"
     exit 0
+elif docker image inspect "$TAG" >/dev/null 2>&1; then
+    echo "AMI image $TAG was built from other packages (${built_from:-unlabelled}); rebuilding"
 fi
 
 # The Debian mirror this machine's apt uses (deb822 .sources or one-line .list), else Debian's.
@@ -50,12 +57,14 @@ chroot "$root" sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninterac
 }
 chroot "$root" apt-get clean
 umount "$root/proc"
+# No shared host keys: openssh-server's postinst made some; an instance makes its own.
+rm -f "$root/etc/ssh/ssh_host_"*
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/proc/"* "$root/sys/"* "$root/dev/"* 2>/dev/null || true
-# AWS CLI check: the image must answer `aws --version` (run in a throwaway container below).
-tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' - "$TAG" >/dev/null
-if ! docker run --rm --network none "$TAG" aws --version; then
+# Checks: the image must answer `aws --version` and have sshd (run in a throwaway container below).
+tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' --change "LABEL $LABEL" - "$TAG" >/dev/null
+if ! docker run --rm --network none "$TAG" sh -c 'aws --version && test -x /usr/sbin/sshd'; then
     docker rmi "$TAG" >/dev/null
-    echo "error: aws does not run in $TAG" >&2
+    echo "error: aws does not run or sshd is missing in $TAG" >&2
     exit 1
 fi
 echo "built AMI image $TAG"
