@@ -59,10 +59,30 @@ provider "aws" {
   }
 }
 
+# The instances' role: software in them gets its credentials from the instance metadata service
+# (iam/security-credentials/web), issued by this LocalStack's STS.
+resource "aws_iam_role" "web" {
+  name = "web"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_instance_profile" "web" {
+  name = "web"
+  role = aws_iam_role.web.name
+}
+
 resource "aws_instance" "web" {
-  count         = var.web_instances
-  ami           = var.ami
-  instance_type = "t3.micro"
+  count                = var.web_instances
+  ami                  = var.ami
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.web.name
   tags = {
     Name = "web-${count.index}"
     Role = "web"
