@@ -5,6 +5,7 @@ import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
@@ -97,6 +98,10 @@ def metadata_service() -> "MetadataService | None":
     state = state_directory()
     listen = config.GATEWAY_LISTEN[0]
     gateway_host = "127.0.0.1" if listen.host in ("0.0.0.0", "::", "") else listen.host
+    own_container = own_container_id()
+    # in a container, LocalStack's gateway listens on its own address on the instances' network
+    # (no relay: the host's address there is not ours to bind), the fallback listener too
+    reached_at = instance_endpoint() if own_container else None
     return MetadataService(
         docker_engine().metadata_networks(),
         IdentitySigner.load_or_create(_data_folder() / "localstack-ssm-docker"),
@@ -104,11 +109,15 @@ def metadata_service() -> "MetadataService | None":
         responder_image=current.imds_responder_image,
         instance_network=current.container_options.network or "bridge",
         gateway=(gateway_host, listen.port),
-        own_container=own_container_id(),
-        fallback_host=current.imds_fallback_host,
-        endpoint_url=current.instance_endpoint_url,
+        own_container=own_container,
+        fallback_host=current.imds_fallback_host or _host_of(reached_at),
+        endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
     )
+
+
+def _host_of(url: str | None) -> str | None:
+    return urlsplit(url).hostname if url else None
 
 
 @functools.cache
@@ -138,8 +147,10 @@ def check_engine_in_background() -> None:
 
 @functools.cache
 def instance_endpoint() -> str | None:
-    """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL): its container's
-    address on their network, the network's gateway in host mode, None with a remote engine."""
+    """The URL instances reach this LocalStack at: its container's address on their network
+    (their AWS_ENDPOINT_URL when LocalStack runs in a container), the network's gateway in host
+    mode (where instances get a relay instead: LocalStack listens on loopback), None with a
+    remote engine."""
     from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
 
     return localstack_endpoint_for_instances(settings().container_options.network)

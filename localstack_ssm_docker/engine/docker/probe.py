@@ -117,10 +117,12 @@ def _own_container_address(api: docker.APIClient, own: str, network: str, join: 
     if network not in networks and join:
         try:
             api.connect_container_to_network(own, network)
+            LOG.info("LocalStack's container joined %s, the instances' network", network)
         except APIError as e:
-            LOG.warning("LocalStack's container could not join %s: %s", network, e)
-            return None
-        LOG.info("LocalStack's container joined %s, the instances' network", network)
+            # the start-up check and the metadata service may both join at once: one wins
+            if network not in api.inspect_container(own)["NetworkSettings"]["Networks"]:
+                LOG.warning("LocalStack's container could not join %s: %s", network, e)
+                return None
         networks = api.inspect_container(own)["NetworkSettings"]["Networks"]
     settings = networks.get(network) or {}
     return settings.get("IPAddress") or None
