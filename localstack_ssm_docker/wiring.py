@@ -98,10 +98,10 @@ def metadata_service() -> "MetadataService | None":
     state = state_directory()
     listen = config.GATEWAY_LISTEN[0]
     gateway_host = "127.0.0.1" if listen.host in ("0.0.0.0", "::", "") else listen.host
-    own_container = own_container_id()
-    # in a container, LocalStack's gateway listens on its own address on the instances' network
-    # (no relay: the host's address there is not ours to bind), the fallback listener too
-    reached_at = instance_endpoint() if own_container else None
+    # in a container of the engine, LocalStack's gateway listens on its own address on the
+    # instances' network (no relay: the host's address there is not ours to bind), and the
+    # fallback listener binds there too
+    reached_at = container_endpoint()
     return MetadataService(
         docker_engine().metadata_networks(),
         IdentitySigner.load_or_create(_data_folder() / "localstack-ssm-docker"),
@@ -109,7 +109,7 @@ def metadata_service() -> "MetadataService | None":
         responder_image=current.imds_responder_image,
         instance_network=current.container_options.network or "bridge",
         gateway=(gateway_host, listen.port),
-        own_container=own_container,
+        own_container=own_container_id(),
         fallback_host=current.imds_fallback_host or _host_of(reached_at),
         endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
@@ -154,6 +154,16 @@ def instance_endpoint() -> str | None:
     from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
 
     return localstack_endpoint_for_instances(settings().container_options.network)
+
+
+@functools.cache
+def container_endpoint() -> str | None:
+    """`instance_endpoint()` when LocalStack runs in a container of the instances' engine (the
+    probe finds that container); None in host mode, even where LocalStack thinks it is in a
+    container (a CI runner's), and with a remote engine."""
+    from localstack_ssm_docker.engine.docker.probe import container_endpoint_for_instances
+
+    return container_endpoint_for_instances(settings().container_options.network)
 
 
 @functools.cache
