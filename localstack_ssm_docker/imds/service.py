@@ -167,6 +167,7 @@ class MetadataService:
                 with self._lock:
                     self._routing.unregister(sorted(self._registered))
                     self._registered.clear()
+                    self._route = None  # no re-joining the upstream network from here on
                 gone = self._routing.remove_if_unused()
                 LOG.info(
                     "IMDS: our callers unregistered; responder and networks %s",
@@ -287,8 +288,8 @@ class MetadataService:
         if self._route is None or self._listener is None:
             return
         with self._lock:
-            if time.monotonic() - self._ensured < _ENSURE_SPACING:
-                return  # a launch of many instances checks once
+            if self._route is None or time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return  # stopped meanwhile; or a launch of many instances checks once
             self._ensured = time.monotonic()
             try:
                 route = self._routing.prepare(self._own_container)

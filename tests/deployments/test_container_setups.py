@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from harness.localstack_container import ContainerLocalStack
 from harness.localstack_container import docker as docker_cli
+from localstack_ssm_docker.engine.docker.imds_network import METADATA_NETWORK
 from tests.deployments import scenario
 from tests.deployments.conftest import run_image, unique
 from tests.integration.helpers import run_command
@@ -45,7 +46,8 @@ def test_instances_join_ec2_docker_network_and_reach_localstack_there(setups, en
     instance_id = scenario.launch(localstack)
     try:
         attached = scenario.container(engine, instance_id).attrs["NetworkSettings"]["Networks"]
-        assert list(attached) == [network]
+        # the instances' network, and the metadata network that serves 169.254.169.254
+        assert sorted(attached) == sorted([network, METADATA_NETWORK])
         # LocalStack's container joined the instances' network; they reach it there
         address = localstack.address(network)
         assert address

@@ -68,6 +68,7 @@ class MetadataNetworks:
     def __init__(self, api: APIClient, owner: str):
         self._api = api
         self._owner = owner
+        self._joined: str | None = None  # our own container, once on the upstream network
 
     def prepare(self, own_container: str | None) -> MetadataRoute:
         """The two shared networks (made when missing) and the address our listener binds to:
@@ -122,7 +123,18 @@ class MetadataNetworks:
                     self._api.connect_container_to_network(container, UPSTREAM_NETWORK)
             mine = self._api.inspect_container(container)
         endpoint = (mine["NetworkSettings"]["Networks"] or {}).get(UPSTREAM_NETWORK) or {}
+        if endpoint:
+            self._joined = container
         return str(endpoint.get("IPAddress") or "")
+
+    def _leave(self) -> None:
+        """Takes our container off the upstream network: it would keep the network in use, and
+        a stopped container still naming a network someone else removed cannot start again."""
+        if self._joined is None:
+            return
+        with contextlib.suppress(ContainerGone, EngineError), engine_errors():
+            self._api.disconnect_container_from_network(self._joined, UPSTREAM_NETWORK)
+        self._joined = None
 
     def start_responder(self, route: MetadataRoute, image: str) -> bool:
         """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there);
@@ -210,8 +222,10 @@ class MetadataNetworks:
         return members
 
     def remove_if_unused(self) -> bool:
-        """Removes the responder and both networks when no instance of any LocalStack is on the
+        """Takes our own container (LocalStack in a container) off the upstream network, then
+        removes the responder and both networks when no instance of any LocalStack is on the
         metadata network any more; True when they are gone."""
+        self._leave()
         try:
             if self.members():
                 return False

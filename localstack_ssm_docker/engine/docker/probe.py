@@ -92,9 +92,33 @@ def localstack_address_for_instances(network: str | None) -> str | None:
 def localstack_endpoint_for_instances(network: str | None) -> str | None:
     """The URL at which instances on `network` reach this LocalStack's gateway (what an
     instance's AWS_ENDPOINT_URL should be), or None when no address is known."""
+    return _gateway_url(localstack_address_for_instances(network))
+
+
+def container_endpoint_for_instances(network: str | None) -> str | None:
+    """That URL only when LocalStack runs in a container of the instances' (local) engine, where
+    its gateway listens on the container's address; None otherwise, quietly (in host mode it
+    listens on loopback, and LocalStack may think it runs in a container the engine does not
+    run). Joins `network` when it is named, as the start-up check does."""
     from localstack import config
 
-    address = localstack_address_for_instances(network)
+    if not config.is_in_docker or engine_location().remote:
+        return None
+    try:
+        api = docker.from_env(timeout=_PING_TIMEOUT).api
+        own = _own_container(api)
+        if own is None:
+            return None
+        name = network or _DEFAULT_NETWORK
+        return _gateway_url(_own_container_address(api, own, name, join=network is not None))
+    except (DockerException, requests.RequestException, KeyError) as e:
+        LOG.debug("LocalStack's container not found on the engine: %s", e)
+        return None
+
+
+def _gateway_url(address: str | None) -> str | None:
+    from localstack import config
+
     return f"http://{address}:{config.GATEWAY_LISTEN[0].port}" if address else None
 
 
@@ -117,10 +141,12 @@ def _own_container_address(api: docker.APIClient, own: str, network: str, join: 
     if network not in networks and join:
         try:
             api.connect_container_to_network(own, network)
+            LOG.info("LocalStack's container joined %s, the instances' network", network)
         except APIError as e:
-            LOG.warning("LocalStack's container could not join %s: %s", network, e)
-            return None
-        LOG.info("LocalStack's container joined %s, the instances' network", network)
+            # the start-up check and the metadata service may both join at once: one wins
+            if network not in api.inspect_container(own)["NetworkSettings"]["Networks"]:
+                LOG.warning("LocalStack's container could not join %s: %s", network, e)
+                return None
         networks = api.inspect_container(own)["NetworkSettings"]["Networks"]
     settings = networks.get(network) or {}
     return settings.get("IPAddress") or None

@@ -138,3 +138,24 @@ def test_our_instances_are_registered_with_the_responder_and_unregistered_at_sto
         metadata.stop()
         del store.instances["i-1"]
     assert routing.registered == {} and routing.removed
+
+
+def test_a_launch_during_stop_does_not_prepare_the_route_again():
+    """(prepare joins LocalStack's container to the upstream network, which stop leaves)"""
+
+    class RacingRouting(FakeRouting):
+        prepared = 0
+
+        def prepare(self, own_container):
+            self.prepared += 1
+            return super().prepare(own_container)
+
+        def remove_if_unused(self):
+            metadata.launch_extras("us-east-1")  # a launch while LocalStack stops
+            return super().remove_if_unused()
+
+    routing = RacingRouting()
+    metadata = service(routing)
+    metadata.start()
+    metadata.stop()
+    assert routing.removed and routing.prepared == 1
