@@ -133,7 +133,9 @@ class MetadataRouting(Protocol):
         """Caller address -> "listener-host port secret" for the responder."""
         ...
 
-    def unregister(self, addresses: list[str]) -> None: ...
+    def unregister(self, addresses: list[str], registration: str) -> None:
+        """Removes those callers' registrations where they still hold `registration`."""
+        ...
 
     def members(self) -> dict[str, str]:
         """Address on the metadata network of each container on it, by container id."""

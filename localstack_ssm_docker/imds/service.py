@@ -165,7 +165,7 @@ class MetadataService:
         if self._network is not None:
             try:
                 with self._lock:
-                    self._routing.unregister(sorted(self._registered))
+                    self._routing.unregister(sorted(self._registered), self._registration)
                     self._registered.clear()
                     self._route = None  # no re-joining the upstream network from here on
                 gone = self._routing.remove_if_unused()
@@ -266,7 +266,7 @@ class MetadataService:
             self._refreshed = time.monotonic()
             stale, new = self._registered - wanted, wanted - self._registered
             try:
-                self._routing.unregister(sorted(stale))
+                self._routing.unregister(sorted(stale), self._registration)
                 self._routing.register({address: self._registration for address in new})
             except EngineError as e:
                 LOG.warning("IMDS: registrations not updated: %s", e)

@@ -31,6 +31,10 @@ LABEL_ROLE = "localstack-ssm-docker.role"
 METADATA_NETWORK = "localstack-imds"
 UPSTREAM_NETWORK = "localstack-imds-upstream"
 RESPONDER = "localstack-imds-responder"
+_REMOVE_IF_OURS = (
+    'for f in "$@"; do [ "$(cat "$f" 2>/dev/null)" = "$REGISTRATION" ] && rm -f "$f"; done; true'
+)
+"""Removes each registration file only while it still holds our line."""
 METADATA_SUBNET = "169.254.169.0/24"
 REGISTRY = "/run/imds"
 _INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4"
@@ -201,13 +205,19 @@ class MetadataNetworks:
         with engine_errors():
             self._api.put_archive(RESPONDER, "/", archive.getvalue())
 
-    def unregister(self, addresses: list[str]) -> None:
-        """Removes registrations: those callers get no answer any more."""
+    def unregister(self, addresses: list[str], registration: str) -> None:
+        """Removes our registrations of these callers: they get no answer any more. A file
+        that holds another LocalStack's registration (Docker gave the address to one of its
+        instances meanwhile) is left alone."""
         if not addresses:
             return
         paths = [f"{REGISTRY}/{n}" for a in addresses for n in registry_names(a)]
         with contextlib.suppress(ContainerGone), engine_errors():
-            exec_id = self._api.exec_create(RESPONDER, ["rm", "-f", *paths])
+            exec_id = self._api.exec_create(
+                RESPONDER,
+                ["sh", "-c", _REMOVE_IF_OURS, "sh", *paths],
+                environment={"REGISTRATION": registration},
+            )
             self._api.exec_start(exec_id["Id"])
 
     def members(self) -> dict[str, str]:

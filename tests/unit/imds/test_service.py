@@ -36,9 +36,10 @@ class FakeRouting:
     def register(self, entries):
         self.registered.update(entries)
 
-    def unregister(self, addresses):
+    def unregister(self, addresses, registration):
         for address in addresses:
-            self.registered.pop(address, None)
+            if self.registered.get(address) == registration:  # as the responder's script does
+                del self.registered[address]
 
     def members(self):
         return dict(self.member_addresses)
@@ -159,3 +160,24 @@ def test_a_launch_during_stop_does_not_prepare_the_route_again():
     metadata.start()
     metadata.stop()
     assert routing.removed and routing.prepared == 1
+
+
+def test_an_address_another_localstack_registered_meanwhile_is_left_to_it():
+    from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+    routing = FakeRouting()
+    routing.member_addresses = {"c-ours": "169.254.169.2"}
+    store = instance_stores["000000000002"]["us-east-1"]
+    store.instances["i-2"] = InstanceRecord("i-2", "ami-1", "img", "c-ours", "172.17.0.2", "h", 0.0)
+    metadata = service(routing)
+    metadata.start()
+    try:
+        metadata.refresh()
+        del store.instances["i-2"]  # terminated; Docker gives its address to another LocalStack's
+        routing.registered["169.254.169.2"] = "10.0.0.9 4242 their-secret"
+        routing.member_addresses = {"c-theirs": "169.254.169.2"}
+        metadata.refresh()
+        assert routing.registered == {"169.254.169.2": "10.0.0.9 4242 their-secret"}
+    finally:
+        metadata.stop()
+        store.instances.pop("i-2", None)
