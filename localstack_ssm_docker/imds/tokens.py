@@ -14,6 +14,7 @@ from dataclasses import dataclass
 MIN_TTL_SECONDS = 1
 MAX_TTL_SECONDS = 21600
 _MAX_TOKEN_LENGTH = 512
+_MAC_LENGTH = hashlib.sha256().digest_size
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,14 @@ class TokenIssuer:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         except (binascii.Error, ValueError):
             return TokenCheck(False)
-        payload, dot, mac = raw.rpartition(b".")
+        # the MAC has a fixed length and may itself hold b".": split by length, not by the dot
+        payload, dot, mac = (
+            raw[: -_MAC_LENGTH - 1],
+            raw[-_MAC_LENGTH - 1 : -_MAC_LENGTH],
+            raw[-_MAC_LENGTH:],
+        )
         expected = hmac.new(self._secret, payload, hashlib.sha256).digest()
-        if not dot or not hmac.compare_digest(mac, expected):
+        if dot != b"." or not hmac.compare_digest(mac, expected):
             return TokenCheck(False)
         owner, _, expires_text = payload.decode("utf-8", "replace").rpartition(":")
         if owner != instance_id or not expires_text.isdigit():
