@@ -5,6 +5,8 @@ from collections.abc import Callable
 
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
@@ -133,4 +135,76 @@ def _structurally_complete() -> None:
     """Never called: mypy checks here that the fakes implement the engine protocols."""
     engine: ContainerEngine = FakeEngine()
     runner: ScriptRunner = FakeRunner(lambda _c, _j: result())
-    del engine, runner
+    timers: Timers = ManualScheduler()
+    pool: Pool = HeldPool()
+    del engine, runner, timers, pool
+
+
+class ManualTimer:
+    def __init__(self, due: float, action: Callable[[], None]):
+        self.due = due
+        self.action = action
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class ManualScheduler:
+    """Run Command's `Timers` on a clock that moves only when the test calls `advance`, which
+    runs the calls then due (not cancelled) on the test's thread."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._timers: list[ManualTimer] = []
+        self._lock = threading.Lock()
+
+    def call_later(self, delay: float, action: Callable[[], None]) -> ManualTimer:
+        timer = ManualTimer(self.now + delay, action)
+        with self._lock:
+            self._timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+            due = [t for t in self._timers if t.due <= self.now]
+            self._timers = [t for t in self._timers if t.due > self.now]
+        for timer in sorted(due, key=lambda t: t.due):
+            if not timer.cancelled:
+                timer.action()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._timers.clear()
+
+
+class HeldPool:
+    """A `Pool` that holds what is submitted until the test calls `run_held` (on its thread);
+    `submitted` is set at each submission."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[Callable, tuple]] = []
+        self._lock = threading.Lock()
+        self.submitted = threading.Event()
+        self._closed = False
+
+    def submit(self, fn: Callable, *args) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._held.append((fn, args))
+        self.submitted.set()
+
+    def run_held(self) -> int:
+        """Runs the calls held so far; how many."""
+        with self._lock:
+            held, self._held = self._held, []
+        for fn, args in held:
+            fn(*args)
+        return len(held)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._held.clear()

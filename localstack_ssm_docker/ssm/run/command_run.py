@@ -21,7 +21,7 @@ from localstack_ssm_docker.ssm.run.status import (
     max_errors_for,
     summarize,
 )
-from localstack_ssm_docker.ssm.run.timers import Timer
+from localstack_ssm_docker.ssm.run.timers import Cancellable
 
 LOG = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class CommandRun:
         self.max_errors = max_errors_for(self.command.max_errors, total)
         self.errors = 0
         self.command_status: str = CommandStatus.Pending
-        self.delivery_timer: Timer | None = None
+        self.delivery_timer: Cancellable | None = None
 
     @property
     def command_id(self) -> str:

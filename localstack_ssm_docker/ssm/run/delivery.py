@@ -28,8 +28,8 @@ from localstack_ssm_docker.ssm.run.ports import ParameterLookup
 from localstack_ssm_docker.ssm.run.results import combine
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, UNDELIVERABLE
 from localstack_ssm_docker.ssm.run.steps import StepRunner
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 LOG = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ class Delivery:
     def __init__(
         self,
         lock: threading.RLock,
-        pool: WorkerPool,
-        scheduler: Scheduler,
+        pool: Pool,
+        scheduler: Timers,
         steps: StepRunner,
         stopping: threading.Event,
         finish: Finish,

@@ -22,8 +22,8 @@ from localstack_ssm_docker.ssm.run.ports import OutputSink, ParameterLookup, Sta
 from localstack_ssm_docker.ssm.run.request import CommandRequest
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, TERMINATED, is_error
 from localstack_ssm_docker.ssm.run.steps import StepRunner
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Scheduler, Timers
+from localstack_ssm_docker.ssm.run.workers import Pool, WorkerPool
 
 Status = CommandInvocationStatus
 
@@ -44,12 +44,16 @@ class CommandExecutor:
         full_output_limit: int = 16 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         retry_interval: float = 1.0,
+        scheduler: Timers | None = None,
+        control: Pool | None = None,
     ):
+        """`scheduler` (timeouts, retries) and `control` (kills) are a thread each by default;
+        tests pass their own to decide when timers fire and kills run."""
         self._observer = observer
         self._clock = clock
         self._pool = WorkerPool(workers, "ssm-invocation")
-        self._control = WorkerPool(CONTROL_WORKERS, "ssm-control")
-        self._scheduler = Scheduler()
+        self._control = control or WorkerPool(CONTROL_WORKERS, "ssm-control")
+        self._scheduler = scheduler or Scheduler()
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._runs: dict[str, CommandRun] = {}

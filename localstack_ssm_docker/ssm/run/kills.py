@@ -16,8 +16,8 @@ from localstack_ssm_docker.ssm.run.command_run import CommandRun, Finish, Job
 from localstack_ssm_docker.ssm.run.messages import INTERRUPTED, UNREACHABLE
 from localstack_ssm_docker.ssm.run.status import EXECUTION_TIMED_OUT
 from localstack_ssm_docker.ssm.run.steps import script_dir
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 LOG = logging.getLogger(__name__)
 
@@ -30,8 +30,8 @@ class Killer:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Scheduler,
-        control: WorkerPool,
+        scheduler: Timers,
+        control: Pool,
         stopping: threading.Event,
         finish: Finish,
         retry_interval: float,

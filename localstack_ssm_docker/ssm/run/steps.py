@@ -33,7 +33,7 @@ from localstack_ssm_docker.ssm.run.status import (
     Outcome,
     outcome_of_exit_code,
 )
-from localstack_ssm_docker.ssm.run.timers import Scheduler
+from localstack_ssm_docker.ssm.run.timers import Timers
 
 LOG = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class StepRunner:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Scheduler,
+        scheduler: Timers,
         kill_soon: KillSoon,
         stopping: threading.Event,
         output_sink: OutputSink | None = None,
