@@ -5,8 +5,6 @@ from collections.abc import Callable
 
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
-from localstack_ssm_docker.ssm.run.timers import Timers
-from localstack_ssm_docker.ssm.run.workers import Pool
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
@@ -15,6 +13,8 @@ from localstack_ssm_docker.engine.values import (
     ScriptJob,
     ScriptResult,
 )
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 
 def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> ScriptResult:
@@ -24,8 +24,9 @@ def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> Scri
 class FakeRunner:
     """Runs nothing: answers each job with `respond(container_id, job)`, recording the jobs.
 
-    `kill_script` sets `killed` (a blocking `respond` can wait for it) unless `kill_answers`
-    says the script could not be killed yet; `restart` is counted.
+    `kill_script` records the run in `kills` and sets `killed` (a blocking `respond` can wait
+    for it) unless `kill_answers` says the script could not be killed yet; `restart` is
+    counted.
     """
 
     def __init__(self, respond: Callable[[str, ScriptJob], ScriptResult]):
@@ -33,6 +34,7 @@ class FakeRunner:
         self.jobs: list[tuple[str, ScriptJob]] = []
         self.finished = threading.Semaphore(0)
         self.killed = threading.Event()
+        self.kills: list[ScriptJob] = []
         self.kill_answers: Callable[[], bool] = lambda: True
         self.restarts = 0
 
@@ -43,9 +45,10 @@ class FakeRunner:
         finally:
             self.finished.release()
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
         if not self.kill_answers():
             return False
+        self.kills.append(job)
         self.killed.set()
         return True
 
@@ -126,8 +129,8 @@ class FakeEngine:
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         return result()
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
-        self.kills.append((container_id, script_dir))
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
+        self.kills.append((container_id, job.script_dir))
         return True
 
 

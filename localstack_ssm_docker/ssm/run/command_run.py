@@ -12,7 +12,8 @@ from typing import Any, Protocol
 
 from localstack.aws.api.ssm import CommandStatus
 
-from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
+from localstack_ssm_docker.engine.values import ScriptJob
+from localstack_ssm_docker.ssm.documents.plan import CommandPlan
 from localstack_ssm_docker.ssm.models import Invocation, PluginResult, Result
 from localstack_ssm_docker.ssm.run.ports import StatusObserver
 from localstack_ssm_docker.ssm.run.request import CommandRequest, Target
@@ -33,15 +34,20 @@ class Job:
     target: Target
     cancel_requested: bool = False
     delivery_expired: bool = False
-    executing: bool = False
     delivered: bool = False
     done: bool = False
     plan: CommandPlan | None = None
-    step: StepPlan | None = None
+    attempt: ScriptJob | None = None
+    """The run of a script under way (None between runs): a kill names the run it is for and
+    does nothing once another has taken its place."""
     results: list[PluginResult] = dataclasses.field(default_factory=list)
     skip_rest: bool = False
     """A step stopped the document (exit 169, a failed step that exits on failure, an
     interruption): the remaining steps are skipped."""
+
+    @property
+    def executing(self) -> bool:
+        return self.attempt is not None
 
 
 class CommandRun:

@@ -126,8 +126,8 @@ class CommandExecutor:
                 if (wanted is None or instance_id in wanted) and not job.cancel_requested:
                     job.cancel_requested = True
                     run.set(instance_id, status=Status.Cancelling, status_details=Status.Cancelling)
-                    if job.executing:
-                        self._killer.kill_soon(run, job)
+                    if job.attempt is not None:
+                        self._killer.kill_soon(run, job, job.attempt)
             self._forget_if_finished(run)
 
     def shutdown(self, deadline: float = SHUTDOWN_DEADLINE) -> None:
@@ -139,10 +139,14 @@ class CommandExecutor:
             for run in list(self._runs.values()):
                 while run.queue:
                     run.set(run.queue.popleft().instance_id, **NOT_DELIVERED)
-                running += [(run, job) for job in run.running.values()]
+                running += [
+                    (run, job, job.attempt)
+                    for job in run.running.values()
+                    if job.attempt is not None
+                ]
                 self._forget_if_finished(run)
-        for run, job in running:
-            self._killer.kill(run, job, retry=False, must_end=True)
+        for run, job, attempt in running:
+            self._killer.kill(run, job, attempt, retry=False, must_end=True)
         with self._changed:
             self._changed.wait_for(lambda: not self._runs, timeout=deadline)
         self._scheduler.shutdown()

@@ -5,9 +5,12 @@ timeout, exit 194 (reboot and run again), 168/169, skips after a step that stops
 and the output cut inline while the whole of it goes to S3 / CloudWatch Logs.
 """
 
+import dataclasses
+import functools
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from localstack.aws.api.ssm import CommandInvocationStatus as Status
@@ -39,8 +42,8 @@ LOG = logging.getLogger(__name__)
 
 ORCHESTRATION_ROOT = "/var/lib/amazon/ssm"
 
-type KillSoon = Callable[[CommandRun, Job, bool], None]
-"""(run, job, must_end) → kills the job's script from a control thread."""
+type KillSoon = Callable[[CommandRun, Job, ScriptJob, bool], None]
+"""(run, job, attempt, must_end) → kills that run of the job's script from a control thread."""
 
 
 def script_dir(instance_id: str, command_id: str, step: StepPlan) -> str:
@@ -187,7 +190,7 @@ class StepRunner:
     def _run_until_no_reboot(self, run: CommandRun, job: Job, step: StepPlan) -> ScriptResult:
         """Runs a step's script under its execution timeout; exit 194 reboots and runs it again."""
         command, target = run.command, job.target
-        script = ScriptJob(
+        template = ScriptJob(
             script=step.script,
             script_dir=script_dir(target.instance_id, command.command_id, step),
             working_directory=step.working_directory,
@@ -201,19 +204,20 @@ class StepRunner:
             ),
         )
         while True:
+            attempt = dataclasses.replace(template, attempt=uuid.uuid4().hex)
             with self._lock:
                 if job.cancel_requested:
                     raise CancelledBeforeStart()
-                job.executing, job.step = True, step
+                job.attempt = attempt
             timer = self._scheduler.call_later(
-                step.execution_timeout, lambda: self._kill_soon(run, job, True)
+                step.execution_timeout, functools.partial(self._kill_soon, run, job, attempt, True)
             )
             try:
-                result = self._runner.run_script(target.container_id, script)
+                result = self._runner.run_script(target.container_id, attempt)
             finally:
                 timer.cancel()
                 with self._lock:
-                    job.executing = False
+                    job.attempt = None
             job.delivered = True
             if result.exit_code != REBOOT_EXIT_CODE or job.cancel_requested:
                 return result

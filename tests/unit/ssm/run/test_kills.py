@@ -3,10 +3,14 @@ must end."""
 
 import threading
 
+import pytest
+
 from localstack_ssm_docker.engine.errors import ContainerNotRunning
+from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
+from localstack_ssm_docker.ssm.run.status import REBOOT_EXIT_CODE
 from tests.unit.builders import command
-from tests.unit.fakes import FakeRunner, result
+from tests.unit.fakes import FakeRunner, HeldPool, ManualScheduler, result
 from tests.unit.ssm.run.harness import (
     DEADLINE,
     PLAN,
@@ -92,3 +96,49 @@ def test_shutdown_ends_an_invocation_whose_container_is_paused(store):
     )
     assert ended.result.stderr == "LocalStack stopped while the command was running."
     runner.killed.set()
+
+
+def _step(name: str, timeout: int) -> StepPlan:
+    return StepPlan(name, "aws:runShellScript", name, f"echo {name}\n", "", timeout)
+
+
+@pytest.mark.parametrize(
+    ("plan", "first_exit_code"),
+    [
+        (CommandPlan((_step("first", 5), _step("second", 600))), 0),
+        (CommandPlan((_step("first", 5),)), REBOOT_EXIT_CODE),
+    ],
+    ids=["next step", "re-run after exit 194"],
+)
+def test_a_timeout_whose_script_ended_meanwhile_kills_nothing_that_runs_after_it(
+    executors, store, plan, first_exit_code
+):
+    """The timeout of the first run falls due while it runs; its kill is under way when that run
+    ends by itself and the next one (the next step, or the re-run after a reboot) starts."""
+    scheduler, control = ManualScheduler(), HeldPool()
+    first_started, first_may_end = threading.Event(), threading.Event()
+    second_started, second_may_end = threading.Event(), threading.Event()
+
+    def respond(_c, _j):
+        if not first_started.is_set():
+            first_started.set()
+            assert first_may_end.wait(DEADLINE)
+            return result(first_exit_code)
+        second_started.set()
+        assert second_may_end.wait(DEADLINE)
+        return result(137 if runner.killed.is_set() else 0)
+
+    runner = FakeRunner(respond)
+    executor = CommandExecutor(runner, workers=2, scheduler=scheduler, control=control)
+    executors.append(executor)
+    executor.submit(request(store, command(), plan, 1))
+    assert first_started.wait(DEADLINE)
+    scheduler.advance(5)  # the first run's timeout: its kill goes to the control pool
+    assert control.submitted.wait(DEADLINE)
+    first_may_end.set()
+    assert second_started.wait(DEADLINE)
+    assert control.run_held() == 1  # the kill meant for the first run, now that the second runs
+    second_may_end.set()
+    done = wait_for(store)
+    assert not runner.killed.is_set()
+    assert (done.result.status, done.result.response_code) == ("Success", 0)
