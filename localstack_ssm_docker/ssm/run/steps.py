@@ -67,6 +67,11 @@ class CancelledBeforeStart(Exception):
     """The invocation was cancelled before its script started."""
 
 
+class StoppedBeforeStart(Exception):
+    """LocalStack began to stop before the script started: it never starts (nothing would
+    kill it)."""
+
+
 class StepRunner:
     """Runs steps on the caller's (worker) thread, without the executor's lock but for the
     moments it changes a job's flags."""
@@ -111,6 +116,12 @@ class StepRunner:
         except CancelledBeforeStart:
             cancelled = Status.Cancelled
             return PluginResult(step.plugin_name, Result(cancelled, cancelled))
+        except StoppedBeforeStart:
+            job.skip_rest = True
+            failed = Status.Failed
+            return PluginResult(
+                step.plugin_name, Result(failed, failed, stderr=messages.INTERRUPTED)
+            )
         except (ContainerNotRunning, ContainerGone):
             raise
         except EngineError as e:
@@ -208,17 +219,21 @@ class StepRunner:
             with self._lock:
                 if job.cancel_requested:
                     raise CancelledBeforeStart()
+                if self._stopping.is_set():  # its kill has been swept already
+                    raise StoppedBeforeStart()
                 job.attempt = attempt
             timer = self._scheduler.call_later(
                 step.execution_timeout, functools.partial(self._kill_soon, run, job, attempt, True)
             )
+            ran = False
             try:
                 result = self._runner.run_script(target.container_id, attempt)
+                ran = True
             finally:
                 timer.cancel()
                 with self._lock:
                     job.attempt = None
-            job.delivered = True
+                    job.delivered = job.delivered or ran
             if result.exit_code != REBOOT_EXIT_CODE or job.cancel_requested:
                 return result
             self._runner.restart(target.container_id)

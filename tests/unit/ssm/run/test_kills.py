@@ -8,6 +8,7 @@ import pytest
 from localstack_ssm_docker.engine.errors import ContainerNotRunning
 from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
+from localstack_ssm_docker.ssm.run.output_names import OutputLocations
 from localstack_ssm_docker.ssm.run.status import REBOOT_EXIT_CODE
 from tests.unit.builders import command
 from tests.unit.fakes import FakeRunner, HeldPool, ManualScheduler, result
@@ -142,3 +143,58 @@ def test_a_timeout_whose_script_ended_meanwhile_kills_nothing_that_runs_after_it
     done = wait_for(store)
     assert not runner.killed.is_set()
     assert (done.result.status, done.result.response_code) == ("Success", 0)
+
+
+class _HeldSink:
+    """An OutputSink whose first write waits until `release` is set."""
+
+    def __init__(self) -> None:
+        self.writing, self.release = threading.Event(), threading.Event()
+
+    def write(self, account_id, region, command_, instance_id, step, streams):
+        if not self.writing.is_set():
+            self.writing.set()
+            assert self.release.wait(DEADLINE)
+        return OutputLocations()
+
+
+class _Swept:
+    """A StatusObserver that tells when LocalStack's stop has failed the waiting invocation."""
+
+    def __init__(self, waiting: str) -> None:
+        self._waiting = waiting
+        self.event = threading.Event()
+
+    def invocation_changed(self, account_id, region, command_, invocation_) -> None:
+        if invocation_.instance_id == self._waiting and invocation_.result.status == "Failed":
+            self.event.set()
+
+    def command_changed(self, account_id, region, command_, status, instance_ids) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+
+def test_a_step_that_would_start_after_localstack_began_to_stop_never_starts(store):
+    """LocalStack stops between two steps (the first one's output on its way to S3): the stop's
+    kills have been sent, so the second step's script, which nothing would kill, never starts."""
+    sink, swept = _HeldSink(), _Swept("i-00000001")
+    runner = FakeRunner(lambda _c, _j: result(0))
+    executor = CommandExecutor(runner, workers=2, output_sink=sink, observer=swept)
+    plan = CommandPlan((_step("first", 600), _step("second", 600)))
+    executor.submit(
+        request(store, command(output_s3_bucket_name="b", max_concurrency="1"), plan, 2)
+    )
+    assert sink.writing.wait(DEADLINE)
+    stopping = threading.Thread(target=executor.shutdown, kwargs={"deadline": DEADLINE})
+    stopping.start()
+    assert swept.event.wait(DEADLINE)  # the stop has passed its sweep of running scripts
+    sink.release.set()
+    stopping.join(DEADLINE)
+    assert [job.script_dir.rsplit("/", 1)[-1] for _, job in runner.jobs] == ["first"]
+    ended = invocation(store)
+    assert (ended.result.status, ended.plugins[1].result.stderr) == (
+        "Failed",
+        "LocalStack stopped while the command was running.",
+    )
