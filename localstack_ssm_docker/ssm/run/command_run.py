@@ -1,12 +1,16 @@
 """The state of one command's run: which invocations wait, which run, the error budget and
 MaxConcurrency, and the one place that replaces an invocation in the store.
 
-Every method here is called with the executor's lock held; the roles that work without the lock
-(delivery, steps, kills) only read a `Job`'s flags or take the lock to change them.
+A run holds the executor's lock (re-entrant) and takes it where its invocations change, so a
+caller with the lock or without it changes them whole; the executor takes the same lock around
+the scheduling that reads and changes `queue`, `running` and `errors` together. The roles that
+work without the lock (delivery, steps, kills) only read a `Job`'s flags or take the lock to
+change them.
 """
 
 import dataclasses
 import logging
+import threading
 from collections import deque
 from typing import Any, Protocol
 
@@ -53,7 +57,10 @@ class Job:
 class CommandRun:
     """One command's invocations as the executor schedules them."""
 
-    def __init__(self, request: CommandRequest, observer: StatusObserver | None):
+    def __init__(
+        self, request: CommandRequest, observer: StatusObserver | None, lock: threading.RLock
+    ):
+        self.lock = lock
         self.request = request
         self.command = request.command
         self.observer = observer
@@ -84,7 +91,8 @@ class CommandRun:
         return len(self.running) < self.max_concurrency
 
     def invocation(self, instance_id: str) -> Invocation:
-        return self.request.store.invocations[self.command_id][instance_id]
+        with self.lock:
+            return self.request.store.invocations[self.command_id][instance_id]
 
     def set(
         self,
@@ -96,6 +104,16 @@ class CommandRun:
         """Replaces the invocation with its changed self (`result` replaces its result, `changes`
         are fields of its result); tells the observer of status changes of the invocation and of
         its command."""
+        with self.lock:
+            return self._set(instance_id, plugins, result, changes)
+
+    def _set(
+        self,
+        instance_id: str,
+        plugins: tuple[PluginResult, ...] | None,
+        result: Result | None,
+        changes: dict[str, Any],
+    ) -> Invocation:
         invocations = self.request.store.invocations[self.command_id]
         before = invocations[instance_id]
         after = dataclasses.replace(before, result=result) if result is not None else before
@@ -124,7 +142,7 @@ class CommandRun:
 
 
 class Finish(Protocol):
-    """Ends a job's invocation (with the lock held): `result` and `changes` as in
+    """Ends a job's invocation (taking the lock): `result` and `changes` as in
     `CommandRun.set`; the end time is stamped, the error budget counted, the next ones started."""
 
     def __call__(

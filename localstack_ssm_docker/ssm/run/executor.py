@@ -92,7 +92,7 @@ class CommandExecutor:
     def submit(self, request: CommandRequest) -> None:
         """Records the command with a Pending invocation per target and starts running them."""
         command, store = request.command, request.store
-        run = CommandRun(request, self._observer)
+        run = CommandRun(request, self._observer, self._lock)
         with self._lock:
             store.invocations[command.command_id] = {
                 t.instance_id: Invocation(command.command_id, t.instance_id, command.requested_at)
@@ -155,10 +155,14 @@ class CommandExecutor:
         self._pool.shutdown()
         self._control.shutdown()
 
-    # --- scheduling (callers hold the lock) ---
+    # --- scheduling (each takes the lock, re-entrant: callers may hold it already) ---
 
     def _dispatch(self, run: CommandRun) -> None:
         """Starts queued invocations while concurrency allows; ends them once errors ran out."""
+        with self._lock:
+            self._dispatch_locked(run)
+
+    def _dispatch_locked(self, run: CommandRun) -> None:
         if run.over_error_budget:
             while run.queue:
                 # *unverified*: Cancelled is the Status that goes with Terminated
@@ -185,6 +189,17 @@ class CommandExecutor:
     ) -> None:
         """Ends the job's invocation once: stamps its end, counts it against the error budget,
         starts the next ones."""
+        with self._lock:
+            self._finish_locked(run, job, plugins, result, changes)
+
+    def _finish_locked(
+        self,
+        run: CommandRun,
+        job: Job,
+        plugins: tuple[PluginResult, ...] | None,
+        result: Result | None,
+        changes: dict[str, Any],
+    ) -> None:
         if job.done:
             return
         job.done = True
@@ -201,11 +216,12 @@ class CommandExecutor:
         self._dispatch(run)
 
     def _forget_if_finished(self, run: CommandRun) -> None:
-        if run.finished and self._runs.get(run.command_id) is run:
-            del self._runs[run.command_id]
-            if run.delivery_timer:
-                run.delivery_timer.cancel()
-            self._changed.notify_all()
+        with self._lock:
+            if run.finished and self._runs.get(run.command_id) is run:
+                del self._runs[run.command_id]
+                if run.delivery_timer:
+                    run.delivery_timer.cancel()
+                self._changed.notify_all()
 
     def _expire_delivery(self, run: CommandRun) -> None:
         """At the delivery timeout, what has not been delivered yet never will be."""
