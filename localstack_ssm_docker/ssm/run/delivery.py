@@ -130,6 +130,8 @@ class Delivery:
     def _begin(self, run: CommandRun, job: Job) -> bool:
         """Ends the invocation if it must not be delivered; else marks it InProgress."""
         with self._lock:
+            if job.done:  # ended while its container could not be reached (see kills)
+                return False
             if self._stopping.is_set() and not job.results:
                 self._finish(run, job, **NOT_DELIVERED)
                 return False
@@ -152,6 +154,8 @@ class Delivery:
     def _retry_later(self, run: CommandRun, job: Job) -> None:
         """The instance cannot be reached now: Delayed, and delivery is tried again."""
         with self._lock:
+            if job.done:  # ended while its container could not be reached (see kills)
+                return None
             if job.cancel_requested and not job.results:
                 return self._finish(
                     run, job, status=Status.Cancelled, status_details=Status.Cancelled

@@ -46,12 +46,14 @@ class CommandExecutor:
         retry_interval: float = 1.0,
         scheduler: Timers | None = None,
         control: Pool | None = None,
+        pool: Pool | None = None,
     ):
-        """`scheduler` (timeouts, retries) and `control` (kills) are a thread each by default;
-        tests pass their own to decide when timers fire and kills run."""
+        """`scheduler` (timeouts, retries), `control` (kills) and `pool` (deliveries, `workers`
+        threads) are threads of their own by default; tests pass their own to decide when
+        timers fire, kills run and invocations are delivered."""
         self._observer = observer
         self._clock = clock
-        self._pool = WorkerPool(workers, "ssm-invocation")
+        self._pool = pool or WorkerPool(workers, "ssm-invocation")
         self._control = control or WorkerPool(CONTROL_WORKERS, "ssm-control")
         self._scheduler = scheduler or Scheduler()
         self._lock = threading.RLock()

@@ -198,3 +198,30 @@ def test_a_step_that_would_start_after_localstack_began_to_stop_never_starts(sto
         "Failed",
         "LocalStack stopped while the command was running.",
     )
+
+
+def test_an_invocation_ended_at_its_timeout_stays_ended_when_its_script_could_not_start(store):
+    """The script's start fails (its container paused) only after the execution timeout has
+    ended the invocation (TimedOut, the container unreachable): it is not Delayed and retried."""
+    scheduler, control, pool = ManualScheduler(), HeldPool(), HeldPool()
+
+    def respond(_c, _j):
+        scheduler.advance(5)  # the timeout falls due while the script is being started
+        control.run_held()  # its kill finds the container paused: TimedOut at once
+        raise ContainerNotRunning("paused")
+
+    def kill_answers() -> bool:
+        raise ContainerNotRunning("paused")
+
+    runner = FakeRunner(respond)
+    runner.kill_answers = kill_answers
+    executor = CommandExecutor(
+        runner, workers=1, scheduler=scheduler, control=control, pool=pool, retry_interval=1
+    )
+    executor.submit(request(store, command(), CommandPlan((_step("only", 5),)), 1))
+    pool.run_held()  # the delivery, on this thread
+    scheduler.advance(1)  # a retry would fall due now
+    pool.run_held()
+    ended = invocation(store)
+    assert (ended.result.status, ended.result.status_details) == ("TimedOut", "ExecutionTimedOut")
+    assert len(runner.jobs) == 1
