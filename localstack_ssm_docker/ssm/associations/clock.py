@@ -75,7 +75,7 @@ class SystemClock:
                     self._arm(handle, when, action)
 
             handle.current = self._scheduler.call_later(MAX_WAIT, hop)
-        if handle.cancelled:  # cancelled while this hop was armed: cancel() may have missed it
+        if handle.cancelled:  # a cancel() that came while this hop got armed may have missed it
             handle.current.cancel()
 
     def shutdown(self) -> None:

@@ -5,7 +5,7 @@ armed for a time already past) runs once at once, and the schedule goes on from 
 agent does on boot.
 
 One association has one timer, whoever arms it and whenever its timer fires: the timer armed last
-takes the association's slot and cancels the one it replaces, and a timer that fires frees the
+takes the association's slot and cancels the one it displaces, and a timer that fires frees the
 slot only while the slot is still its own.
 """
 
@@ -76,10 +76,10 @@ class AssociationScheduler:
         with self._lock:
             if slot.fired:  # already due: what it armed in turn is in the slot now
                 return
-            replaced = self._timers.get(association_id)
+            displaced = self._timers.get(association_id)
             self._timers[association_id] = slot
-        if replaced is not None:
-            replaced.cancel()
+        if displaced is not None:
+            displaced.cancel()
 
     def disarm(self, association_id: str) -> None:
         with self._lock:

@@ -102,7 +102,7 @@ class AssociationService:
         asked_version: str | None = None,
     ) -> AssociationRecord:
         """Adds a version (InvalidAssociationVersion unless `asked_version` is the latest, or
-        none); AssociationDoesNotExist when it was deleted meanwhile."""
+        none); AssociationDoesNotExist when it is deleted meanwhile."""
         now = self._clock.now()
         with self._runner.lock:
             if record.association_id not in self.store(account_id, region).associations:

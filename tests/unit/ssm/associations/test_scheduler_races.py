@@ -94,5 +94,5 @@ def test_a_timer_that_fires_as_it_is_replaced_leaves_its_replacement_armed():
     clock.on_taken = updated
     clock.advance(HOUR)
     assert due == ["a-1"]
-    updated()  # a further update: the timer it replaces must be the one armed
+    updated()  # a further update: the timer it cancels must be the one armed
     assert (clock.pending, scheduler.armed) == (1, 1)
