@@ -26,8 +26,9 @@ class ScriptRunner(Protocol):
         """Runs the job's script in its own process group and waits for it to end."""
         ...
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
-        """SIGKILLs the process group of the script in `script_dir`; False if it has none yet."""
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
+        """SIGKILLs the process group of the script that `job` ran, never another run's; False
+        if that run has none (not yet, or no longer)."""
         ...
 
     def restart(self, container_id: str) -> None:

@@ -1,6 +1,7 @@
 """Immutable values that cross the engine boundary: what to start, what was learnt, how a
 script ended."""
 
+import uuid
 from dataclasses import dataclass, field
 
 CONTAINER_NAME_PREFIX = "localstack-ec2."
@@ -61,13 +62,15 @@ class ContainerFacts:
 
 @dataclass(frozen=True)
 class ScriptJob:
-    """A shell script to write into a container and run there."""
+    """One run of a shell script in a container: a kill names the run it is meant for, so that
+    it does nothing to a later run of the same script (`attempt` tells them apart)."""
 
     script: str
     script_dir: str
     working_directory: str
     environment: dict[str, str]
     output_limit: int
+    attempt: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from localstack_ssm_docker.engine.values import (
     ScriptJob,
     ScriptResult,
 )
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 
 def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> ScriptResult:
@@ -22,8 +24,9 @@ def result(exit_code: int = 0, stdout: bytes = b"", stderr: bytes = b"") -> Scri
 class FakeRunner:
     """Runs nothing: answers each job with `respond(container_id, job)`, recording the jobs.
 
-    `kill_script` sets `killed` (a blocking `respond` can wait for it) unless `kill_answers`
-    says the script could not be killed yet; `restart` is counted.
+    `kill_script` records the run in `kills` and sets `killed` (a blocking `respond` can wait
+    for it) unless `kill_answers` says the script could not be killed yet; `restart` is
+    counted.
     """
 
     def __init__(self, respond: Callable[[str, ScriptJob], ScriptResult]):
@@ -31,6 +34,7 @@ class FakeRunner:
         self.jobs: list[tuple[str, ScriptJob]] = []
         self.finished = threading.Semaphore(0)
         self.killed = threading.Event()
+        self.kills: list[ScriptJob] = []
         self.kill_answers: Callable[[], bool] = lambda: True
         self.restarts = 0
 
@@ -41,9 +45,10 @@ class FakeRunner:
         finally:
             self.finished.release()
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
         if not self.kill_answers():
             return False
+        self.kills.append(job)
         self.killed.set()
         return True
 
@@ -124,8 +129,8 @@ class FakeEngine:
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         return result()
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
-        self.kills.append((container_id, script_dir))
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
+        self.kills.append((container_id, job.script_dir))
         return True
 
 
@@ -133,4 +138,76 @@ def _structurally_complete() -> None:
     """Never called: mypy checks here that the fakes implement the engine protocols."""
     engine: ContainerEngine = FakeEngine()
     runner: ScriptRunner = FakeRunner(lambda _c, _j: result())
-    del engine, runner
+    timers: Timers = ManualScheduler()
+    pool: Pool = HeldPool()
+    del engine, runner, timers, pool
+
+
+class ManualTimer:
+    def __init__(self, due: float, action: Callable[[], None]):
+        self.due = due
+        self.action = action
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class ManualScheduler:
+    """Run Command's `Timers` on a clock that moves only when the test calls `advance`, which
+    runs the calls then due (not cancelled) on the test's thread."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._timers: list[ManualTimer] = []
+        self._lock = threading.Lock()
+
+    def call_later(self, delay: float, action: Callable[[], None]) -> ManualTimer:
+        timer = ManualTimer(self.now + delay, action)
+        with self._lock:
+            self._timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+            due = [t for t in self._timers if t.due <= self.now]
+            self._timers = [t for t in self._timers if t.due > self.now]
+        for timer in sorted(due, key=lambda t: t.due):
+            if not timer.cancelled:
+                timer.action()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._timers.clear()
+
+
+class HeldPool:
+    """A `Pool` that holds what is submitted until the test calls `run_held` (on its thread);
+    `submitted` is set at each submission."""
+
+    def __init__(self) -> None:
+        self._held: list[tuple[Callable, tuple]] = []
+        self._lock = threading.Lock()
+        self.submitted = threading.Event()
+        self._closed = False
+
+    def submit(self, fn: Callable, *args) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._held.append((fn, args))
+        self.submitted.set()
+
+    def run_held(self) -> int:
+        """Runs the calls held so far; how many."""
+        with self._lock:
+            held, self._held = self._held, []
+        for fn, args in held:
+            fn(*args)
+        return len(held)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._held.clear()

@@ -191,12 +191,14 @@ class Containers:
     def restart(self, container_id: str) -> None:
         """Restarts the container, as a reboot would; counted first, so that a script running in
         it can tell (see restart_count)."""
-        self._restarts[container_id] += 1
+        with self._lock:
+            self._restarts[container_id] += 1
         _on_container(lambda: self._api.restart(container_id, timeout=_STOP_TIMEOUT_SECONDS))
 
     def restart_count(self, container_id: str) -> int:
         """How many times this run has restarted the container."""
-        return self._restarts[container_id]
+        with self._lock:
+            return self._restarts[container_id]
 
     def remove(self, container_id: str) -> None:
         """Removes the container; one that is already gone is fine."""

@@ -144,9 +144,9 @@ class DockerEngine:
         """Writes the script into the container, runs it with sh and collects its output."""
         return self._scripts.run_script(container_id, job)
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
         """SIGKILLs the script's process group (or, without setsid, the script's shell)."""
-        return self._scripts.kill_script(container_id, script_dir)
+        return self._scripts.kill_script(container_id, job)
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         """Starts the scripts one after the other in the background, output appended to the log."""

@@ -63,26 +63,27 @@ class DockerScripts:
         self._stream_api = stream_api
         self._restart_count = restart_count
         self._helpers = ResidentHelpers(api, stream_api) if resident_helpers else None
-        self._killed_scripts: set[tuple[str, str]] = set()
+        self._running: set[tuple[str, str]] = set()
+        """(container, attempt) of the runs under way: a kill of any other does nothing."""
+        self._killed: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def run_script(self, container_id: str, job: ScriptJob) -> ScriptResult:
         """Writes the script into the container, runs it with sh and collects its output."""
         restarts = self._restart_count(container_id)
         stdout, stderr = BoundedBuffer(job.output_limit), BoundedBuffer(job.output_limit)
+        run = (container_id, job.attempt)
+        with self._lock:
+            self._running.add(run)
         try:
-            if self._helpers is None:
-                raise NotStarted("no resident helpers")
-            exit_code = self._helpers.run(container_id, job, stdout, stderr)
-        except NotStarted:
-            exit_code = self._run_by_exec(container_id, job, stdout, stderr)
-        except HelperLost as e:
-            exit_code = self._recovered_exit_code(container_id, job.script_dir, e)
+            exit_code = self._run(container_id, job, stdout, stderr)
+        finally:
+            with self._lock:
+                self._running.discard(run)
+                killed_by_us = run in self._killed
+                self._killed.discard(run)
         if self._restart_count(container_id) != restarts:
             raise ContainerRestarted(f"container {container_id[:12]} restarted during the script")
-        with self._lock:
-            killed_by_us = (container_id, job.script_dir) in self._killed_scripts
-            self._killed_scripts.discard((container_id, job.script_dir))
         result = ScriptResult(
             exit_code=-1 if exit_code is None else exit_code,
             stdout=stdout.value(),
@@ -93,6 +94,19 @@ class DockerScripts:
         if exit_code in _KILLED_OR_UNKNOWN and not killed_by_us:
             self._raise_if_stopped(container_id, result)
         return result
+
+    def _run(
+        self, container_id: str, job: ScriptJob, stdout: BoundedBuffer, stderr: BoundedBuffer
+    ) -> int | None:
+        """The job's exit code, through a resident helper when there is one, else an exec."""
+        try:
+            if self._helpers is None:
+                raise NotStarted("no resident helpers")
+            return self._helpers.run(container_id, job, stdout, stderr)
+        except NotStarted:
+            return self._run_by_exec(container_id, job, stdout, stderr)
+        except HelperLost as e:
+            return self._recovered_exit_code(container_id, job.script_dir, e)
 
     def _run_by_exec(
         self, container_id: str, job: ScriptJob, stdout: BoundedBuffer, stderr: BoundedBuffer
@@ -170,11 +184,16 @@ class DockerScripts:
             exec_id = self._api.exec_create(container_id, detached_command(scripts, log_path))
             self._api.exec_start(exec_id["Id"], detach=True)
 
-    def kill_script(self, container_id: str, script_dir: str) -> bool:
-        """SIGKILLs the script's process group (or, without setsid, the script's shell)."""
+    def kill_script(self, container_id: str, job: ScriptJob) -> bool:
+        """SIGKILLs the process group of the job's run (or, without setsid, its shell); False,
+        and nothing done, when that run is not under way (another run of the same script is
+        not touched: the kill in the container checks the attempt too)."""
+        run = (container_id, job.attempt)
         with self._lock:
-            self._killed_scripts.add((container_id, script_dir))
+            if run not in self._running:
+                return False
+            self._killed.add(run)
         with engine_errors():
-            exec_id = self._api.exec_create(container_id, kill_command(script_dir))
+            exec_id = self._api.exec_create(container_id, kill_command(job))
             self._api.exec_start(exec_id["Id"])
             return self._api.exec_inspect(exec_id["Id"]).get("ExitCode") == 0

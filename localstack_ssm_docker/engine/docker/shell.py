@@ -18,17 +18,18 @@ SCRIPT_FILE = "_script.sh"
 USER_DATA_DIR = "/var/lib/cloud/instance/scripts"
 """Where user data scripts are written, as cloud-init does."""
 
-# Writes the script into the container (when given as $3), then runs it as the SSM agent does:
+# Writes the script into the container (when given as $4), then runs it as the SSM agent does:
 # `sh -c <script file>` from the working directory, in a process group of its own (a new session,
-# where setsid exists) whose id goes to $d/pid, so that a timeout or cancel can kill all of it.
+# where setsid exists) whose id goes to $d/pid with the run's attempt ($3), so that a timeout or
+# cancel can kill all of it, and a kill meant for an earlier run of that script kills nothing.
 BOOTSTRAP = (
-    'd=$1; wd=$2; mkdir -p "$d" || exit 1; '
-    'if [ "$#" -ge 3 ]; then printf "%s" "$3" > "$d/_script.sh" || exit 1; fi; '
+    'd=$1; wd=$2; a=$3; mkdir -p "$d" || exit 1; '
+    'if [ "$#" -ge 4 ]; then printf "%s" "$4" > "$d/_script.sh" || exit 1; fi; '
     'chmod 700 "$d/_script.sh" || exit 1; '
     'cd "${wd:-$d}" || exit 1; '
     'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$d/_script.sh" & '
     'else sh -c "$d/_script.sh" & fi; '
-    'echo $! > "$d/pid"; wait $! 2>/dev/null'
+    'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null'
 )
 # Writes each script ($3...) to $1/part-NNN and runs them in order in the background, appending
 # their output to the log ($2), as cloud-init runs user data.
@@ -38,8 +39,12 @@ DETACHED = (
     'printf "%s" "$s" > "$f" && chmod 700 "$f"; done; '
     'for f in "$d"/part-*; do sh -c "$f" >> "$log" 2>&1; done'
 )
-# Builtins only (no fork): it must work in a container at its pids limit, as under a fork bomb.
-KILL = 'read p < "$1/pid" 2>/dev/null && { kill -9 -"$p" 2>/dev/null || kill -9 "$p"; }'
+# Kills the run whose attempt is $2, and only it. Builtins only (no fork): it must work in a
+# container at its pids limit, as under a fork bomb.
+KILL = (
+    'read p a < "$1/pid" 2>/dev/null && [ "$a" = "$2" ] && '
+    '{ kill -9 -"$p" 2>/dev/null || kill -9 "$p"; }'
+)
 
 
 def fits_inline(script: bytes) -> bool:
@@ -54,7 +59,7 @@ def script_path(job: ScriptJob) -> str:
 
 def bootstrap_command(job: ScriptJob, inline: bool) -> list[str]:
     """The exec command that runs the job (its script passed as an argument when `inline`)."""
-    command = ["sh", "-c", BOOTSTRAP, "sh", job.script_dir, job.working_directory]
+    command = ["sh", "-c", BOOTSTRAP, "sh", job.script_dir, job.working_directory, job.attempt]
     return [*command, job.script] if inline else command
 
 
@@ -63,17 +68,19 @@ def detached_command(scripts: list[str], log_path: str) -> list[str]:
     return ["sh", "-c", DETACHED, "sh", USER_DATA_DIR, log_path, *scripts]
 
 
-def kill_command(script_dir: str) -> list[str]:
-    """The exec command that SIGKILLs the process group of the script in `script_dir`."""
-    return ["sh", "-c", KILL, "sh", script_dir]
+def kill_command(job: ScriptJob) -> list[str]:
+    """The exec command that SIGKILLs the process group of the job's run of its script (and
+    does nothing once another run of that script has started)."""
+    return ["sh", "-c", KILL, "sh", job.script_dir, job.attempt]
 
 
 # The resident helper: one `sh` per idle slot in a container, started through one exec, reading
-# jobs from its stdin. A job is four lines (token, script directory, working directory, an
-# `export ...` line of shell-quoted variables) then the script's lines until a line equal to the
-# token. The job runs in a subshell as BOOTSTRAP runs a script (own session, pid in $d/pid, the
-# same kill), its output copied through two `cat`s to the helper's stdout and stderr, which end
-# when every writer of the script's streams has ended (as an exec's stream does). The helper
+# jobs from its stdin. A job is five lines (token, script directory, working directory, attempt,
+# an `export ...` line of shell-quoted variables) then the script's lines until a line equal to
+# the token. The job runs in a subshell as BOOTSTRAP runs a script (own session, pid and attempt
+# in $d/pid, the same kill), its output copied through two `cat`s to the helper's stdout and
+# stderr, which end when every writer of the script's streams has ended (as an exec's stream
+# does). The helper
 # writes "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
 # "<token>" on stderr after its output. Builtins only in the loop itself; $1 is a directory of
 # its own for the scripts in transit. Where `read -t` exists (busybox, bash), a helper idle for
@@ -85,14 +92,15 @@ RESIDENT_HELPER = (
     f"if printf 'x\\n' | (read -r -t 1 x) 2>/dev/null; then T='-t {RESIDENT_IDLE_SECONDS}'; fi; "
     "run() { "
     '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
-    'echo $! > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
+    'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
     "job() { "
     "printf '%s +\\n' \"$t\"; rc=1; "
     'if mkdir -p "$d" && mv -f "$H/$t" "$d/_script.sh" && chmod 700 "$d/_script.sh"; then '
     'eval "$e"; { { run 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat; }; '
     'read -r x rc < "$d/rc" || rc=; fi; '
     'printf \'%s %s\\n\' "$t" "$rc"; printf \'%s\\n\' "$t" >&2; }; '
-    "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r e; do "
+    "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r a "
+    "&& IFS= read -r e; do "
     'while IFS= read -r l && [ "$l" != "$t" ]; do printf \'%s\\n\' "$l"; done > "$H/$t"; '
     "(job) </dev/null; done"
 )
@@ -100,7 +108,7 @@ RESIDENT_HELPER = (
 # names the script, so a pid reused after a restart does not count) and prints the line the job
 # recorded ("<token> <exit code>"), if it could.
 RECOVER = (
-    'd=$1; while read p < "$d/pid" 2>/dev/null && '
+    'd=$1; while read p a < "$d/pid" 2>/dev/null && '
     'grep -q "$d/_script.sh" "/proc/$p/cmdline" 2>/dev/null; do sleep 1; done; '
     'read -r line < "$d/rc" 2>/dev/null && echo "$line"'
 )
@@ -123,7 +131,7 @@ def resident_job(job: ScriptJob, token: str) -> bytes | None:
     """The job as the resident helper reads it; None when it cannot travel that way (a script
     too large or with NUL bytes, a newline in a path or variable, an odd variable name)."""
     script = job.script
-    fields = [job.script_dir, job.working_directory, *job.environment.values()]
+    fields = [job.script_dir, job.working_directory, job.attempt, *job.environment.values()]
     if (
         len(script.encode()) > RESIDENT_SCRIPT_LIMIT
         or "\0" in script
@@ -135,5 +143,7 @@ def resident_job(job: ScriptJob, token: str) -> bytes | None:
     lines = script.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    text = "\n".join([token, job.script_dir, job.working_directory, exports, *lines, token])
+    text = "\n".join(
+        [token, job.script_dir, job.working_directory, job.attempt, exports, *lines, token]
+    )
     return (text + "\n").encode()

@@ -11,7 +11,6 @@ from typing import Any
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
-    AssociationAlreadyExists,
     AssociationDoesNotExist,
     CreateAssociationBatchRequest,
     CreateAssociationBatchResult,
@@ -53,7 +52,7 @@ from localstack_ssm_docker.ssm.associations.queries import (
 )
 from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
 from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
-from localstack_ssm_docker.ssm.associations.service import AssociationService
+from localstack_ssm_docker.ssm.associations.service import AssociationService, check_latest
 from localstack_ssm_docker.ssm.associations.tagging import AssociationTagsApi
 from localstack_ssm_docker.ssm.integrations.documents import load_document
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
@@ -121,14 +120,6 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         check_settings(
             settings, lambda name, version: load_document(account_id, region, name, version)
         )
-        if instance_id := settings.get("InstanceId"):
-            store = association_stores[account_id][region]
-            if any(
-                r.latest.get("InstanceId") == instance_id
-                and r.latest.settings["Name"] == settings["Name"]
-                for r in list(store.associations.values())
-            ):
-                raise AssociationAlreadyExists("The specified association already exists.")
         record = self._associations.create(account_id, region, settings, request.get("Tags"))
         return self._description(account_id, region, record)
 
@@ -170,11 +161,7 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         account_id, region = context.account_id, context.region
         record = self._record(context, request["AssociationId"])
         asked = request.get("AssociationVersion")
-        if asked and asked != "$LATEST" and asked != str(record.latest.version):
-            raise InvalidAssociationVersion(
-                f"Association version {asked} is not the latest version of association "
-                f"{record.association_id}."
-            )
+        check_latest(record, asked)  # before the settings' errors; checked again as it is stored
         settings = settings_of(request)
         for key in _KEPT_ON_UPDATE:
             if key not in settings and key in record.latest.settings:
@@ -184,7 +171,7 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         check_settings(
             settings, lambda name, version: load_document(account_id, region, name, version)
         )
-        self._associations.update(account_id, region, record, settings)
+        self._associations.update(account_id, region, record, settings, asked)
         return UpdateAssociationResult(
             AssociationDescription=self._description(account_id, region, record)
         )

@@ -68,13 +68,15 @@ class SystemClock:
         delay = max(0.0, when - time.time())
         if delay <= MAX_WAIT:
             handle.current = self._scheduler.call_later(delay, action)
-            return
+        else:
 
-        def hop() -> None:
-            if not handle.cancelled:
-                self._arm(handle, when, action)
+            def hop() -> None:
+                if not handle.cancelled:
+                    self._arm(handle, when, action)
 
-        handle.current = self._scheduler.call_later(MAX_WAIT, hop)
+            handle.current = self._scheduler.call_later(MAX_WAIT, hop)
+        if handle.cancelled:  # a cancel() that came while this hop got armed may have missed it
+            handle.current.cancel()
 
     def shutdown(self) -> None:
         self._scheduler.shutdown()

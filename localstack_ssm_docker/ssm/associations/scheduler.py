@@ -3,6 +3,10 @@
 Nothing wakes while no run is due. A run that fell due while LocalStack was stopped (the timer is
 armed for a time already past) runs once at once, and the schedule goes on from then, as the SSM
 agent does on boot.
+
+One association has one timer, whoever arms it and whenever its timer fires: the timer armed last
+takes the association's slot and cancels the one it displaces, and a timer that fires frees the
+slot only while the slot is still its own.
 """
 
 import logging
@@ -21,11 +25,23 @@ type Due = Callable[[str, str, str], None]
 """(account, region, association id) → runs the association for its schedule."""
 
 
+class _Slot:
+    """One arming of an association's timer."""
+
+    def __init__(self) -> None:
+        self.timer: Cancellable | None = None
+        self.fired = False
+
+    def cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+
+
 class AssociationScheduler:
     def __init__(self, clock: Clock, on_due: Due):
         self._clock = clock
         self._on_due = on_due
-        self._timers: dict[str, Cancellable] = {}
+        self._timers: dict[str, _Slot] = {}
         self._lock = threading.Lock()
 
     def next_due(self, record: AssociationRecord) -> float | None:
@@ -47,15 +63,23 @@ class AssociationScheduler:
         if due is None:
             return
         association_id = record.association_id
+        slot = _Slot()
 
         def fire() -> None:
             with self._lock:
-                self._timers.pop(association_id, None)
+                slot.fired = True
+                if self._timers.get(association_id) is slot:
+                    del self._timers[association_id]
             self._on_due(account_id, region, association_id)
 
-        timer = self._clock.call_at(due, fire)
+        slot.timer = self._clock.call_at(due, fire)
         with self._lock:
-            self._timers[association_id] = timer
+            if slot.fired:  # already due: what it armed in turn is in the slot now
+                return
+            displaced = self._timers.get(association_id)
+            self._timers[association_id] = slot
+        if displaced is not None:
+            displaced.cancel()
 
     def disarm(self, association_id: str) -> None:
         with self._lock:

@@ -1,12 +1,23 @@
 """State Manager's behaviour, apart from the API: an association runs when it is created or
 updated (unless ApplyOnlyAtCronInterval, or an ``at()`` schedule), on its schedule, when
 StartAssociationsOnce asks, and on each instance that comes to match it later (launched,
-tagged, or started again)."""
+tagged, or started again).
+
+Every change to the association store is made here, under the runner's lock, with the checks it
+depends on (an association that already exists, the version an update names, tags merged into
+the latest ones) taken under that same lock: two requests at once never both pass a check that
+only one may pass, and neither loses the other's change."""
 
 import logging
 import uuid
 from collections.abc import Collection
 from typing import Any
+
+from localstack.aws.api.ssm import (
+    AssociationAlreadyExists,
+    AssociationDoesNotExist,
+    InvalidAssociationVersion,
+)
 
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.associations.clock import Clock
@@ -23,6 +34,22 @@ from localstack_ssm_docker.ssm.associations.scheduler import AssociationSchedule
 LOG = logging.getLogger(__name__)
 
 STATE_NAME = "associations"
+
+
+def check_latest(record: AssociationRecord, asked: str | None) -> None:
+    """InvalidAssociationVersion when an update names a version that is not the latest."""
+    if asked and asked != "$LATEST" and asked != str(record.latest.version):
+        raise InvalidAssociationVersion(
+            f"Association version {asked} is not the latest version of association "
+            f"{record.association_id}."
+        )
+
+
+def _same_instance_and_document(settings: dict[str, Any], record: AssociationRecord) -> bool:
+    return (
+        record.latest.get("InstanceId") == settings["InstanceId"]
+        and record.latest.settings["Name"] == settings["Name"]
+    )
 
 
 def runs_when_applied(version: AssociationVersion) -> bool:
@@ -45,6 +72,8 @@ class AssociationService:
     def create(
         self, account_id: str, region: str, settings: dict[str, Any], tags: list | None = None
     ) -> AssociationRecord:
+        """Stores a new association (AssociationAlreadyExists when one of the same document
+        names the same InstanceId) and runs it when its settings say so."""
         now = self._clock.now()
         record = AssociationRecord(
             association_id=str(uuid.uuid4()),
@@ -55,19 +84,52 @@ class AssociationService:
             tags=list(tags or []),
         )
         with self._runner.lock:
-            self.store(account_id, region).associations[record.association_id] = record
+            associations = self.store(account_id, region).associations
+            if settings.get("InstanceId") and any(
+                _same_instance_and_document(settings, r) for r in associations.values()
+            ):
+                raise AssociationAlreadyExists("The specified association already exists.")
+            associations[record.association_id] = record
         self._applied(account_id, region, record)
         return record
 
     def update(
-        self, account_id: str, region: str, record: AssociationRecord, settings: dict[str, Any]
+        self,
+        account_id: str,
+        region: str,
+        record: AssociationRecord,
+        settings: dict[str, Any],
+        asked_version: str | None = None,
     ) -> AssociationRecord:
+        """Adds a version (InvalidAssociationVersion unless `asked_version` is the latest, or
+        none); AssociationDoesNotExist when it is deleted meanwhile."""
         now = self._clock.now()
         with self._runner.lock:
+            if record.association_id not in self.store(account_id, region).associations:
+                raise AssociationDoesNotExist("The specified association does not exist.")
+            check_latest(record, asked_version)
             record.versions.append(AssociationVersion(len(record.versions) + 1, now, settings))
             record.schedule_mark = record.schedule_anchor = now
         self._applied(account_id, region, record)
         return record
+
+    def tag(
+        self,
+        account_id: str,
+        region: str,
+        association_id: str,
+        added: dict[str, str] | None = None,
+        removed: Collection[str] = (),
+    ) -> None:
+        """Merges `added` into the association's tags and drops the `removed` keys, in one step
+        (a new list: a reader never sees it half changed)."""
+        with self._runner.lock:
+            record = self.store(account_id, region).associations.get(association_id)
+            if record is None:
+                return
+            tags = {t["Key"]: t["Value"] for t in record.tags}
+            tags.update(added or {})
+            record.tags = [{"Key": k, "Value": v} for k, v in tags.items() if k not in removed]
 
     def delete(self, account_id: str, region: str, association_id: str) -> None:
         self.scheduler.disarm(association_id)

@@ -1,6 +1,7 @@
 """Tags of associations (ResourceType=Association), which moto's tagging does not know: the
 Terraform provider lists and sets them on every association it manages. Other resource types
-stay moto's."""
+stay moto's. Tags change through the association service, under its lock: two requests at once
+each keep the other's tags."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
@@ -17,6 +18,7 @@ from localstack.aws.api.ssm import (
 from localstack.services.moto import call_moto
 
 from localstack_ssm_docker.ssm.associations.models import AssociationRecord, association_stores
+from localstack_ssm_docker.ssm.associations.service import AssociationService
 
 ASSOCIATION = "Association"
 
@@ -29,16 +31,17 @@ def _record(context: RequestContext, resource_id: str) -> AssociationRecord:
 
 
 class AssociationTagsApi(SsmApi):
+    _associations: AssociationService
+
     @handler("AddTagsToResource", expand=False)
     def add_tags_to_resource(
         self, context: RequestContext, request: AddTagsToResourceRequest
     ) -> AddTagsToResourceResult:
         if request["ResourceType"] != ASSOCIATION:
             return call_moto(context)
+        added = {t["Key"]: t["Value"] for t in request["Tags"]}
         record = _record(context, request["ResourceId"])
-        tags = {t["Key"]: t["Value"] for t in record.tags}
-        tags.update({t["Key"]: t["Value"] for t in request["Tags"]})
-        record.tags = [{"Key": k, "Value": v} for k, v in tags.items()]
+        self._associations.tag(context.account_id, context.region, record.association_id, added)
         return AddTagsToResourceResult()
 
     @handler("RemoveTagsFromResource", expand=False)
@@ -47,9 +50,11 @@ class AssociationTagsApi(SsmApi):
     ) -> RemoveTagsFromResourceResult:
         if request["ResourceType"] != ASSOCIATION:
             return call_moto(context)
-        record = _record(context, request["ResourceId"])
         removed = set(request["TagKeys"])
-        record.tags = [t for t in record.tags if t["Key"] not in removed]
+        record = _record(context, request["ResourceId"])
+        self._associations.tag(
+            context.account_id, context.region, record.association_id, removed=removed
+        )
         return RemoveTagsFromResourceResult()
 
     @handler("ListTagsForResource", expand=False)

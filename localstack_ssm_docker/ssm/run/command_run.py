@@ -1,18 +1,23 @@
 """The state of one command's run: which invocations wait, which run, the error budget and
 MaxConcurrency, and the one place that replaces an invocation in the store.
 
-Every method here is called with the executor's lock held; the roles that work without the lock
-(delivery, steps, kills) only read a `Job`'s flags or take the lock to change them.
+A run holds the executor's lock (re-entrant) and takes it where its invocations change, so a
+caller with the lock or without it changes them whole; the executor takes the same lock around
+the scheduling that reads and changes `queue`, `running` and `errors` together. The roles that
+work without the lock (delivery, steps, kills) only read a `Job`'s flags or take the lock to
+change them.
 """
 
 import dataclasses
 import logging
+import threading
 from collections import deque
 from typing import Any, Protocol
 
 from localstack.aws.api.ssm import CommandStatus
 
-from localstack_ssm_docker.ssm.documents.plan import CommandPlan, StepPlan
+from localstack_ssm_docker.engine.values import ScriptJob
+from localstack_ssm_docker.ssm.documents.plan import CommandPlan
 from localstack_ssm_docker.ssm.models import Invocation, PluginResult, Result
 from localstack_ssm_docker.ssm.run.ports import StatusObserver
 from localstack_ssm_docker.ssm.run.request import CommandRequest, Target
@@ -21,7 +26,7 @@ from localstack_ssm_docker.ssm.run.status import (
     max_errors_for,
     summarize,
 )
-from localstack_ssm_docker.ssm.run.timers import Timer
+from localstack_ssm_docker.ssm.run.timers import Cancellable
 
 LOG = logging.getLogger(__name__)
 
@@ -33,21 +38,29 @@ class Job:
     target: Target
     cancel_requested: bool = False
     delivery_expired: bool = False
-    executing: bool = False
     delivered: bool = False
     done: bool = False
     plan: CommandPlan | None = None
-    step: StepPlan | None = None
+    attempt: ScriptJob | None = None
+    """The run of a script under way (None between runs): a kill names the run it is for and
+    does nothing once another has taken its place."""
     results: list[PluginResult] = dataclasses.field(default_factory=list)
     skip_rest: bool = False
     """A step stopped the document (exit 169, a failed step that exits on failure, an
     interruption): the remaining steps are skipped."""
 
+    @property
+    def executing(self) -> bool:
+        return self.attempt is not None
+
 
 class CommandRun:
     """One command's invocations as the executor schedules them."""
 
-    def __init__(self, request: CommandRequest, observer: StatusObserver | None):
+    def __init__(
+        self, request: CommandRequest, observer: StatusObserver | None, lock: threading.RLock
+    ):
+        self.lock = lock
         self.request = request
         self.command = request.command
         self.observer = observer
@@ -58,7 +71,7 @@ class CommandRun:
         self.max_errors = max_errors_for(self.command.max_errors, total)
         self.errors = 0
         self.command_status: str = CommandStatus.Pending
-        self.delivery_timer: Timer | None = None
+        self.delivery_timer: Cancellable | None = None
 
     @property
     def command_id(self) -> str:
@@ -78,7 +91,8 @@ class CommandRun:
         return len(self.running) < self.max_concurrency
 
     def invocation(self, instance_id: str) -> Invocation:
-        return self.request.store.invocations[self.command_id][instance_id]
+        with self.lock:
+            return self.request.store.invocations[self.command_id][instance_id]
 
     def set(
         self,
@@ -90,6 +104,16 @@ class CommandRun:
         """Replaces the invocation with its changed self (`result` replaces its result, `changes`
         are fields of its result); tells the observer of status changes of the invocation and of
         its command."""
+        with self.lock:
+            return self._set(instance_id, plugins, result, changes)
+
+    def _set(
+        self,
+        instance_id: str,
+        plugins: tuple[PluginResult, ...] | None,
+        result: Result | None,
+        changes: dict[str, Any],
+    ) -> Invocation:
         invocations = self.request.store.invocations[self.command_id]
         before = invocations[instance_id]
         after = dataclasses.replace(before, result=result) if result is not None else before
@@ -118,7 +142,7 @@ class CommandRun:
 
 
 class Finish(Protocol):
-    """Ends a job's invocation (with the lock held): `result` and `changes` as in
+    """Ends a job's invocation (taking the lock): `result` and `changes` as in
     `CommandRun.set`; the end time is stamped, the error budget counted, the next ones started."""
 
     def __call__(

@@ -28,8 +28,8 @@ from localstack_ssm_docker.ssm.run.ports import ParameterLookup
 from localstack_ssm_docker.ssm.run.results import combine
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, UNDELIVERABLE
 from localstack_ssm_docker.ssm.run.steps import StepRunner
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 LOG = logging.getLogger(__name__)
 
@@ -49,8 +49,8 @@ class Delivery:
     def __init__(
         self,
         lock: threading.RLock,
-        pool: WorkerPool,
-        scheduler: Scheduler,
+        pool: Pool,
+        scheduler: Timers,
         steps: StepRunner,
         stopping: threading.Event,
         finish: Finish,
@@ -130,6 +130,8 @@ class Delivery:
     def _begin(self, run: CommandRun, job: Job) -> bool:
         """Ends the invocation if it must not be delivered; else marks it InProgress."""
         with self._lock:
+            if job.done:  # ended while its container could not be reached (see kills)
+                return False
             if self._stopping.is_set() and not job.results:
                 self._finish(run, job, **NOT_DELIVERED)
                 return False
@@ -152,6 +154,8 @@ class Delivery:
     def _retry_later(self, run: CommandRun, job: Job) -> None:
         """The instance cannot be reached now: Delayed, and delivery is tried again."""
         with self._lock:
+            if job.done:  # ended while its container could not be reached (see kills)
+                return None
             if job.cancel_requested and not job.results:
                 return self._finish(
                     run, job, status=Status.Cancelled, status_details=Status.Cancelled

@@ -22,8 +22,8 @@ from localstack_ssm_docker.ssm.run.ports import OutputSink, ParameterLookup, Sta
 from localstack_ssm_docker.ssm.run.request import CommandRequest
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, TERMINATED, is_error
 from localstack_ssm_docker.ssm.run.steps import StepRunner
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Scheduler, Timers
+from localstack_ssm_docker.ssm.run.workers import Pool, WorkerPool
 
 Status = CommandInvocationStatus
 
@@ -44,12 +44,18 @@ class CommandExecutor:
         full_output_limit: int = 16 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         retry_interval: float = 1.0,
+        scheduler: Timers | None = None,
+        control: Pool | None = None,
+        pool: Pool | None = None,
     ):
+        """`scheduler` (timeouts, retries), `control` (kills) and `pool` (deliveries, `workers`
+        threads) are threads of their own by default; tests pass their own to decide when
+        timers fire, kills run and invocations are delivered."""
         self._observer = observer
         self._clock = clock
-        self._pool = WorkerPool(workers, "ssm-invocation")
-        self._control = WorkerPool(CONTROL_WORKERS, "ssm-control")
-        self._scheduler = Scheduler()
+        self._pool = pool or WorkerPool(workers, "ssm-invocation")
+        self._control = control or WorkerPool(CONTROL_WORKERS, "ssm-control")
+        self._scheduler = scheduler or Scheduler()
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._runs: dict[str, CommandRun] = {}
@@ -88,7 +94,7 @@ class CommandExecutor:
     def submit(self, request: CommandRequest) -> None:
         """Records the command with a Pending invocation per target and starts running them."""
         command, store = request.command, request.store
-        run = CommandRun(request, self._observer)
+        run = CommandRun(request, self._observer, self._lock)
         with self._lock:
             store.invocations[command.command_id] = {
                 t.instance_id: Invocation(command.command_id, t.instance_id, command.requested_at)
@@ -122,8 +128,8 @@ class CommandExecutor:
                 if (wanted is None or instance_id in wanted) and not job.cancel_requested:
                     job.cancel_requested = True
                     run.set(instance_id, status=Status.Cancelling, status_details=Status.Cancelling)
-                    if job.executing:
-                        self._killer.kill_soon(run, job)
+                    if job.attempt is not None:
+                        self._killer.kill_soon(run, job, job.attempt)
             self._forget_if_finished(run)
 
     def shutdown(self, deadline: float = SHUTDOWN_DEADLINE) -> None:
@@ -135,10 +141,14 @@ class CommandExecutor:
             for run in list(self._runs.values()):
                 while run.queue:
                     run.set(run.queue.popleft().instance_id, **NOT_DELIVERED)
-                running += [(run, job) for job in run.running.values()]
+                running += [
+                    (run, job, job.attempt)
+                    for job in run.running.values()
+                    if job.attempt is not None
+                ]
                 self._forget_if_finished(run)
-        for run, job in running:
-            self._killer.kill(run, job, retry=False, must_end=True)
+        for run, job, attempt in running:
+            self._killer.kill(run, job, attempt, retry=False, must_end=True)
         with self._changed:
             self._changed.wait_for(lambda: not self._runs, timeout=deadline)
         self._scheduler.shutdown()
@@ -147,10 +157,14 @@ class CommandExecutor:
         self._pool.shutdown()
         self._control.shutdown()
 
-    # --- scheduling (callers hold the lock) ---
+    # --- scheduling (each takes the lock, re-entrant: callers may hold it already) ---
 
     def _dispatch(self, run: CommandRun) -> None:
         """Starts queued invocations while concurrency allows; ends them once errors ran out."""
+        with self._lock:
+            self._dispatch_locked(run)
+
+    def _dispatch_locked(self, run: CommandRun) -> None:
         if run.over_error_budget:
             while run.queue:
                 # *unverified*: Cancelled is the Status that goes with Terminated
@@ -177,6 +191,17 @@ class CommandExecutor:
     ) -> None:
         """Ends the job's invocation once: stamps its end, counts it against the error budget,
         starts the next ones."""
+        with self._lock:
+            self._finish_locked(run, job, plugins, result, changes)
+
+    def _finish_locked(
+        self,
+        run: CommandRun,
+        job: Job,
+        plugins: tuple[PluginResult, ...] | None,
+        result: Result | None,
+        changes: dict[str, Any],
+    ) -> None:
         if job.done:
             return
         job.done = True
@@ -193,11 +218,12 @@ class CommandExecutor:
         self._dispatch(run)
 
     def _forget_if_finished(self, run: CommandRun) -> None:
-        if run.finished and self._runs.get(run.command_id) is run:
-            del self._runs[run.command_id]
-            if run.delivery_timer:
-                run.delivery_timer.cancel()
-            self._changed.notify_all()
+        with self._lock:
+            if run.finished and self._runs.get(run.command_id) is run:
+                del self._runs[run.command_id]
+                if run.delivery_timer:
+                    run.delivery_timer.cancel()
+                self._changed.notify_all()
 
     def _expire_delivery(self, run: CommandRun) -> None:
         """At the delivery timeout, what has not been delivered yet never will be."""

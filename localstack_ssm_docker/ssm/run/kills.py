@@ -3,6 +3,8 @@ LocalStack stopping), and ending the invocation when its container cannot be rea
 
 A kill can fail for reasons that pass (the container paused, at its pids limit), so it is
 retried until the script is gone; a timeout or a shutdown does not wait for that, a cancel does.
+A kill names the run of a script it is meant for (its `ScriptJob`): a timer that fires as its run
+ends, or a retry, does nothing to the next step or to the re-run after exit 194.
 """
 
 import logging
@@ -12,12 +14,12 @@ from localstack.aws.api.ssm import CommandInvocationStatus
 
 from localstack_ssm_docker.engine.errors import ContainerGone, ContainerNotRunning, EngineError
 from localstack_ssm_docker.engine.interface import ScriptRunner
+from localstack_ssm_docker.engine.values import ScriptJob
 from localstack_ssm_docker.ssm.run.command_run import CommandRun, Finish, Job
 from localstack_ssm_docker.ssm.run.messages import INTERRUPTED, UNREACHABLE
 from localstack_ssm_docker.ssm.run.status import EXECUTION_TIMED_OUT
-from localstack_ssm_docker.ssm.run.steps import script_dir
-from localstack_ssm_docker.ssm.run.timers import Scheduler
-from localstack_ssm_docker.ssm.run.workers import WorkerPool
+from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.workers import Pool
 
 LOG = logging.getLogger(__name__)
 
@@ -30,8 +32,8 @@ class Killer:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Scheduler,
-        control: WorkerPool,
+        scheduler: Timers,
+        control: Pool,
         stopping: threading.Event,
         finish: Finish,
         retry_interval: float,
@@ -44,36 +46,48 @@ class Killer:
         self._finish = finish
         self._retry_interval = retry_interval
 
-    def kill_soon(self, run: CommandRun, job: Job, must_end: bool = False) -> None:
+    def kill_soon(
+        self, run: CommandRun, job: Job, attempt: ScriptJob, must_end: bool = False
+    ) -> None:
         """Kills on a control thread (from a timer, or with the lock held)."""
-        self._control.submit(self.kill, run, job, True, must_end)
+        self._control.submit(self.kill, run, job, attempt, True, must_end)
 
-    def kill(self, run: CommandRun, job: Job, retry: bool = True, must_end: bool = False) -> None:
-        """Kills the invocation's process group, retrying until the script is gone. A cancel waits
-        (Cancelling) while the container is paused or stopped; a timeout or shutdown
-        (`must_end`) ends the invocation at once all the same."""
-        if not job.executing or job.step is None:
+    def kill(
+        self,
+        run: CommandRun,
+        job: Job,
+        attempt: ScriptJob,
+        retry: bool = True,
+        must_end: bool = False,
+    ) -> None:
+        """Kills the process group of that run (`attempt`) of the job's script, retrying until
+        it is gone; once the run has ended, the kill does nothing (whatever runs now is not its
+        business). A cancel waits (Cancelling) while the container is paused or stopped; a
+        timeout or shutdown (`must_end`) ends the invocation at once all the same."""
+        if not self._is_current(job, attempt):
             return
         try:
-            killed = self._runner.kill_script(
-                job.target.container_id,
-                script_dir(job.target.instance_id, run.command_id, job.step),
-            )
+            killed = self._runner.kill_script(job.target.container_id, attempt)
         except ContainerNotRunning:
             killed = False
             if must_end:
                 with self._lock:
-                    self._end_unreachable(run, job)
+                    if job.attempt is attempt:
+                        self._end_unreachable(run, job)
         except ContainerGone:
             return  # the script's output stream ends with the container
         except EngineError as e:  # e.g. the container at its pids limit: no room for the kill
             LOG.warning("could not kill %s on %s yet: %s", run.command_id, job.target, e)
             killed = False
-        if not killed and job.executing and retry:
+        if not killed and retry and self._is_current(job, attempt):
             self._scheduler.call_later(
                 self._retry_interval / 2,
-                lambda: self._control.submit(self.kill, run, job, retry, must_end),
+                lambda: self._control.submit(self.kill, run, job, attempt, retry, must_end),
             )
+
+    def _is_current(self, job: Job, attempt: ScriptJob) -> bool:
+        with self._lock:
+            return job.attempt is attempt
 
     def _end_unreachable(self, run: CommandRun, job: Job) -> None:
         """Ends an invocation whose script must stop but whose container is paused or stopped."""

@@ -5,9 +5,12 @@ timeout, exit 194 (reboot and run again), 168/169, skips after a step that stops
 and the output cut inline while the whole of it goes to S3 / CloudWatch Logs.
 """
 
+import dataclasses
+import functools
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 
 from localstack.aws.api.ssm import CommandInvocationStatus as Status
@@ -33,14 +36,14 @@ from localstack_ssm_docker.ssm.run.status import (
     Outcome,
     outcome_of_exit_code,
 )
-from localstack_ssm_docker.ssm.run.timers import Scheduler
+from localstack_ssm_docker.ssm.run.timers import Timers
 
 LOG = logging.getLogger(__name__)
 
 ORCHESTRATION_ROOT = "/var/lib/amazon/ssm"
 
-type KillSoon = Callable[[CommandRun, Job, bool], None]
-"""(run, job, must_end) → kills the job's script from a control thread."""
+type KillSoon = Callable[[CommandRun, Job, ScriptJob, bool], None]
+"""(run, job, attempt, must_end) → kills that run of the job's script from a control thread."""
 
 
 def script_dir(instance_id: str, command_id: str, step: StepPlan) -> str:
@@ -64,6 +67,11 @@ class CancelledBeforeStart(Exception):
     """The invocation was cancelled before its script started."""
 
 
+class StoppedBeforeStart(Exception):
+    """LocalStack began to stop before the script started: it never starts (nothing would
+    kill it)."""
+
+
 class StepRunner:
     """Runs steps on the caller's (worker) thread, without the executor's lock but for the
     moments it changes a job's flags."""
@@ -72,7 +80,7 @@ class StepRunner:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Scheduler,
+        scheduler: Timers,
         kill_soon: KillSoon,
         stopping: threading.Event,
         output_sink: OutputSink | None = None,
@@ -108,6 +116,12 @@ class StepRunner:
         except CancelledBeforeStart:
             cancelled = Status.Cancelled
             return PluginResult(step.plugin_name, Result(cancelled, cancelled))
+        except StoppedBeforeStart:
+            job.skip_rest = True
+            failed = Status.Failed
+            return PluginResult(
+                step.plugin_name, Result(failed, failed, stderr=messages.INTERRUPTED)
+            )
         except (ContainerNotRunning, ContainerGone):
             raise
         except EngineError as e:
@@ -187,7 +201,7 @@ class StepRunner:
     def _run_until_no_reboot(self, run: CommandRun, job: Job, step: StepPlan) -> ScriptResult:
         """Runs a step's script under its execution timeout; exit 194 reboots and runs it again."""
         command, target = run.command, job.target
-        script = ScriptJob(
+        template = ScriptJob(
             script=step.script,
             script_dir=script_dir(target.instance_id, command.command_id, step),
             working_directory=step.working_directory,
@@ -201,20 +215,25 @@ class StepRunner:
             ),
         )
         while True:
+            attempt = dataclasses.replace(template, attempt=uuid.uuid4().hex)
             with self._lock:
                 if job.cancel_requested:
                     raise CancelledBeforeStart()
-                job.executing, job.step = True, step
+                if self._stopping.is_set():  # its kill has been swept already
+                    raise StoppedBeforeStart()
+                job.attempt = attempt
             timer = self._scheduler.call_later(
-                step.execution_timeout, lambda: self._kill_soon(run, job, True)
+                step.execution_timeout, functools.partial(self._kill_soon, run, job, attempt, True)
             )
+            ran = False
             try:
-                result = self._runner.run_script(target.container_id, script)
+                result = self._runner.run_script(target.container_id, attempt)
+                ran = True
             finally:
                 timer.cancel()
                 with self._lock:
-                    job.executing = False
-            job.delivered = True
+                    job.attempt = None
+                    job.delivered = job.delivered or ran
             if result.exit_code != REBOOT_EXIT_CODE or job.cancel_requested:
                 return result
             self._runner.restart(target.container_id)

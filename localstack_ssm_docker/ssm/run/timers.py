@@ -1,4 +1,7 @@
-"""One thread that calls functions when they fall due (execution and delivery timeouts, retries)."""
+"""One thread that calls functions when they fall due (execution and delivery timeouts, retries).
+
+The roles of Run Command take a `Timers` (this scheduler, or a test's that runs due calls when
+the test advances its clock)."""
 
 import heapq
 import itertools
@@ -6,12 +9,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 LOG = logging.getLogger(__name__)
 
 
 class Timer:
-    """A scheduled call; `cancel()` stops it if it has not run yet."""
+    """A scheduled call; `cancel()` stops it unless the scheduler has already taken it up."""
 
     def __init__(self, due: float, action: Callable[[], None]):
         self.due = due
@@ -19,8 +23,23 @@ class Timer:
         self.cancelled = False
 
     def cancel(self) -> None:
-        """Keeps the call from running."""
+        """Keeps the call from running, unless it is already under way."""
         self.cancelled = True
+
+
+class Cancellable(Protocol):
+    def cancel(self) -> None: ...
+
+
+class Timers(Protocol):
+    """What Run Command's roles need of a scheduler (tests drive their own)."""
+
+    def call_later(self, delay: float, action: Callable[[], None]) -> Cancellable:
+        """Calls `action` after `delay` seconds; a cancel() that comes after the call has
+        started does not stop it, so an action must check that what it acts on is still its."""
+        ...
+
+    def shutdown(self) -> None: ...
 
 
 class Scheduler:

@@ -4,8 +4,17 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from typing import Protocol
 
 LOG = logging.getLogger(__name__)
+
+
+class Pool(Protocol):
+    """Where Run Command's roles hand work off (a WorkerPool; a test's runs it when told)."""
+
+    def submit(self, fn: Callable, *args) -> None: ...
+
+    def shutdown(self) -> None: ...
 
 
 class WorkerPool:

@@ -22,25 +22,26 @@ def job(script: str = "echo hi\necho there\n", **changes) -> ScriptJob:
         "working_directory": "/tmp",
         "environment": {"AWS_SSM_INSTANCE_ID": "i-1", "SSM_COMMAND_ID": "it's"},
         "output_limit": 2500,
+        "attempt": "run-1",
     }
     return ScriptJob(**{**fields, **changes})
 
 
 def test_a_job_is_token_directories_exports_script_lines_then_the_token():
     lines = resident_job(job(), TOKEN).decode().split("\n")
-    assert lines[:3] == [TOKEN, job().script_dir, "/tmp"]
-    assert shlex.split(lines[3]) == [
+    assert lines[:4] == [TOKEN, job().script_dir, "/tmp", "run-1"]
+    assert shlex.split(lines[4]) == [
         "export",
         "AWS_SSM_INSTANCE_ID=i-1;",
         "export",
         "SSM_COMMAND_ID=it's;",
     ]
-    assert lines[4:] == ["echo hi", "echo there", TOKEN, ""]
+    assert lines[5:] == ["echo hi", "echo there", TOKEN, ""]
 
 
 def test_a_script_without_a_final_newline_keeps_its_last_line():
     lines = resident_job(job("echo a\necho b"), TOKEN).decode().split("\n")
-    assert lines[4:] == ["echo a", "echo b", TOKEN, ""]
+    assert lines[5:] == ["echo a", "echo b", TOKEN, ""]
 
 
 def test_jobs_the_helper_cannot_carry_go_by_exec():
@@ -49,6 +50,7 @@ def test_jobs_the_helper_cannot_carry_go_by_exec():
     assert resident_job(job(working_directory="/a\nb"), TOKEN) is None
     assert resident_job(job(environment={"A": "line\nbreak"}), TOKEN) is None
     assert resident_job(job(environment={"NOT-A-NAME": "x"}), TOKEN) is None
+    assert resident_job(job(attempt="a\nb"), TOKEN) is None
 
 
 def test_the_helper_is_started_with_a_directory_of_its_own():

@@ -28,6 +28,7 @@ def test_the_bootstrap_gets_directory_working_directory_and_inline_script_as_arg
         "sh",
         JOB.script_dir,
         "/tmp",
+        JOB.attempt,
         "echo hi",
     ]
     assert bootstrap_command(JOB, inline=False) == [
@@ -37,6 +38,7 @@ def test_the_bootstrap_gets_directory_working_directory_and_inline_script_as_arg
         "sh",
         JOB.script_dir,
         "/tmp",
+        JOB.attempt,
     ]
 
 
@@ -60,5 +62,5 @@ def test_user_data_scripts_are_arguments_after_the_directory_and_log():
 
 
 def test_the_kill_reads_the_process_group_from_the_script_directory():
-    assert kill_command(JOB.script_dir) == ["sh", "-c", KILL, "sh", JOB.script_dir]
+    assert kill_command(JOB) == ["sh", "-c", KILL, "sh", JOB.script_dir, JOB.attempt]
     assert '"$1/pid"' in KILL
