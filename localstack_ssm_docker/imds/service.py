@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 
-from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import MetadataRouting
 from localstack_ssm_docker.engine.values import MetadataRoute
@@ -20,7 +20,7 @@ from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
 from localstack_ssm_docker.imds.facts import RoleCredentials
 from localstack_ssm_docker.imds.http import Request, Response, respond
 from localstack_ssm_docker.imds.metadata import Signer
-from localstack_ssm_docker.imds.server import MetadataListener, free_port
+from localstack_ssm_docker.imds.server import MetadataListener
 from localstack_ssm_docker.imds.snapshot import instance_facts
 from localstack_ssm_docker.imds.state import Secrets, save
 from localstack_ssm_docker.imds.tokens import TokenIssuer
@@ -91,12 +91,7 @@ class MetadataService:
             return
         self._network = route.network
         try:
-            listener = MetadataListener(
-                route.upstream_host,
-                free_port(route.upstream_host),
-                self._answer,
-                self.keys.relay_secret,
-            )
+            listener = MetadataListener(route.upstream_host, self._answer, self.keys.relay_secret)
             listener.start()
             try:
                 self._routing.start_responder(route, self._image)
@@ -121,7 +116,7 @@ class MetadataService:
             LOG.warning("IMDS: not available (%s) and no fallback address", reason)
             return
         try:
-            listener = MetadataListener(host, free_port(host), self._answer, None)
+            listener = MetadataListener(host, self._answer, None)
         except OSError as e:
             LOG.warning("IMDS: not available (%s); fallback on %s failed: %s", reason, host, e)
             return
@@ -145,7 +140,7 @@ class MetadataService:
             relay = EndpointRelay(host, self._gateway[1], self._gateway)
         except OSError:
             try:
-                relay = EndpointRelay(host, free_port(host), self._gateway)
+                relay = EndpointRelay(host, 0, self._gateway)
             except OSError as e:
                 LOG.warning("LocalStack not reachable from instances: %s", e)
                 return
@@ -218,18 +213,16 @@ class MetadataService:
         """The instance whose container has `address` (on the metadata network, or on its own
         network in fallback mode)."""
         if self._route is None:
-            for account_id, region, store in instance_stores.iter_stores():
-                for record in store.instances.values():
-                    if record.ip_address == address:
-                        return account_id, region, record
+            for account_id, region, record in every_record():
+                if record.ip_address == address:
+                    return account_id, region, record
             return None
         container_id = self._container_at(address)
         if container_id is None:
             return None
-        for account_id, region, store in instance_stores.iter_stores():
-            for record in store.instances.values():
-                if record.container_id == container_id:
-                    return account_id, region, record
+        for account_id, region, record in every_record():
+            if record.container_id == container_id:
+                return account_id, region, record
         return None
 
     def _container_at(self, address: str) -> str | None:
@@ -253,11 +246,7 @@ class MetadataService:
         except EngineError as e:
             LOG.warning("IMDS: network members not read: %s", e)
             return
-        ours = {
-            record.container_id
-            for _, _, store in instance_stores.iter_stores()
-            for record in store.instances.values()
-        }
+        ours = {record.container_id for _, _, record in every_record()}
         wanted = {address for cid, address in members.items() if cid in ours}
         with self._lock:
             # only our live instances: a removed container's endpoint may linger with its
@@ -274,12 +263,17 @@ class MetadataService:
             self._registered = wanted
 
     def _keep_registered(self) -> None:
+        """Until stop, whatever one round raises: a round that fails is logged, and the next
+        registers the instances launched meanwhile."""
         rounds = 0
         while not self._stopping.wait(_REGISTER_INTERVAL):
             rounds += 1
-            if rounds % _ENSURE_EVERY == 0:
-                self._ensure_route()
-            self.refresh()
+            try:
+                if rounds % _ENSURE_EVERY == 0:
+                    self._ensure_route()
+                self.refresh()
+            except Exception:
+                LOG.exception("IMDS: registration round failed; the next one tries again")
 
     def _ensure_route(self) -> None:
         """The shared network and responder exist, and our listener sits on the upstream
@@ -296,10 +290,7 @@ class MetadataService:
                 renewed = self._routing.start_responder(route, self._image)
                 if route.upstream_host != self._route.upstream_host:
                     listener = MetadataListener(
-                        route.upstream_host,
-                        free_port(route.upstream_host),
-                        self._answer,
-                        self.keys.relay_secret,
+                        route.upstream_host, self._answer, self.keys.relay_secret
                     )
                     listener.start()
                     self._listener.stop()
