@@ -26,7 +26,7 @@ from localstack_ssm_docker.engine.values import CONTAINER_NAME_PREFIX, ForeignCo
 
 LOG = logging.getLogger(__name__)
 
-_REMOVAL_PARALLELISM = 16
+_REMOVAL_PARALLELISM = 20
 
 
 class Inventory:
