@@ -11,8 +11,9 @@ from localstack_ssm_docker.ec2.exceptions import InstanceLimitExceeded
 from localstack_ssm_docker.ec2.instances import InstanceManager, ShuttingDown
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.ec2.models import instance_stores
-from localstack_ssm_docker.engine.errors import EngineError, EngineUnavailable
-from localstack_ssm_docker.engine.values import AmiImage, ContainerFacts, ContainerSpec
+from localstack_ssm_docker.engine.errors import EngineError
+from localstack_ssm_docker.engine.values import AmiImage
+from tests.unit.ec2.engine_fakes import BlockingEngine, FailingEngine
 from tests.unit.fakes import FakeEngine
 
 AMI = AmiImage("ami-0b5b0b5b", "busybox", "localstack-ec2/busybox:ami-0b5b0b5b", "0")
@@ -24,44 +25,6 @@ def clean_store():
     instance_stores[ACCOUNT][REGION].instances.clear()
     yield
     instance_stores[ACCOUNT][REGION].instances.clear()
-
-
-class FailingEngine(FakeEngine):
-    """Removing, stopping or starting the containers named in `failing` raises EngineError."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.failing: set[str] = set()
-
-    def _check(self, container_id: str) -> None:
-        if container_id in self.failing:
-            raise EngineUnavailable(f"engine gone while at {container_id}")
-
-    def remove(self, container_id: str) -> None:
-        self._check(container_id)
-        super().remove(container_id)
-
-    def stop(self, container_id: str) -> None:
-        self._check(container_id)
-        super().stop(container_id)
-
-    def start(self, container_id: str) -> None:
-        self._check(container_id)
-        super().start(container_id)
-
-
-class BlockingEngine(FakeEngine):
-    """Each launch waits, before it makes the container, until the test releases it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entered = threading.Event()
-        self.release = threading.Event()
-
-    def launch(self, spec: ContainerSpec) -> ContainerFacts:
-        self.entered.set()
-        assert self.release.wait(10), "the test never released the launch"
-        return super().launch(spec)
 
 
 def names(*instance_ids: str) -> set[str]:
