@@ -13,8 +13,7 @@ from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import MetadataRouting
 from localstack_ssm_docker.engine.values import MetadataRoute
-from localstack_ssm_docker.imds import localstack_iam
-from localstack_ssm_docker.imds.associations import metadata_stores
+from localstack_ssm_docker.imds import associations, localstack_iam
 from localstack_ssm_docker.imds.credentials import CredentialCache
 from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
 from localstack_ssm_docker.imds.facts import RoleCredentials
@@ -154,7 +153,10 @@ class MetadataService:
         saves the secrets and associations first."""
         save(self._state, self.keys)
         self._stopping.set()
-        for closable in (self._listener, self._relay):
+        with self._lock:  # a listener _ensure_route made meanwhile is the one stopped
+            closables = (self._listener, self._relay)
+            self._listener = self._relay = None
+        for closable in closables:
             if closable is not None:
                 closable.stop()
         if self._network is not None:
@@ -170,8 +172,9 @@ class MetadataService:
                 )
             except EngineError as e:
                 LOG.warning("IMDS: teardown incomplete: %s", e)
-        self._route = self._listener = self._relay = None
-        self._network = None
+        with self._lock:
+            self._route = None
+            self._network = None
 
     def launch_extras(self, region: str) -> tuple[tuple[str, ...], dict[str, str]]:
         """Networks and environment for a new instance container (the shared network and
@@ -199,7 +202,7 @@ class MetadataService:
         role_arn = None
         if found:
             account_id, region, record = found
-            association = metadata_stores[account_id][region].associations.get(record.instance_id)
+            association = associations.get(account_id, region, record.instance_id)
             role_arn = association.role_arn if association else None
 
         def credentials() -> RoleCredentials | None:
@@ -282,8 +285,10 @@ class MetadataService:
         if self._route is None or self._listener is None:
             return
         with self._lock:
-            if self._route is None or time.monotonic() - self._ensured < _ENSURE_SPACING:
-                return  # stopped meanwhile; or a launch of many instances checks once
+            if self._route is None or self._listener is None:
+                return  # stopped meanwhile
+            if time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return  # a launch of many instances checks once
             self._ensured = time.monotonic()
             try:
                 route = self._routing.prepare(self._own_container)
