@@ -35,7 +35,7 @@ LABEL_REGION = "localstack-ssm-docker.region"
 _LAUNCH_PARALLELISM = 20
 CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
 STATE_NAME = "ec2-instances"
-_LAUNCH_WAIT_SECONDS = 4.0
+_LAUNCH_WAIT_SECONDS = 3.0
 """How long shutdown waits for launches in flight: with the parallel removal after it, well
 inside Docker's 10 s stop timeout (a launch still going after that removes its own containers)."""
 

@@ -105,15 +105,6 @@ def change(account_id: str, region: str, instance_id: str, how: Change) -> Insta
         return new
 
 
-def change_by_container(container_id: str, how: Change) -> InstanceRecord | None:
-    """As :func:`change`, for the instance whose container this is."""
-    with _lock:
-        for account_id, region, record in every_record():
-            if record.container_id == container_id:
-                return change(account_id, region, record.instance_id, how)
-        return None
-
-
 def snapshot() -> dict[tuple[str, str], dict[str, InstanceRecord]]:
     """The records of every account and region with instances (records are immutable: the
     copy stays as it is whatever changes after)."""
