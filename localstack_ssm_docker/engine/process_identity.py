@@ -52,14 +52,21 @@ def this_process(proc: Path = _PROC) -> str:
 
 def is_gone(identity: str, proc: Path = _PROC) -> bool:
     """True only when the process certainly no longer runs: same boot and pid namespace as this
-    process, and no process with that pid and start time. False when it runs, or when this
-    process cannot tell."""
+    process, this process sees every process there (no ``hidepid``: pid 1 is visible), and
+    there is no process with that pid and start time. False when it runs, or when this process
+    cannot tell."""
     parts = identity.split("/")
     if len(parts) != 4 or not all(parts):
         return False
     boot_id, namespace, pid, started = parts
     if not pid.isdigit() or boot_id != _boot_id(proc):
         return False
-    if namespace != _pid_namespace(proc, "self"):
+    if namespace != _pid_namespace(proc, "self") or _start_time(proc, "1") is None:
         return False
+    try:
+        (proc / pid / "stat").read_bytes()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # there, but not ours to read: cannot tell
     return _start_time(proc, pid) != started

@@ -1,5 +1,6 @@
 """Whether a labelled process is gone, told from /proc (this machine's, and fakes of it)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,20 @@ def test_another_machine_boot_or_pid_namespace_cannot_be_told_so_is_not_gone():
 def test_without_proc_no_identity_is_given_and_none_is_judged(tmp_path: Path):
     assert this_process(tmp_path) == ""
     assert not is_gone(this_process(), tmp_path)
+
+
+def test_where_pid_1_is_hidden_no_process_is_judged_gone(tmp_path: Path):
+    """(/proc mounted with hidepid: other users' processes look absent while they run)"""
+    real = Path("/proc")
+    fake = tmp_path / "proc"
+    (fake / "sys/kernel/random").mkdir(parents=True)
+    (fake / "sys/kernel/random/boot_id").write_text(
+        (real / "sys/kernel/random/boot_id").read_text()
+    )
+    (fake / "self/ns").mkdir(parents=True)
+    (fake / "self/ns/pid").symlink_to(os.readlink(real / "self/ns/pid"))
+    boot, namespace, _pid, started = this_process().split("/")
+    assert not is_gone(f"{boot}/{namespace}/999999999/{started}", fake)
+    (fake / "1").mkdir()
+    (fake / "1/stat").write_text((real / "1/stat").read_text())
+    assert is_gone(f"{boot}/{namespace}/999999999/{started}", fake)
