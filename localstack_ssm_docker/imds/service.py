@@ -241,17 +241,20 @@ class MetadataService:
 
     def refresh(self) -> None:
         """Re-reads the metadata network's members and registers our instances' addresses with
-        the responder (after a launch, start or reboot an address may be new)."""
-        if self._route is None:
-            return
-        try:
-            members = self._routing.members()
-        except EngineError as e:
-            LOG.warning("IMDS: network members not read: %s", e)
-            return
-        ours = {record.container_id for _, _, record in every_record()}
-        wanted = {address for cid, address in members.items() if cid in ours}
+        the responder (after a launch, start or reboot an address may be new). One refresh at a
+        time, from its read to its registrations: a view read earlier never overwrites the
+        registrations of a later one (an address Docker gave meanwhile to another LocalStack's
+        instance is never registered to us again)."""
         with self._lock:
+            if self._route is None:
+                return
+            try:
+                members = self._routing.members()
+            except EngineError as e:
+                LOG.warning("IMDS: network members not read: %s", e)
+                return
+            ours = {record.container_id for _, _, record in every_record()}
+            wanted = {address for cid, address in members.items() if cid in ours}
             # only our live instances: a removed container's endpoint may linger with its
             # address, which Docker may already have given to a new container
             self._by_address = {ip: cid for cid, ip in members.items() if cid in ours}
