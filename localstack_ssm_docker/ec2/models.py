@@ -77,7 +77,7 @@ def count(account_id: str, region: str) -> int:
 
 
 def put(account_id: str, region: str, new: Iterable[InstanceRecord]) -> None:
-    """Adds (or replaces) these records."""
+    """Sets these records, each under its instance id."""
     with _lock:
         instances = instance_stores[account_id][region].instances
         for record in new:

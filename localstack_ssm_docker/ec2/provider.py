@@ -155,7 +155,7 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
         self, context: RequestContext, request: StopInstancesRequest
     ) -> StopInstancesResult:
         ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, ids):
+        if refused := self._moto_refuses(context, request):
             return refused
         outcome = self._instances.stop(context.account_id, context.region, ids)
         return self._moto_follows(context, "StopInstances", request, outcome)
@@ -165,7 +165,7 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
         self, context: RequestContext, request: StartInstancesRequest
     ) -> StartInstancesResult:
         ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, ids):
+        if refused := self._moto_refuses(context, request):
             return refused
         outcome = self._instances.start(context.account_id, context.region, ids)
         if outcome.done:
@@ -173,13 +173,14 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
             self._events.changed(context.account_id, context.region, outcome.done, restarted=True)
         return self._moto_follows(context, "StartInstances", request, outcome)
 
-    def _moto_refuses(self, context: RequestContext, instance_ids: list[str]):
-        """Moto's error for a request naming an instance it does not know (moto checks every id
-        before it changes anything), else None: then the containers go first, and moto follows
-        for those whose container did what was asked."""
+    def _moto_refuses(self, context: RequestContext, request):
+        """Moto's answer to a dry run, or its error for a request naming an instance it does not
+        know (moto checks every id before it changes anything), else None: then the containers
+        go first, and moto follows for those whose container did what was asked."""
+        instance_ids = request.get("InstanceIds") or []
         backend = ec2_backends[context.account_id][context.region]
-        known = {i.id for r in backend.reservations.values() for i in r.instances}
-        if not instance_ids or any(i not in known for i in instance_ids):
+        known = {i.id for r in backend.all_reservations() for i in r.instances}
+        if request.get("DryRun") or not instance_ids or any(i not in known for i in instance_ids):
             return call_moto(context)
         return None
 
@@ -211,10 +212,12 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
         self, context: RequestContext, request: TerminateInstancesRequest
     ) -> TerminateInstancesResult:
         ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, ids):
+        if refused := self._moto_refuses(context, request):
             return refused
         backend = ec2_backends[context.account_id][context.region]
-        protected = [i for i in backend.get_multi_instances_by_id(ids) if i.disable_api_termination]
+        protected = [
+            i for i in backend.get_multi_instances_by_id(ids) if i.disable_api_termination is True
+        ]
         if protected:  # AWS terminates none of them then
             first = cast(ServiceRequest, {"InstanceIds": [protected[0].id]})
             return call_moto_with_request(context, first)

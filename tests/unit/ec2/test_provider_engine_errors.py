@@ -3,6 +3,7 @@
 for the instances whose container did what was asked."""
 
 import pytest
+from localstack.aws.api import CommonServiceException
 from localstack.aws.forwarder import create_aws_request_context
 from moto.ec2.models import ec2_backends
 
@@ -83,3 +84,26 @@ def test_stop_with_an_engine_error_leaves_that_instance_running(provider_and_eng
         provider.stop_instances(context("StopInstances", **request), request)
     assert [moto_state(i) for i in ids] == ["running", "stopped"]
     assert [r.state for r in records().values()] == ["running", "stopped"]
+
+
+def test_a_dry_run_terminate_removes_nothing(provider_and_engine):
+    provider, engine = provider_and_engine
+    ids = launch(provider, 1)
+    request = {"InstanceIds": ids, "DryRun": True}
+    with pytest.raises(CommonServiceException) as refused:
+        provider.terminate_instances(context("TerminateInstances", **request), request)
+    assert refused.value.code == "DryRunOperation"
+    assert set(engine.containers) == {f"localstack-ec2.{ids[0]}"} and list(records()) == ids
+    assert moto_state(ids[0]) == "running"
+
+
+def test_termination_protection_refuses_all_and_removes_nothing(provider_and_engine):
+    provider, engine = provider_and_engine
+    ids = launch(provider, 2)
+    ec2_backends[ACCOUNT][REGION].get_instance(ids[1]).disable_api_termination = True
+    request = {"InstanceIds": ids}
+    with pytest.raises(CommonServiceException) as refused:
+        provider.terminate_instances(context("TerminateInstances", **request), request)
+    assert refused.value.code == "OperationNotPermitted"
+    assert len(engine.containers) == 2 and list(records()) == ids
+    assert [moto_state(i) for i in ids] == ["running", "running"]
