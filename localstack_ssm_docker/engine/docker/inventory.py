@@ -69,29 +69,7 @@ class Inventory:
         return self._remove_all(orphans)
 
     def _remove_all(self, container_ids: list[str]) -> int:
-        if not container_ids:
-            return 0
-        failures: list[EngineError] = []
-        with ThreadPoolExecutor(
-            max_workers=min(_REMOVAL_PARALLELISM, len(container_ids)),
-            thread_name_prefix="container-removal",
-        ) as pool:
-            for container_id, error in zip(
-                container_ids, pool.map(self._try_remove, container_ids), strict=True
-            ):
-                if error is not None:
-                    LOG.warning("container %s not removed: %s", container_id[:12], error)
-                    failures.append(error)
-        if failures and len(failures) == len(container_ids):
-            raise failures[0]
-        return len(container_ids) - len(failures)
-
-    def _try_remove(self, container_id: str) -> EngineError | None:
-        try:
-            self._remove(container_id)
-        except EngineError as e:
-            return e
-        return None
+        return remove_each(container_ids, self._remove)
 
     def foreign_instances(self) -> list[ForeignContainer]:
         """Containers named ``localstack-ec2.<instance-id>`` that this LocalStack did not start."""
@@ -109,3 +87,32 @@ class Inventory:
                         )
                     )
         return found
+
+
+def remove_each(container_ids: list[str], remove: Callable[[str], None]) -> int:
+    """Removes every container, in parallel, each failure its own; how many went (EngineError
+    when none of them could be removed)."""
+    if not container_ids:
+        return 0
+
+    def attempt(container_id: str) -> EngineError | None:
+        try:
+            remove(container_id)
+        except EngineError as e:
+            return e
+        return None
+
+    failures: list[EngineError] = []
+    with ThreadPoolExecutor(
+        max_workers=min(_REMOVAL_PARALLELISM, len(container_ids)),
+        thread_name_prefix="container-removal",
+    ) as pool:
+        for container_id, error in zip(
+            container_ids, pool.map(attempt, container_ids), strict=True
+        ):
+            if error is not None:
+                LOG.warning("container %s not removed: %s", container_id[:12], error)
+                failures.append(error)
+    if failures and len(failures) == len(container_ids):
+        raise failures[0]
+    return len(container_ids) - len(failures)
