@@ -31,7 +31,7 @@ def test_sigterm_removes_twenty_instances_well_inside_the_stop_timeout(tmp_path)
     print(f"SIGTERM to exit with 20 instances: {took:.1f} s")
     assert code == 0
     assert not {f"localstack-ec2.{i}" for i in ids} & _names(client)
-    assert took < 8.0  # Docker's stop timeout is 10 s; measured 4.2 to 6.9 s on 2 shared cores
+    assert took < 8.0  # Docker's stop timeout is 10 s; measured 3.2 to 6.9 s on 2 shared cores
 
 
 def test_a_start_removes_what_a_gone_localstack_left_and_leaves_a_live_ones(
