@@ -54,6 +54,7 @@ def docker_engine() -> DockerEngine:
         ami_mappings=current.ami_images,
         owner=_owner_key(),
         resident_helpers=current.resident_helpers,
+        keeps_containers=state_directory() is not None or not current.remove_containers,
     )
 
 

@@ -24,9 +24,9 @@ def sync_into_moto(backend, images: dict[str, AmiImage]) -> None:
     for ami_id, ami in list(backend.amis.items()):
         ours = (ami.description or "").startswith(DESCRIPTION_PREFIX)
         if ours and ami_id not in images:
-            del backend.amis[ami_id]
+            backend.amis.pop(ami_id, None)  # another request may have removed it meanwhile
     for image in images.values():
-        if image.ami_id not in backend.amis:
+        if image.ami_id not in backend.amis:  # two requests at once both add the same: either is it
             backend.amis[image.ami_id] = Ami(
                 backend,
                 image.ami_id,

@@ -11,7 +11,7 @@ from typing import Protocol
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
-from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
+from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, records
 
 __all__ = ["RUNNING", "STOPPED", "Ec2Directory", "InstanceRecord", "LocalStackEc2Directory"]
 
@@ -51,7 +51,7 @@ class LocalStackEc2Directory:
             self._lifecycle.start()
 
     def instances(self, account_id: str, region: str) -> list[InstanceRecord]:
-        return list(instance_stores[account_id][region].instances.values())
+        return records(account_id, region)
 
     def tags(
         self, account_id: str, region: str, instance_ids: Collection[str]

@@ -4,11 +4,13 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from moto.ec2.models import ec2_backends
 
-from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord, instance_stores
+from localstack_ssm_docker.ec2 import models
+from localstack_ssm_docker.ec2.launch_gate import LaunchGate, ShuttingDown
+from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord
 from localstack_ssm_docker.ec2.user_data import shell_scripts
 from localstack_ssm_docker.engine.errors import (
     EngineError,
@@ -33,10 +35,28 @@ LABEL_REGION = "localstack-ssm-docker.region"
 _LAUNCH_PARALLELISM = 20
 CLOUD_INIT_LOG = "/var/log/cloud-init-output.log"
 STATE_NAME = "ec2-instances"
+_LAUNCH_WAIT_SECONDS = 3.0
+"""How long shutdown waits for launches in flight: with the parallel removal after it, well
+inside Docker's 10 s stop timeout (a launch still going after that removes its own containers)."""
+
+__all__ = ["InstanceManager", "Outcome", "ShuttingDown"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a stop, start or terminate did: `done` the instances it applies to (their containers
+    did what was asked, or they have none of ours), `failed` those whose container did not, with
+    the engine's error; their records stay as they were."""
+
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, EngineError] = field(default_factory=dict)
 
 
 class InstanceManager:
-    """Keeps one container per Docker-backed instance and the instance records in step with it."""
+    """Keeps one container per Docker-backed instance and the instance records in step with it.
+
+    A record changes only once its container did what was asked, and only through
+    :mod:`.models` (under the store's lock, an immutable record swapped whole)."""
 
     def __init__(
         self,
@@ -46,14 +66,17 @@ class InstanceManager:
         boot_with_image_entrypoint: bool = False,
         state: StateDirectory | None = None,
         launch_extras: Callable[[str], tuple[tuple[str, ...], dict[str, str]]] | None = None,
+        launch_wait: float = _LAUNCH_WAIT_SECONDS,
     ):
         self._engine = engine
+        self._launch_wait = launch_wait
         self._launch_extras = launch_extras
         self._remove_on_shutdown = remove_containers_on_shutdown
         self._options = options or ContainerOptions()
         self._boot_with_image = boot_with_image_entrypoint
         self._state = state
         self._reboots = ThreadPoolExecutor(max_workers=4, thread_name_prefix="ec2-reboot")
+        self._gate = LaunchGate()
 
     def launch(
         self,
@@ -64,34 +87,47 @@ class InstanceManager:
         user_data: str | None = None,
     ) -> list[InstanceRecord]:
         """Starts a container for each instance, in parallel; all of them or, on failure, none.
-        Shell scripts in the user data start in the background once a container runs."""
-        specs = [self._spec(account_id, region, iid, ami) for iid in instance_ids]
-        scripts = shell_scripts(user_data)
-        with ThreadPoolExecutor(max_workers=min(_LAUNCH_PARALLELISM, len(specs) or 1)) as pool:
-            futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
-        failures = [e for f in futures if (e := f.exception()) is not None]
-        if failures:
-            for future in futures:
-                if future.exception() is None:
-                    self._engine.remove(future.result().container_id)
-            raise failures[0]
-        store = instance_stores[account_id][region]
-        records = []
-        for instance_id, future in zip(instance_ids, futures, strict=True):
-            facts = future.result()
-            record = InstanceRecord(
-                instance_id=instance_id,
-                ami_id=ami.ami_id,
-                image=ami.tag,
-                container_id=facts.container_id,
-                ip_address=facts.ip_address,
-                computer_name=facts.hostname,
-                launched_at=time.time(),
-                os_release=facts.os_release,
-            )
-            store.instances[instance_id] = record
-            records.append(record)
-        return records
+        Shell scripts in the user data start in the background once a container runs.
+        ShuttingDown once LocalStack stops (containers made meanwhile are removed again)."""
+        with self._gate.launching():
+            specs = [self._spec(account_id, region, iid, ami) for iid in instance_ids]
+            scripts = shell_scripts(user_data)
+            workers = min(_LAUNCH_PARALLELISM, len(specs) or 1)
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
+            failures = [e for f in futures if (e := f.exception()) is not None]
+            made = [f.result().container_id for f in futures if f.exception() is None]
+            if failures or self._gate.closed:
+                self._remove_quietly(made)
+                if failures:
+                    raise failures[0]
+                raise ShuttingDown("LocalStack is shutting down")
+            records = [
+                InstanceRecord(
+                    instance_id=instance_id,
+                    ami_id=ami.ami_id,
+                    image=ami.tag,
+                    container_id=facts.container_id,
+                    ip_address=facts.ip_address,
+                    computer_name=facts.hostname,
+                    launched_at=time.time(),
+                    os_release=facts.os_release,
+                )
+                for instance_id, facts in zip(
+                    instance_ids, (f.result() for f in futures), strict=True
+                )
+            ]
+            models.put(account_id, region, records)
+            return records
+
+    def _remove_quietly(self, container_ids: list[str]) -> None:
+        """Removes each container; one that cannot be removed is logged (an orphan that the
+        next start of any LocalStack on the engine removes), the others still go."""
+        for container_id in container_ids:
+            try:
+                self._engine.remove(container_id)
+            except EngineError as e:
+                LOG.warning("container %s not removed: %s", container_id[:12], e)
 
     def _boot(self, spec: ContainerSpec, scripts: list[str]) -> ContainerFacts:
         facts = self._engine.launch(spec)
@@ -121,39 +157,57 @@ class InstanceManager:
             networks=networks,
         )
 
-    def stop(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+    def stop(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:
         """Stops the containers of running instances; their filesystems stay."""
-        self._transition(account_id, region, instance_ids, RUNNING, STOPPED, self._engine.stop)
+        return self._transition(
+            account_id, region, instance_ids, RUNNING, STOPPED, self._engine.stop
+        )
 
-    def start(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+    def start(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:
         """Starts the containers of stopped instances again."""
-        self._transition(account_id, region, instance_ids, STOPPED, RUNNING, self._engine.start)
+        return self._transition(
+            account_id, region, instance_ids, STOPPED, RUNNING, self._engine.start
+        )
 
     def reboot(self, account_id: str, region: str, instance_ids: list[str]) -> None:
         """Restarts the containers of running instances in the background, as RebootInstances
         returns at once; the instances are not Online until they are up again."""
-        instances = instance_stores[account_id][region].instances
-        for instance_id in instance_ids:
-            record = instances.get(instance_id)
-            if record is not None and record.state == RUNNING and not record.rebooting:
-                record.rebooting = True
-                self._reboots.submit(self._restart, record)
 
-    def _restart(self, record: InstanceRecord) -> None:
+        def begin(record: InstanceRecord) -> InstanceRecord | None:
+            if record.state != RUNNING or record.rebooting:
+                return None
+            return replace(record, rebooting=True)
+
+        for instance_id in instance_ids:
+            record = models.change(account_id, region, instance_id, begin)
+            if record is not None:
+                self._reboots.submit(self._restart, account_id, region, record)
+
+    def _restart(self, account_id: str, region: str, record: InstanceRecord) -> None:
         try:
             self._engine.restart(record.container_id)
         except EngineError as e:
             LOG.warning("reboot of %s: %s", record.instance_id, e)
         finally:
-            record.rebooting = False
+            models.change(
+                account_id, region, record.instance_id, lambda r: replace(r, rebooting=False)
+            )
 
-    def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> None:
-        """Removes the containers and forgets the instances."""
-        instances = instance_stores[account_id][region].instances
+    def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:
+        """Removes the containers and forgets those instances; every instance asked for is
+        tried, and one whose container stays keeps its record."""
+        outcome = Outcome()
         for instance_id in instance_ids:
-            record = instances.pop(instance_id, None)
+            record = models.get(account_id, region, instance_id)
             if record is not None:
-                self._engine.remove(record.container_id)
+                try:
+                    self._engine.remove(record.container_id)
+                except EngineError as e:
+                    outcome.failed[instance_id] = e
+                    continue
+                models.remove(account_id, region, instance_id)
+            outcome.done.append(instance_id)
+        return outcome
 
     def _transition(
         self,
@@ -163,23 +217,25 @@ class InstanceManager:
         from_state: str,
         to_state: str,
         action: Callable[[str], None],
-    ) -> None:
-        instances = instance_stores[account_id][region].instances
+    ) -> Outcome:
+        outcome = Outcome()
         for instance_id in instance_ids:
-            record = instances.get(instance_id)
-            if record is None or record.state != from_state:
-                continue
-            try:
-                action(record.container_id)
-            except EngineError as e:
-                LOG.warning("container of %s: %s", instance_id, e)
-            record.state = to_state
+            record = models.get(account_id, region, instance_id)
+            if record is not None and record.state == from_state:
+                try:
+                    action(record.container_id)
+                except EngineError as e:
+                    outcome.failed[instance_id] = e
+                    continue
+                models.change(account_id, region, instance_id, lambda r: replace(r, state=to_state))
+            outcome.done.append(instance_id)
+        return outcome
 
     def recover(self) -> None:
         """Before serving (once per process: ec2/lifecycle.py calls it): with persistence,
         brings back the instances of the last run (moto's EC2 state and ours) and finds their
         containers again; without it, removes containers a previous run of this LocalStack left
-        behind."""
+        behind. Either way, removes the orphans of other LocalStacks whose process is gone."""
         try:
             snapshot = self._state.load(STATE_NAME) if self._state else None
             keep = self._restore(snapshot) if snapshot else frozenset()
@@ -189,6 +245,12 @@ class InstanceManager:
                     LOG.info("removed %d containers left by an earlier run", removed)
         except EngineError as e:
             LOG.warning("instance containers not recovered: %s", e)
+        try:
+            orphans = self._engine.remove_orphans()
+            if orphans:
+                LOG.info("removed %d containers of LocalStacks that are gone", orphans)
+        except EngineError as e:
+            LOG.warning("orphan containers not removed: %s", e)
 
     def _restore(self, snapshot: dict) -> frozenset[str]:
         """Puts the snapshot's instances back; their containers, running again, are kept."""
@@ -196,9 +258,8 @@ class InstanceManager:
         keep = set()
         for (account_id, region), (moto_backend, records) in snapshot.items():
             ec2_backends[account_id][region] = moto_backend
-            instance_stores[account_id][region].instances.update(records)
+            models.put(account_id, region, [replace(r, rebooting=False) for r in records.values()])
             for record in records.values():
-                record.rebooting = False
                 state = states.get(record.container_id)
                 if state is None:
                     continue
@@ -218,10 +279,13 @@ class InstanceManager:
             LOG.warning("container %s not started again: %s", container_id[:12], e)
 
     def shutdown(self) -> None:
-        """After every service has stopped (once per process: ec2/lifecycle.py calls it): with
-        persistence, saves the instances and keeps their containers; otherwise removes them,
+        """After every service has stopped (once per process: ec2/lifecycle.py calls it): no
+        launch starts any more, and those in flight get a bounded wait; then, with persistence,
+        saves the instances and keeps their containers; otherwise removes them (in parallel),
         unless configured to keep them."""
-        self._reboots.shutdown(wait=True)
+        if not self._gate.close(self._launch_wait):
+            LOG.warning("launches still under way at shutdown remove their own containers")
+        self._reboots.shutdown(wait=True, cancel_futures=True)
         if self._state is not None:
             self._state.save(STATE_NAME, _snapshot())
             return
@@ -237,7 +301,6 @@ class InstanceManager:
 def _snapshot() -> dict:
     """moto's EC2 state and our records, for every account and region with instances."""
     return {
-        (account_id, region): (ec2_backends[account_id][region], dict(store.instances))
-        for account_id, region, store in instance_stores.iter_stores()
-        if store.instances
+        (account_id, region): (ec2_backends[account_id][region], records)
+        for (account_id, region), records in models.snapshot().items()
     }

@@ -68,6 +68,11 @@ class ContainerEngine(ScriptRunner, Protocol):
         """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
         ...
 
+    def remove_orphans(self) -> int:
+        """Removes the instance containers other LocalStacks left behind when their process ended
+        without meaning to keep them (a live or keeping LocalStack's stay); returns how many."""
+        ...
+
 
 class ExecChannel(Protocol):
     """The stdin and output of one interactive exec, as a raw bidirectional stream."""

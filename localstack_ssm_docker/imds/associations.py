@@ -1,8 +1,15 @@
 """Instance-profile associations, per account and region (LocalStack's IAM is not moto's, so moto's
-own associations cannot name its profiles: we keep them here, in AWS's shape)."""
+own associations cannot name its profiles: we keep them here, in AWS's shape).
+
+The rule this module keeps: an association is immutable, and every read of more than one and
+every change (the check it depends on included: "none yet", "still this one") happens here under
+the one lock of the store, so two requests at once never both pass a check only one may pass.
+"""
 
 import datetime
+import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from localstack.aws.api.ec2 import (
@@ -15,7 +22,7 @@ from localstack.services.stores import AccountRegionBundle, BaseStore, LocalAttr
 ASSOCIATED = "associated"
 
 
-@dataclass
+@dataclass(frozen=True)
 class ProfileAssociation:
     """An instance profile associated with an instance."""
 
@@ -59,3 +66,91 @@ class MetadataStore(BaseStore):
 
 
 metadata_stores: AccountRegionBundle[MetadataStore] = AccountRegionBundle("ec2", MetadataStore)
+
+_lock = threading.Lock()
+
+
+def get(account_id: str, region: str, instance_id: str) -> ProfileAssociation | None:
+    """The instance's association, if any."""
+    with _lock:
+        return metadata_stores[account_id][region].associations.get(instance_id)
+
+
+def every(account_id: str, region: str) -> list[ProfileAssociation]:
+    """The associations of an account and region."""
+    with _lock:
+        return list(metadata_stores[account_id][region].associations.values())
+
+
+def by_id(account_id: str, region: str, association_id: str) -> ProfileAssociation | None:
+    with _lock:
+        return _by_id(account_id, region, association_id)
+
+
+def _by_id(account_id: str, region: str, association_id: str) -> ProfileAssociation | None:
+    for association in metadata_stores[account_id][region].associations.values():
+        if association.association_id == association_id:
+            return association
+    return None
+
+
+def put(account_id: str, region: str, association: ProfileAssociation) -> None:
+    """Sets the instance's association, whatever it had (RunInstances)."""
+    with _lock:
+        metadata_stores[account_id][region].associations[association.instance_id] = association
+
+
+def add(account_id: str, region: str, association: ProfileAssociation) -> bool:
+    """Sets the association only when its instance has none; False when it had one."""
+    with _lock:
+        associations = metadata_stores[account_id][region].associations
+        if association.instance_id in associations:
+            return False
+        associations[association.instance_id] = association
+        return True
+
+
+def replace(account_id: str, region: str, association_id: str, new: ProfileAssociation) -> bool:
+    """Swaps the association `association_id` for `new` (same instance); False when it is no
+    longer there."""
+    with _lock:
+        current = _by_id(account_id, region, association_id)
+        if current is None or current.instance_id != new.instance_id:
+            return False
+        metadata_stores[account_id][region].associations[new.instance_id] = new
+        return True
+
+
+def remove(account_id: str, region: str, association_id: str) -> ProfileAssociation | None:
+    """Removes the association `association_id`; it, or None when it was not there."""
+    with _lock:
+        current = _by_id(account_id, region, association_id)
+        if current is not None:
+            del metadata_stores[account_id][region].associations[current.instance_id]
+        return current
+
+
+def remove_for(account_id: str, region: str, instance_ids: Iterable[str]) -> None:
+    """The instances (terminated) lose their associations."""
+    with _lock:
+        associations = metadata_stores[account_id][region].associations
+        for instance_id in instance_ids:
+            associations.pop(instance_id, None)
+
+
+def snapshot() -> dict[tuple[str, str], dict[str, ProfileAssociation]]:
+    """Every account's and region's associations (immutable: the copy stays as it is)."""
+    with _lock:
+        return {
+            (account_id, region): dict(store.associations)
+            for account_id, regions in list(metadata_stores.items())
+            for region, store in list(regions.items())
+            if store.associations
+        }
+
+
+def restore(saved: dict[tuple[str, str], dict[str, ProfileAssociation]]) -> None:
+    """Puts saved associations back (a restart with persistence)."""
+    with _lock:
+        for (account_id, region), associations in saved.items():
+            metadata_stores[account_id][region].associations.update(associations)

@@ -18,8 +18,8 @@ from localstack.aws.api.ec2 import (
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.exceptions import InvalidParameterValue
-from localstack_ssm_docker.imds import localstack_iam
-from localstack_ssm_docker.imds.associations import ProfileAssociation, metadata_stores
+from localstack_ssm_docker.imds import associations, localstack_iam
+from localstack_ssm_docker.imds.associations import ProfileAssociation
 
 
 class IncorrectState(CommonServiceException):
@@ -81,19 +81,20 @@ class InstanceProfileHandlers:
         pass
 
     def associate_profile(self, context: RequestContext, instance_id: str, profile: dict):
-        """Associates the profile with the instance (RunInstances and the operation)."""
-        store = metadata_stores[context.account_id][context.region]
+        """Associates the profile with the instance at its launch."""
         association = ProfileAssociation.new(instance_id, profile)
-        store.associations[instance_id] = association
-        show_in_moto(context, instance_id, association)
-        self._forget_credentials(instance_id)
+        associations.put(context.account_id, context.region, association)
+        self._associated(context, association)
         return association
+
+    def _associated(self, context: RequestContext, association: ProfileAssociation) -> None:
+        show_in_moto(context, association.instance_id, association)
+        self._forget_credentials(association.instance_id)
 
     def forget_profiles(self, context: RequestContext, instance_ids: list[str]) -> None:
         """Terminated instances lose their associations."""
-        store = metadata_stores[context.account_id][context.region]
+        associations.remove_for(context.account_id, context.region, instance_ids)
         for instance_id in instance_ids:
-            store.associations.pop(instance_id, None)
             self._forget_credentials(instance_id)
 
     @handler("AssociateIamInstanceProfile", expand=False)
@@ -105,13 +106,13 @@ class InstanceProfileHandlers:
             ec2_backends[context.account_id][context.region].get_instance(instance_id)
         except Exception as e:
             raise InvalidInstanceIdNotFound(instance_id) from e
-        store = metadata_stores[context.account_id][context.region]
-        if instance_id in store.associations:
-            raise IncorrectState(f"There is an existing association for instance {instance_id}")
         profile = resolve_profile(context, dict(request.get("IamInstanceProfile") or {}))
         if profile is None:
             raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
-        association = self.associate_profile(context, instance_id, profile)
+        association = ProfileAssociation.new(instance_id, profile)
+        if not associations.add(context.account_id, context.region, association):
+            raise IncorrectState(f"There is an existing association for instance {instance_id}")
+        self._associated(context, association)
         return AssociateIamInstanceProfileResult(
             IamInstanceProfileAssociation=association.shape("associating")
         )
@@ -126,8 +127,10 @@ class InstanceProfileHandlers:
                 f"Value ( {max_results} ) for parameter maxResults is invalid. "
                 "Expecting a value between 5 and 1000."
             )
-        store = metadata_stores[context.account_id][context.region]
-        found = sorted(store.associations.values(), key=lambda a: a.association_id)
+        found = sorted(
+            associations.every(context.account_id, context.region),
+            key=lambda a: a.association_id,
+        )
         wanted = request.get("AssociationIds")
         if wanted:
             missing = set(wanted) - {a.association_id for a in found}
@@ -155,20 +158,20 @@ class InstanceProfileHandlers:
         return result
 
     def _association(self, context: RequestContext, association_id: str) -> ProfileAssociation:
-        store = metadata_stores[context.account_id][context.region]
-        for association in store.associations.values():
-            if association.association_id == association_id:
-                return association
-        raise InvalidAssociationIdNotFound(association_id)
+        association = associations.by_id(context.account_id, context.region, association_id)
+        if association is None:
+            raise InvalidAssociationIdNotFound(association_id)
+        return association
 
     @handler("DisassociateIamInstanceProfile", expand=False)
     def disassociate_iam_instance_profile(
         self, context: RequestContext, request: DisassociateIamInstanceProfileRequest
     ) -> DisassociateIamInstanceProfileResult:
-        association = self._association(context, request["AssociationId"])
-        metadata_stores[context.account_id][context.region].associations.pop(
-            association.instance_id, None
+        association = associations.remove(
+            context.account_id, context.region, request["AssociationId"]
         )
+        if association is None:
+            raise InvalidAssociationIdNotFound(request["AssociationId"])
         show_in_moto(context, association.instance_id, None)
         self._forget_credentials(association.instance_id)
         return DisassociateIamInstanceProfileResult(
@@ -183,7 +186,13 @@ class InstanceProfileHandlers:
         profile = resolve_profile(context, dict(request.get("IamInstanceProfile") or {}))
         if profile is None:
             raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
-        association = self.associate_profile(context, current.instance_id, profile)
+        association = ProfileAssociation.new(current.instance_id, profile)
+        # still the association named: one disassociated or replaced meanwhile is not revived
+        if not associations.replace(
+            context.account_id, context.region, current.association_id, association
+        ):
+            raise InvalidAssociationIdNotFound(current.association_id)
+        self._associated(context, association)
         return ReplaceIamInstanceProfileAssociationResult(
             IamInstanceProfileAssociation=association.shape("associating")
         )

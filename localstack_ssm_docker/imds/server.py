@@ -10,7 +10,6 @@ Every read is bounded in size and time; every answer closes the connection.
 
 import hmac
 import logging
-import socket
 import socketserver
 import threading
 from collections.abc import Callable
@@ -167,9 +166,11 @@ class _Listener(socketserver.ThreadingTCPServer):
 
 
 class MetadataListener:
-    """Serves IMDS on one address in a background thread until stopped."""
+    """Serves IMDS on one address in a background thread until stopped. Without a `port`, the
+    system picks a free one as the socket binds: the socket that found it free is the one that
+    listens, so no other program can take it in between."""
 
-    def __init__(self, host: str, port: int, answer: Answer, secret: str | None):
+    def __init__(self, host: str, answer: Answer, secret: str | None, port: int = 0):
         self._server = _Listener((host, port), answer, secret)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="imds-listener", daemon=True
@@ -186,10 +187,3 @@ class MetadataListener:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
-
-
-def free_port(host: str) -> int:
-    """A port nothing listens on at `host` now."""
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])

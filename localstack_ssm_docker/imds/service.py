@@ -9,18 +9,17 @@ import logging
 import threading
 import time
 
-from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import MetadataRouting
 from localstack_ssm_docker.engine.values import MetadataRoute
-from localstack_ssm_docker.imds import localstack_iam
-from localstack_ssm_docker.imds.associations import metadata_stores
+from localstack_ssm_docker.imds import associations, localstack_iam
 from localstack_ssm_docker.imds.credentials import CredentialCache
 from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
 from localstack_ssm_docker.imds.facts import RoleCredentials
 from localstack_ssm_docker.imds.http import Request, Response, respond
 from localstack_ssm_docker.imds.metadata import Signer
-from localstack_ssm_docker.imds.server import MetadataListener, free_port
+from localstack_ssm_docker.imds.server import MetadataListener
 from localstack_ssm_docker.imds.snapshot import instance_facts
 from localstack_ssm_docker.imds.state import Secrets, save
 from localstack_ssm_docker.imds.tokens import TokenIssuer
@@ -91,12 +90,7 @@ class MetadataService:
             return
         self._network = route.network
         try:
-            listener = MetadataListener(
-                route.upstream_host,
-                free_port(route.upstream_host),
-                self._answer,
-                self.keys.relay_secret,
-            )
+            listener = MetadataListener(route.upstream_host, self._answer, self.keys.relay_secret)
             listener.start()
             try:
                 self._routing.start_responder(route, self._image)
@@ -121,7 +115,7 @@ class MetadataService:
             LOG.warning("IMDS: not available (%s) and no fallback address", reason)
             return
         try:
-            listener = MetadataListener(host, free_port(host), self._answer, None)
+            listener = MetadataListener(host, self._answer, None)
         except OSError as e:
             LOG.warning("IMDS: not available (%s); fallback on %s failed: %s", reason, host, e)
             return
@@ -145,7 +139,7 @@ class MetadataService:
             relay = EndpointRelay(host, self._gateway[1], self._gateway)
         except OSError:
             try:
-                relay = EndpointRelay(host, free_port(host), self._gateway)
+                relay = EndpointRelay(host, 0, self._gateway)
             except OSError as e:
                 LOG.warning("LocalStack not reachable from instances: %s", e)
                 return
@@ -159,7 +153,10 @@ class MetadataService:
         saves the secrets and associations first."""
         save(self._state, self.keys)
         self._stopping.set()
-        for closable in (self._listener, self._relay):
+        with self._lock:  # a listener _ensure_route made meanwhile is the one stopped
+            closables = (self._listener, self._relay)
+            self._listener = self._relay = None
+        for closable in closables:
             if closable is not None:
                 closable.stop()
         if self._network is not None:
@@ -175,8 +172,9 @@ class MetadataService:
                 )
             except EngineError as e:
                 LOG.warning("IMDS: teardown incomplete: %s", e)
-        self._route = self._listener = self._relay = None
-        self._network = None
+        with self._lock:
+            self._route = None
+            self._network = None
 
     def launch_extras(self, region: str) -> tuple[tuple[str, ...], dict[str, str]]:
         """Networks and environment for a new instance container (the shared network and
@@ -204,7 +202,7 @@ class MetadataService:
         role_arn = None
         if found:
             account_id, region, record = found
-            association = metadata_stores[account_id][region].associations.get(record.instance_id)
+            association = associations.get(account_id, region, record.instance_id)
             role_arn = association.role_arn if association else None
 
         def credentials() -> RoleCredentials | None:
@@ -218,18 +216,16 @@ class MetadataService:
         """The instance whose container has `address` (on the metadata network, or on its own
         network in fallback mode)."""
         if self._route is None:
-            for account_id, region, store in instance_stores.iter_stores():
-                for record in store.instances.values():
-                    if record.ip_address == address:
-                        return account_id, region, record
+            for account_id, region, record in every_record():
+                if record.ip_address == address:
+                    return account_id, region, record
             return None
         container_id = self._container_at(address)
         if container_id is None:
             return None
-        for account_id, region, store in instance_stores.iter_stores():
-            for record in store.instances.values():
-                if record.container_id == container_id:
-                    return account_id, region, record
+        for account_id, region, record in every_record():
+            if record.container_id == container_id:
+                return account_id, region, record
         return None
 
     def _container_at(self, address: str) -> str | None:
@@ -245,21 +241,20 @@ class MetadataService:
 
     def refresh(self) -> None:
         """Re-reads the metadata network's members and registers our instances' addresses with
-        the responder (after a launch, start or reboot an address may be new)."""
-        if self._route is None:
-            return
-        try:
-            members = self._routing.members()
-        except EngineError as e:
-            LOG.warning("IMDS: network members not read: %s", e)
-            return
-        ours = {
-            record.container_id
-            for _, _, store in instance_stores.iter_stores()
-            for record in store.instances.values()
-        }
-        wanted = {address for cid, address in members.items() if cid in ours}
+        the responder (after a launch, start or reboot an address may be new). One refresh at a
+        time, from its read to its registrations: a view read earlier never overwrites the
+        registrations of a later one (an address Docker gave meanwhile to another LocalStack's
+        instance is never registered to us again)."""
         with self._lock:
+            if self._route is None:
+                return
+            try:
+                members = self._routing.members()
+            except EngineError as e:
+                LOG.warning("IMDS: network members not read: %s", e)
+                return
+            ours = {record.container_id for _, _, record in every_record()}
+            wanted = {address for cid, address in members.items() if cid in ours}
             # only our live instances: a removed container's endpoint may linger with its
             # address, which Docker may already have given to a new container
             self._by_address = {ip: cid for cid, ip in members.items() if cid in ours}
@@ -274,12 +269,17 @@ class MetadataService:
             self._registered = wanted
 
     def _keep_registered(self) -> None:
+        """Until stop, whatever one round raises: a round that fails is logged, and the next
+        registers the instances launched meanwhile."""
         rounds = 0
         while not self._stopping.wait(_REGISTER_INTERVAL):
             rounds += 1
-            if rounds % _ENSURE_EVERY == 0:
-                self._ensure_route()
-            self.refresh()
+            try:
+                if rounds % _ENSURE_EVERY == 0:
+                    self._ensure_route()
+                self.refresh()
+            except Exception:
+                LOG.exception("IMDS: registration round failed; the next one tries again")
 
     def _ensure_route(self) -> None:
         """The shared network and responder exist, and our listener sits on the upstream
@@ -288,18 +288,17 @@ class MetadataService:
         if self._route is None or self._listener is None:
             return
         with self._lock:
-            if self._route is None or time.monotonic() - self._ensured < _ENSURE_SPACING:
-                return  # stopped meanwhile; or a launch of many instances checks once
+            if self._route is None or self._listener is None:
+                return  # stopped meanwhile
+            if time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return  # a launch of many instances checks once
             self._ensured = time.monotonic()
             try:
                 route = self._routing.prepare(self._own_container)
                 renewed = self._routing.start_responder(route, self._image)
                 if route.upstream_host != self._route.upstream_host:
                     listener = MetadataListener(
-                        route.upstream_host,
-                        free_port(route.upstream_host),
-                        self._answer,
-                        self.keys.relay_secret,
+                        route.upstream_host, self._answer, self.keys.relay_secret
                     )
                     listener.start()
                     self._listener.stop()

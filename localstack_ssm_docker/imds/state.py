@@ -4,7 +4,7 @@ valid) and the instance-profile associations."""
 import secrets
 from dataclasses import dataclass
 
-from localstack_ssm_docker.imds.associations import metadata_stores
+from localstack_ssm_docker.imds import associations
 from localstack_ssm_docker.persistence import StateDirectory
 
 STATE_NAME = "imds"
@@ -27,8 +27,7 @@ def load_secrets(state: StateDirectory | None) -> Secrets:
     snapshot = state.load(STATE_NAME) if state else None
     if not isinstance(snapshot, dict) or not isinstance(snapshot.get("secrets"), Secrets):
         return Secrets.new()
-    for (account_id, region), associations in snapshot.get("associations", {}).items():
-        metadata_stores[account_id][region].associations.update(associations)
+    associations.restore(snapshot.get("associations", {}))
     return snapshot["secrets"]
 
 
@@ -36,9 +35,4 @@ def save(state: StateDirectory | None, secrets: Secrets) -> None:
     """Writes the secrets and every association."""
     if state is None:
         return
-    associations = {
-        (account_id, region): dict(store.associations)
-        for account_id, region, store in metadata_stores.iter_stores()
-        if store.associations
-    }
-    state.save(STATE_NAME, {"secrets": secrets, "associations": associations})
+    state.save(STATE_NAME, {"secrets": secrets, "associations": associations.snapshot()})

@@ -123,6 +123,9 @@ class FakeEngine:
             self.remove(container_id)
         return len(doomed)
 
+    def remove_orphans(self) -> int:
+        return 0
+
     def unpause(self, container_id: str) -> None:
         self.containers[container_id] = "running"
 

@@ -53,10 +53,14 @@ def ip_address(details: Mapping) -> str:
 class Containers:
     """Instance containers of one LocalStack run on one Docker engine."""
 
-    def __init__(self, api: APIClient, run_id: str, owner: str):
+    def __init__(
+        self, api: APIClient, run_id: str, owner: str, process: str = "", kept: bool = False
+    ):
         self._api = api
         self._run_id = run_id
         self._owner = owner
+        self._process = process
+        self._kept = kept
         self._restarts: Counter[str] = Counter()
         self._os_releases: dict[str, dict[str, str]] = {}
         self._keep_alive_images: set[str] = set()
@@ -94,7 +98,9 @@ class Containers:
                 spec.image,
                 name=spec.name,
                 hostname=spec.hostname,
-                labels=ownership_labels(spec.labels, self._run_id, self._owner),
+                labels=ownership_labels(
+                    spec.labels, self._run_id, self._owner, self._process, self._kept
+                ),
                 environment=options.environment or None,
                 user=options.user,
                 entrypoint=_KEEP_ALIVE if keep_alive else None,

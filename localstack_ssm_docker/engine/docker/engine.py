@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from docker import APIClient
 
+from localstack_ssm_docker.engine import process_identity
 from localstack_ssm_docker.engine.deployment import engine_location
 from localstack_ssm_docker.engine.docker.client import clients_from_env
 from localstack_ssm_docker.engine.docker.containers import Containers
@@ -37,7 +38,9 @@ class DockerEngine:
     """Instance containers and script execution on one Docker engine, one connection pool.
 
     `run_id` names this LocalStack run; `owner` names this LocalStack across its restarts (both
-    random when not given) and labels every container it starts.
+    random when not given) and labels every container it starts, with this process's identity
+    and whether the owner keeps its containers after it stops (`keeps_containers`): so another
+    LocalStack can tell an orphan from a live or kept container.
     """
 
     def __init__(
@@ -49,13 +52,18 @@ class DockerEngine:
         owner: str = "",
         resident_helpers: bool = False,
         remote_engine: str | None = None,
+        keeps_containers: bool = False,
     ):
         self._api = api
         self.owner = owner or uuid.uuid4().hex[:12]
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._images = AmiImages(api, ami_mappings or {})
-        self._containers = Containers(api, self.run_id, self.owner)
-        self._inventory = Inventory(api, self.owner, self._containers.remove)
+        self._containers = Containers(
+            api, self.run_id, self.owner, process_identity.this_process(), keeps_containers
+        )
+        self._inventory = Inventory(
+            api, self.owner, self._containers.remove, process_identity.is_gone
+        )
         self._scripts = DockerScripts(
             api, stream_api, self._containers.restart_count, resident_helpers
         )
@@ -67,6 +75,7 @@ class DockerEngine:
         ami_mappings: Mapping[str, str] | None = None,
         owner: str = "",
         resident_helpers: bool = False,
+        keeps_containers: bool = False,
     ) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
         clients = clients_from_env()
@@ -78,6 +87,7 @@ class DockerEngine:
             owner=owner,
             resident_helpers=resident_helpers,
             remote_engine=location.docker_host if location.remote else None,
+            keeps_containers=keeps_containers,
         )
 
     # images
@@ -133,6 +143,11 @@ class DockerEngine:
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
         return self._inventory.remove_containers(keep)
+
+    def remove_orphans(self) -> int:
+        """Removes instance containers other LocalStacks left behind when their process ended
+        (unless they keep them); returns how many."""
+        return self._inventory.remove_orphans()
 
     def foreign_instances(self) -> list[ForeignContainer]:
         """Containers named ``localstack-ec2.<instance-id>`` that this LocalStack did not start."""

@@ -1,23 +1,48 @@
 """Which instance containers exist on the engine: this LocalStack's (found by its owner label,
-including those of its earlier runs after a restart), and foreign ones (named like instances but
-started by another EC2 backend), which the SSM side may adopt."""
+including those of its earlier runs after a restart), orphans (another LocalStack's, whose
+process is gone and did not mean to keep them), and foreign ones (named like instances but
+started by another EC2 backend), which the SSM side may adopt.
 
+Removals run in parallel and each one's failure is its own: one container that cannot be removed
+never leaves the others in place, and twenty go well inside Docker's 10 s stop timeout.
+"""
+
+import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from docker import APIClient
 
 from localstack_ssm_docker.engine.docker.client import engine_errors
-from localstack_ssm_docker.engine.docker.labels import instance_id_of, is_owned_by, owner_filter
+from localstack_ssm_docker.engine.docker.labels import (
+    LABEL_OWNER,
+    instance_id_of,
+    is_orphan,
+    is_owned_by,
+    owner_filter,
+)
+from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.values import CONTAINER_NAME_PREFIX, ForeignContainer
+
+LOG = logging.getLogger(__name__)
+
+_REMOVAL_PARALLELISM = 20
 
 
 class Inventory:
     """Lists (and clears) instance containers by label and name."""
 
-    def __init__(self, api: APIClient, owner: str, remove: Callable[[str], None]):
+    def __init__(
+        self,
+        api: APIClient,
+        owner: str,
+        remove: Callable[[str], None],
+        gone: Callable[[str], bool] = lambda _process: False,
+    ):
         self._api = api
         self._owner = owner
         self._remove = remove
+        self._gone = gone
 
     def container_states(self) -> dict[str, str]:
         """The state ("running", "paused", "exited", ...) of this LocalStack's instance containers
@@ -29,11 +54,22 @@ class Inventory:
         return {c["Id"]: c["State"] for c in containers}
 
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
-        """Removes this LocalStack's instance containers but those in `keep`; returns how many."""
-        doomed = [c for c in self.container_states() if c not in keep]
-        for container_id in doomed:
-            self._remove(container_id)
-        return len(doomed)
+        """Removes this LocalStack's instance containers but those in `keep`; returns how many
+        went (EngineError when none of several could be removed)."""
+        return self._remove_all([c for c in self.container_states() if c not in keep])
+
+    def remove_orphans(self) -> int:
+        """Removes the containers other LocalStacks' processes left behind unmeant (see
+        :func:`.labels.is_orphan`); a live LocalStack's, or a kept one's, stay. How many went."""
+        with engine_errors():
+            containers = self._api.containers(all=True, filters={"label": LABEL_OWNER})
+        orphans = [
+            c["Id"] for c in containers if is_orphan(c.get("Labels"), self._owner, self._gone)
+        ]
+        return self._remove_all(orphans)
+
+    def _remove_all(self, container_ids: list[str]) -> int:
+        return remove_each(container_ids, self._remove)
 
     def foreign_instances(self) -> list[ForeignContainer]:
         """Containers named ``localstack-ec2.<instance-id>`` that this LocalStack did not start."""
@@ -51,3 +87,32 @@ class Inventory:
                         )
                     )
         return found
+
+
+def remove_each(container_ids: list[str], remove: Callable[[str], None]) -> int:
+    """Removes every container, in parallel, each failure its own; how many went (EngineError
+    when none of them could be removed)."""
+    if not container_ids:
+        return 0
+
+    def attempt(container_id: str) -> EngineError | None:
+        try:
+            remove(container_id)
+        except EngineError as e:
+            return e
+        return None
+
+    failures: list[EngineError] = []
+    with ThreadPoolExecutor(
+        max_workers=min(_REMOVAL_PARALLELISM, len(container_ids)),
+        thread_name_prefix="container-removal",
+    ) as pool:
+        for container_id, error in zip(
+            container_ids, pool.map(attempt, container_ids), strict=True
+        ):
+            if error is not None:
+                LOG.warning("container %s not removed: %s", container_id[:12], error)
+                failures.append(error)
+    if failures and len(failures) == len(container_ids):
+        raise failures[0]
+    return len(container_ids) - len(failures)

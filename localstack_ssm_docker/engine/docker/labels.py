@@ -6,12 +6,18 @@ Pure: what the labels are and how to read them; the calls that filter on them li
 """
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 LABEL_RUN_ID = "localstack-ssm-docker.run-id"
 """The LocalStack run (process) that started the container."""
 LABEL_OWNER = "localstack-ssm-docker.owner"
 """The LocalStack (data folder and gateway, stable across its restarts) that owns the container."""
+LABEL_PROCESS = "localstack-ssm-docker.process"
+"""The process that started the container (see :mod:`..process_identity`): once it is gone,
+the container is an orphan any other LocalStack on the engine may remove (unless kept)."""
+LABEL_KEPT = "localstack-ssm-docker.kept"
+"""``1`` when its LocalStack keeps the container after it stops (PERSISTENCE, or
+EC2_REMOVE_CONTAINERS=0): only that LocalStack (its owner) decides about it."""
 LABEL_BOOT = "localstack-ssm-docker.boot"
 """On an image: ``image`` when its own entrypoint must boot it (systemd, say)."""
 BOOT_WITH_IMAGE_ENTRYPOINT = "image"
@@ -19,9 +25,29 @@ BOOT_WITH_IMAGE_ENTRYPOINT = "image"
 _INSTANCE_NAME = re.compile(r"^localstack-ec2\.(i-[0-9a-zA-Z]+)$")
 
 
-def ownership_labels(labels: Mapping[str, str], run_id: str, owner: str) -> dict[str, str]:
-    """The container's labels plus the run and owner that started it."""
-    return {**labels, LABEL_RUN_ID: run_id, LABEL_OWNER: owner}
+def ownership_labels(
+    labels: Mapping[str, str], run_id: str, owner: str, process: str = "", kept: bool = False
+) -> dict[str, str]:
+    """The container's labels plus the run, owner and process that started it, and whether its
+    owner keeps it after it stops."""
+    return {
+        **labels,
+        LABEL_RUN_ID: run_id,
+        LABEL_OWNER: owner,
+        LABEL_PROCESS: process,
+        LABEL_KEPT: "1" if kept else "0",
+    }
+
+
+def is_orphan(labels: Mapping[str, str] | None, owner: str, gone: Callable[[str], bool]) -> bool:
+    """Whether a container with these labels is another LocalStack's that its process left
+    behind without meaning to keep it (`gone(process)`: that process certainly ended)."""
+    labels = labels or {}
+    if LABEL_OWNER not in labels or labels[LABEL_OWNER] == owner:
+        return False
+    if labels.get(LABEL_KEPT) != "0" or not labels.get(LABEL_PROCESS):
+        return False
+    return gone(labels[LABEL_PROCESS])
 
 
 def owner_filter(owner: str) -> str:

@@ -46,11 +46,13 @@ def test_stop_start_and_terminate_follow_the_instance():
     engine = FakeEngine()
     manager = InstanceManager(engine)
     manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
-    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    container = instance_stores[ACCOUNT][REGION].instances["i-11111111"].container_id
     manager.stop(ACCOUNT, REGION, ["i-11111111"])
-    assert (record.state, engine.containers[record.container_id]) == ("stopped", "exited")
+    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    assert (record.state, engine.containers[container]) == ("stopped", "exited")
     manager.start(ACCOUNT, REGION, ["i-11111111"])
-    assert (record.state, engine.containers[record.container_id]) == ("running", "running")
+    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
+    assert (record.state, engine.containers[container]) == ("running", "running")
     manager.terminate(ACCOUNT, REGION, ["i-11111111"])
     assert engine.containers == {}
     assert instance_stores[ACCOUNT][REGION].instances == {}
@@ -93,14 +95,13 @@ def test_reboot_happens_in_the_background_and_the_instance_is_rebooting_meanwhil
     engine = FakeEngine()
     manager = InstanceManager(engine)
     manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
-    record = instance_stores[ACCOUNT][REGION].instances["i-11111111"]
     engine.reboot_gate.clear()
     manager.reboot(ACCOUNT, REGION, ["i-11111111"])
-    assert record.rebooting
+    assert instance_stores[ACCOUNT][REGION].instances["i-11111111"].rebooting
     engine.reboot_gate.set()
     assert engine.restarted.wait(10)
     manager.shutdown()  # waits for reboots under way
-    assert not record.rebooting
+    assert not instance_stores[ACCOUNT][REGION].instances["i-11111111"].rebooting
 
 
 def test_persistence_keeps_instances_and_their_containers_across_a_restart(tmp_path):

@@ -181,3 +181,57 @@ def test_an_address_another_localstack_registered_meanwhile_is_left_to_it():
     finally:
         metadata.stop()
         store.instances.pop("i-2", None)
+
+
+def test_a_registration_round_that_raises_does_not_end_the_registrations():
+    import threading
+
+    from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+    class OnceFailingRouting(FakeRouting):
+        def __init__(self):
+            super().__init__()
+            self.failed = threading.Event()
+            self.registered_event = threading.Event()
+
+        def members(self):
+            if threading.current_thread().name == "imds-registrations" and not self.failed.is_set():
+                self.failed.set()
+                raise RuntimeError("dictionary changed size during iteration")
+            return super().members()
+
+        def register(self, entries):
+            super().register(entries)
+            if entries:
+                self.registered_event.set()
+
+    routing = OnceFailingRouting()
+    metadata = service(routing)
+    metadata.start()
+    store = instance_stores["000000000003"]["us-east-1"]
+    try:
+        assert routing.failed.wait(10)  # the refresher's round raised
+        routing.member_addresses = {"c-later": "169.254.169.7"}
+        store.instances["i-3"] = InstanceRecord(
+            "i-3", "ami-1", "img", "c-later", "172.17.0.3", "h", 0.0
+        )  # launched after that round
+        assert routing.registered_event.wait(10), "no round registered the later instance"
+        assert list(routing.registered) == ["169.254.169.7"]
+    finally:
+        metadata.stop()
+        store.instances.pop("i-3", None)
+
+
+def test_the_metadata_listener_listens_on_the_socket_that_found_its_port_free():
+    from localstack_ssm_docker.imds.server import MetadataListener
+
+    listener = MetadataListener("127.0.0.1", lambda caller, request: None, None)
+    listener.start()
+    try:
+        host, port = listener.address
+        assert host == "127.0.0.1" and port > 0
+        with socket.create_connection((host, port), timeout=5) as connection:
+            connection.sendall(b"GET /latest/meta-data/ HTTP/1.0\r\n\r\n")
+            assert connection.recv(100) == b""  # answered (closed) by this listener
+    finally:
+        listener.stop()
