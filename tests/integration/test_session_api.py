@@ -251,24 +251,33 @@ def test_bad_frames_close_the_channel_not_localstack(
     before_threads = process.num_threads()
     before = _processes(docker_client, instance_id)
     reply = ssm.start_session(Target=instance_id)
-    client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
-    _shell(client)
-    if garbage == "digest":
-        data = bytearray(codec.encode(Frame("input_stream_data", client.next_seq, 1, b"ls\r")))
-        data[-1] ^= 1
-        client.ws.send(bytes(data))
-    elif garbage == "text":
-        client.ws.send("{not json")
-    else:
-        client.ws.send(garbage)
-    if garbage == "text":
-        client.send_input(b"echo alive\r")  # a stray text frame is ignored
-        client.wait_output(b"alive")
-    else:
-        with pytest.raises(Closed):
-            client.read_until(lambda c: False, 10)
-    ssm.terminate_session(SessionId=reply["SessionId"])
-    assert ssm.describe_sessions(State="Active")["Sessions"] == []
+    this_session = [{"key": "SessionId", "value": reply["SessionId"]}]
+    try:
+        client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+        _shell(client)
+        if garbage == "digest":
+            data = bytearray(codec.encode(Frame("input_stream_data", client.next_seq, 1, b"ls\r")))
+            data[-1] ^= 1
+            client.ws.send(bytes(data))
+        elif garbage == "text":
+            client.ws.send("{not json")
+        else:
+            client.ws.send(garbage)
+        if garbage == "text":
+            client.send_input(b"echo alive\r")  # a stray text frame is ignored
+            client.wait_output(b"alive")
+            ssm.terminate_session(SessionId=reply["SessionId"])
+        else:
+            with pytest.raises(Closed) as closed:
+                client.read_until(lambda c: False, 10)
+            assert closed.value.args[0] == 1003
+            assert client.closed is not None  # told why before the socket closed
+            # the session ended before its channel closed: no resume, nothing left running
+            (ended,) = ssm.describe_sessions(State="History", Filters=this_session)["Sessions"]
+            assert ended["Status"] == "Terminated"
+    finally:
+        ssm.terminate_session(SessionId=reply["SessionId"])
+    assert ssm.describe_sessions(State="Active", Filters=this_session)["Sessions"] == []
     poll(lambda: _processes(docker_client, instance_id), lambda now: now == before, 10)
     poll(process.num_threads, lambda now: now <= before_threads, 30)
 
