@@ -41,6 +41,20 @@ def instance_id(localstack):
     ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
 
 
+@pytest.fixture(scope="module")
+def served_a_session(localstack, instance_id) -> None:
+    """One whole session served first, so that the threads LocalStack's server keeps once it
+    served one (a worker for a data channel beside those for API calls) exist before a test
+    counts threads: a test that runs first in a fresh LocalStack counts as the others do."""
+    ssm = localstack.client("ssm")
+    reply = ssm.start_session(Target=instance_id)
+    client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+    _shell(client)
+    ssm.describe_sessions(State="Active")
+    ssm.terminate_session(SessionId=reply["SessionId"])
+    client.read_until(lambda c: c.closed is not None)
+
+
 def _code(error: pytest.ExceptionInfo) -> str:
     return error.value.response["Error"]["Code"]
 
@@ -245,7 +259,7 @@ def test_resume_after_the_socket_drops(ssm, instance_id):
     ids=["garbage", "zero-header", "wrong-digest", "text-frame"],
 )
 def test_bad_frames_close_the_channel_not_localstack(
-    localstack, ssm, instance_id, docker_client, garbage
+    localstack, ssm, instance_id, docker_client, served_a_session, garbage
 ):
     process = psutil.Process(localstack.process.pid)
     before_threads = process.num_threads()
@@ -294,7 +308,9 @@ def test_unknown_message_type_is_ignored(ssm, instance_id):
         ssm.terminate_session(SessionId=reply["SessionId"])
 
 
-def test_vanished_client_and_input_flood(localstack, ssm, instance_id, docker_client):
+def test_vanished_client_and_input_flood(
+    localstack, ssm, instance_id, docker_client, served_a_session
+):
     process = psutil.Process(localstack.process.pid)
     before_threads = process.num_threads()
     before = _processes(docker_client, instance_id)

@@ -5,7 +5,9 @@ client reaches it wherever it reached the API (host mode, LocalStack in a contai
 The route sits on LocalStack's edge router, which sees WebSocket upgrades (rolo's
 WebSocketRequest) before any AWS service parsing. Each connection runs on the gateway's worker
 thread: it checks the token of the plugin's OpenDataChannel text frame, then feeds binary frames
-to the session until the socket closes.
+to the session until the socket closes. A socket that drops leaves the session waiting for
+ResumeSession; a channel this side closes (an invalid frame, an internal error) ends the session
+first, so that a client that sees the close sees the session ended.
 """
 
 import contextlib
@@ -34,6 +36,8 @@ OPEN_TIMEOUT_SECONDS = 10.0
 POLL_SECONDS = 0.1
 POLICY_VIOLATION = 1008
 UNSUPPORTED_DATA = 1003
+INTERNAL_ERROR = 1011
+INVALID_FRAME_MESSAGE = "The data channel received an invalid frame."
 
 
 def install_route() -> None:
@@ -73,7 +77,7 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         LOG.info("SSM session %s: data channel refused (invalid or used token)", session_id)
         close(POLICY_VIOLATION, "invalid token")
         return
-    connection = manager.attach(live, send, lambda: close(1000, None))
+    connection = manager.attach(live, send, close)
     last_tick = time.monotonic()
     try:
         while not live.ended.is_set():
@@ -85,8 +89,13 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
                     manager.receive(live, data)
                 except FrameError as e:
                     LOG.info("SSM session %s: closing the data channel: %s", session_id, e)
-                    close(UNSUPPORTED_DATA, "invalid frame")
-                    break
+                    manager.end(
+                        live,
+                        INVALID_FRAME_MESSAGE,
+                        drain=False,
+                        close=(UNSUPPORTED_DATA, "invalid frame"),
+                    )
+                    return
             now = time.monotonic()
             if now - last_tick >= POLL_SECONDS:
                 manager.tick(live)
@@ -95,7 +104,8 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         pass
     except Exception:
         LOG.exception("SSM session %s: data channel failed", session_id)
-        close(1011, "internal error")
+        manager.end(live, "", drain=False, close=(INTERNAL_ERROR, "internal error"))
+        return
     if not live.ended.is_set():
         manager.detach(live, connection)
 
