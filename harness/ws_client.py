@@ -61,6 +61,14 @@ class WebSocketClient:
         except OSError as e:  # the server dropped the connection after its close
             raise Closed(1006) from e
 
+    def send_fragments(self, data: bytes, pieces: int) -> None:
+        """Sends one binary message as `pieces` WebSocket fragments (as a client may)."""
+        size = -(-len(data) // pieces)
+        for start in range(0, len(data), size):
+            last = start + size >= len(data)
+            event = BytesMessage(data[start : start + size], message_finished=last)
+            self._socket.sendall(self._ws.send(event))
+
     def receive(self, timeout: float = 10) -> str | bytes:
         """The next whole message; Closed when the server closed the socket."""
         deadline = time.monotonic() + timeout

@@ -28,6 +28,7 @@ from rolo.websocket.adapter import CreateConnection
 
 from localstack_ssm_docker.ssm.sessions.codec import FrameError
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
+from localstack_ssm_docker.ssm.sessions.messages import reader_for
 
 LOG = logging.getLogger(__name__)
 
@@ -68,8 +69,9 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         LOG.debug("data channel upgrade for %s failed: %s", session_id, e)
         return
     send, close = _io(websocket)
+    messages = reader_for(websocket)
     try:
-        opening = _next(websocket, OPEN_TIMEOUT_SECONDS)
+        opening = messages.next(OPEN_TIMEOUT_SECONDS)
     except WebSocketDisconnectedError:
         return
     live = manager.claim(session_id, _token(opening))
@@ -81,7 +83,7 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
     last_tick = time.monotonic()
     try:
         while not live.ended.is_set():
-            data = _next(websocket, POLL_SECONDS)
+            data = messages.next(POLL_SECONDS)
             if data is not None:
                 LOG.debug("SSM session %s: %d-byte message", session_id, len(data))
             if isinstance(data, bytes):
@@ -129,16 +131,6 @@ def _accept(request: WebSocketRequest) -> WebSocket:
     threads.blockingCallFromThread(reactor, adapter.accept)
     request._upgraded = True  # what WebSocketRequest.accept records
     return WebSocket(request, adapter)
-
-
-def _next(websocket: WebSocket, timeout: float) -> str | bytes | None:
-    """The next message, or None when none came within `timeout`."""
-    try:
-        event = websocket.socket.receive(timeout)
-    except TimeoutError:
-        return None
-    data = getattr(event, "data", None)
-    return data if isinstance(data, str | bytes) else None
 
 
 def _token(opening: str | bytes | None) -> str:
