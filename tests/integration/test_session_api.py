@@ -308,6 +308,19 @@ def test_unknown_message_type_is_ignored(ssm, instance_id):
         ssm.terminate_session(SessionId=reply["SessionId"])
 
 
+def test_input_in_websocket_fragments_is_one_frame(ssm, instance_id):
+    reply = ssm.start_session(Target=instance_id)
+    try:
+        client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+        _shell(client)
+        frame = Frame("input_stream_data", client.next_seq, 1, b"echo whole-$((6*7))\r")
+        client.next_seq += 1
+        client.ws.send_fragments(codec.encode(frame), 3)
+        client.wait_output(b"whole-42")
+    finally:
+        ssm.terminate_session(SessionId=reply["SessionId"])
+
+
 def test_vanished_client_and_input_flood(
     localstack, ssm, instance_id, docker_client, served_a_session
 ):
@@ -422,7 +435,10 @@ def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
     reply = ssm.start_session(
         Target=instance_id,
         DocumentName="AWS-StartNonInteractiveCommand",
-        Parameters={"command": ["echo transcript-$((20 + 1))"]},
+        Parameters={
+            # a line longer than one CloudWatch Logs event (256 KiB) takes several
+            "command": ["head -c 300000 /dev/zero | tr '\\0' x; echo; echo transcript-$((20 + 1))"]
+        },
     )
     client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
     client.read_until(lambda c: c.closed is not None)
@@ -439,7 +455,10 @@ def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
         streams = logs.describe_log_streams(logGroupName="/ssm/sessions")["logStreams"]
         if session_id not in {s["logStreamName"] for s in streams}:
             return []
-        return logs.get_log_events(logGroupName="/ssm/sessions", logStreamName=session_id)["events"]
+        return logs.get_log_events(
+            logGroupName="/ssm/sessions", logStreamName=session_id, startFromHead=True
+        )["events"]
 
-    written = poll(events, bool)  # written after the S3 object
-    assert "transcript-21" in written[0]["message"]
+    written = poll(events, lambda found: any("transcript-21" in e["message"] for e in found))
+    assert all(len(e["message"].encode()) + 26 <= 256 * 1024 for e in written)
+    assert "x" * 300_000 in "".join(e["message"] for e in written)
