@@ -64,6 +64,9 @@ class LiveSession:
         self.last_input = self.started
         self.ended = threading.Event()
         """Set once the session's end no longer waits for the client (its last output sent)."""
+        self.input_lock = threading.Lock()
+        """Held while one message of the client is received and delivered, so that input
+        reaches the bridge in sequence order even while an old and a new connection overlap."""
         self._lock = threading.Lock()
         self._record = record
         self._channel: DataChannel | None = None
@@ -286,13 +289,14 @@ class SessionManager:
         """A binary frame from the client (FrameError when it is garbage)."""
         channel = live.channel
         assert channel is not None
-        frames = channel.receive(data)
-        if frames:
-            live.last_input = time.monotonic()
-        if channel.handshake_complete and live.bridge is None:
-            self._start_bridge(live, channel)
-        for frame in frames:
-            self._deliver(live, frame)
+        with live.input_lock:
+            frames = channel.receive(data)
+            if frames:
+                live.last_input = time.monotonic()
+            if channel.handshake_complete and live.bridge is None:
+                self._start_bridge(live, channel)
+            for frame in frames:
+                self._deliver(live, frame)
 
     def tick(self, live: LiveSession) -> None:
         channel = live.channel
