@@ -4,6 +4,7 @@ by hand: token checks, resume, garbage, vanished clients, floods."""
 import json
 import urllib.error
 import urllib.request
+import uuid
 
 import psutil
 import pytest
@@ -11,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from harness.session_protocol import ProtocolClient
 from harness.ws_client import Closed, WebSocketClient
-from localstack_ssm_docker.ssm.sessions import codec
+from localstack_ssm_docker.ssm.sessions import codec, exec_bridge
 from localstack_ssm_docker.ssm.sessions.codec import Frame, PayloadType
 from tests.integration.helpers import container_of, poll
 
@@ -321,6 +322,24 @@ def test_input_in_websocket_fragments_is_one_frame(ssm, instance_id):
         ssm.terminate_session(SessionId=reply["SessionId"])
 
 
+def test_a_process_whose_session_was_killed_before_it_started_does_not_run(
+    docker_client, instance_id
+):
+    """A session ended while its exec opened: the kill may run before the process recorded
+    itself (docker exec returns before the process starts)."""
+    container = container_of(docker_client, instance_id)
+    session_id = f"late-{uuid.uuid4().hex[:12]}"
+    assert container.exec_run(["sh", "-c", exec_bridge._KILL, "sh", session_id]).exit_code == 0
+    started = container.exec_run(
+        ["sh", "-c", exec_bridge._WRAPPER, "sh", session_id, "sh", "-c", "echo it-ran"]
+    )
+    assert b"it-ran" not in started.output
+    leftovers = container.exec_run(
+        ["sh", "-c", f"ls /tmp /var/lib/amazon/ssm/sessions | grep {session_id}"]
+    )
+    assert leftovers.output == b""  # no marker or pid file stays behind
+
+
 def test_vanished_client_and_input_flood(
     localstack, ssm, instance_id, docker_client, served_a_session
 ):
@@ -368,7 +387,7 @@ def test_websocket_for_unknown_session(localstack):
         client.receive(10)
 
 
-def test_preferences_run_as_and_shell_profile(localstack, launch):
+def test_preferences_run_as_and_shell_profile(localstack, launch, docker_client):
     """SSM-SessionManagerRunShell's inputs, saved by the account, shape its shell sessions (an
     account of its own: preferences are per account)."""
     account = "222222222222"
@@ -378,6 +397,9 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         lambda: ssm.describe_instance_information()["InstanceInformationList"],
         lambda found: any(i["PingStatus"] == "Online" for i in found),
     )
+    first = ssm.start_session(Target=instance_id)  # as root, before the preferences
+    _shell(ProtocolClient(first["StreamUrl"], first["TokenValue"]))
+    ssm.terminate_session(SessionId=first["SessionId"])
     preferences = {
         "schemaVersion": "1.0",
         "description": "Session preferences",
@@ -403,8 +425,12 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         _shell(client, b"$ ")  # not root: nobody's prompt
         client.send_input(b"echo user-$(id -u)-$GREETING\r")
         client.wait_output(b"user-65534-from-profile")
+        client.send_input(b"sleep 4242 & echo started-$((1+1))\r")
+        client.wait_output(b"started-2")
     finally:
         ssm.terminate_session(SessionId=reply["SessionId"])
+    # the user's processes end with the session (its pid file is where that user can write)
+    assert not [p for p in _processes(docker_client, instance_id) if "sleep 4242" in p]
 
 
 def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):

@@ -19,21 +19,27 @@ LOG = logging.getLogger(__name__)
 
 PID_DIR = "/var/lib/amazon/ssm/sessions"
 # $1: the pid file's name. Records this shell's pid (the session's process group and, with a TTY,
-# its session id), then becomes the command.
+# its session id), then becomes the command, unless the session was killed before: docker exec
+# returns before the process starts, so a session that ends meanwhile may kill before the process
+# recorded itself, and the kill leaves a marker the process checks after recording itself.
 _WRAPPER = (
-    'd=/var/lib/amazon/ssm/sessions; mkdir -p "$d" 2>/dev/null || d=/tmp; '
-    'echo $$ > "$d/$1.pid"; shift; exec "$@"'
+    'd=/var/lib/amazon/ssm/sessions; { mkdir -p "$d" && [ -w "$d" ]; } 2>/dev/null || d=/tmp; '
+    'echo $$ > "$d/$1.pid"; '
+    'if [ -e "/tmp/$1.killed" ]; then rm -f "/tmp/$1.killed" "$d/$1.pid"; exit 0; fi; '
+    'shift; exec "$@"'
 )
-# $1: the pid file's name. Kills every process whose pid, process group or session is the
-# recorded pid, with builtins only (it must work in a container at its pids limit).
+# $1: the pid file's name. Leaves the marker first (a process not recorded yet exits when it
+# starts), then kills every process whose pid, process group or session is the recorded pid,
+# with builtins only (it must work in a container at its pids limit).
 _KILL = (
-    'f=/var/lib/amazon/ssm/sessions/$1.pid; [ -f "$f" ] || f=/tmp/$1.pid; '
+    's=$1; : > "/tmp/$s.killed" 2>/dev/null; '
+    'f=/var/lib/amazon/ssm/sessions/$s.pid; [ -f "$f" ] || f=/tmp/$s.pid; '
     'read p < "$f" 2>/dev/null || exit 0; rm -f "$f"; '
     'for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; '
     "r=${l##*) }; set -- $r; pid=${d#/proc/}; "
     'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then '
     'kill -9 "$pid" 2>/dev/null; fi; '
-    "done; exit 0"
+    'done; rm -f "/tmp/$s.killed"; exit 0'
 )
 
 Output = Callable[[bytes, int], None]
