@@ -1,11 +1,14 @@
 """The plugin's side of the data channel, spoken by hand (for resume and bad-input tests where
-the real plugin cannot be made to misbehave on cue)."""
+the real plugin cannot be made to misbehave on cue). Like the plugin, it tolerates a server that
+closes first: an acknowledgement the closed socket cannot take is dropped, and the frames that
+came before the close are still handled."""
 
+import contextlib
 import json
 import time
 import uuid
 
-from harness.ws_client import WebSocketClient
+from harness.ws_client import Closed, WebSocketClient
 from localstack_ssm_docker.ssm.sessions import codec
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 
@@ -43,7 +46,8 @@ class ProtocolClient:
             return
         if frame.message_type != MessageType.OUTPUT_STREAM_DATA:
             return
-        self.ws.send(codec.encode(codec.acknowledge(frame)))
+        with contextlib.suppress(Closed):  # as the plugin: the output counts, the ack is lost
+            self.ws.send(codec.encode(codec.acknowledge(frame)))
         if frame.sequence_number > self.expected:
             self._ahead[frame.sequence_number] = frame  # as the plugin does: kept for later
             return

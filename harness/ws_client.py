@@ -51,8 +51,23 @@ class WebSocketClient:
         return list(self._ws.events())
 
     def send(self, data: str | bytes) -> None:
+        """Sends one message; Closed once the server closed the socket (a client cannot send
+        after it received the server's close, and the close may come at any time)."""
+        if self._closed is not None:
+            raise Closed(self._closed)
         event = TextMessage(data) if isinstance(data, str) else BytesMessage(data)
-        self._socket.sendall(self._ws.send(event))
+        try:
+            self._socket.sendall(self._ws.send(event))
+        except OSError as e:  # the server dropped the connection after its close
+            raise Closed(1006) from e
+
+    def send_fragments(self, data: bytes, pieces: int) -> None:
+        """Sends one binary message as `pieces` WebSocket fragments (as a client may)."""
+        size = -(-len(data) // pieces)
+        for start in range(0, len(data), size):
+            last = start + size >= len(data)
+            event = BytesMessage(data[start : start + size], message_finished=last)
+            self._socket.sendall(self._ws.send(event))
 
     def receive(self, timeout: float = 10) -> str | bytes:
         """The next whole message; Closed when the server closed the socket."""
@@ -76,9 +91,14 @@ class WebSocketClient:
                     self._socket.sendall(self._ws.send(event.response()))
                 elif isinstance(event, CloseConnection):
                     self._closed = event.code  # raised once the messages before it are read
+                    with contextlib.suppress(OSError):
+                        self._socket.sendall(self._ws.send(event.response()))
         return self._pending.pop(0)
 
     def close(self) -> None:
+        if self._closed is not None:  # answered the server's close already
+            self._socket.close()
+            return
         with contextlib.suppress(Exception):
             self._socket.sendall(self._ws.send(CloseConnection(code=1000)))
         self._socket.close()

@@ -4,6 +4,7 @@ by hand: token checks, resume, garbage, vanished clients, floods."""
 import json
 import urllib.error
 import urllib.request
+import uuid
 
 import psutil
 import pytest
@@ -11,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from harness.session_protocol import ProtocolClient
 from harness.ws_client import Closed, WebSocketClient
-from localstack_ssm_docker.ssm.sessions import codec
+from localstack_ssm_docker.ssm.sessions import codec, exec_bridge
 from localstack_ssm_docker.ssm.sessions.codec import Frame, PayloadType
 from tests.integration.helpers import container_of, poll
 
@@ -39,6 +40,20 @@ def instance_id(localstack):
     )
     yield instance["InstanceId"]
     ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
+
+
+@pytest.fixture(scope="module")
+def served_a_session(localstack, instance_id) -> None:
+    """One whole session served first, so that the threads LocalStack's server keeps once it
+    served one (a worker for a data channel beside those for API calls) exist before a test
+    counts threads: a test that runs first in a fresh LocalStack counts as the others do."""
+    ssm = localstack.client("ssm")
+    reply = ssm.start_session(Target=instance_id)
+    client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+    _shell(client)
+    ssm.describe_sessions(State="Active")
+    ssm.terminate_session(SessionId=reply["SessionId"])
+    client.read_until(lambda c: c.closed is not None)
 
 
 def _code(error: pytest.ExceptionInfo) -> str:
@@ -245,30 +260,39 @@ def test_resume_after_the_socket_drops(ssm, instance_id):
     ids=["garbage", "zero-header", "wrong-digest", "text-frame"],
 )
 def test_bad_frames_close_the_channel_not_localstack(
-    localstack, ssm, instance_id, docker_client, garbage
+    localstack, ssm, instance_id, docker_client, served_a_session, garbage
 ):
     process = psutil.Process(localstack.process.pid)
     before_threads = process.num_threads()
     before = _processes(docker_client, instance_id)
     reply = ssm.start_session(Target=instance_id)
-    client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
-    _shell(client)
-    if garbage == "digest":
-        data = bytearray(codec.encode(Frame("input_stream_data", client.next_seq, 1, b"ls\r")))
-        data[-1] ^= 1
-        client.ws.send(bytes(data))
-    elif garbage == "text":
-        client.ws.send("{not json")
-    else:
-        client.ws.send(garbage)
-    if garbage == "text":
-        client.send_input(b"echo alive\r")  # a stray text frame is ignored
-        client.wait_output(b"alive")
-    else:
-        with pytest.raises(Closed):
-            client.read_until(lambda c: False, 10)
-    ssm.terminate_session(SessionId=reply["SessionId"])
-    assert ssm.describe_sessions(State="Active")["Sessions"] == []
+    this_session = [{"key": "SessionId", "value": reply["SessionId"]}]
+    try:
+        client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+        _shell(client)
+        if garbage == "digest":
+            data = bytearray(codec.encode(Frame("input_stream_data", client.next_seq, 1, b"ls\r")))
+            data[-1] ^= 1
+            client.ws.send(bytes(data))
+        elif garbage == "text":
+            client.ws.send("{not json")
+        else:
+            client.ws.send(garbage)
+        if garbage == "text":
+            client.send_input(b"echo alive\r")  # a stray text frame is ignored
+            client.wait_output(b"alive")
+            ssm.terminate_session(SessionId=reply["SessionId"])
+        else:
+            with pytest.raises(Closed) as closed:
+                client.read_until(lambda c: False, 10)
+            assert closed.value.args[0] == 1003
+            assert client.closed is not None  # told why before the socket closed
+            # the session ended before its channel closed: no resume, nothing left running
+            (ended,) = ssm.describe_sessions(State="History", Filters=this_session)["Sessions"]
+            assert ended["Status"] == "Terminated"
+    finally:
+        ssm.terminate_session(SessionId=reply["SessionId"])
+    assert ssm.describe_sessions(State="Active", Filters=this_session)["Sessions"] == []
     poll(lambda: _processes(docker_client, instance_id), lambda now: now == before, 10)
     poll(process.num_threads, lambda now: now <= before_threads, 30)
 
@@ -285,7 +309,40 @@ def test_unknown_message_type_is_ignored(ssm, instance_id):
         ssm.terminate_session(SessionId=reply["SessionId"])
 
 
-def test_vanished_client_and_input_flood(localstack, ssm, instance_id, docker_client):
+def test_input_in_websocket_fragments_is_one_frame(ssm, instance_id):
+    reply = ssm.start_session(Target=instance_id)
+    try:
+        client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
+        _shell(client)
+        frame = Frame("input_stream_data", client.next_seq, 1, b"echo whole-$((6*7))\r")
+        client.next_seq += 1
+        client.ws.send_fragments(codec.encode(frame), 3)
+        client.wait_output(b"whole-42")
+    finally:
+        ssm.terminate_session(SessionId=reply["SessionId"])
+
+
+def test_a_process_whose_session_was_killed_before_it_started_does_not_run(
+    docker_client, instance_id
+):
+    """A session ended while its exec opened: the kill may run before the process recorded
+    itself (docker exec returns before the process starts)."""
+    container = container_of(docker_client, instance_id)
+    session_id = f"late-{uuid.uuid4().hex[:12]}"
+    assert container.exec_run(["sh", "-c", exec_bridge._KILL, "sh", session_id]).exit_code == 0
+    started = container.exec_run(
+        ["sh", "-c", exec_bridge._WRAPPER, "sh", session_id, "sh", "-c", "echo it-ran"]
+    )
+    assert b"it-ran" not in started.output
+    leftovers = container.exec_run(
+        ["sh", "-c", f"ls /tmp /var/lib/amazon/ssm/sessions | grep {session_id}"]
+    )
+    assert leftovers.output == b""  # no marker or pid file stays behind
+
+
+def test_vanished_client_and_input_flood(
+    localstack, ssm, instance_id, docker_client, served_a_session
+):
     process = psutil.Process(localstack.process.pid)
     before_threads = process.num_threads()
     before = _processes(docker_client, instance_id)
@@ -330,7 +387,7 @@ def test_websocket_for_unknown_session(localstack):
         client.receive(10)
 
 
-def test_preferences_run_as_and_shell_profile(localstack, launch):
+def test_preferences_run_as_and_shell_profile(localstack, launch, docker_client):
     """SSM-SessionManagerRunShell's inputs, saved by the account, shape its shell sessions (an
     account of its own: preferences are per account)."""
     account = "222222222222"
@@ -340,6 +397,9 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         lambda: ssm.describe_instance_information()["InstanceInformationList"],
         lambda found: any(i["PingStatus"] == "Online" for i in found),
     )
+    first = ssm.start_session(Target=instance_id)  # as root, before the preferences
+    _shell(ProtocolClient(first["StreamUrl"], first["TokenValue"]))
+    ssm.terminate_session(SessionId=first["SessionId"])
     preferences = {
         "schemaVersion": "1.0",
         "description": "Session preferences",
@@ -365,8 +425,12 @@ def test_preferences_run_as_and_shell_profile(localstack, launch):
         _shell(client, b"$ ")  # not root: nobody's prompt
         client.send_input(b"echo user-$(id -u)-$GREETING\r")
         client.wait_output(b"user-65534-from-profile")
+        client.send_input(b"sleep 4242 & echo started-$((1+1))\r")
+        client.wait_output(b"started-2")
     finally:
         ssm.terminate_session(SessionId=reply["SessionId"])
+    # the user's processes end with the session (its pid file is where that user can write)
+    assert not [p for p in _processes(docker_client, instance_id) if "sleep 4242" in p]
 
 
 def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
@@ -397,7 +461,10 @@ def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
     reply = ssm.start_session(
         Target=instance_id,
         DocumentName="AWS-StartNonInteractiveCommand",
-        Parameters={"command": ["echo transcript-$((20 + 1))"]},
+        Parameters={
+            # a line longer than one CloudWatch Logs event (256 KiB) takes several
+            "command": ["head -c 300000 /dev/zero | tr '\\0' x; echo; echo transcript-$((20 + 1))"]
+        },
     )
     client = ProtocolClient(reply["StreamUrl"], reply["TokenValue"])
     client.read_until(lambda c: c.closed is not None)
@@ -414,7 +481,10 @@ def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):
         streams = logs.describe_log_streams(logGroupName="/ssm/sessions")["logStreams"]
         if session_id not in {s["logStreamName"] for s in streams}:
             return []
-        return logs.get_log_events(logGroupName="/ssm/sessions", logStreamName=session_id)["events"]
+        return logs.get_log_events(
+            logGroupName="/ssm/sessions", logStreamName=session_id, startFromHead=True
+        )["events"]
 
-    written = poll(events, bool)  # written after the S3 object
-    assert "transcript-21" in written[0]["message"]
+    written = poll(events, lambda found: any("transcript-21" in e["message"] for e in found))
+    assert all(len(e["message"].encode()) + 26 <= 256 * 1024 for e in written)
+    assert "x" * 300_000 in "".join(e["message"] for e in written)

@@ -46,14 +46,20 @@ class DataChannel:
         self._send = send
         self._clock = clock
         self._resend_after = resend_after
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the handshake's completion sends under it
         self._next_out = 0
         self._expected_in = 0
         self._ahead: dict[int, Frame] = {}
         self._unacked: OrderedDict[int, tuple[bytes, float]] = OrderedDict()
         self._no_timer_resend: set[int] = set()
         self._handshake_started_at: float | None = None
-        self.handshake_complete = False
+        self._handshake_complete = False
+
+    @property
+    def handshake_complete(self) -> bool:
+        """Whether the client answered the handshake (the HandshakeComplete frame is sent)."""
+        with self._lock:
+            return self._handshake_complete
 
     def rebind(self, send: Callable[[bytes], None]) -> None:
         """A resumed session's new socket: numbering goes on, unacknowledged output goes again."""
@@ -85,7 +91,6 @@ class DataChannel:
 
     def start_handshake(self, session_type: str, properties: dict) -> None:
         """The agent's first frame: what kind of session this is, and its properties."""
-        self._handshake_started_at = self._clock()
         request = {
             "AgentVersion": AGENT_VERSION,
             "RequestedClientActions": [
@@ -95,7 +100,9 @@ class DataChannel:
                 }
             ],
         }
-        self.send_output(json.dumps(request).encode(), PayloadType.HANDSHAKE_REQUEST)
+        with self._lock:
+            self._handshake_started_at = self._clock()
+            self.send_output(json.dumps(request).encode(), PayloadType.HANDSHAKE_REQUEST)
 
     def send_closed(self, session_id: str, target: str, output: str = "") -> None:
         with self._lock:
@@ -162,12 +169,15 @@ class DataChannel:
         return delivered
 
     def _complete_handshake(self) -> None:
-        if self.handshake_complete:
-            return
-        started = self._handshake_started_at or self._clock()
-        complete = {
-            "HandshakeTimeToComplete": int((self._clock() - started) * 1e9),
-            "CustomerMessage": "",
-        }
-        self.send_output(json.dumps(complete).encode(), PayloadType.HANDSHAKE_COMPLETE)
-        self.handshake_complete = True
+        """Sends HandshakeComplete once; it is numbered before any output of the bridge, which
+        starts once `handshake_complete` holds."""
+        with self._lock:
+            if self._handshake_complete:
+                return
+            started = self._handshake_started_at or self._clock()
+            complete = {
+                "HandshakeTimeToComplete": int((self._clock() - started) * 1e9),
+                "CustomerMessage": "",
+            }
+            self.send_output(json.dumps(complete).encode(), PayloadType.HANDSHAKE_COMPLETE)
+            self._handshake_complete = True

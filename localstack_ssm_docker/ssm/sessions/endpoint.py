@@ -5,7 +5,9 @@ client reaches it wherever it reached the API (host mode, LocalStack in a contai
 The route sits on LocalStack's edge router, which sees WebSocket upgrades (rolo's
 WebSocketRequest) before any AWS service parsing. Each connection runs on the gateway's worker
 thread: it checks the token of the plugin's OpenDataChannel text frame, then feeds binary frames
-to the session until the socket closes.
+to the session until the socket closes. A socket that drops leaves the session waiting for
+ResumeSession; a channel this side closes (an invalid frame, an internal error) ends the session
+first, so that a client that sees the close sees the session ended.
 """
 
 import contextlib
@@ -26,6 +28,7 @@ from rolo.websocket.adapter import CreateConnection
 
 from localstack_ssm_docker.ssm.sessions.codec import FrameError
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
+from localstack_ssm_docker.ssm.sessions.messages import reader_for
 
 LOG = logging.getLogger(__name__)
 
@@ -34,6 +37,8 @@ OPEN_TIMEOUT_SECONDS = 10.0
 POLL_SECONDS = 0.1
 POLICY_VIOLATION = 1008
 UNSUPPORTED_DATA = 1003
+INTERNAL_ERROR = 1011
+INVALID_FRAME_MESSAGE = "The data channel received an invalid frame."
 
 
 def install_route() -> None:
@@ -64,8 +69,9 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         LOG.debug("data channel upgrade for %s failed: %s", session_id, e)
         return
     send, close = _io(websocket)
+    messages = reader_for(websocket)
     try:
-        opening = _next(websocket, OPEN_TIMEOUT_SECONDS)
+        opening = messages.next(OPEN_TIMEOUT_SECONDS)
     except WebSocketDisconnectedError:
         return
     live = manager.claim(session_id, _token(opening))
@@ -73,11 +79,11 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         LOG.info("SSM session %s: data channel refused (invalid or used token)", session_id)
         close(POLICY_VIOLATION, "invalid token")
         return
-    connection = manager.attach(live, send, lambda: close(1000, None))
+    connection = manager.attach(live, send, close)
     last_tick = time.monotonic()
     try:
         while not live.ended.is_set():
-            data = _next(websocket, POLL_SECONDS)
+            data = messages.next(POLL_SECONDS)
             if data is not None:
                 LOG.debug("SSM session %s: %d-byte message", session_id, len(data))
             if isinstance(data, bytes):
@@ -85,8 +91,13 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
                     manager.receive(live, data)
                 except FrameError as e:
                     LOG.info("SSM session %s: closing the data channel: %s", session_id, e)
-                    close(UNSUPPORTED_DATA, "invalid frame")
-                    break
+                    manager.end(
+                        live,
+                        INVALID_FRAME_MESSAGE,
+                        drain=False,
+                        close=(UNSUPPORTED_DATA, "invalid frame"),
+                    )
+                    return
             now = time.monotonic()
             if now - last_tick >= POLL_SECONDS:
                 manager.tick(live)
@@ -95,7 +106,8 @@ def serve(manager: SessionManager, request: WebSocketRequest, session_id: str) -
         pass
     except Exception:
         LOG.exception("SSM session %s: data channel failed", session_id)
-        close(1011, "internal error")
+        manager.end(live, "", drain=False, close=(INTERNAL_ERROR, "internal error"))
+        return
     if not live.ended.is_set():
         manager.detach(live, connection)
 
@@ -119,16 +131,6 @@ def _accept(request: WebSocketRequest) -> WebSocket:
     threads.blockingCallFromThread(reactor, adapter.accept)
     request._upgraded = True  # what WebSocketRequest.accept records
     return WebSocket(request, adapter)
-
-
-def _next(websocket: WebSocket, timeout: float) -> str | bytes | None:
-    """The next message, or None when none came within `timeout`."""
-    try:
-        event = websocket.socket.receive(timeout)
-    except TimeoutError:
-        return None
-    data = getattr(event, "data", None)
-    return data if isinstance(data, str | bytes) else None
 
 
 def _token(opening: str | bytes | None) -> str:

@@ -19,21 +19,27 @@ LOG = logging.getLogger(__name__)
 
 PID_DIR = "/var/lib/amazon/ssm/sessions"
 # $1: the pid file's name. Records this shell's pid (the session's process group and, with a TTY,
-# its session id), then becomes the command.
+# its session id), then becomes the command, unless the session was killed before: docker exec
+# returns before the process starts, so a session that ends meanwhile may kill before the process
+# recorded itself, and the kill leaves a marker the process checks after recording itself.
 _WRAPPER = (
-    'd=/var/lib/amazon/ssm/sessions; mkdir -p "$d" 2>/dev/null || d=/tmp; '
-    'echo $$ > "$d/$1.pid"; shift; exec "$@"'
+    'd=/var/lib/amazon/ssm/sessions; { mkdir -p "$d" && [ -w "$d" ]; } 2>/dev/null || d=/tmp; '
+    'echo $$ > "$d/$1.pid"; '
+    'if [ -e "/tmp/$1.killed" ]; then rm -f "/tmp/$1.killed" "$d/$1.pid"; exit 0; fi; '
+    'shift; exec "$@"'
 )
-# $1: the pid file's name. Kills every process whose pid, process group or session is the
-# recorded pid, with builtins only (it must work in a container at its pids limit).
+# $1: the pid file's name. Leaves the marker first (a process not recorded yet exits when it
+# starts), then kills every process whose pid, process group or session is the recorded pid,
+# with builtins only (it must work in a container at its pids limit).
 _KILL = (
-    'f=/var/lib/amazon/ssm/sessions/$1.pid; [ -f "$f" ] || f=/tmp/$1.pid; '
+    's=$1; : > "/tmp/$s.killed" 2>/dev/null; '
+    'f=/var/lib/amazon/ssm/sessions/$s.pid; [ -f "$f" ] || f=/tmp/$s.pid; '
     'read p < "$f" 2>/dev/null || exit 0; rm -f "$f"; '
     'for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; '
     "r=${l##*) }; set -- $r; pid=${d#/proc/}; "
     'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then '
     'kill -9 "$pid" 2>/dev/null; fi; '
-    "done; exit 0"
+    'done; rm -f "/tmp/$s.killed"; exit 0'
 )
 
 Output = Callable[[bytes, int], None]
@@ -72,7 +78,11 @@ class ExecBridge:
         self.exit_code: int | None = None
 
     def start(self) -> None:
-        """Starts the process; the session ends (with the reason) when it cannot start."""
+        """Starts the process; the session ends (with the reason) when it cannot start. A
+        bridge closed before or while its process opens kills that process at once."""
+        with self._lock:
+            if self._closed:
+                return
         environment = {"TERM": "xterm-256color"} if self._tty else {}
         try:
             exec_id, channel = self._engine.open_exec(
@@ -86,32 +96,38 @@ class ExecBridge:
             self._ended(f"could not start the session's process: {e}")
             return
         with self._lock:
-            self._exec_id, self._channel = exec_id, channel
-            size = self._size
+            closed = self._closed
+            if not closed:
+                self._exec_id, self._channel = exec_id, channel
+                size = self._size
+                self._reader = threading.Thread(
+                    target=self._pump,
+                    args=(exec_id, channel),
+                    name=f"ssm-session-{self._session_id}",
+                    daemon=True,
+                )
+                self._reader.start()
+        if closed:
+            self._kill(channel)
+            return
         if size is not None:
-            self._resize(*size)
+            self._resize(exec_id, *size)
         if self._first_input:
             with contextlib.suppress(OSError):
                 channel.write(self._first_input.encode())
-        self._reader = threading.Thread(
-            target=self._pump, name=f"ssm-session-{self._session_id}", daemon=True
-        )
-        self._reader.start()
 
-    def _pump(self) -> None:
-        channel = self._channel
-        assert channel is not None
+    def _pump(self, exec_id: str, channel: ExecChannel) -> None:
         while chunk := channel.read():
             self._output(chunk, PayloadType.OUTPUT)
-        if self._exec_id is not None:
-            with contextlib.suppress(EngineError):
-                self.exit_code = self._engine.exec_exit_code(self._exec_id)
+        with contextlib.suppress(EngineError):
+            self.exit_code = self._engine.exec_exit_code(exec_id)
         self._ended("")
 
     def on_input(self, payload_type: int, payload: bytes) -> None:
         """Keystrokes (Output) go to stdin, Size frames resize the TTY."""
         if payload_type == PayloadType.OUTPUT:
-            channel = self._channel
+            with self._lock:
+                channel = self._channel
             if channel is not None:
                 with contextlib.suppress(OSError):
                     channel.write(payload)
@@ -123,15 +139,15 @@ class ExecBridge:
                 return
             with self._lock:
                 self._size = (rows, cols)
-                started = self._exec_id is not None
-            if started:
-                self._resize(rows, cols)
+                exec_id = self._exec_id
+            if exec_id is not None:
+                self._resize(exec_id, rows, cols)
 
-    def _resize(self, rows: int, cols: int) -> None:
-        if self._exec_id is None or rows <= 0 or cols <= 0:
+    def _resize(self, exec_id: str, rows: int, cols: int) -> None:
+        if rows <= 0 or cols <= 0:
             return
         try:
-            self._engine.resize_exec(self._exec_id, rows, cols)
+            self._engine.resize_exec(exec_id, rows, cols)
         except EngineError as e:
             LOG.debug("resizing session %s: %s", self._session_id, e)
 
@@ -141,15 +157,15 @@ class ExecBridge:
             if self._closed:
                 return
             self._closed = True
-            channel = self._channel
+            channel, reader = self._channel, self._reader
         if channel is not None:
-            try:
-                self._engine.run_quiet(
-                    self._container_id, ["sh", "-c", _KILL, "sh", self._session_id]
-                )
-            except EngineError as e:
-                LOG.debug("cleaning up session %s: %s", self._session_id, e)
-            channel.close()
-        reader = self._reader
+            self._kill(channel)
         if reader is not None and reader is not threading.current_thread():
             reader.join(timeout=5)
+
+    def _kill(self, channel: ExecChannel) -> None:
+        try:
+            self._engine.run_quiet(self._container_id, ["sh", "-c", _KILL, "sh", self._session_id])
+        except EngineError as e:
+            LOG.debug("cleaning up session %s: %s", self._session_id, e)
+        channel.close()

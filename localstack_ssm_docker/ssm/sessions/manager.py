@@ -12,7 +12,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from localstack.aws.api.ssm import SessionStatus
 
@@ -36,24 +36,156 @@ DRAIN_SECONDS = 3.0
 """How long an ending session waits for the client to acknowledge its last output."""
 
 
-@dataclass
+CloseSocket = Callable[[int, str | None], None]
+"""Closes the client's WebSocket with a close code and reason."""
+NORMAL_CLOSURE = 1000
+
+
 class LiveSession:
-    account_id: str
-    region: str
-    session_id: str
-    target: str
-    container_id: str
-    plan: SessionPlan
-    channel: DataChannel | None = None
-    bridge: Bridge | None = None
-    close_socket: Callable[[], None] | None = None
-    connection: int = 0
-    ending: bool = False
-    transcript: Transcript | None = None
-    started: float = field(default_factory=time.monotonic)
-    last_input: float = field(default_factory=time.monotonic)
-    ended: threading.Event = field(default_factory=threading.Event)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    """One live session. Its changing state (connection, channel, bridge, whether it is ending)
+    changes only under its own lock, in its own methods; its record (what DescribeSessions
+    shows) is immutable and swapped in atomically, so a session that ended stays ended."""
+
+    def __init__(
+        self,
+        account_id: str,
+        region: str,
+        record: SessionRecord,
+        container_id: str,
+        plan: SessionPlan,
+    ):
+        self.account_id = account_id
+        self.region = region
+        self.session_id = record.session_id
+        self.target = record.target
+        self.container_id = container_id
+        self.plan = plan
+        self.started = time.monotonic()
+        self.last_input = self.started
+        self.ended = threading.Event()
+        """Set once the session's end no longer waits for the client (its last output sent)."""
+        self.input_lock = threading.Lock()
+        """Held while one message of the client is received and delivered, so that input
+        reaches the bridge in sequence order even while an old and a new connection overlap."""
+        self._lock = threading.Lock()
+        self._record = record
+        self._channel: DataChannel | None = None
+        self._bridge: Bridge | None = None
+        self._transcript: Transcript | None = None
+        self._close_socket: CloseSocket | None = None
+        self._connection = 0
+        self._ending = False
+
+    @property
+    def channel(self) -> DataChannel | None:
+        with self._lock:
+            return self._channel
+
+    @property
+    def bridge(self) -> Bridge | None:
+        with self._lock:
+            return self._bridge
+
+    @property
+    def transcript(self) -> Transcript | None:
+        with self._lock:
+            return self._transcript
+
+    @property
+    def connected(self) -> bool:
+        with self._lock:
+            return self._close_socket is not None
+
+    def bind(
+        self, send: Callable[[bytes], None], close_socket: CloseSocket
+    ) -> tuple[int, DataChannel, bool, CloseSocket | None]:
+        """Makes a new client connection the session's: its number, the channel, whether it is
+        the first connection, and the previous connection's close (to be called)."""
+        with self._lock:
+            previous = self._close_socket
+            self._connection += 1
+            self._close_socket = close_socket
+            first = self._channel is None
+            if self._channel is None:
+                self._channel = DataChannel(send)
+            else:
+                self._channel.rebind(send)
+            return self._connection, self._channel, first, previous
+
+    def unbind(self, connection: int) -> bool:
+        """The connection's socket dropped; False when a newer connection took over."""
+        with self._lock:
+            if self._connection != connection:
+                return False
+            self._close_socket = None
+            return True
+
+    def is_current(self, connection: int) -> bool:
+        with self._lock:
+            return self._connection == connection
+
+    def install_bridge(self, make: Callable[[], Bridge], transcript: bool) -> Bridge | None:
+        """The session's bridge, made once; None when it has one already or is ending."""
+        with self._lock:
+            if self._bridge is not None or self._ending:
+                return None
+            if transcript:
+                self._transcript = Transcript()
+            self._bridge = make()
+            return self._bridge
+
+    def set_status(self, status: str, connection: int) -> None:
+        """Records the status while `connection` is the session's latest and it has not ended."""
+        self._swap_record(
+            lambda record: replace(record, status=status) if record.active else None,
+            lambda: self._connection == connection,
+        )
+
+    def begin_end(
+        self, status: str, end_date: float, details: str
+    ) -> tuple[Bridge | None, DataChannel | None] | None:
+        """Marks the session as ending and records its end (a client that sees the channel
+        close then sees it ended); its bridge and channel. None when it is ending already."""
+        with self._lock:
+            if self._ending:
+                return None
+            self._ending = True
+            bridge, channel = self._bridge, self._channel
+        self._swap_record(
+            lambda record: (
+                replace(record, status=status, end_date=end_date, details=details)
+                if record.active
+                else None
+            )
+        )
+        return bridge, channel
+
+    def finish(self) -> CloseSocket | None:
+        """The end no longer waits for the client: the socket's close, to be called."""
+        with self._lock:
+            self.ended.set()
+            return self._close_socket
+
+    def _swap_record(
+        self,
+        change: Callable[[SessionRecord], SessionRecord | None],
+        valid: Callable[[], bool] = lambda: True,
+    ) -> None:
+        """Swaps in `change(record)` unless the record changed meanwhile (then `change` sees
+        the newer one) or `valid()` no longer holds; `change` returning None: nothing to do."""
+        while True:
+            with self._lock:
+                current = self._record
+            changed = change(current)
+            if changed is None:
+                return
+            with self._lock:
+                if not valid():
+                    return
+                if self._record is current:
+                    self._record = changed
+                    session_stores[self.account_id][self.region].sessions[self.session_id] = changed
+                    return
 
 
 class SessionManager:
@@ -87,11 +219,16 @@ class SessionManager:
     ) -> str:
         """Registers a new session; its first token."""
         session_stores[account_id][region].sessions[record.session_id] = record
-        live = LiveSession(account_id, region, record.session_id, record.target, container_id, plan)
+        live = LiveSession(account_id, region, record, container_id, plan)
+        token = secrets.token_urlsafe(48)
         with self._lock:
             self._sessions[record.session_id] = live
-            token = self._new_token_locked(record.session_id)
-            self._ensure_watcher_locked()
+            self._tokens[token] = record.session_id
+            if self._watcher is None or not self._watcher.is_alive():
+                self._watcher = threading.Thread(
+                    target=self._watch, name="ssm-session-watch", daemon=True
+                )
+                self._watcher.start()
         LOG.info(
             "SSM session %s started on %s (%s) by %s",
             record.session_id,
@@ -103,17 +240,14 @@ class SessionManager:
 
     def new_token(self, session_id: str) -> str | None:
         """A fresh token for a live session (ResumeSession); None once it has ended."""
+        token = secrets.token_urlsafe(48)
         with self._lock:
             if session_id not in self._sessions:
                 return None
-            for token, owner in list(self._tokens.items()):
+            for old, owner in list(self._tokens.items()):
                 if owner == session_id:
-                    del self._tokens[token]
-            return self._new_token_locked(session_id)
-
-    def _new_token_locked(self, session_id: str) -> str:
-        token = secrets.token_urlsafe(48)
-        self._tokens[token] = session_id
+                    del self._tokens[old]
+            self._tokens[token] = session_id
         return token
 
     def terminate(self, session_id: str) -> None:
@@ -136,66 +270,50 @@ class SessionManager:
             return self._sessions.get(session_id)
 
     def attach(
-        self, live: LiveSession, send: Callable[[bytes], None], close_socket: Callable[[], None]
+        self, live: LiveSession, send: Callable[[bytes], None], close_socket: CloseSocket
     ) -> int:
         """Binds a client connection to the session (the first one starts the handshake, a
         later one resumes); the connection's number."""
-        with live.lock:
-            if live.close_socket is not None:
-                previous = live.close_socket
-                previous()
-            live.connection += 1
-            live.close_socket = close_socket
-            first = live.channel is None
-            if first:
-                live.channel = DataChannel(send)
-            else:
-                assert live.channel is not None
-                live.channel.rebind(send)
-            connection = live.connection
+        connection, channel, first, previous = live.bind(send, close_socket)
+        if previous is not None:
+            previous(NORMAL_CLOSURE, None)
         LOG.debug("SSM session %s: connection %d attached", live.session_id, connection)
-        self._set_status(live, SessionStatus.Connected)
-        assert live.channel is not None
+        live.set_status(SessionStatus.Connected, connection)
         if first:
-            live.channel.start_handshake(live.plan.session_type, live.plan.properties)
+            channel.start_handshake(live.plan.session_type, live.plan.properties)
         else:
-            live.channel.resend_due()  # what the dropped socket did not deliver, first
+            channel.resend_due()  # what the dropped socket did not deliver, first
         return connection
 
     def receive(self, live: LiveSession, data: bytes) -> None:
         """A binary frame from the client (FrameError when it is garbage)."""
         channel = live.channel
         assert channel is not None
-        frames = channel.receive(data)
-        if frames:
-            live.last_input = time.monotonic()
-        if channel.handshake_complete and live.bridge is None and not live.ending:
-            self._start_bridge(live)
-        for frame in frames:
-            self._deliver(live, frame)
+        with live.input_lock:
+            frames = channel.receive(data)
+            if frames:
+                live.last_input = time.monotonic()
+            if channel.handshake_complete and live.bridge is None:
+                self._start_bridge(live, channel)
+            for frame in frames:
+                self._deliver(live, frame)
 
     def tick(self, live: LiveSession) -> None:
-        if live.channel is not None:
-            live.channel.resend_due()
+        channel = live.channel
+        if channel is not None:
+            channel.resend_due()
 
     def detach(self, live: LiveSession, connection: int) -> None:
         """The client's socket dropped: wait for a resume, or end the session."""
-        with live.lock:
-            if live.connection != connection:
-                return  # a newer connection took over
-            live.close_socket = None
-        if live.ended.is_set():
+        if not live.unbind(connection) or live.ended.is_set():
             return
-        self._set_status(live, SessionStatus.Disconnected)
+        live.set_status(SessionStatus.Disconnected, connection)
         deadline = time.monotonic() + self.resume_grace
         while not live.ended.is_set() and time.monotonic() < deadline:
-            with live.lock:
-                if live.connection != connection:
-                    return
+            if not live.is_current(connection):
+                return
             live.ended.wait(0.25)
-        with live.lock:
-            resumed = live.connection != connection
-        if not resumed:
+        if live.is_current(connection):
             self.end(live, "")
 
     def end(
@@ -204,14 +322,15 @@ class SessionManager:
         output: str,
         status: str = SessionStatus.Terminated,
         drain: bool = True,
+        close: tuple[int, str | None] = (NORMAL_CLOSURE, None),
     ) -> None:
-        """Ends the session once: bridge closed, the client's last output acknowledged (or a
-        short wait for it), client told, record updated."""
-        with live.lock:
-            if live.ending:
-                return
-            live.ending = True
-            bridge, channel = live.bridge, live.channel
+        """Ends the session once: end recorded, bridge closed, the client's last output
+        acknowledged (or a short wait for it), client told (channel_closed, then the socket
+        closed with `close`: code and reason)."""
+        taken = live.begin_end(status, self._clock(), output)
+        if taken is None:
+            return
+        bridge, channel = taken
         with self._lock:
             self._sessions.pop(live.session_id, None)
             for token, owner in list(self._tokens.items()):
@@ -223,32 +342,17 @@ class SessionManager:
             # the plugin drops output that comes before its handler is ready and it exits at
             # channel_closed: let the connection's loop get the last output acknowledged first
             deadline = time.monotonic() + self._drain_seconds
-            while channel.unacknowledged and time.monotonic() < deadline:
-                with live.lock:
-                    connected = live.close_socket is not None
-                if not connected:
-                    break
+            while channel.unacknowledged and live.connected and time.monotonic() < deadline:
                 time.sleep(0.02)
-        with live.lock:
-            close_socket = live.close_socket
-            live.ended.set()
+        close_socket = live.finish()
         if channel is not None:
             channel.send_closed(live.session_id, live.target, output)
         if close_socket is not None:
-            close_socket()
-        if live.transcript is not None:
+            close_socket(*close)
+        transcript = live.transcript
+        if transcript is not None:
             transcripts.write(
-                live.account_id,
-                live.region,
-                live.plan.inputs,
-                live.session_id,
-                live.transcript.value(),
-            )
-        store = session_stores[live.account_id][live.region]
-        record = store.sessions.get(live.session_id)
-        if record is not None:
-            store.sessions[live.session_id] = replace(
-                record, status=status, end_date=self._clock(), details=output
+                live.account_id, live.region, live.plan.inputs, live.session_id, transcript.value()
             )
         LOG.info(
             "SSM session %s on %s ended (%s)%s",
@@ -267,22 +371,11 @@ class SessionManager:
             self.end(live, "LocalStack is shutting down.")
 
     # internals
-    def _set_status(self, live: LiveSession, status: str) -> None:
-        store = session_stores[live.account_id][live.region]
-        record = store.sessions.get(live.session_id)
-        if record is not None and record.active and not live.ended.is_set():
-            store.sessions[live.session_id] = replace(record, status=status)
-
-    def _start_bridge(self, live: LiveSession) -> None:
-        channel = live.channel
-        assert channel is not None
-
-        if live.plan.session_type != PORT and transcripts.wanted(live.plan.inputs):
-            live.transcript = Transcript()
-
+    def _start_bridge(self, live: LiveSession, channel: DataChannel) -> None:
         def output(payload: bytes, payload_type: int) -> None:
-            if live.transcript is not None and payload_type == PayloadType.OUTPUT:
-                live.transcript.add(payload)
+            transcript = live.transcript
+            if transcript is not None and payload_type == PayloadType.OUTPUT:
+                transcript.add(payload)
             if not live.ended.is_set():  # output until the very end, channel_closed last
                 channel.send_output(payload, payload_type)
 
@@ -291,15 +384,15 @@ class SessionManager:
                 target=self.end, args=(live, reason), name="ssm-session-end", daemon=True
             ).start()
 
-        LOG.debug("SSM session %s: handshake complete, starting the bridge", live.session_id)
-        bridge = bridge_for(
-            self._engine, live.container_id, live.session_id, live.plan, output, ended
+        bridge = live.install_bridge(
+            lambda: bridge_for(
+                self._engine, live.container_id, live.session_id, live.plan, output, ended
+            ),
+            transcript=live.plan.session_type != PORT and transcripts.wanted(live.plan.inputs),
         )
-        with live.lock:
-            if live.bridge is not None or live.ending:
-                return
-            live.bridge = bridge
-        bridge.start()
+        if bridge is not None:
+            LOG.debug("SSM session %s: handshake complete, starting the bridge", live.session_id)
+            bridge.start()  # a bridge closed meanwhile (the session ended) starts nothing
 
     def _deliver(self, live: LiveSession, frame: Frame) -> None:
         if frame.payload_type == PayloadType.FLAG:
@@ -309,13 +402,6 @@ class SessionManager:
         bridge = live.bridge
         if bridge is not None:
             bridge.on_input(frame.payload_type, frame.payload)
-
-    def _ensure_watcher_locked(self) -> None:
-        if self._watcher is None or not self._watcher.is_alive():
-            self._watcher = threading.Thread(
-                target=self._watch, name="ssm-session-watch", daemon=True
-            )
-            self._watcher.start()
 
     def _watch(self) -> None:
         """Ends sessions past their idle timeout or maximum duration, and those of instances

@@ -26,13 +26,16 @@ Output = Callable[[bytes, int], None]
 
 
 class _Target:
-    """One TCP connection to the destination, opened on its own thread."""
+    """One TCP connection to the destination, opened on its own thread. What the client sends
+    before the connection is up waits, and reaches the connection first, in order: until the
+    waiting data is sent, later data joins it instead of overtaking it."""
 
     def __init__(self, connect: Callable[[], socket.socket]):
         self._connect = connect
         self._socket: socket.socket | None = None
         self._pending: list[bytes] = []
         self._pending_fin = False
+        self._flushed = False
         self._lock = threading.Lock()
         self._closed = False
 
@@ -47,20 +50,24 @@ class _Target:
                 connection.close()
                 return None
             self._socket = connection
-            pending, self._pending = self._pending, []
-            fin = self._pending_fin
-        try:
-            for data in pending:
-                connection.sendall(data)
-            if fin:
+        while True:
+            with self._lock:
+                pending, self._pending = self._pending, []
+                if not pending:
+                    self._flushed = True  # from now on send() writes directly
+                    fin = self._pending_fin
+                    break
+            with contextlib.suppress(OSError):
+                for data in pending:
+                    connection.sendall(data)
+        if fin:
+            with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_WR)
-        except OSError:
-            pass
         return connection
 
     def send(self, data: bytes) -> None:
         with self._lock:
-            if self._socket is None:
+            if not self._flushed or self._socket is None:
                 self._pending.append(data)
                 return
             connection = self._socket
@@ -69,7 +76,7 @@ class _Target:
 
     def finish(self) -> None:
         with self._lock:
-            if self._socket is None:
+            if not self._flushed or self._socket is None:
                 self._pending_fin = True
                 return
             connection = self._socket
@@ -212,7 +219,10 @@ class StreamPortBridge(_PortBridgeBase):
     def _serve(self) -> None:
         connection = self._target.open()
         if connection is None:
-            self._ended(f"Unable to connect to specified port {self._port}.")
+            with self._lock:
+                closed = self._closed
+            if not closed:  # a bridge closed meanwhile: its session is ending already
+                self._ended(f"Unable to connect to specified port {self._port}.")
             return
         try:
             while data := connection.recv(_READ_SIZE):

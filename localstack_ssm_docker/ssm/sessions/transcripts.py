@@ -1,11 +1,14 @@
 """Session transcripts, as the preferences ask (s3BucketName/s3KeyPrefix, cloudWatchLogGroupName):
 the output of shell and command sessions, written to this LocalStack's S3 / CloudWatch Logs when
-the session ends (`<prefix>/<session-id>.log`; a log stream named after the session)."""
+the session ends (`<prefix>/<session-id>.log`; a log stream named after the session, its lines
+as log events in batches within CloudWatch's limits, as Run Command's output)."""
 
 import logging
-import time
+import threading
 
 from localstack.aws.connect import connect_to
+
+from localstack_ssm_docker.ssm.integrations.output_sink import log_batches
 
 LOG = logging.getLogger(__name__)
 TRANSCRIPT_LIMIT = 4 * 1024 * 1024
@@ -13,20 +16,24 @@ TRANSCRIPT_LIMIT = 4 * 1024 * 1024
 
 
 class Transcript:
-    """The first TRANSCRIPT_LIMIT bytes of a session's output."""
+    """The first TRANSCRIPT_LIMIT bytes of a session's output (added by the bridge's reader,
+    read by whoever ends the session)."""
 
     def __init__(self) -> None:
+        self._lock = threading.Lock()
         self._parts: list[bytes] = []
         self._size = 0
 
     def add(self, data: bytes) -> None:
-        room = TRANSCRIPT_LIMIT - self._size
-        if room > 0 and data:
-            self._parts.append(data[:room])
-            self._size += min(len(data), room)
+        with self._lock:
+            room = TRANSCRIPT_LIMIT - self._size
+            if room > 0 and data:
+                self._parts.append(data[:room])
+                self._size += min(len(data), room)
 
     def value(self) -> bytes:
-        return b"".join(self._parts)
+        with self._lock:
+            return b"".join(self._parts)
 
 
 def wanted(inputs: dict) -> bool:
@@ -51,12 +58,8 @@ def write(account_id: str, region: str, inputs: dict, session_id: str, data: byt
         try:
             logs = connect_to(aws_access_key_id=account_id, region_name=region).logs
             logs.create_log_stream(logGroupName=group, logStreamName=session_id)
-            text = data.decode("utf-8", "replace") or " "
-            logs.put_log_events(
-                logGroupName=group,
-                logStreamName=session_id,
-                logEvents=[{"timestamp": int(time.time() * 1000), "message": text}],
-            )
+            for batch in log_batches(data.decode("utf-8", "replace")):
+                logs.put_log_events(logGroupName=group, logStreamName=session_id, logEvents=batch)
         except Exception as e:
             LOG.warning(
                 "SSM session %s: transcript to log group %s failed: %s", session_id, group, e

@@ -1,6 +1,9 @@
 import json
 import queue
+import threading
 import time
+from dataclasses import dataclass
+from typing import ClassVar
 
 import pytest
 
@@ -98,7 +101,9 @@ def test_shell_session_from_handshake_to_end(manager, engine):
     live = manager.claim(session_id, token)
     sent: list[Frame] = []
     closed = []
-    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: closed.append(1))
+    manager.attach(
+        live, lambda data: sent.append(codec.decode(data)), lambda *close: closed.append(1)
+    )
     assert _record(session_id).status == "Connected"
     request = json.loads(sent[0].payload)
     assert request["RequestedClientActions"][0]["ActionParameters"]["SessionType"] == (
@@ -126,7 +131,7 @@ def test_shell_session_from_handshake_to_end(manager, engine):
 def test_dropped_socket_without_resume_ends_the_session(manager):
     session_id, token = _start(manager)
     live = manager.claim(session_id, token)
-    connection = manager.attach(live, lambda data: None, lambda: None)
+    connection = manager.attach(live, lambda data: None, lambda *close: None)
     manager.detach(live, connection)
     assert _record(session_id).status == "Terminated"
 
@@ -137,7 +142,7 @@ def test_port_with_no_listener_tells_the_client(manager):
     session_id, token = _start(manager, documents.START_PORT_FORWARDING, {"portNumber": ["9999"]})
     live = manager.claim(session_id, token)
     sent: list[Frame] = []
-    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: None)
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda *close: None)
     manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
     manager.receive(live, _input(1, smux.encode(smux.Cmd.SYN, 1)))
     deadline = time.monotonic() + 5
@@ -153,8 +158,81 @@ def test_shutdown_ends_every_session_with_a_message(manager):
     session_id, token = _start(manager)
     live = manager.claim(session_id, token)
     sent: list[Frame] = []
-    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda: None)
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda *close: None)
     manager.shutdown()
     closed = json.loads(sent[-1].payload)
     assert closed["Output"] == "LocalStack is shutting down."
     assert manager.live_count() == 0
+
+
+class OpenOnCueEngine(FakeEngine):
+    """open_exec blocks until the test releases it (a slow `docker exec`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.opening = threading.Event()
+        self.release = threading.Event()
+
+    def open_exec(self, container_id, command, tty, user=None, environment=None):
+        self.opening.set()
+        assert self.release.wait(5)
+        return super().open_exec(container_id, command, tty, user, environment)
+
+
+def test_a_session_ended_while_its_shell_opens_leaves_no_shell():
+    engine = OpenOnCueEngine()
+    manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
+    try:
+        session_id, token = _start(manager)
+        live = manager.claim(session_id, token)
+        manager.attach(live, lambda data: None, lambda *close: None)
+        handshake = threading.Thread(
+            target=manager.receive, args=(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+        )
+        handshake.start()
+        assert engine.opening.wait(5)
+        manager.terminate(session_id)  # while the exec is being opened
+        engine.release.set()
+        handshake.join(5)
+        ((_, _, process),) = engine.execs
+        assert process.closed
+        assert engine.cleanups  # the session's processes are killed in the container
+    finally:
+        engine.release.set()
+        manager.shutdown()
+
+
+@dataclass(frozen=True)
+class RecordOnCue(SessionRecord):
+    """A session record whose making, on one thread, waits for the test's cue once (the moment
+    between a status change's check and its write)."""
+
+    cue: ClassVar[dict] = {}
+
+    def __post_init__(self) -> None:
+        if threading.current_thread() is self.cue.get("thread"):
+            del self.cue["thread"]
+            self.cue["reached"].set()
+            assert self.cue["release"].wait(5)
+
+
+def test_a_terminated_session_stays_terminated_when_a_connection_attaches_meanwhile(manager):
+    plan = documents.plan_session(
+        documents.RUN_SHELL, documents.SESSION_DOCUMENTS[documents.RUN_SHELL], None
+    )
+    record = RecordOnCue("me-on-cue", "i-1", documents.RUN_SHELL, "arn", "", "Connecting", 0.0)
+    token = manager.start(ACCOUNT, REGION, record, "c-1", plan)
+    live = manager.claim(record.session_id, token)
+    reached, release = threading.Event(), threading.Event()
+    connection = threading.Thread(
+        target=manager.attach, args=(live, lambda data: None, lambda *close: None)
+    )
+    RecordOnCue.cue.update(thread=connection, reached=reached, release=release)
+    connection.start()
+    try:
+        assert reached.wait(5)  # the connection's status change is under way
+        manager.terminate(record.session_id)
+    finally:
+        release.set()
+    connection.join(5)
+    assert _record(record.session_id).status == "Terminated"
