@@ -8,7 +8,8 @@ the responder reads the caller's address from /proc/net/tcp6 and looks it up in 
 (``/run/imds/<address>``: listener host, port and secret, written by the LocalStack that owns the
 caller); it relays the bytes, after a preamble with the address and the secret, to that listener
 on the upstream network. An unregistered caller, or any caller with the responder stopped, gets
-nothing: fail-closed.
+nothing: fail-closed. The responder runs with no capability but NET_BIND_SERVICE (port 80 on engines
+older than 20.10): it needs no raw socket, so it cannot forge anyone's address either.
 """
 
 import contextlib
@@ -156,6 +157,8 @@ class MetadataNetworks:
             network_mode=route.upstream_network,
             restart_policy={"Name": "unless-stopped"},
             init=True,
+            cap_drop=["ALL"],
+            cap_add=["NET_BIND_SERVICE"],
         )
         with engine_errors():
             try:
