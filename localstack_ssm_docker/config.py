@@ -97,9 +97,7 @@ def container_options(
     """Docker CLI flags (``--privileged -v /a:/b -e K=V --add-host h:ip --dns 1.1.1.1 ...``),
     parsed as LocalStack parses its DOCKER_FLAGS, as container options."""
     if not flags.strip():
-        return ContainerOptions(
-            network=network, pids_limit=pids_limit, allow_net_raw=allow_net_raw
-        )
+        return ContainerOptions(network=network, pids_limit=pids_limit, allow_net_raw=allow_net_raw)
     from localstack.utils.container_utils.container_client import Util
 
     parsed = Util.parse_additional_flags(flags)
