@@ -75,3 +75,4 @@ def test_instances_lose_net_raw_unless_ec2_allow_net_raw_is_set():
         assert allowed.container_options.allow_net_raw
     assert dropped_capabilities(ContainerOptions()) == ["NET_RAW", "NET_ADMIN"]
     assert dropped_capabilities(ContainerOptions(allow_net_raw=True)) == ["NET_ADMIN"]
+    assert dropped_capabilities(ContainerOptions(privileged=True)) == []

@@ -44,7 +44,10 @@ _NET_ADMIN = "NET_ADMIN"
 
 
 def dropped_capabilities(options: ContainerOptions) -> list[str]:
-    """The capabilities an instance container is created without (see the module docstring)."""
+    """The capabilities an instance container is created without (see the module docstring);
+    none when privileged (Docker gives such a container every capability, whatever is dropped)."""
+    if options.privileged:
+        return []
     return [_NET_ADMIN] if options.allow_net_raw else [_NET_RAW, _NET_ADMIN]
 
 
@@ -94,7 +97,7 @@ class Containers:
         host_config = self._api.create_host_config(
             init=keep_alive,
             privileged=options.privileged,
-            cap_drop=dropped_capabilities(options),
+            cap_drop=dropped_capabilities(options) or None,
             binds=options.volumes or None,
             extra_hosts=options.extra_hosts or None,
             dns=options.dns or None,
