@@ -24,8 +24,10 @@ class Settings:
     full_output_limit: int = 16 * 1024 * 1024
     """SSM_DOCKER_FULL_OUTPUT_LIMIT: bytes of each stream kept for S3 / CloudWatch Logs."""
     container_options: ContainerOptions = field(default_factory=ContainerOptions)
-    """EC2_DOCKER_FLAGS, EC2_DOCKER_NETWORK and EC2_PIDS_LIMIT (processes per instance container,
-    default 4096, 0 for no limit: a fork bomb stays in its container): `docker run` settings."""
+    """EC2_DOCKER_FLAGS, EC2_DOCKER_NETWORK, EC2_PIDS_LIMIT (processes per instance container,
+    default 4096, 0 for no limit: a fork bomb stays in its container) and EC2_ALLOW_NET_RAW
+    (instances keep CAP_NET_RAW, off by default: with it one instance can forge ARP replies and
+    take over another's metadata traffic): `docker run` settings."""
     max_instances: int = 256
     """EC2_MAX_INSTANCES: instances an account may have in a region (InstanceLimitExceeded)."""
     ami_images: dict[str, str] = field(default_factory=dict)
@@ -60,6 +62,7 @@ class Settings:
                 env.get("EC2_DOCKER_FLAGS", ""),
                 env.get("EC2_DOCKER_NETWORK") or None,
                 int(env.get("EC2_PIDS_LIMIT") or DEFAULT_PIDS_LIMIT) or None,
+                allow_net_raw=_flag(env.get("EC2_ALLOW_NET_RAW"), False),
             ),
             max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
@@ -89,12 +92,12 @@ def _volume(bind: Any) -> str:
 
 
 def container_options(
-    flags: str, network: str | None, pids_limit: int | None = None
+    flags: str, network: str | None, pids_limit: int | None = None, allow_net_raw: bool = False
 ) -> ContainerOptions:
     """Docker CLI flags (``--privileged -v /a:/b -e K=V --add-host h:ip --dns 1.1.1.1 ...``),
     parsed as LocalStack parses its DOCKER_FLAGS, as container options."""
     if not flags.strip():
-        return ContainerOptions(network=network, pids_limit=pids_limit)
+        return ContainerOptions(network=network, pids_limit=pids_limit, allow_net_raw=allow_net_raw)
     from localstack.utils.container_utils.container_client import Util
 
     parsed = Util.parse_additional_flags(flags)
@@ -108,4 +111,5 @@ def container_options(
         user=parsed.user,
         ulimits=[(u.name, u.soft_limit, u.hard_limit) for u in parsed.ulimits or []],
         pids_limit=pids_limit,
+        allow_net_raw=allow_net_raw,
     )

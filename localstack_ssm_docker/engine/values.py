@@ -34,6 +34,9 @@ class ContainerOptions:
     user: str | None = None
     ulimits: list[tuple[str, int, int | None]] = field(default_factory=list)
     pids_limit: int | None = None
+    allow_net_raw: bool = False
+    """Keep CAP_NET_RAW (raw and packet sockets): with it an instance can forge ARP and claim
+    169.254.169.254 or another instance's address on a shared bridge."""
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import re
 import subprocess
 from dataclasses import dataclass
 
+from localstack_ssm_docker.engine.docker import imds_network
 from tests.integration.helpers import poll
 
 METADATA = "169.254.169.254"
-METADATA_SUBNET = ipaddress.ip_network("169.254.169.0/24")
+METADATA_SUBNET = ipaddress.ip_network(imds_network.METADATA_SUBNET)
 METADATA_NETWORK = "localstack-imds"
 RESPONDER = "localstack-imds-responder"
 

@@ -4,6 +4,7 @@ test_instance_credentials.py. Every request to 169.254.169.254 goes through Meta
 first checks that the container's route there is ours."""
 
 import base64
+import ipaddress
 import json
 import random
 import subprocess
@@ -17,6 +18,7 @@ from tests.integration.helpers import container_of, finished, run_command
 from tests.integration.imds_helpers import (
     METADATA,
     METADATA_NETWORK,
+    METADATA_SUBNET,
     RESPONDER,
     MetadataClient,
     assert_route_is_ours,
@@ -45,9 +47,38 @@ def test_route_is_on_link_on_our_network_and_the_host_keeps_its_own(launch, dock
     assert_route_is_ours(container)
     assert host_route() == HOST_ROUTE
     addresses = subprocess.run(["ip", "-4", "addr"], capture_output=True, text=True).stdout
-    assert "169.254.169." not in addresses
+    assert "169.254.168." not in addresses and "169.254.169." not in addresses
     routes = subprocess.run(["ip", "route"], capture_output=True, text=True).stdout
-    assert "169.254.169.0/24" not in routes
+    assert str(METADATA_SUBNET) not in routes
+
+
+def test_docker_gives_no_container_an_address_kept_for_services(launch, docker_client):
+    """Docker picks addresses on the metadata network only in 169.254.168.0/24: 169.254.169.254
+    (and 169.254.169.253, AWS's resolver) go to no instance, even with the responder off it."""
+    (instance_id,) = launch()
+    network = docker_client.networks.get(METADATA_NETWORK)
+    (pool,) = network.attrs["IPAM"]["Config"]
+    assert (pool["Subnet"], pool.get("IPRange")) == ("169.254.168.0/23", "169.254.168.0/24")
+    dynamic = ipaddress.ip_network("169.254.168.0/24")
+    instance = container_of(docker_client, instance_id)
+    address = instance.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK]["IPAddress"]
+    assert ipaddress.ip_address(address) in dynamic
+    responder = docker_client.containers.get(RESPONDER)
+    assert responder.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK]["IPAddress"] == METADATA
+    ours = docker_client.containers.run(
+        "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0",
+        ["sleep", "60"],
+        detach=True,
+        network=METADATA_NETWORK,
+        cap_drop=["ALL"],
+        labels={"localstack-ssm-docker.test": "imds-address"},
+    )
+    try:
+        ours.reload()
+        picked = ours.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK]["IPAddress"]
+        assert ipaddress.ip_address(picked) in dynamic
+    finally:
+        ours.remove(force=True)
 
 
 def test_fail_closed_when_the_responder_does_not_answer(launch, docker_client, metadata):

@@ -1,4 +1,5 @@
 from localstack_ssm_docker.config import Settings, container_options
+from localstack_ssm_docker.engine.docker.containers import dropped_capabilities
 from localstack_ssm_docker.engine.values import (
     ContainerOptions,
 )
@@ -65,3 +66,13 @@ def test_the_resident_helper_is_off_and_the_warm_up_on_unless_set():
     assert (Settings.from_env({}).resident_helpers, Settings.from_env({}).warm_up) == (False, True)
     changed = Settings.from_env({"SSM_DOCKER_RESIDENT_HELPER": "1", "SSM_DOCKER_WARM_UP": "0"})
     assert (changed.resident_helpers, changed.warm_up) == (True, False)
+
+
+def test_instances_lose_net_raw_unless_ec2_allow_net_raw_is_set():
+    assert not Settings.from_env({}).container_options.allow_net_raw
+    for flags in ("", "--privileged"):
+        allowed = Settings.from_env({"EC2_ALLOW_NET_RAW": "1", "EC2_DOCKER_FLAGS": flags})
+        assert allowed.container_options.allow_net_raw
+    assert dropped_capabilities(ContainerOptions()) == ["NET_RAW", "NET_ADMIN"]
+    assert dropped_capabilities(ContainerOptions(allow_net_raw=True)) == ["NET_ADMIN"]
+    assert dropped_capabilities(ContainerOptions(privileged=True)) == []

@@ -3,6 +3,14 @@ the image's entrypoint), stop, start, unpause, restart (a reboot), remove, and d
 
 The restart count per container lives here too: a script that was running across a restart ends
 with ContainerRestarted (see :mod:`.scripts`).
+
+Instances share bridges (the metadata network, the default bridge) where, unlike a VPC, nothing
+checks who answers for an address: a process holding CAP_NET_RAW can send forged ARP replies and
+make its neighbours send it their traffic to 169.254.169.254, to LocalStack or to each other. So
+every instance container is created without CAP_NET_RAW (unless EC2_ALLOW_NET_RAW) and without
+CAP_NET_ADMIN (which would let it add the metadata address to its own interface); `ping` keeps
+working through ICMP datagram sockets (Docker opens net.ipv4.ping_group_range to all groups).
+`--privileged` in EC2_DOCKER_FLAGS gives every capability whatever is dropped here.
 """
 
 import contextlib
@@ -25,12 +33,22 @@ from localstack_ssm_docker.engine.errors import (
     EngineError,
     EngineUnavailable,
 )
-from localstack_ssm_docker.engine.values import ContainerFacts, ContainerSpec
+from localstack_ssm_docker.engine.values import ContainerFacts, ContainerOptions, ContainerSpec
 
 LOG = logging.getLogger(__name__)
 
 _STOP_TIMEOUT_SECONDS = 5
 _KEEP_ALIVE = ["sleep", "infinity"]
+_NET_RAW = "NET_RAW"
+_NET_ADMIN = "NET_ADMIN"
+
+
+def dropped_capabilities(options: ContainerOptions) -> list[str]:
+    """The capabilities an instance container is created without (see the module docstring);
+    none when privileged (Docker gives such a container every capability, whatever is dropped)."""
+    if options.privileged:
+        return []
+    return [_NET_ADMIN] if options.allow_net_raw else [_NET_RAW, _NET_ADMIN]
 
 
 class _KeepAliveFailed(Exception):
@@ -83,6 +101,7 @@ class Containers:
         host_config = self._api.create_host_config(
             init=keep_alive,
             privileged=options.privileged,
+            cap_drop=dropped_capabilities(options) or None,
             binds=options.volumes or None,
             extra_hosts=options.extra_hosts or None,
             dns=options.dns or None,

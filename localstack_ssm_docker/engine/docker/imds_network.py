@@ -8,7 +8,17 @@ the responder reads the caller's address from /proc/net/tcp6 and looks it up in 
 (``/run/imds/<address>``: listener host, port and secret, written by the LocalStack that owns the
 caller); it relays the bytes, after a preamble with the address and the secret, to that listener
 on the upstream network. An unregistered caller, or any caller with the responder stopped, gets
-nothing: fail-closed.
+nothing: fail-closed. The responder runs with no capability but NET_BIND_SERVICE (port 80 on engines
+older than 20.10): it needs no raw socket, so it cannot forge anyone's address either.
+
+Docker picks instances' addresses only from the network's IP range, INSTANCE_RANGE; the rest of
+the subnet, SERVICE_RANGE, holds only the fixed addresses of services (169.254.169.254, the
+responder; 169.254.169.253, AWS's resolver address), which Docker gives to a container only when
+asked for by address. So no instance is ever given 169.254.169.254, not even while the responder
+is off the network (stopped, being made again) and Docker's allocator has come round to it.
+A metadata network made without that range is made again in this shape once no container but the
+responder is on it (running or not); while anything else is, it is used as it is, with a warning:
+removing it would cut other LocalStacks' instances off.
 """
 
 import contextlib
@@ -17,6 +27,7 @@ import ipaddress
 import logging
 import socket
 import tarfile
+from dataclasses import dataclass
 
 from docker import APIClient
 from docker.types import IPAMConfig, IPAMPool
@@ -35,7 +46,43 @@ _REMOVE_IF_OURS = (
     'for f in "$@"; do [ "$(cat "$f" 2>/dev/null)" = "$REGISTRATION" ] && rm -f "$f"; done; true'
 )
 """Removes each registration file only while it still holds our line."""
-METADATA_SUBNET = "169.254.169.0/24"
+METADATA_SUBNET = "169.254.168.0/23"
+INSTANCE_RANGE = "169.254.168.0/24"
+"""The only addresses Docker picks for a container on the metadata network by itself."""
+SERVICE_RANGE = "169.254.169.0/24"
+"""Kept for fixed service addresses: in the subnet, outside INSTANCE_RANGE."""
+
+
+@dataclass(frozen=True)
+class MetadataLayout:
+    """A metadata network's name and addresses (one per engine: Docker refuses a second network
+    whose subnet overlaps it)."""
+
+    network: str = METADATA_NETWORK
+    subnet: str = METADATA_SUBNET
+    instance_range: str = INSTANCE_RANGE
+    service_range: str = SERVICE_RANGE
+
+    def ipam(self) -> IPAMConfig:
+        """The subnet, from which Docker picks containers' addresses only in instance_range."""
+        return IPAMConfig(pool_configs=[IPAMPool(subnet=self.subnet, iprange=self.instance_range)])
+
+    def kept_by(self, details: dict) -> bool:
+        """Whether a network (as inspected) lets Docker pick no address in service_range: every
+        IPv4 pool of it that holds such an address has an IP range clear of service_range."""
+        services = ipaddress.ip_network(self.service_range)
+        for config in (details.get("IPAM") or {}).get("Config") or []:
+            try:
+                subnet = ipaddress.ip_network(config["Subnet"])
+                dynamic = ipaddress.ip_network(config.get("IPRange") or config["Subnet"])
+            except (KeyError, ValueError):
+                return False
+            if subnet.version == 4 and subnet.overlaps(services) and dynamic.overlaps(services):
+                return False
+        return True
+
+
+LAYOUT = MetadataLayout()
 REGISTRY = "/run/imds"
 _INHIBIT_IPV4 = "com.docker.network.bridge.inhibit_ipv4"
 # Run by `nc -ll -e` for each caller, whose connection is its fd 0 and 1: keeps it as fd 3, finds
@@ -67,31 +114,27 @@ class MetadataNetworks:
     """Creates, finds and removes the engine's IMDS networks and responder, and this LocalStack's
     registrations in it."""
 
-    network = METADATA_NETWORK
-
-    def __init__(self, api: APIClient, owner: str):
+    def __init__(self, api: APIClient, owner: str, layout: MetadataLayout = LAYOUT):
         self._api = api
         self._owner = owner
+        self._layout = layout
+        self.network = layout.network
         self._joined: str | None = None  # our own container, once on the upstream network
+        self._warned = False  # about a metadata network without the range kept for services
 
     def prepare(self, own_container: str | None) -> MetadataRoute:
         """The two shared networks (made when missing) and the address our listener binds to:
         the upstream bridge's gateway on the host, or this container's address on it."""
         with engine_errors():
-            self._ensure_network(
-                METADATA_NETWORK,
-                internal=True,
-                options={_INHIBIT_IPV4: "true"},
-                ipam=IPAMConfig(pool_configs=[IPAMPool(subnet=METADATA_SUBNET)]),
-                role="imds",
-            )
+            self._ensure_metadata_network()
+            self._keep_service_range()
             self._ensure_network(UPSTREAM_NETWORK, role="imds-upstream")
             details = self._api.inspect_network(UPSTREAM_NETWORK)
         host = self._join(own_container, details) if own_container else ""
         host = host or _gateway(details) or ""
         if not host:
             raise EngineError(f"no address for our listener on {UPSTREAM_NETWORK}")
-        return MetadataRoute(METADATA_NETWORK, UPSTREAM_NETWORK, host.split("/")[0])
+        return MetadataRoute(self.network, UPSTREAM_NETWORK, host.split("/")[0])
 
     def _find_network(self, name: str) -> dict | None:
         for network in self._api.networks(names=[name]):
@@ -106,12 +149,63 @@ class MetadataNetworks:
                 raise EngineError(f"network {name} exists and is not an IMDS network")
             return
         try:
-            self._api.create_network(
-                name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
-            )
+            with engine_errors():
+                self._api.create_network(
+                    name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
+                )
         except EngineError:
             if self._find_network(name) is None:  # not made meanwhile by another LocalStack
                 raise
+
+    def _ensure_metadata_network(self) -> None:
+        self._ensure_network(
+            self.network,
+            internal=True,
+            options={_INHIBIT_IPV4: "true"},
+            ipam=self._layout.ipam(),
+            role="imds",
+        )
+
+    def _keep_service_range(self) -> None:
+        """Makes the metadata network again in the current shape when it lacks the range kept
+        for services and nothing but the responder is on it; else leaves it as it is."""
+        with engine_errors():
+            details = self._api.inspect_network(self.network)
+            if self._layout.kept_by(details):
+                return
+            # by name: a container not started yet has no network id in its settings
+            users = self._api.containers(all=True, filters={"network": self.network})
+        others = [u for u in users if (u.get("Labels") or {}).get(LABEL_ROLE) != "imds-responder"]
+        if not others and self._remake(details["Id"], [u["Id"] for u in users]):
+            LOG.info("IMDS: network %s made again, with addresses kept for services", self.network)
+            return
+        if not self._warned:
+            self._warned = True
+            LOG.warning(
+                "IMDS: network %s has no range kept for services and %d containers on it: used "
+                "as it is, so an instance may be given 169.254.169.254 while the responder is "
+                "off it; it is made again once nothing is on it",
+                self.network,
+                len(others),
+            )
+
+    def _remake(self, network_id: str, responders: list[str]) -> bool:
+        """Removes the responder and the network, makes the network again; False when a
+        container joined it meanwhile (then it stays as it is)."""
+        for responder in responders:  # it holds an address on the network
+            with contextlib.suppress(ContainerGone), engine_errors():
+                self._api.remove_container(responder, force=True)
+        try:
+            with engine_errors():
+                self._api.remove_network(network_id)
+        except ContainerGone:
+            pass  # removed meanwhile by another LocalStack
+        except EngineError as e:
+            LOG.debug("network %s kept: %s", self.network, e)
+            return False
+        self._ensure_metadata_network()
+        with engine_errors():
+            return self._layout.kept_by(self._api.inspect_network(self.network))
 
     def _join(self, container: str, details: dict) -> str:
         """Our address on the upstream network when LocalStack runs in a container of this
@@ -156,6 +250,8 @@ class MetadataNetworks:
             network_mode=route.upstream_network,
             restart_policy={"Name": "unless-stopped"},
             init=True,
+            cap_drop=["ALL"],
+            cap_add=["NET_BIND_SERVICE"],
         )
         with engine_errors():
             try:
@@ -223,7 +319,7 @@ class MetadataNetworks:
     def members(self) -> dict[str, str]:
         """Address on the metadata network of every container on it, by container id."""
         with engine_errors():
-            details = self._api.inspect_network(METADATA_NETWORK)
+            details = self._api.inspect_network(self.network)
         members = {}
         for container_id, endpoint in (details.get("Containers") or {}).items():
             address = str(endpoint.get("IPv4Address") or "").split("/")[0]
@@ -244,7 +340,7 @@ class MetadataNetworks:
         with contextlib.suppress(ContainerGone), engine_errors():
             self._api.remove_container(RESPONDER, force=True)
         removed = True
-        for name in (METADATA_NETWORK, UPSTREAM_NETWORK):
+        for name in (self.network, UPSTREAM_NETWORK):
             try:
                 with engine_errors():
                     self._api.remove_network(name)

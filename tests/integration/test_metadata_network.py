@@ -1,0 +1,126 @@
+"""The metadata network against the real engine, on networks and link-local subnets of the test's
+own (Docker allows one network per subnet, and the engine's own metadata network is shared with
+other LocalStacks): Docker picks instances' addresses only outside the range kept for service
+addresses, and a network made without that range is made again only once nothing is on it."""
+
+import ipaddress
+import uuid
+from collections.abc import Iterator
+
+import docker
+import pytest
+from docker.errors import APIError
+from docker.types import IPAMConfig, IPAMPool
+
+from localstack_ssm_docker.engine.docker.imds_network import (
+    LABEL_ROLE,
+    MetadataLayout,
+    MetadataNetworks,
+)
+
+BUSYBOX = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
+# the engine's layout shifted to 169.254.202.0/23: 169.254.203.0/24 is kept for services
+LAYOUT = MetadataLayout(
+    network=f"ssm-test-imds-{uuid.uuid4().hex[:8]}",
+    subnet="169.254.202.0/23",
+    instance_range="169.254.202.0/24",
+    service_range="169.254.203.0/24",
+)
+SERVICE = "169.254.203.254"  # where the responder sits in this layout
+# eight addresses: Docker may pick only .1 to .3 (one of them its gateway); .4 to .6 are services'
+TINY = MetadataLayout(
+    network=f"ssm-test-imds-tiny-{uuid.uuid4().hex[:8]}",
+    subnet="169.254.204.0/29",
+    instance_range="169.254.204.0/30",
+    service_range="169.254.204.4/30",
+)
+
+
+class Bench:
+    """The engine, and the containers and networks a test made on it (removed afterwards)."""
+
+    def __init__(self) -> None:
+        self.client = docker.from_env()
+        self.containers: list = []
+
+    def prepared(self, layout: MetadataLayout = LAYOUT) -> dict:
+        """The network as inspected once MetadataNetworks prepared it."""
+        MetadataNetworks(self.client.api, "ssm-test", layout).prepare(None)
+        return self.client.networks.get(layout.network).attrs
+
+    def attach(self, layout: MetadataLayout = LAYOUT, start: bool = True, **kwargs) -> str:
+        """A container of ours on the network, Docker picking its address unless given one:
+        that address ("" until started)."""
+        container = self.client.containers.create(BUSYBOX, ["sleep", "120"], cap_drop=["ALL"])
+        self.containers.append(container)
+        self.client.networks.get(layout.network).connect(container, **kwargs)
+        if start:
+            container.start()
+        container.reload()
+        return container.attrs["NetworkSettings"]["Networks"][layout.network]["IPAddress"]
+
+    def old_network(self) -> str:
+        """The network as made without a range kept for services: its id."""
+        return self.client.networks.create(
+            LAYOUT.network,
+            driver="bridge",
+            internal=True,
+            labels={LABEL_ROLE: "imds"},
+            ipam=IPAMConfig(pool_configs=[IPAMPool(subnet="169.254.203.0/24")]),
+        ).id
+
+    def clean(self) -> None:
+        for container in self.containers:
+            container.remove(force=True)
+        for network in self.client.networks.list(names=[LAYOUT.network, TINY.network]):
+            network.remove()
+
+
+@pytest.fixture
+def bench() -> Iterator[Bench]:
+    bench = Bench()
+    yield bench
+    bench.clean()
+
+
+def test_docker_picks_addresses_only_outside_the_range_kept_for_services(bench):
+    (pool,) = bench.prepared()["IPAM"]["Config"]
+    assert (pool["Subnet"], pool["IPRange"]) == ("169.254.202.0/23", "169.254.202.0/24")
+    picked = [bench.attach() for _ in range(3)]
+    assert all(ipaddress.ip_address(a) in ipaddress.ip_network("169.254.202.0/24") for a in picked)
+    assert bench.attach(ipv4_address=SERVICE) == SERVICE  # given when asked for by address
+
+
+def test_docker_refuses_an_address_rather_than_give_one_kept_for_services(bench):
+    bench.prepared(TINY)
+    picked = []
+    with pytest.raises(APIError, match="no available IPv4 addresses"):
+        for _ in range(4):  # the range holds at most three
+            picked.append(bench.attach(TINY))
+    assert picked and all(
+        ipaddress.ip_address(a) in ipaddress.ip_network("169.254.204.0/30") for a in picked
+    )
+    assert bench.attach(TINY, ipv4_address="169.254.204.6") == "169.254.204.6"  # .4-.6 were free
+
+
+def test_a_network_without_the_range_is_made_again_once_nothing_is_on_it(bench):
+    old = bench.old_network()
+    details = bench.prepared()
+    assert details["Id"] != old
+    (pool,) = details["IPAM"]["Config"]
+    assert (pool["Subnet"], pool["IPRange"]) == ("169.254.202.0/23", "169.254.202.0/24")
+
+
+def test_a_network_without_the_range_stays_as_it_is_while_an_instance_is_on_it(bench):
+    old = bench.old_network()
+    address = bench.attach()
+    details = bench.prepared()
+    assert details["Id"] == old
+    assert address in {e["IPv4Address"].split("/")[0] for e in details["Containers"].values()}
+
+
+def test_a_network_without_the_range_stays_as_it_is_while_a_stopped_instance_names_it(bench):
+    old = bench.old_network()
+    bench.attach(start=False)  # would not start again on a network made anew
+    assert bench.prepared()["Id"] == old
+    bench.containers[0].start()
