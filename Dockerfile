@@ -2,7 +2,7 @@
 # the Docker engine LocalStack is given) and real SSM Run Command in them.
 #
 #   docker build -t localstack-ssm-docker:latest .        # on the official localstack/localstack
-#   make image                                            # offline, on the stand-in base (README)
+#   make image                                            # offline, on the stand-in base (docs/deployments.md)
 #
 # The package goes into LocalStack's own virtualenv, pinned by constraints.txt, so LocalStack's
 # plugin loader finds its entry points at start; nothing else of the base image changes. It is

@@ -1,4 +1,4 @@
-"""The extension's settings, read from the environment (documented in the README)."""
+"""The extension's settings, read from the environment (documented in docs/configuration.md)."""
 
 import os
 from collections.abc import Mapping
