@@ -3,7 +3,7 @@
 import functools
 from typing import TYPE_CHECKING
 
-from localstack.extensions.api import Extension
+from localstack.extensions.api import Extension, http
 from localstack.extensions.api.aws import (
     CompositeExceptionHandler,
     CompositeHandler,
@@ -106,7 +106,8 @@ def bring_back_kept_instances() -> None:
 
 class SsmDockerExtension(Extension):
     """For ``localstack extensions install``: activates the same providers, and hands LocalStack
-    the gateway handlers through the extension API (the host-mode hook adds none twice)."""
+    the same routes and gateway handlers as the host-mode hook, through the extension API (what
+    both offer is added once)."""
 
     name = "localstack-ssm-docker"
 
@@ -119,6 +120,11 @@ class SsmDockerExtension(Extension):
         activate(config.SERVICE_PROVIDER_CONFIG)
         wiring.check_engine_in_background()
         _warm_up()
+
+    def update_gateway_routes(self, router: http.Router[http.RouteHandler]) -> None:
+        from localstack_ssm_docker.activation import add_routes
+
+        add_routes(router)
 
     def update_request_handlers(self, handlers: CompositeHandler) -> None:
         if ours := self._gateway_handlers:
