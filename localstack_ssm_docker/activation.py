@@ -1,7 +1,8 @@
 """Makes this package's providers the ones LocalStack uses, unless the user chose others, and
 registers what they need in LocalStack's gateway: the data channel's route and the handlers for
-malformed requests. Host mode (the on_infra_start hook) and the `Extension` register the same
-things through `add_routes` and `gateway_handlers_in_localstack`."""
+malformed requests. Host mode (the on_infra_start hook, `register`) and the `Extension` (its
+update_* methods) must end with the same registrations: both add the routes through
+`add_routes`, and the gateway handlers of the same served services."""
 
 from typing import TYPE_CHECKING
 
