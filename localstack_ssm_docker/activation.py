@@ -1,10 +1,21 @@
-"""Makes this package's providers the ones LocalStack uses, unless the user chose others."""
+"""Makes this package's providers the ones LocalStack uses, unless the user chose others, and
+registers what they need in LocalStack's gateway: the data channel's route and the handlers for
+malformed requests. Host mode (the on_infra_start hook, `register`) and the `Extension` (its
+update_* methods) must end with the same registrations: both add the routes through
+`add_routes`, and the gateway handlers of the same served services."""
 
 from typing import TYPE_CHECKING
 
 from localstack.config import ServiceProviderConfig
 
 if TYPE_CHECKING:
+    from localstack.aws.chain import (
+        CompositeExceptionHandler,
+        CompositeHandler,
+        CompositeResponseHandler,
+    )
+    from localstack.http import Router
+
     from localstack_ssm_docker.gateway.handlers import GatewayHandlers
 
 PROVIDER_NAME = "docker"
@@ -33,21 +44,49 @@ def gateway_handlers_in_localstack() -> "GatewayHandlers | None":
     return gateway_handlers(services) if services else None
 
 
-def activate_in_localstack() -> None:
-    """Host mode (the on_infra_start hook): selects the providers and adds the gateway handlers
-    for malformed requests to LocalStack's custom handler lists (idempotent). As an extension,
-    SsmDockerExtension adds the same handlers through the extension API."""
+def add_routes(router: "Router") -> None:
+    """The routes of the services whose provider is ours in this LocalStack, on `router`
+    (idempotent): Session Manager's data channel when SSM is ours."""
     from localstack import config
-    from localstack.aws import handlers
 
-    from localstack_ssm_docker.gateway.handlers import install
     from localstack_ssm_docker.ssm.sessions.endpoint import install_route
 
-    activate(config.SERVICE_PROVIDER_CONFIG)
     if "ssm" in served_services(config.SERVICE_PROVIDER_CONFIG):
-        install_route()
+        install_route(router)
+
+
+def register(
+    router: "Router",
+    request_handlers: "CompositeHandler",
+    response_handlers: "CompositeResponseHandler",
+    exception_handlers: "CompositeExceptionHandler",
+) -> None:
+    """Host mode's registrations in a gateway: the routes, and the gateway handlers for malformed
+    requests added to its custom handler lists (idempotent)."""
+    from localstack import config
+
+    from localstack_ssm_docker.gateway.handlers import install
+
+    add_routes(router)
     install(
         served_services(config.SERVICE_PROVIDER_CONFIG),
+        request_handlers,
+        response_handlers,
+        exception_handlers,
+    )
+
+
+def activate_in_localstack() -> None:
+    """Host mode (the on_infra_start hook): selects the providers and registers in LocalStack's
+    own gateway router and custom handler lists. As an extension, SsmDockerExtension registers
+    the same through the extension API."""
+    from localstack import config
+    from localstack.aws import handlers
+    from localstack.services.edge import ROUTER
+
+    activate(config.SERVICE_PROVIDER_CONFIG)
+    register(
+        ROUTER,
         handlers.serve_custom_service_request_handlers,
         handlers.run_custom_response_handlers,
         handlers.serve_custom_exception_handlers,

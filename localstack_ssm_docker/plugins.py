@@ -3,7 +3,7 @@
 import functools
 from typing import TYPE_CHECKING
 
-from localstack.extensions.api import Extension
+from localstack.extensions.api import Extension, http
 from localstack.extensions.api.aws import (
     CompositeExceptionHandler,
     CompositeHandler,
@@ -21,10 +21,9 @@ if TYPE_CHECKING:
 @aws_provider(api="ec2", name=PROVIDER_NAME)
 def ec2_docker() -> Service:
     """LocalStack's EC2 with a Docker container behind every instance."""
-    from localstack.services.moto import MotoFallbackDispatcher
-
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
+    from localstack_ssm_docker.handler_groups import dispatch_table
 
     provider = Ec2DockerProvider(
         wiring.docker_engine(),
@@ -34,15 +33,14 @@ def ec2_docker() -> Service:
         events=wiring.instance_events(),
         metadata=wiring.metadata_service(),
     )
-    return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
+    return Service.for_provider(provider, dispatch_table_factory=lambda _: dispatch_table(provider))
 
 
 @aws_provider(api="ssm", name=PROVIDER_NAME)
 def ssm_docker() -> Service:
     """LocalStack's SSM with Run Command executing in the instances' containers."""
-    from localstack.services.moto import MotoFallbackDispatcher
-
     from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.handler_groups import dispatch_table
     from localstack_ssm_docker.ssm.api.provider import SsmDockerProvider
     from localstack_ssm_docker.ssm.integrations.notifications import LocalStackNotifier
     from localstack_ssm_docker.ssm.integrations.output_sink import LocalStackOutputSink
@@ -67,8 +65,9 @@ def ssm_docker() -> Service:
         InstanceDirectory(engine, wiring.ec2_directory(serves_ec2=ours), adopt_foreign=not ours),
         executor,
         state=wiring.state_directory(),
+        events=wiring.instance_events(),
     )
-    return Service.for_provider(provider, dispatch_table_factory=MotoFallbackDispatcher)
+    return Service.for_provider(provider, dispatch_table_factory=lambda _: dispatch_table(provider))
 
 
 @on_infra_start()
@@ -106,7 +105,8 @@ def bring_back_kept_instances() -> None:
 
 class SsmDockerExtension(Extension):
     """For ``localstack extensions install``: activates the same providers, and hands LocalStack
-    the gateway handlers through the extension API (the host-mode hook adds none twice)."""
+    the same routes and gateway handlers as the host-mode hook, through the extension API (what
+    both offer is added once)."""
 
     name = "localstack-ssm-docker"
 
@@ -119,6 +119,11 @@ class SsmDockerExtension(Extension):
         activate(config.SERVICE_PROVIDER_CONFIG)
         wiring.check_engine_in_background()
         _warm_up()
+
+    def update_gateway_routes(self, router: http.Router[http.RouteHandler]) -> None:
+        from localstack_ssm_docker.activation import add_routes
+
+        add_routes(router)
 
     def update_request_handlers(self, handlers: CompositeHandler) -> None:
         if ours := self._gateway_handlers:

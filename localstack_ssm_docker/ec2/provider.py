@@ -1,60 +1,30 @@
-"""LocalStack's EC2 provider, with a Docker container behind every instance."""
+"""LocalStack's EC2 provider, with a Docker container behind every instance: it composes the
+handler groups that answer the instance, instance-profile and metadata-options operations (each
+constructed with what it depends on) and keeps the instances' state and lifecycle."""
 
-import logging
-from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from localstack.aws.api import RequestContext, ServiceRequest, handler
-from localstack.aws.api.ec2 import (
-    CreateTagsRequest,
-    DescribeImagesRequest,
-    DescribeImagesResult,
-    DescribeInstancesRequest,
-    DescribeInstancesResult,
-    RebootInstancesRequest,
-    Reservation,
-    RunInstancesRequest,
-    StartInstancesRequest,
-    StartInstancesResult,
-    StopInstancesRequest,
-    StopInstancesResult,
-    TerminateInstancesRequest,
-    TerminateInstancesResult,
-)
 from localstack.services.ec2.provider import Ec2Provider
-from localstack.services.moto import call_moto, call_moto_with_request
 from localstack.state import StateVisitor
-from moto.ec2.models import ec2_backends
-from moto.ec2.models.instance_types import INSTANCE_TYPES
 
 from localstack_ssm_docker.ec2 import models
-from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
 from localstack_ssm_docker.ec2.events import InstanceEvents
-from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
-from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
+from localstack_ssm_docker.ec2.instance_handlers import InstanceHandlers
+from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.ec2.models import instance_stores
-from localstack_ssm_docker.ec2.private_addresses import show_container_addresses
-from localstack_ssm_docker.engine.errors import (
-    EngineError,
-)
-from localstack_ssm_docker.engine.interface import (
-    ContainerEngine,
-)
-from localstack_ssm_docker.imds.options_handler import MetadataOptionsHandlers
-from localstack_ssm_docker.imds.profile_handlers import InstanceProfileHandlers, resolve_profile
+from localstack_ssm_docker.engine.interface import ContainerEngine
+from localstack_ssm_docker.imds.options_handlers import MetadataOptionsHandlers
+from localstack_ssm_docker.imds.profile_handlers import InstanceProfileHandlers
 
 if TYPE_CHECKING:
     from localstack_ssm_docker.imds.service import MetadataService
 
-LOG = logging.getLogger(__name__)
 
-
-class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyproject: misc)
-    InstanceProfileHandlers, MetadataOptionsHandlers, Ec2Provider
-):
-    """RunInstances & co. go to moto first, then the containers follow."""
+class Ec2DockerProvider(Ec2Provider):
+    """The instance operations (`instance_handlers.py`), instance profiles and metadata options
+    (`imds/`) as handler groups (`handler_groups.dispatch_table` dispatches to them)."""
 
     def __init__(
         self,
@@ -66,12 +36,22 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
         metadata: "MetadataService | None" = None,
     ):
         super().__init__()
-        self._events = events or InstanceEvents()
-        self._engine = engine
-        self._instances = instances
         self._lifecycle = lifecycle
-        self._slots = InstanceSlots(max_instances, models.count)
         self._metadata = metadata
+        self.profiles = InstanceProfileHandlers(metadata)
+        self.metadata_options = MetadataOptionsHandlers()
+        self.instances = InstanceHandlers(
+            engine,
+            instances,
+            InstanceSlots(max_instances, models.count),
+            events or InstanceEvents(),
+            metadata,
+            self.profiles,
+        )
+
+    @property
+    def handler_groups(self) -> tuple[object, ...]:
+        return (self.instances, self.profiles, self.metadata_options)
 
     def accept_state_visitor(self, visitor: StateVisitor):
         super().accept_state_visitor(visitor)
@@ -83,195 +63,3 @@ class Ec2DockerProvider(  # the mixins' handlers take the whole request (see pyp
         if self._metadata is not None:
             self._metadata.start()
             self._lifecycle.after_shutdown(self._metadata.stop)
-
-    @handler("DescribeImages", expand=False)
-    def describe_images(
-        self, context: RequestContext, request: DescribeImagesRequest
-    ) -> DescribeImagesResult:
-        try:
-            images = self._engine.ami_images()
-        except EngineError as e:
-            LOG.warning("Docker-backed AMIs are not listed: %s", e)
-        else:
-            sync_into_moto(ec2_backends[context.account_id][context.region], images)
-        return call_moto(context)
-
-    @handler("DescribeInstances", expand=False)
-    def describe_instances(
-        self, context: RequestContext, request: DescribeInstancesRequest
-    ) -> DescribeInstancesResult:
-        max_results = request.get("MaxResults")
-        if max_results is not None and not 5 <= max_results <= 1000:
-            raise InvalidParameterValue(
-                f"Value ( {max_results} ) for parameter maxResults is invalid. "
-                "Expecting a value between 5 and 1000.",
-            )
-        try:
-            return call_moto(context)
-        except ValueError as e:  # moto looks the token up in its page with list.index()
-            if not request.get("NextToken"):
-                raise
-            raise InvalidParameterValue("The value of NextToken is not valid.") from e
-
-    @handler("RunInstances", expand=False)
-    def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:
-        backend = ec2_backends[context.account_id][context.region]
-        try:
-            images = self._engine.ami_images()
-        except EngineError as e:
-            raise EngineUnavailableError(str(e)) from e
-        if image_id := request.get("ImageId"):
-            require_ami(images, image_id)
-        instance_type = request.get("InstanceType")
-        if instance_type is not None and instance_type not in INSTANCE_TYPES:
-            raise InvalidParameterValue(f"Invalid value '{instance_type}' for InstanceType.")
-        with self._slots.taken(context.account_id, context.region, request) as allowed:
-            profile = resolve_profile(context, request.get("IamInstanceProfile"))
-            if request.get("IamInstanceProfile"):  # LocalStack's IAM, not moto's, knows it
-                allowed = {k: v for k, v in allowed.items() if k != "IamInstanceProfile"}  # type: ignore[assignment]
-            sync_into_moto(backend, images)
-            if allowed is request:
-                reservation = call_moto(context)
-            else:
-                reservation = call_moto_with_request(context, allowed)
-            instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
-            try:
-                ami = require_ami(images, reservation["Instances"][0]["ImageId"])
-                records = self._instances.launch(
-                    context.account_id, context.region, instance_ids, ami, request.get("UserData")
-                )
-            except Exception as e:
-                backend.terminate_instances(instance_ids)
-                backend.reservations.pop(reservation["ReservationId"], None)
-                if isinstance(e, EngineError | ShuttingDown):
-                    raise EngineUnavailableError(str(e)) from e
-                raise
-        self._after_launch(context, reservation, records, profile)
-        self._events.changed(context.account_id, context.region, instance_ids)
-        return reservation
-
-    @handler("StopInstances", expand=False)
-    def stop_instances(
-        self, context: RequestContext, request: StopInstancesRequest
-    ) -> StopInstancesResult:
-        ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, request):
-            return refused
-        outcome = self._instances.stop(context.account_id, context.region, ids)
-        return self._moto_follows(context, "StopInstances", request, outcome)
-
-    @handler("StartInstances", expand=False)
-    def start_instances(
-        self, context: RequestContext, request: StartInstancesRequest
-    ) -> StartInstancesResult:
-        ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, request):
-            return refused
-        outcome = self._instances.start(context.account_id, context.region, ids)
-        if outcome.done:
-            self._follow_addresses(context, outcome.done)
-            self._events.changed(context.account_id, context.region, outcome.done, restarted=True)
-        return self._moto_follows(context, "StartInstances", request, outcome)
-
-    def _moto_refuses(self, context: RequestContext, request):
-        """Moto's answer to a dry run, or its error for a request naming an instance it does not
-        know (moto checks every id before it changes anything), else None: then the containers
-        go first, and moto follows for those whose container did what was asked."""
-        instance_ids = request.get("InstanceIds") or []
-        backend = ec2_backends[context.account_id][context.region]
-        known = {i.id for r in backend.all_reservations() for i in r.instances}
-        if request.get("DryRun") or not instance_ids or any(i not in known for i in instance_ids):
-            return call_moto(context)
-        return None
-
-    @staticmethod
-    def _moto_follows(context: RequestContext, operation: str, request, outcome: Outcome):
-        """Moto changes the state of the instances done (only those); when any container did
-        not do what was asked, the caller gets 503 naming what happened to each instance (the
-        SDKs retry it, and a retry finishes the rest)."""
-        result = None
-        if outcome.done:
-            only_done = cast(ServiceRequest, {**request, "InstanceIds": outcome.done})
-            result = call_moto_with_request(context, only_done)
-        if outcome.failed:
-            raise EngineUnavailableError(_what_happened(operation, outcome))
-        return result
-
-    @handler("CreateTags", expand=False)
-    def create_tags(self, context: RequestContext, request: CreateTagsRequest) -> None:
-        call_moto(context)
-        self._events.changed(context.account_id, context.region, request["Resources"])
-
-    @handler("RebootInstances", expand=False)
-    def reboot_instances(self, context: RequestContext, request: RebootInstancesRequest) -> None:
-        call_moto(context)
-        self._instances.reboot(context.account_id, context.region, request["InstanceIds"])
-
-    @handler("TerminateInstances", expand=False)
-    def terminate_instances(
-        self, context: RequestContext, request: TerminateInstancesRequest
-    ) -> TerminateInstancesResult:
-        ids = request["InstanceIds"]
-        if refused := self._moto_refuses(context, request):
-            return refused
-        backend = ec2_backends[context.account_id][context.region]
-        protected = [
-            i for i in backend.get_multi_instances_by_id(ids) if i.disable_api_termination is True
-        ]
-        if protected:  # AWS terminates none of them then
-            first = cast(ServiceRequest, {"InstanceIds": [protected[0].id]})
-            return call_moto_with_request(context, first)
-        outcome = self._instances.terminate(context.account_id, context.region, ids)
-        self.forget_profiles(context, outcome.done)
-        return self._moto_follows(context, "TerminateInstances", request, outcome)
-
-    def _after_launch(self, context: RequestContext, reservation: Reservation, records, profile):
-        """DescribeInstances shows the addresses the containers really have; the profile is
-        associated with every instance launched."""
-        addresses = {record.instance_id: record.ip_address for record in records}
-        show_container_addresses(context.account_id, context.region, addresses)
-        if self._metadata is not None:  # the responder knows them before their first request
-            self._metadata.refresh()
-        for described in reservation.get("Instances") or []:
-            instance_id = str(described.get("InstanceId"))
-            if addresses.get(instance_id):
-                described["PrivateIpAddress"] = addresses[instance_id]
-            if profile is not None:
-                association = self.associate_profile(context, instance_id, profile)
-                described["IamInstanceProfile"] = {
-                    "Arn": association.profile_arn,
-                    "Id": association.profile_id,
-                }
-
-    def _follow_addresses(self, context: RequestContext, instance_ids: list[str]) -> None:
-        """A started container may have a new address: records and DescribeInstances follow."""
-        addresses = {}
-        for instance_id in instance_ids:
-            record = models.get(context.account_id, context.region, instance_id)
-            if record is None:
-                continue
-            try:
-                address = self._engine.describe(record.container_id).ip_address
-            except EngineError as e:
-                LOG.warning("address of %s not read: %s", instance_id, e)
-                continue
-            models.change(
-                context.account_id,
-                context.region,
-                instance_id,
-                lambda r, a=address: replace(r, ip_address=a),
-            )
-            addresses[instance_id] = address
-        show_container_addresses(context.account_id, context.region, addresses)
-        if self._metadata is not None:
-            self._metadata.refresh()
-
-    def _forget_credentials(self, instance_id: str) -> None:
-        if self._metadata is not None:
-            self._metadata.forget(instance_id)
-
-
-def _what_happened(operation: str, outcome: Outcome) -> str:
-    failed = "; ".join(f"{i}: {e}" for i, e in outcome.failed.items())
-    done = ", ".join(outcome.done) or "none"
-    return f"{operation} done for {done}; not for {failed}"

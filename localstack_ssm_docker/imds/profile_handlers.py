@@ -1,8 +1,10 @@
 """EC2's instance-profile operations for Docker-backed instances: RunInstances' IamInstanceProfile
 and the four association operations, against this LocalStack's IAM (moto's associations can only
-name moto's IAM profiles, which LocalStack's IAM does not use). Mixed into the EC2 provider."""
+name moto's IAM profiles, which LocalStack's IAM does not use). A change of association makes
+the metadata service forget the instance's cached credentials."""
 
 from collections.abc import Mapping
+from typing import Protocol
 
 from localstack.aws.api import CommonServiceException, RequestContext, handler
 from localstack.aws.api.ec2 import (
@@ -74,11 +76,24 @@ def show_in_moto(context: RequestContext, instance_id: str, association: Profile
     )
 
 
+class CredentialCache(Protocol):
+    """The instances' role credentials as the metadata service caches them."""
+
+    def forget(self, instance_id: str) -> None:
+        """The instance's next credentials request reads its association anew."""
+        ...
+
+
 class InstanceProfileHandlers:
-    """The association operations; `_forget_credentials(instance_id)` is the provider's."""
+    """The association operations; `credentials` (None without a metadata service) forgets what
+    an instance's change of association makes stale."""
+
+    def __init__(self, credentials: CredentialCache | None):
+        self._credentials = credentials
 
     def _forget_credentials(self, instance_id: str) -> None:
-        pass
+        if self._credentials is not None:
+            self._credentials.forget(instance_id)
 
     def associate_profile(self, context: RequestContext, instance_id: str, profile: dict):
         """Associates the profile with the instance at its launch."""

@@ -3,7 +3,9 @@ from localstack.aws.chain import (
     CompositeHandler,
     CompositeResponseHandler,
 )
+from localstack.http import Router
 
+from localstack_ssm_docker.activation import register
 from localstack_ssm_docker.gateway.handlers import (
     AnswerParseFailures,
     CheckShapes,
@@ -11,6 +13,7 @@ from localstack_ssm_docker.gateway.handlers import (
     install,
 )
 from localstack_ssm_docker.plugins import SsmDockerExtension
+from localstack_ssm_docker.ssm.sessions.endpoint import PATH
 
 
 def lists() -> tuple[CompositeHandler, CompositeResponseHandler, CompositeExceptionHandler]:
@@ -61,3 +64,32 @@ def test_no_handlers_when_no_service_is_ours():
     composites = lists()
     install(frozenset(), *composites)
     assert kinds(*composites) == [[], [], []]
+
+
+def registrations(router: Router, *composites) -> tuple[list[str], list[list[type]], list]:
+    """What a gateway holds: its routes, its handlers' kinds, and the services they serve."""
+    services = [[h.services for h in c.handlers] for c in composites]
+    return sorted(r.rule for r in router.url_map.iter_rules()), kinds(*composites), services
+
+
+def test_the_extension_and_the_host_mode_hook_register_the_same_routes_and_handlers():
+    extension = SsmDockerExtension()
+    extension.on_extension_load()
+    hook_router, hook_lists = Router(), lists()
+    register(hook_router, *hook_lists)
+    extension_router, extension_lists = Router(), lists()
+    extension.update_gateway_routes(extension_router)
+    offer(extension, *extension_lists)
+    hooked = registrations(hook_router, *hook_lists)
+    assert registrations(extension_router, *extension_lists) == hooked
+    assert hooked[0] == [PATH]
+
+
+def test_both_ways_together_add_the_data_channel_route_once():
+    extension = SsmDockerExtension()
+    extension.on_extension_load()
+    router = Router()
+    register(router, *lists())
+    extension.update_gateway_routes(router)
+    register(router, *lists())
+    assert [r.rule for r in router.url_map.iter_rules()] == [PATH]

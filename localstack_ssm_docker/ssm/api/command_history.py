@@ -32,9 +32,10 @@ DEFAULT_COMMAND_PAGE = 50
 
 
 class CommandHistoryHandlers:
-    """Handlers the SSM provider inherits; they read the store and the instances' names."""
+    """Reads of the Run Command store, with the instances' names from `instances`."""
 
-    _instances: InstanceDirectory
+    def __init__(self, instances: InstanceDirectory):
+        self._instances = instances
 
     @staticmethod
     def _store(context: RequestContext) -> RunCommandStore:

@@ -22,7 +22,7 @@ from localstack_ssm_docker.ssm.integrations.documents import load_document
 
 
 class AwsDocumentHandlers:
-    """Handlers the SSM provider inherits: AWS's documents beside the account's own."""
+    """AWS's documents beside the account's own (moto's)."""
 
     @handler("DescribeDocument", expand=False)
     def describe_document(

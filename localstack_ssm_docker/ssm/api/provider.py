@@ -1,72 +1,46 @@
-"""LocalStack's SSM provider with Run Command that really runs: thin handlers over documents,
-instances, the executor and the store. Every other SSM operation is LocalStack's own."""
+"""LocalStack's SSM provider with Run Command that really runs, Session Manager and State
+Manager: it composes the handler groups that answer those operations (each constructed with
+what it depends on) and keeps the SSM service's state and lifecycle. Every other SSM operation
+is LocalStack's own."""
 
 import time
-import uuid
 from collections.abc import Callable
 
-from localstack.aws.api import RequestContext, handler
-from localstack.aws.api.ssm import (
-    CancelCommandRequest,
-    CancelCommandResult,
-    DescribeInstanceInformationRequest,
-    DescribeInstanceInformationResult,
-    DuplicateInstanceId,
-    InvalidCommandId,
-    InvalidInstanceId,
-    InvalidOutputFolder,
-    SendCommandRequest,
-    SendCommandResult,
-    ValidationException,
-)
 from localstack.services.plugins import ServiceLifecycleHook
 from localstack.services.ssm.provider import SsmProvider
 from localstack.state import StateVisitor
 
-from localstack_ssm_docker.engine.errors import (
-    EngineUnavailable,
-)
+from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.persistence import StateDirectory
-from localstack_ssm_docker.ssm.api import shapes
-from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers, command_shape
+from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers
 from localstack_ssm_docker.ssm.api.documents import AwsDocumentHandlers
-from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
-from localstack_ssm_docker.ssm.api.pagination import paginate
-from localstack_ssm_docker.ssm.associations.api import AssociationsApi
-from localstack_ssm_docker.ssm.documents.plan import plan_command
-from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
+from localstack_ssm_docker.ssm.api.run_command import RunCommandHandlers
+from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
+from localstack_ssm_docker.ssm.associations.compliance_handlers import (
+    AssociationComplianceHandlers,
+)
+from localstack_ssm_docker.ssm.associations.execution_handlers import (
+    AssociationExecutionHandlers,
+)
+from localstack_ssm_docker.ssm.associations.handlers import AssociationHandlers
+from localstack_ssm_docker.ssm.associations.models import association_stores
+from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
+from localstack_ssm_docker.ssm.associations.service import AssociationService
+from localstack_ssm_docker.ssm.associations.tag_handlers import AssociationTagHandlers
 from localstack_ssm_docker.ssm.history import restore_history, save_history
 from localstack_ssm_docker.ssm.integrations.documents import load_document
-from localstack_ssm_docker.ssm.integrations.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
-from localstack_ssm_docker.ssm.models import (
-    Command,
-    run_command_stores,
-)
+from localstack_ssm_docker.ssm.models import run_command_stores
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
-from localstack_ssm_docker.ssm.run.request import CommandRequest, Scope, Target
-from localstack_ssm_docker.ssm.sessions.api import SessionManagerApi
+from localstack_ssm_docker.ssm.sessions.handlers import SessionHandlers
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
-from localstack_ssm_docker.ssm.targeting.targets import resolve_targets
-
-DEFAULT_TIMEOUT_SECONDS = 3600
-DEFAULT_MAX_CONCURRENCY = "50"
-DEFAULT_MAX_ERRORS = "0"
-DEFAULT_INSTANCE_PAGE = 10
-DEFAULT_COMMAND_PAGE = 50
 
 
-class SsmDockerProvider(
-    SessionManagerApi,
-    CommandHistoryHandlers,
-    AwsDocumentHandlers,
-    AssociationsApi,
-    SsmProvider,
-    ServiceLifecycleHook,
-):
-    """SendCommand, CancelCommand and DescribeInstanceInformation over Docker-backed instances,
-    with Session Manager (`ssm/sessions/`), the command history's reads (`command_history.py`)
-    and State Manager's associations (`ssm/associations/`)."""
+class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
+    """Run Command (`run_command.py`, `command_history.py`), AWS's documents (`documents.py`),
+    Session Manager (`ssm/sessions/`) and State Manager (`ssm/associations/`) as handler groups
+    (`handler_groups.dispatch_table` dispatches to them); the Run Command history and the
+    associations are saved and restored here."""
 
     def __init__(
         self,
@@ -74,15 +48,48 @@ class SsmDockerProvider(
         executor: CommandExecutor,
         clock: Callable[[], float] = time.time,
         state: StateDirectory | None = None,
+        events: InstanceEvents | None = None,
+        association_clock: Clock | None = None,
     ):
         super().__init__()
         self._instances = instances
         self._executor = executor
         self._clock = clock
         self._state = state
+        self._events = events or InstanceEvents()
+        runner = AssociationRunner(
+            instances,
+            executor,
+            association_clock or SystemClock(),
+            load_document,
+            lambda account_id, region: lambda name: group_tag_filters(account_id, region, name),
+        )
+        self._associations = AssociationService(runner, runner.clock)
+        self.run_command = RunCommandHandlers(instances, executor, clock)
+        self.command_history = CommandHistoryHandlers(instances)
+        self.documents = AwsDocumentHandlers()
+        self.sessions = SessionHandlers(instances)
+        self.associations = AssociationHandlers(self._associations)
+        self.association_tags = AssociationTagHandlers(self._associations)
+        self.association_executions = AssociationExecutionHandlers()
+        self.association_compliance = AssociationComplianceHandlers()
+
+    @property
+    def handler_groups(self) -> tuple[object, ...]:
+        return (
+            self.run_command,
+            self.command_history,
+            self.documents,
+            self.sessions,
+            self.associations,
+            self.association_tags,
+            self.association_executions,
+            self.association_compliance,
+        )
 
     def accept_state_visitor(self, visitor: StateVisitor):
         super().accept_state_visitor(visitor)
+        visitor.visit(association_stores)
         visitor.visit(run_command_stores)
 
     def on_before_start(self):
@@ -90,134 +97,16 @@ class SsmDockerProvider(
         if self._state is not None:
             restore_history(self._state, self._clock())
         super().on_before_start()
+        if self._state is not None:
+            self._associations.restore(self._state)
+        self._events.subscribe(self._associations.instances_changed)
 
     def on_before_stop(self):
+        self._associations.shutdown()
+        if self._state is not None:
+            self._associations.save(self._state)
         super().on_before_stop()
         # the instances' containers go only after every service has stopped (ec2/lifecycle.py)
         self._executor.shutdown()
         if self._state is not None:
             save_history(self._state)
-
-    @handler("SendCommand", expand=False)
-    def send_command(
-        self, context: RequestContext, request: SendCommandRequest
-    ) -> SendCommandResult:
-        instance_ids = request.get("InstanceIds") or []
-        targets = request.get("Targets") or []
-        if bool(instance_ids) == bool(targets):
-            raise ValidationException("Exactly one of InstanceIds and Targets must be specified.")
-        duplicates = sorted({i for i in instance_ids if instance_ids.count(i) > 1})
-        if duplicates:
-            raise DuplicateInstanceId(f"Instance Ids {duplicates} are duplicated in the request.")
-        account_id, region = context.account_id, context.region
-        document = load_document(
-            account_id, region, request["DocumentName"], request.get("DocumentVersion")
-        )
-        plan = plan_command(document, request.get("Parameters"))
-        bucket = request.get("OutputS3BucketName")
-        if bucket and not bucket_exists(account_id, region, bucket):
-            raise InvalidOutputFolder(f"The S3 bucket {bucket} does not exist.")
-        try:
-            containers = self._target_containers(account_id, region, instance_ids, targets)
-        except EngineUnavailable as e:
-            raise EngineUnavailableError(str(e)) from e
-
-        command = Command(
-            command_id=str(uuid.uuid4()),
-            document_name=request["DocumentName"],
-            document_version=request.get("DocumentVersion") or "",
-            comment=request.get("Comment") or "",
-            parameters=request.get("Parameters") or {},
-            instance_ids=instance_ids,
-            targets=targets,
-            requested_at=self._clock(),
-            timeout_seconds=request.get("TimeoutSeconds") or DEFAULT_TIMEOUT_SECONDS,
-            execution_timeout=plan.execution_timeout,
-            max_concurrency=request.get("MaxConcurrency") or DEFAULT_MAX_CONCURRENCY,
-            max_errors=request.get("MaxErrors") or DEFAULT_MAX_ERRORS,
-            plugin_names=plan.plugin_names,
-            output_s3_region=request.get("OutputS3Region") or region,
-            output_s3_bucket_name=request.get("OutputS3BucketName") or "",
-            output_s3_key_prefix=request.get("OutputS3KeyPrefix") or "",
-            service_role=request.get("ServiceRoleArn") or "",
-            notification_config=dict(request.get("NotificationConfig") or {}),
-            cloudwatch_output_config=dict(request.get("CloudWatchOutputConfig") or {}),
-        )
-        store = self._store(context)
-        self._executor.submit(
-            CommandRequest(
-                store=store,
-                scope=Scope(account_id, region),
-                command=command,
-                document=document,
-                plan=plan,
-                targets=tuple(Target(iid, cid) for iid, cid in containers.items()),
-            )
-        )
-        shape = command_shape(store, command)
-        if targets:
-            # AWS resolves Targets after replying: the reply counts no target yet
-            shape["TargetCount"] = 0
-        return SendCommandResult(Command=shape)
-
-    @handler("CancelCommand", expand=False)
-    def cancel_command(
-        self, context: RequestContext, request: CancelCommandRequest
-    ) -> CancelCommandResult:
-        store = self._store(context)
-        command_id = request["CommandId"]
-        if command_id not in store.commands:
-            raise InvalidCommandId()
-        instance_ids = request.get("InstanceIds") or []
-        duplicates = sorted({i for i in instance_ids if instance_ids.count(i) > 1})
-        if duplicates:
-            raise DuplicateInstanceId(f"Instance Ids {duplicates} are duplicated in the request.")
-        unknown = [i for i in instance_ids if i not in store.invocations[command_id]]
-        if unknown:
-            raise InvalidInstanceId(
-                f"Instances [[{', '.join(unknown)}]] are not targets of command {command_id}"
-            )
-        self._executor.cancel(command_id, instance_ids or None)
-        return CancelCommandResult()
-
-    @handler("DescribeInstanceInformation", expand=False)
-    def describe_instance_information(
-        self, context: RequestContext, request: DescribeInstanceInformationRequest
-    ) -> DescribeInstanceInformationResult:
-        max_results = request.get("MaxResults")
-        predicates = build_predicates(
-            request.get("Filters"), request.get("InstanceInformationFilterList")
-        )
-        instances = [
-            m
-            for m in self._instances.managed_instances(context.account_id, context.region)
-            if all(p(m) for p in predicates)
-        ]
-        page, token = paginate(
-            instances,
-            key=lambda m: (m.record.launched_at, m.record.instance_id),
-            max_results=max_results or DEFAULT_INSTANCE_PAGE,
-            next_token=request.get("NextToken"),
-        )
-        now = self._clock()
-        result = DescribeInstanceInformationResult(
-            InstanceInformationList=[shapes.instance_information(m, now) for m in page]
-        )
-        self._add_association_status(context, result["InstanceInformationList"])
-        if token:
-            result["NextToken"] = token
-        return result
-
-    def _target_containers(
-        self, account_id: str, region: str, instance_ids: list[str], targets: list
-    ) -> dict[str, str]:
-        """The container of each instance the command goes to, by instance id."""
-        if instance_ids:
-            records = self._instances.require_online(account_id, region, instance_ids)
-            return {iid: records[iid].container_id for iid in instance_ids}
-        managed = resolve_targets(
-            targets,
-            self._instances.managed_instances(account_id, region, strict=True),
-            lambda name: group_tag_filters(account_id, region, name),
-        )
-        return {m.record.instance_id: m.record.container_id for m in managed}

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from localstack.http import Response
+from localstack.http import Response, Router
 from localstack.http.websocket import (
     WebSocket,
     WebSocketDisconnectedError,
@@ -41,13 +41,11 @@ INTERNAL_ERROR = 1011
 INVALID_FRAME_MESSAGE = "The data channel received an invalid frame."
 
 
-def install_route() -> None:
-    """Adds the endpoint to LocalStack's edge router (once)."""
-    from localstack.services.edge import ROUTER
-
-    if any(rule.rule == PATH for rule in ROUTER.url_map.iter_rules()):
+def install_route(router: Router) -> None:
+    """Adds the endpoint to `router` (LocalStack's gateway router), once."""
+    if any(rule.rule == PATH for rule in router.url_map.iter_rules()):
         return
-    ROUTER.add(PATH, endpoint=data_channel)
+    router.add(PATH, endpoint=data_channel)
 
 
 def data_channel(request, session_id: str) -> Response:

@@ -49,7 +49,7 @@ def moto_state(instance_id: str) -> str:
 
 def launch(provider, count: int) -> list[str]:
     request = {"ImageId": AMI.ami_id, "MinCount": count, "MaxCount": count}
-    reservation = provider.run_instances(context("RunInstances", **request), request)
+    reservation = provider.instances.run_instances(context("RunInstances", **request), request)
     return [i["InstanceId"] for i in reservation["Instances"]]
 
 
@@ -61,7 +61,7 @@ def test_terminate_with_an_engine_error_answers_503_and_terminates_the_others(
     engine.failing = {f"localstack-ec2.{ids[1]}"}
     request = {"InstanceIds": ids}
     with pytest.raises(EngineUnavailableError) as refused:
-        provider.terminate_instances(context("TerminateInstances", **request), request)
+        provider.instances.terminate_instances(context("TerminateInstances", **request), request)
     assert refused.value.status_code == 503 and refused.value.code == "Unavailable"
     assert ids[1] in refused.value.message and ids[0] in refused.value.message
     assert [moto_state(i) for i in ids] == ["terminated", "running", "terminated"]
@@ -69,7 +69,9 @@ def test_terminate_with_an_engine_error_answers_503_and_terminates_the_others(
     assert set(engine.containers) == {f"localstack-ec2.{ids[1]}"}
 
     engine.failing = set()  # the engine is back: the SDK's retry finishes the rest
-    retried = provider.terminate_instances(context("TerminateInstances", **request), request)
+    retried = provider.instances.terminate_instances(
+        context("TerminateInstances", **request), request
+    )
     assert [i["InstanceId"] for i in retried["TerminatingInstances"]] == ids
     assert [moto_state(i) for i in ids] == ["terminated"] * 3
     assert engine.containers == {} and records() == {}
@@ -81,7 +83,7 @@ def test_stop_with_an_engine_error_leaves_that_instance_running(provider_and_eng
     engine.failing = {f"localstack-ec2.{ids[0]}"}
     request = {"InstanceIds": ids}
     with pytest.raises(EngineUnavailableError):
-        provider.stop_instances(context("StopInstances", **request), request)
+        provider.instances.stop_instances(context("StopInstances", **request), request)
     assert [moto_state(i) for i in ids] == ["running", "stopped"]
     assert [r.state for r in records().values()] == ["running", "stopped"]
 
@@ -91,7 +93,7 @@ def test_a_dry_run_terminate_removes_nothing(provider_and_engine):
     ids = launch(provider, 1)
     request = {"InstanceIds": ids, "DryRun": True}
     with pytest.raises(CommonServiceException) as refused:
-        provider.terminate_instances(context("TerminateInstances", **request), request)
+        provider.instances.terminate_instances(context("TerminateInstances", **request), request)
     assert refused.value.code == "DryRunOperation"
     assert set(engine.containers) == {f"localstack-ec2.{ids[0]}"} and list(records()) == ids
     assert moto_state(ids[0]) == "running"
@@ -103,7 +105,7 @@ def test_termination_protection_refuses_all_and_removes_nothing(provider_and_eng
     ec2_backends[ACCOUNT][REGION].get_instance(ids[1]).disable_api_termination = True
     request = {"InstanceIds": ids}
     with pytest.raises(CommonServiceException) as refused:
-        provider.terminate_instances(context("TerminateInstances", **request), request)
+        provider.instances.terminate_instances(context("TerminateInstances", **request), request)
     assert refused.value.code == "OperationNotPermitted"
     assert len(engine.containers) == 2 and list(records()) == ids
     assert [moto_state(i) for i in ids] == ["running", "running"]

@@ -40,7 +40,7 @@ def test_two_concurrent_run_instances_never_both_pass_a_limit_only_one_fits():
         context = create_aws_request_context("ec2", "RunInstances", parameters=request)
         context.account_id = ACCOUNT
         try:
-            outcomes[name] = provider.run_instances(context, request)  # type: ignore[arg-type]
+            outcomes[name] = provider.instances.run_instances(context, request)  # type: ignore[arg-type]
         except InstanceLimitExceeded as e:
             outcomes[name] = e
 

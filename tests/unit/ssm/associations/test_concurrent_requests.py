@@ -48,13 +48,12 @@ class HoldingClock(FakeClock):
         return super().now()
 
 
-class Provider(SsmDockerProvider):
-    def __init__(self, clock: HoldingClock):
-        super().__init__(InstanceDirectory(FakeEngine(), FakeEc2Directory()), executor=object())
-        self._held_clock = clock
-
-    def _association_clock(self) -> HoldingClock:
-        return self._held_clock
+def Provider(clock: HoldingClock) -> SsmDockerProvider:
+    return SsmDockerProvider(
+        InstanceDirectory(FakeEngine(), FakeEc2Directory()),
+        executor=object(),  # no command runs here
+        association_clock=clock,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -99,7 +98,7 @@ def test_two_creates_of_the_same_instance_association_at_once_store_one():
     }
 
     def create():
-        return provider.create_association(CONTEXT, dict(request))
+        return provider.associations.create_association(CONTEXT, dict(request))
 
     first, second = _first_held_second_served(clock, create, create)
     assert "AssociationDescription" in second
@@ -110,7 +109,7 @@ def test_two_creates_of_the_same_instance_association_at_once_store_one():
 def test_two_updates_of_the_same_version_at_once_add_one_version():
     clock = HoldingClock()
     provider = Provider(clock)
-    created = provider.create_association(
+    created = provider.associations.create_association(
         CONTEXT,
         {
             "Name": "AWS-RunShellScript",
@@ -121,7 +120,7 @@ def test_two_updates_of_the_same_version_at_once_add_one_version():
     association_id = created["AssociationDescription"]["AssociationId"]
 
     def update(text: str):
-        return lambda: provider.update_association(
+        return lambda: provider.associations.update_association(
             CONTEXT,
             {
                 "AssociationId": association_id,
@@ -156,7 +155,7 @@ class HeldTags(list):
 def test_two_tag_requests_at_once_keep_both_tags():
     clock = HoldingClock()
     provider = Provider(clock)
-    created = provider.create_association(
+    created = provider.associations.create_association(
         CONTEXT,
         {
             "Name": "AWS-RunShellScript",
@@ -168,7 +167,7 @@ def test_two_tag_requests_at_once_keep_both_tags():
     holding, release = threading.Event(), threading.Event()
 
     def tag(tags):
-        return lambda: provider.add_tags_to_resource(
+        return lambda: provider.association_tags.add_tags_to_resource(
             CONTEXT,
             {"ResourceType": "Association", "ResourceId": association_id, "Tags": tags},
         )
@@ -181,7 +180,7 @@ def test_two_tag_requests_at_once_keep_both_tags():
     finally:
         release.set()
         held.join(DEADLINE)
-    listed = provider.list_tags_for_resource(
+    listed = provider.association_tags.list_tags_for_resource(
         CONTEXT, {"ResourceType": "Association", "ResourceId": association_id}
     )
     assert sorted(t["Key"] for t in listed["TagList"]) == ["a", "b"]

@@ -12,7 +12,6 @@ from localstack.aws.api.ssm import (
     ListTagsForResourceResult,
     RemoveTagsFromResourceRequest,
     RemoveTagsFromResourceResult,
-    SsmApi,
     Tag,
 )
 from localstack.services.moto import call_moto
@@ -30,8 +29,12 @@ def _record(context: RequestContext, resource_id: str) -> AssociationRecord:
     return record
 
 
-class AssociationTagsApi(SsmApi):
-    _associations: AssociationService
+class AssociationTagHandlers:
+    """AddTagsToResource, RemoveTagsFromResource and ListTagsForResource; association tags
+    change through `associations`."""
+
+    def __init__(self, associations: AssociationService):
+        self._associations = associations
 
     @handler("AddTagsToResource", expand=False)
     def add_tags_to_resource(

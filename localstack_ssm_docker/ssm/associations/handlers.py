@@ -1,12 +1,6 @@
-"""State Manager's association operations, as a mixin of the SSM provider.
+"""State Manager's association operations (CreateAssociation & co.), over the association
+service they are constructed with: every change to an association goes through it."""
 
-The provider supplies `_instances` (managed instances), `_executor` (Run Command) and `_state`
-(persistence); this mixin owns the association service, built on first use, and takes part in
-the provider's state visits and start/stop hooks through `super()`.
-"""
-
-import functools
-import logging
 from typing import Any
 
 from localstack.aws.api import RequestContext, handler
@@ -32,14 +26,9 @@ from localstack.aws.api.ssm import (
     UpdateAssociationResult,
     ValidationException,
 )
-from localstack.state import StateVisitor
 
-from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.associations import shapes
-from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
-from localstack_ssm_docker.ssm.associations.compliance_api import AssociationComplianceApi
-from localstack_ssm_docker.ssm.associations.executions_api import AssociationExecutionsApi
 from localstack_ssm_docker.ssm.associations.filters import (
     association_filter,
 )
@@ -47,64 +36,21 @@ from localstack_ssm_docker.ssm.associations.models import AssociationRecord, ass
 from localstack_ssm_docker.ssm.associations.queries import (
     association_view,
     find_association,
-    instance_association_fields,
     targets_instance,
 )
 from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
-from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
 from localstack_ssm_docker.ssm.associations.service import AssociationService, check_latest
-from localstack_ssm_docker.ssm.associations.tagging import AssociationTagsApi
 from localstack_ssm_docker.ssm.integrations.documents import load_document
-from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
-
-LOG = logging.getLogger(__name__)
 
 DEFAULT_PAGE = 50
 _KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")
 
 
-class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationExecutionsApi):
+class AssociationHandlers:
     """CreateAssociation & co. over an `AssociationService`."""
 
-    _instances: Any
-    _executor: Any
-    _state: StateDirectory | None
-
-    def _association_clock(self) -> Clock:
-        return SystemClock()
-
-    @functools.cached_property
-    def _associations(self) -> AssociationService:
-        runner = AssociationRunner(
-            self._instances,
-            self._executor,
-            self._association_clock(),
-            load_document,
-            lambda account_id, region: lambda name: group_tag_filters(account_id, region, name),
-        )
-        return AssociationService(runner, runner.clock)
-
-    def accept_state_visitor(self, visitor: StateVisitor):
-        super().accept_state_visitor(visitor)
-        visitor.visit(association_stores)
-
-    def on_before_start(self):
-        super().on_before_start()
-        if self._state is not None:
-            self._associations.restore(self._state)
-        self._subscribe_to_instances()
-
-    def on_before_stop(self):
-        if "_associations" in self.__dict__:
-            self._associations.shutdown()
-            if self._state is not None:
-                self._associations.save(self._state)
-        super().on_before_stop()
-
-    def _subscribe_to_instances(self) -> None:
-        from localstack_ssm_docker import wiring
-
-        wiring.instance_events().subscribe(self._associations.instances_changed)
+    def __init__(self, associations: AssociationService):
+        self._associations = associations
 
     # operations
 
@@ -233,12 +179,6 @@ class AssociationsApi(AssociationTagsApi, AssociationComplianceApi, AssociationE
         for record in records:
             self._associations.start_once(context.account_id, context.region, record)
         return StartAssociationsOnceResult()
-
-    def _add_association_status(self, context: RequestContext, infos: list | None) -> None:
-        """DescribeInstanceInformation: the association fields of the instances listed."""
-        fields = instance_association_fields(context.account_id, context.region)
-        for info in infos or []:
-            info.update(fields.get(info["InstanceId"], {}))
 
     # lookups
 

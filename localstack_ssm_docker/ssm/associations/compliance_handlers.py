@@ -1,5 +1,5 @@
-"""ListComplianceItems and ListComplianceSummaries for the Association compliance type, as a
-mixin of the SSM provider (moto keeps no compliance)."""
+"""ListComplianceItems and ListComplianceSummaries for the Association compliance type (moto
+keeps no compliance)."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
@@ -7,7 +7,6 @@ from localstack.aws.api.ssm import (
     ListComplianceItemsResult,
     ListComplianceSummariesRequest,
     ListComplianceSummariesResult,
-    SsmApi,
 )
 
 from localstack_ssm_docker.ssm.api.pagination import paginate
@@ -22,7 +21,9 @@ from localstack_ssm_docker.ssm.associations.models import association_stores
 DEFAULT_PAGE = 10
 
 
-class AssociationComplianceApi(SsmApi):
+class AssociationComplianceHandlers:
+    """Reads the association store only."""
+
     @handler("ListComplianceItems", expand=False)
     def list_compliance_items(
         self, context: RequestContext, request: ListComplianceItemsRequest

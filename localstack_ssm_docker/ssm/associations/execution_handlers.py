@@ -1,4 +1,4 @@
-"""State Manager's read side per execution and per instance, as a mixin of the SSM provider:
+"""State Manager's read side per execution and per instance:
 DescribeAssociationExecutions, DescribeAssociationExecutionTargets,
 DescribeInstanceAssociationsStatus and DescribeEffectiveInstanceAssociations."""
 
@@ -16,7 +16,6 @@ from localstack.aws.api.ssm import (
     DescribeInstanceAssociationsStatusRequest,
     DescribeInstanceAssociationsStatusResult,
     ServiceException,
-    SsmApi,
 )
 
 from localstack_ssm_docker.ssm.api.pagination import paginate
@@ -34,7 +33,9 @@ from localstack_ssm_docker.ssm.integrations.documents import load_document
 DEFAULT_PAGE = 50
 
 
-class AssociationExecutionsApi(SsmApi):
+class AssociationExecutionHandlers:
+    """Reads the association store (and the documents of the effective associations) only."""
+
     @handler("DescribeAssociationExecutions", expand=False)
     def describe_association_executions(
         self, context: RequestContext, request: DescribeAssociationExecutionsRequest

@@ -1,6 +1,6 @@
 """ModifyInstanceMetadataOptions: changes only what the request names (moto's version fails on an
 omitted hop limit), checked as EC2 checks it; IMDS reads the options per request, so a change
-takes effect at once. Mixed into the EC2 provider."""
+takes effect at once."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
@@ -36,6 +36,8 @@ def options_shape(options) -> InstanceMetadataOptionsResponse:
 
 
 class MetadataOptionsHandlers:
+    """Changes moto's instance records only."""
+
     @handler("ModifyInstanceMetadataOptions", expand=False)
     def modify_instance_metadata_options(
         self, context: RequestContext, request: ModifyInstanceMetadataOptionsRequest

@@ -1,6 +1,7 @@
-"""Session Manager's API (StartSession, ResumeSession, TerminateSession, DescribeSessions) as a
-mixin of the SSM provider: thin handlers over the session documents, the store and the live
-session manager. The provider supplies `_instances` (which instances are Online)."""
+"""Session Manager's API (StartSession, ResumeSession, TerminateSession, DescribeSessions): thin
+handlers over the session documents, the store, the live session manager of this process
+(`runtime.py`) and the instance directory they are constructed with (which instances are
+Online)."""
 
 import secrets
 import time
@@ -16,7 +17,6 @@ from localstack.aws.api.ssm import (
     InvalidInstanceId,
     ResumeSessionRequest,
     ResumeSessionResponse,
-    SsmApi,
     StartSessionRequest,
     StartSessionResponse,
     TargetNotConnected,
@@ -37,10 +37,11 @@ from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 DEFAULT_SESSION_PAGE = 20
 
 
-class SessionManagerApi(SsmApi):
+class SessionHandlers:
     """StartSession, ResumeSession, TerminateSession and DescribeSessions."""
 
-    _instances: InstanceDirectory
+    def __init__(self, instances: InstanceDirectory):
+        self._instances = instances
 
     @staticmethod
     def _session_store(context: RequestContext) -> SessionStore:
