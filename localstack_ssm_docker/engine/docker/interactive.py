@@ -158,9 +158,9 @@ class DockerSessions:
                 f"the instance runs on the remote Docker engine at {self._remote_engine}: "
                 "its ports are not reachable from LocalStack"
             )
-        address = seen_from_host(host) or self.describe_address(container_id)
+        address = seen_from_host(host) or self._address(container_id)
         return connect(address, port, timeout)
 
-    def describe_address(self, container_id: str) -> str:
+    def _address(self, container_id: str) -> str:
         with engine_errors():
             return ip_address(self._api.inspect_container(container_id))
