@@ -14,6 +14,7 @@ LocalStack on the first request, so there is never a second copy of them.
 """
 
 import functools
+import importlib
 import logging
 import os
 import threading
@@ -38,14 +39,19 @@ def _load_services(services: tuple[str, ...]) -> None:
         create_serializer(model)
 
 
-def _load_providers() -> None:
-    import localstack.services.ec2.provider
-    import localstack.services.ssm.provider  # noqa: F401
-    from localstack.services.moto import MotoFallbackDispatcher  # noqa: F401
+_PROVIDER_MODULES = (
+    "localstack.services.ec2.provider",
+    "localstack.services.ssm.provider",
+    "localstack.services.moto",
+    "localstack_ssm_docker.ec2.provider",
+    "localstack_ssm_docker.ssm.api.provider",
+    "localstack_ssm_docker.ssm.run.executor",
+)
 
-    import localstack_ssm_docker.ec2.provider
-    import localstack_ssm_docker.ssm.api.provider
-    import localstack_ssm_docker.ssm.run.executor  # noqa: F401
+
+def _load_providers() -> None:
+    for name in _PROVIDER_MODULES:
+        importlib.import_module(name)
 
 
 def _build_backends(region: str) -> None:
