@@ -31,6 +31,24 @@ def _port(description: str, default: str, pattern: str = _PORT_PATTERN) -> dict:
     }
 
 
+def _local_port() -> dict:
+    return _port(
+        "(Optional) Port number on local machine to forward traffic to. An open port is "
+        "chosen at run-time if not provided",
+        "0",
+        _LOCAL_PORT_PATTERN,
+    )
+
+
+def _local_forwarding() -> dict:
+    """The properties of a port forwarding to a local port."""
+    return {
+        "portNumber": "{{ portNumber }}",
+        "type": "LocalPortForwarding",
+        "localPortNumber": "{{ localPortNumber }}",
+    }
+
+
 def _command_document(description: str, session_type: str) -> dict:
     commands = {"commands": "{{ command }}", "runAsElevated": False}
     return {
@@ -74,18 +92,9 @@ SESSION_DOCUMENTS: dict[str, dict] = {
         "sessionType": PORT,
         "parameters": {
             "portNumber": _port("(Optional) Port number of the server on the instance", "80"),
-            "localPortNumber": _port(
-                "(Optional) Port number on local machine to forward traffic to. An open port is "
-                "chosen at run-time if not provided",
-                "0",
-                _LOCAL_PORT_PATTERN,
-            ),
+            "localPortNumber": _local_port(),
         },
-        "properties": {
-            "portNumber": "{{ portNumber }}",
-            "type": "LocalPortForwarding",
-            "localPortNumber": "{{ localPortNumber }}",
-        },
+        "properties": _local_forwarding(),
     },
     START_PORT_FORWARDING_REMOTE: {
         "schemaVersion": "1.0",
@@ -99,19 +108,9 @@ SESSION_DOCUMENTS: dict[str, dict] = {
                 "allowedPattern": "^[^,$^&\\(\\)!;'\"<>\\`{}\\[\\]\\|#=]{3,}$",
             },
             "portNumber": _port("(Optional) Port number of the server on the remote host", "80"),
-            "localPortNumber": _port(
-                "(Optional) Port number on local machine to forward traffic to. An open port is "
-                "chosen at run-time if not provided",
-                "0",
-                _LOCAL_PORT_PATTERN,
-            ),
+            "localPortNumber": _local_port(),
         },
-        "properties": {
-            "portNumber": "{{ portNumber }}",
-            "type": "LocalPortForwarding",
-            "localPortNumber": "{{ localPortNumber }}",
-            "host": "{{ host }}",
-        },
+        "properties": {**_local_forwarding(), "host": "{{ host }}"},
     },
     START_SSH: {
         "schemaVersion": "1.0",
