@@ -47,12 +47,15 @@ ami-debian: docker
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
+# everything: lint, unit, integration and the deployment tests (these run as root: network
+# namespaces and a second Docker engine, see tests/deployments)
 test: lint unit integration deployments
 
-lint: venv
+# formatting, ruff, mypy (typecheck) and dead code (vulture, with vulture_whitelist.py)
+lint: typecheck
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 typecheck: venv
 	$(VENV)/bin/mypy

@@ -1,28 +1,30 @@
 """Loading what the first EC2 and SSM requests need, in the background while LocalStack starts.
 
-LocalStack loads a service's provider on its first request: the first RunInstances used to pay
-about two seconds (on 2 cores) for reading LocalStack's service catalog, importing moto's EC2 and
-LocalStack's EC2 and SSM providers, reading their service specs and building moto's EC2 backend
-with its AMI list. A daemon thread
-started with the runtime does that work instead, once LocalStack is ready (started earlier, it
-competes with LocalStack's own start for the interpreter and makes Ready later); a request that
-comes before it is done waits on the same import locks rather than doing the work twice.
+LocalStack loads a service's provider on its first request: without this, the first RunInstances
+pays about two seconds (on 2 cores) for reading LocalStack's service catalog, importing moto's EC2
+and LocalStack's EC2 and SSM providers, reading their service specs and building moto's EC2
+backend with its AMI list. A daemon thread started with the runtime does that work instead, once
+LocalStack is ready (started earlier, it competes with LocalStack's own start for the interpreter
+and makes Ready later); a request that comes before it is done waits on the same import locks
+rather than doing the work twice.
 
 Only idempotent, shareable work happens here: imports, spec and parser caches, moto's backend for
-the default account and region. The providers themselves (our singletons) are still built by
+the default account and region. The providers themselves (our singletons) are built by
 LocalStack on the first request, so there is never a second copy of them.
 """
 
 import functools
+import importlib
 import logging
 import os
 import threading
 import time
 
+from localstack_ssm_docker.activation import SERVICES
+
 LOG = logging.getLogger(__name__)
 
 DEFAULT_ACCOUNT = "000000000000"
-SERVICES = ("ec2", "ssm")
 
 
 def _load_services(services: tuple[str, ...]) -> None:
@@ -37,14 +39,19 @@ def _load_services(services: tuple[str, ...]) -> None:
         create_serializer(model)
 
 
-def _load_providers() -> None:
-    import localstack.services.ec2.provider
-    import localstack.services.ssm.provider  # noqa: F401
-    from localstack.services.moto import MotoFallbackDispatcher  # noqa: F401
+_PROVIDER_MODULES = (
+    "localstack.services.ec2.provider",
+    "localstack.services.ssm.provider",
+    "localstack.services.moto",
+    "localstack_ssm_docker.ec2.provider",
+    "localstack_ssm_docker.ssm.api.provider",
+    "localstack_ssm_docker.ssm.run.executor",
+)
 
-    import localstack_ssm_docker.ec2.provider
-    import localstack_ssm_docker.ssm.api.provider
-    import localstack_ssm_docker.ssm.run.executor  # noqa: F401
+
+def _load_providers() -> None:
+    for name in _PROVIDER_MODULES:
+        importlib.import_module(name)
 
 
 def _build_backends(region: str) -> None:

@@ -147,21 +147,11 @@ def check_engine_in_background() -> None:
 
 
 @functools.cache
-def instance_endpoint() -> str | None:
-    """The URL instances reach this LocalStack at: its container's address on their network
-    (their AWS_ENDPOINT_URL when LocalStack runs in a container), the network's gateway in host
-    mode (where instances get a relay instead: LocalStack listens on loopback), None with a
-    remote engine."""
-    from localstack_ssm_docker.engine.docker.probe import localstack_endpoint_for_instances
-
-    return localstack_endpoint_for_instances(settings().container_options.network)
-
-
-@functools.cache
 def container_endpoint() -> str | None:
-    """`instance_endpoint()` when LocalStack runs in a container of the instances' engine (the
-    probe finds that container); None in host mode, even where LocalStack thinks it is in a
-    container (a CI runner's), and with a remote engine."""
+    """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL) when it runs in a
+    container of the instances' engine: that container's address on their network (the probe
+    finds the container); None in host mode, even where LocalStack thinks it is in a container (a
+    CI runner's), and with a remote engine."""
     from localstack_ssm_docker.engine.docker.probe import container_endpoint_for_instances
 
     return container_endpoint_for_instances(settings().container_options.network)

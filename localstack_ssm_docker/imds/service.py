@@ -188,10 +188,6 @@ class MetadataService:
         networks = (self._network,) if self._network else ()
         return networks, environment
 
-    @property
-    def routed(self) -> bool:
-        return self._route is not None
-
     def forget(self, instance_id: str) -> None:
         """The instance's credentials are dropped (profile changed, instance gone)."""
         self._credentials.forget(instance_id)

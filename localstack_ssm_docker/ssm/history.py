@@ -2,10 +2,8 @@
 LocalStack stopped ends as Failed, so that nothing stays InProgress forever.
 
 What is saved is the stored values themselves (`Command`, `Invocation` with its `Result`), so
-`restore_history` brings back exactly what `save_history` wrote. The saved shape follows those
-values: a history saved before invocations held a `Result` (and statuses became LocalStack's
-enums) is not read back by this version; that break was accepted when the result fields were
-made one type.
+`restore_history` brings back exactly what `save_history` wrote. The saved shape is those values'
+shape: a saved history of another shape is not read back.
 """
 
 from localstack.aws.api.ssm import CommandInvocationStatus

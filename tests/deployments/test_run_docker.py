@@ -56,7 +56,7 @@ def test_instances_reach_localstack_at_its_container_address(run_docker, engine)
         assert f"they reach LocalStack at {address}" in run_docker.logs()
         endpoint = docker_cli(
             "exec", run_docker.container, "python", "-c",
-            "from localstack_ssm_docker import wiring; print(wiring.instance_endpoint())",
+            "from localstack_ssm_docker import wiring; print(wiring.container_endpoint())",
         ).strip()  # fmt: skip
         assert endpoint == f"http://{address}:4566"
         result = scenario.run(

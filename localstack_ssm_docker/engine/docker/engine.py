@@ -198,10 +198,6 @@ class DockerEngine:
         """A TCP connection to `port` of the instance, or of `host` as the instance sees it."""
         return self._sessions.connect_port(container_id, host, port, timeout)
 
-    def describe_address(self, container_id: str) -> str:
-        """The container's address."""
-        return self._sessions.describe_address(container_id)
-
     # the metadata service's route (imds_network)
 
     def metadata_networks(self) -> "MetadataNetworks":

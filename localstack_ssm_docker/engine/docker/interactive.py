@@ -1,23 +1,21 @@
 """Interactive execs (a shell with a TTY, a command with stdin) and connections to a port of an
 instance, for Session Manager.
 
-An exec is started with Docker's connection upgrade and then used as a raw bidirectional socket:
-reads come from the HTTP response's buffered reader (the bytes that arrived with the response
-headers are there, see exec_stream.py), writes go to the socket under it. Closing shuts the
-socket down, which also wakes a thread blocked reading it.
+An exec is started attached (exec_stream.start_exec) and then used as a raw bidirectional socket:
+reads come from the connection's buffered reader, writes go to the socket under it. Closing shuts
+the socket down, which also wakes a thread blocked reading it.
 """
 
 import contextlib
 import ipaddress
 import socket
 from collections.abc import Iterator
-from typing import Any
 
 from docker import APIClient
 
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.containers import ip_address
-from localstack_ssm_docker.engine.docker.exec_stream import read_frames
+from localstack_ssm_docker.engine.docker.exec_stream import AttachedExec, read_frames, start_exec
 
 _READ_SIZE = 65536
 
@@ -25,11 +23,10 @@ _READ_SIZE = 65536
 class DockerExecChannel:
     """The stdin and output of one attached exec."""
 
-    def __init__(self, response: Any, tty: bool):
-        self._response = response
-        self._reader = response.raw._fp.fp
-        raw = self._reader.raw
-        self._socket: socket.socket = getattr(raw, "_sock", raw)
+    def __init__(self, attached: AttachedExec, tty: bool):
+        self._response = attached.response
+        self._reader = attached.reader
+        self._socket = attached.socket
         self._frames: Iterator[tuple[int, bytes]] | None = (
             None if tty else read_frames(self._reader)
         )
@@ -50,10 +47,6 @@ class DockerExecChannel:
     def write(self, data: bytes) -> None:
         """Sends `data` to the process's stdin; OSError once it is gone."""
         self._socket.sendall(data)
-
-    def close_stdin(self) -> None:
-        with contextlib.suppress(OSError):
-            self._socket.shutdown(socket.SHUT_WR)
 
     def close(self) -> None:
         if self._closed:
@@ -83,14 +76,7 @@ def start_attached(
         user=user or "",
         environment=environment or None,
     )["Id"]
-    response = stream_api._post_json(
-        stream_api._url("/exec/{0}/start", exec_id),
-        headers={"Connection": "Upgrade", "Upgrade": "tcp"},
-        data={"Tty": tty, "Detach": False},
-        stream=True,
-    )
-    stream_api._raise_for_status(response)
-    return exec_id, DockerExecChannel(response, tty)
+    return exec_id, DockerExecChannel(start_exec(stream_api, exec_id, tty), tty)
 
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
@@ -172,9 +158,9 @@ class DockerSessions:
                 f"the instance runs on the remote Docker engine at {self._remote_engine}: "
                 "its ports are not reachable from LocalStack"
             )
-        address = seen_from_host(host) or self.describe_address(container_id)
+        address = seen_from_host(host) or self._address(container_id)
         return connect(address, port, timeout)
 
-    def describe_address(self, container_id: str) -> str:
+    def _address(self, container_id: str) -> str:
         with engine_errors():
             return ip_address(self._api.inspect_container(container_id))

@@ -89,14 +89,9 @@ def localstack_address_for_instances(network: str | None) -> str | None:
         return None
 
 
-def localstack_endpoint_for_instances(network: str | None) -> str | None:
-    """The URL at which instances on `network` reach this LocalStack's gateway (what an
-    instance's AWS_ENDPOINT_URL should be), or None when no address is known."""
-    return _gateway_url(localstack_address_for_instances(network))
-
-
 def container_endpoint_for_instances(network: str | None) -> str | None:
-    """That URL only when LocalStack runs in a container of the instances' (local) engine, where
+    """The URL at which instances on `network` reach this LocalStack's gateway (their
+    AWS_ENDPOINT_URL) when LocalStack runs in a container of the instances' (local) engine, where
     its gateway listens on the container's address; None otherwise, quietly (in host mode it
     listens on loopback, and LocalStack may think it runs in a container the engine does not
     run). Joins `network` when it is named, as the start-up check does."""

@@ -27,7 +27,7 @@ from typing import Protocol
 from docker import APIClient
 
 from localstack_ssm_docker.engine.docker.client import engine_errors
-from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, read_frames
+from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, read_frames, start_exec
 from localstack_ssm_docker.engine.docker.shell import resident_helper_command, resident_job
 from localstack_ssm_docker.engine.values import ScriptJob
 
@@ -98,17 +98,10 @@ class _Helper:
         with engine_errors():
             command = resident_helper_command(f"{HELPER_ROOT}/{uuid.uuid4().hex[:12]}")
             self.exec_id = api.exec_create(container_id, command, stdin=True)["Id"]
-            response = stream_api._post_json(
-                stream_api._url("/exec/{0}/start", self.exec_id),
-                headers={"Connection": "Upgrade", "Upgrade": "tcp"},
-                data={"Tty": False, "Detach": False},
-                stream=True,
-            )
-            stream_api._raise_for_status(response)
-        self._response = response
-        reader = response.raw._fp.fp
-        self._socket = reader.raw._sock
-        self._frames: Iterator[tuple[int, bytes]] = read_frames(reader)
+            attached = start_exec(stream_api, self.exec_id)
+        self._response = attached.response
+        self._socket = attached.socket
+        self._frames: Iterator[tuple[int, bytes]] = read_frames(attached.reader)
         self.jobs = 0
 
     def run(self, request: bytes, token: str, stdout: Sink, stderr: Sink) -> int | None:

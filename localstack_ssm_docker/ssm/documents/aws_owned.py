@@ -19,7 +19,7 @@ from localstack.aws.api.ssm import (
     PlatformType,
 )
 
-from localstack_ssm_docker.ssm.sessions.documents import RUN_SHELL, SESSION_DOCUMENTS
+from localstack_ssm_docker.ssm.documents.session_documents import RUN_SHELL, SESSION_DOCUMENTS
 
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
 

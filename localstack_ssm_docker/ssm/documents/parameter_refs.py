@@ -1,9 +1,15 @@
-"""``{{ssm:name}}`` and ``{{ssm:name:version}}`` references in command parameters, resolved from
-Parameter Store at run time as the agent resolves them (SecureString values are refused)."""
+"""The ``{{ ... }}`` references of documents and parameters: a document's ``{{ name }}``
+placeholders for its own parameters, and ``{{ssm:name}}`` / ``{{ssm:name:version}}`` references in
+command parameters, resolved from Parameter Store at run time as the agent resolves them
+(SecureString values are refused)."""
 
 import re
 from collections.abc import Callable
 
+PLACEHOLDER = re.compile(r"\{\{[\t\n\f\r ]*([A-Za-z0-9_.-]+)[\t\n\f\r ]*\}\}")
+"""A document's ``{{ name }}``, by the agent's rule (parameters.ReplaceParameter: the name between
+``{{`` and ``}}``, with any of Go's ``\\s`` whitespace around it); a name no parameter declares
+is left as written. Names take letters, digits, ``_``, ``.`` and ``-``."""
 REFERENCE = re.compile(r"\{\{ *ssm:([/\w.:-]+) *\}\}")
 BATCH_SIZE = 10
 

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 from localstack.aws.api.ssm import InvalidDocument, InvalidParameters
 
-from localstack_ssm_docker.ssm.documents.parameter_refs import REFERENCE
+from localstack_ssm_docker.ssm.documents.parameter_refs import PLACEHOLDER, REFERENCE
 
 RUN_SHELL_SCRIPT_ACTION = "aws:runShellScript"
 DEFAULT_EXECUTION_TIMEOUT = 3600
 MIN_EXECUTION_TIMEOUT = 5
 MAX_EXECUTION_TIMEOUT = 172800
-_PLACEHOLDER = re.compile(r"\{\{ *([A-Za-z0-9_.-]+) *\}\}")
 
 type Parameters = dict[str, list[str]]
 
@@ -146,7 +145,7 @@ def _substitute(template: object, values: dict[str, list[str] | str]) -> list[st
             items.extend(filled if isinstance(filled, list) else [filled])
         return items
     text = str(template)
-    whole = _PLACEHOLDER.fullmatch(text.strip())
+    whole = PLACEHOLDER.fullmatch(text.strip())
     if whole and isinstance(values.get(whole.group(1)), list):
         return list(values[whole.group(1)])
 
@@ -156,7 +155,7 @@ def _substitute(template: object, values: dict[str, list[str] | str]) -> list[st
             return match.group(0)
         return "\n".join(value) if isinstance(value, list) else value
 
-    return _PLACEHOLDER.sub(fill, text)
+    return PLACEHOLDER.sub(fill, text)
 
 
 def _script(run_command: object, values: dict[str, list[str] | str]) -> str:

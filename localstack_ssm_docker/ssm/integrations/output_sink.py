@@ -2,11 +2,11 @@
 events in its CloudWatch Logs, under AWS's names."""
 
 import logging
-import time
 
 from localstack.aws.connect import connect_to
 
 from localstack_ssm_docker.ssm.documents.plan import StepPlan
+from localstack_ssm_docker.ssm.integrations.log_writer import write_log_stream
 from localstack_ssm_docker.ssm.models import Command
 from localstack_ssm_docker.ssm.run.output_names import (
     OutputLocations,
@@ -17,14 +17,6 @@ from localstack_ssm_docker.ssm.run.output_names import (
 from localstack_ssm_docker.ssm.run.ports import Streams
 
 LOG = logging.getLogger(__name__)
-
-LOG_EVENT_OVERHEAD = 26
-"""Bytes CloudWatch Logs counts for each event beside its message's UTF-8 bytes."""
-LOG_EVENT_MAX_SIZE = 256 * 1024
-"""The largest event PutLogEvents takes (message bytes + LOG_EVENT_OVERHEAD)."""
-LOG_BATCH_MAX_SIZE = 1_048_576
-"""The largest PutLogEvents batch (the sum of its events' sizes)."""
-LOG_BATCH_MAX_EVENTS = 10_000
 
 
 def bucket_exists(account_id: str, region: str, bucket: str) -> bool:
@@ -95,42 +87,6 @@ class LocalStackOutputSink:
                 continue
             stream = f"{command.command_id}/{instance_id}/{plugin}/{name}"
             try:
-                logs.create_log_stream(logGroupName=group, logStreamName=stream)
-                for batch in log_batches(data.decode("utf-8", "replace")):
-                    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=batch)
+                write_log_stream(logs, group, stream, data.decode("utf-8", "replace"))
             except Exception as e:
                 LOG.warning("could not write %s to log stream %s: %s", name, stream, e)
-
-
-def log_batches(text: str) -> list[list[dict]]:
-    """The text as log events (a line each, a line too long for one event split between
-    characters) in batches within PutLogEvents' limits: an event's size (its message's UTF-8
-    bytes + 26) at most 256 KiB, a batch's at most 1 MiB and 10,000 events."""
-    now = int(time.time() * 1000)
-    batches: list[list[dict]] = [[]]
-    size = 0
-    for line in text.splitlines() or [text]:
-        for message in _event_messages(line):
-            cost = len(message.encode()) + LOG_EVENT_OVERHEAD
-            if size + cost > LOG_BATCH_MAX_SIZE or len(batches[-1]) >= LOG_BATCH_MAX_EVENTS:
-                batches.append([])
-                size = 0
-            batches[-1].append({"timestamp": now, "message": message})
-            size += cost
-    return [b for b in batches if b]
-
-
-def _event_messages(line: str) -> list[str]:
-    """The line in pieces of at most one event's message bytes, cut between characters (an
-    empty line is one space: an event's message cannot be empty)."""
-    data = line.encode()
-    limit = LOG_EVENT_MAX_SIZE - LOG_EVENT_OVERHEAD
-    pieces = []
-    start = 0
-    while start < len(data):
-        end = min(start + limit, len(data))
-        while end < len(data) and data[end] & 0xC0 == 0x80:  # inside a character
-            end -= 1
-        pieces.append(data[start:end].decode())
-        start = end
-    return pieces or [" "]

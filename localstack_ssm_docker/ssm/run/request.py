@@ -1,7 +1,7 @@
 """What SendCommand hands the executor: one value for a command's run, built by the provider.
 
-It replaces the (store, scope, command, document, plan, targets) clump that the provider, the
-executor and each command's run state passed along one by one.
+The store, scope, command, document, plan and targets of one run travel together in it, from the
+provider through the executor to the command's run state, so no layer takes them one by one.
 """
 
 from dataclasses import dataclass

@@ -1,5 +1,5 @@
-"""Session documents: AWS's own (with the content AWS publishes for them) and how any Session
-document, AWS's or a user's, turns into what the data channel runs.
+"""How a Session document, AWS's (ssm/documents/session_documents.py) or a user's, turns into what
+the data channel runs.
 
 Pure: the caller loads a user's document; this module checks parameters and fills the document's
 ``properties`` the way the agent does before it sends them in the handshake.
@@ -10,130 +10,27 @@ from dataclasses import dataclass, field
 
 from localstack.aws.api.ssm import InvalidDocument, InvalidParameters
 
-RUN_SHELL = "SSM-SessionManagerRunShell"
-START_INTERACTIVE_COMMAND = "AWS-StartInteractiveCommand"
-START_NON_INTERACTIVE_COMMAND = "AWS-StartNonInteractiveCommand"
-START_PORT_FORWARDING = "AWS-StartPortForwardingSession"
-START_PORT_FORWARDING_REMOTE = "AWS-StartPortForwardingSessionToRemoteHost"
-START_SSH = "AWS-StartSSHSession"
-
-STANDARD_STREAM = "Standard_Stream"
-INTERACTIVE_COMMANDS = "InteractiveCommands"
-NON_INTERACTIVE_COMMANDS = "NonInteractiveCommands"
-PORT = "Port"
-SESSION_TYPES = (STANDARD_STREAM, INTERACTIVE_COMMANDS, NON_INTERACTIVE_COMMANDS, PORT)
-
-_PORT_PATTERN = (
-    "^([1-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"
-)
-_LOCAL_PORT_PATTERN = (
-    "^([0-9]|[1-9][0-9]{1,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$"
+from localstack_ssm_docker.ssm.documents.parameter_refs import PLACEHOLDER
+from localstack_ssm_docker.ssm.documents.session_documents import (
+    INTERACTIVE_COMMANDS,
+    NON_INTERACTIVE_COMMANDS,
+    PORT,
+    RUN_SHELL,
+    SESSION_DOCUMENTS,
+    SESSION_TYPES,
+    STANDARD_STREAM,
 )
 
-
-def _port(description: str, default: str, pattern: str = _PORT_PATTERN) -> dict:
-    return {
-        "type": "String",
-        "description": description,
-        "allowedPattern": pattern,
-        "default": default,
-    }
-
-
-def _command_document(description: str, session_type: str) -> dict:
-    commands = {"commands": "{{ command }}", "runAsElevated": False}
-    return {
-        "schemaVersion": "1.0",
-        "description": description,
-        "sessionType": session_type,
-        "parameters": {"command": {"type": "String", "description": "The command to run."}},
-        "properties": {"windows": commands, "linux": commands, "macos": commands},
-    }
-
-
-SESSION_DOCUMENTS: dict[str, dict] = {
-    RUN_SHELL: {
-        "schemaVersion": "1.0",
-        "description": "Document to hold regional settings for Session Manager",
-        "sessionType": STANDARD_STREAM,
-        "inputs": {
-            "s3BucketName": "",
-            "s3KeyPrefix": "",
-            "s3EncryptionEnabled": True,
-            "cloudWatchLogGroupName": "",
-            "cloudWatchEncryptionEnabled": True,
-            "cloudWatchStreamingEnabled": True,
-            "idleSessionTimeout": "20",
-            "maxSessionDuration": "",
-            "kmsKeyId": "",
-            "runAsEnabled": False,
-            "runAsDefaultUser": "",
-            "shellProfile": {"windows": "", "linux": ""},
-        },
-    },
-    START_INTERACTIVE_COMMAND: _command_document(
-        "Document to run single interactive command on an instance", INTERACTIVE_COMMANDS
-    ),
-    START_NON_INTERACTIVE_COMMAND: _command_document(
-        "Document to run single non-interactive command on an instance", NON_INTERACTIVE_COMMANDS
-    ),
-    START_PORT_FORWARDING: {
-        "schemaVersion": "1.0",
-        "description": "Document to start port forwarding session over Session Manager",
-        "sessionType": PORT,
-        "parameters": {
-            "portNumber": _port("(Optional) Port number of the server on the instance", "80"),
-            "localPortNumber": _port(
-                "(Optional) Port number on local machine to forward traffic to. An open port is "
-                "chosen at run-time if not provided",
-                "0",
-                _LOCAL_PORT_PATTERN,
-            ),
-        },
-        "properties": {
-            "portNumber": "{{ portNumber }}",
-            "type": "LocalPortForwarding",
-            "localPortNumber": "{{ localPortNumber }}",
-        },
-    },
-    START_PORT_FORWARDING_REMOTE: {
-        "schemaVersion": "1.0",
-        "description": "Document to start port forwarding session over Session Manager to a "
-        "remote host",
-        "sessionType": PORT,
-        "parameters": {
-            "host": {
-                "type": "String",
-                "description": "(Required) The IP address or hostname of the remote host",
-                "allowedPattern": "^[^,$^&\\(\\)!;'\"<>\\`{}\\[\\]\\|#=]{3,}$",
-            },
-            "portNumber": _port("(Optional) Port number of the server on the remote host", "80"),
-            "localPortNumber": _port(
-                "(Optional) Port number on local machine to forward traffic to. An open port is "
-                "chosen at run-time if not provided",
-                "0",
-                _LOCAL_PORT_PATTERN,
-            ),
-        },
-        "properties": {
-            "portNumber": "{{ portNumber }}",
-            "type": "LocalPortForwarding",
-            "localPortNumber": "{{ localPortNumber }}",
-            "host": "{{ host }}",
-        },
-    },
-    START_SSH: {
-        "schemaVersion": "1.0",
-        "description": "Document to start SSH session over Session Manager",
-        "sessionType": PORT,
-        "parameters": {
-            "portNumber": _port("(Optional) Port number of SSH server on the instance", "22")
-        },
-        "properties": {"portNumber": "{{ portNumber }}"},
-    },
-}
-
-_REFERENCE = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
+__all__ = [
+    "INTERACTIVE_COMMANDS",
+    "NON_INTERACTIVE_COMMANDS",
+    "PORT",
+    "RUN_SHELL",
+    "SESSION_DOCUMENTS",
+    "STANDARD_STREAM",
+    "SessionPlan",
+    "plan_session",
+]
 
 
 @dataclass(frozen=True)
@@ -202,7 +99,7 @@ def plan_session(name: str, content: dict, parameters: dict[str, list[str]] | No
 def _fill(value, values: dict[str, str]):
     """The document's properties with every {{ parameter }} replaced by its value."""
     if isinstance(value, str):
-        return _REFERENCE.sub(lambda m: values.get(m[1], m[0]), value)
+        return PLACEHOLDER.sub(lambda m: values.get(m[1], m[0]), value)
     if isinstance(value, dict):
         return {k: _fill(v, values) for k, v in value.items()}
     if isinstance(value, list):

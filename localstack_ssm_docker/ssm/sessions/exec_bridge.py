@@ -23,7 +23,8 @@ PID_DIR = "/var/lib/amazon/ssm/sessions"
 # returns before the process starts, so a session that ends meanwhile may kill before the process
 # recorded itself, and the kill leaves a marker the process checks after recording itself.
 _WRAPPER = (
-    'd=/var/lib/amazon/ssm/sessions; { mkdir -p "$d" && [ -w "$d" ]; } 2>/dev/null || d=/tmp; '
+    f"d={PID_DIR}; "
+    '{ mkdir -p "$d" && [ -w "$d" ]; } 2>/dev/null || d=/tmp; '
     'echo $$ > "$d/$1.pid"; '
     'if [ -e "/tmp/$1.killed" ]; then rm -f "/tmp/$1.killed" "$d/$1.pid"; exit 0; fi; '
     'shift; exec "$@"'
@@ -33,7 +34,8 @@ _WRAPPER = (
 # with builtins only (it must work in a container at its pids limit).
 _KILL = (
     's=$1; : > "/tmp/$s.killed" 2>/dev/null; '
-    'f=/var/lib/amazon/ssm/sessions/$s.pid; [ -f "$f" ] || f=/tmp/$s.pid; '
+    f"f={PID_DIR}/$s.pid; "
+    '[ -f "$f" ] || f=/tmp/$s.pid; '
     'read p < "$f" 2>/dev/null || exit 0; rm -f "$f"; '
     'for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; '
     "r=${l##*) }; set -- $r; pid=${d#/proc/}; "

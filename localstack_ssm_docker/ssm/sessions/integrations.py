@@ -8,7 +8,7 @@ from localstack.aws.api.ssm import InvalidDocument
 from localstack.aws.connect import connect_to
 
 from localstack_ssm_docker.ssm.documents.plan import document_name_of
-from localstack_ssm_docker.ssm.sessions.documents import RUN_SHELL, SESSION_DOCUMENTS
+from localstack_ssm_docker.ssm.documents.session_documents import RUN_SHELL, SESSION_DOCUMENTS
 
 
 def caller_arn(context: RequestContext) -> str:

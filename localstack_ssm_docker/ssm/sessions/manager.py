@@ -256,10 +256,6 @@ class SessionManager:
         if live is not None:
             self.end(live, "")
 
-    def live_count(self) -> int:
-        with self._lock:
-            return len(self._sessions)
-
     # endpoint side
     def claim(self, session_id: str, token: str) -> LiveSession | None:
         """The live session a token opens; a token opens one connection once."""

@@ -8,7 +8,7 @@ import threading
 
 from localstack.aws.connect import connect_to
 
-from localstack_ssm_docker.ssm.integrations.output_sink import log_batches
+from localstack_ssm_docker.ssm.integrations.log_writer import write_log_stream
 
 LOG = logging.getLogger(__name__)
 TRANSCRIPT_LIMIT = 4 * 1024 * 1024
@@ -57,9 +57,7 @@ def write(account_id: str, region: str, inputs: dict, session_id: str, data: byt
     if group:
         try:
             logs = connect_to(aws_access_key_id=account_id, region_name=region).logs
-            logs.create_log_stream(logGroupName=group, logStreamName=session_id)
-            for batch in log_batches(data.decode("utf-8", "replace")):
-                logs.put_log_events(logGroupName=group, logStreamName=session_id, logEvents=batch)
+            write_log_stream(logs, group, session_id, data.decode("utf-8", "replace"))
         except Exception as e:
             LOG.warning(
                 "SSM session %s: transcript to log group %s failed: %s", session_id, group, e

@@ -74,7 +74,7 @@ def test_routed_instances_join_the_network_and_get_region_and_endpoint():
         assert environment["AWS_REGION"] == environment["AWS_DEFAULT_REGION"] == "eu-west-1"
         assert environment["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
         assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" not in environment
-        assert metadata.routed and len(routing.responders) == 1
+        assert len(routing.responders) == 1
     finally:
         metadata.stop()
     assert routing.removed
@@ -101,8 +101,7 @@ def test_a_failed_responder_still_puts_instances_on_the_network():
     try:
         networks, environment = metadata.launch_extras("us-east-1")
         assert networks == ("localstack-imds-test",)  # 169.254.169.254 goes nowhere in them
-        assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" in environment
-        assert not metadata.routed
+        assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" in environment  # not routed: the fallback
     finally:
         metadata.stop()
 

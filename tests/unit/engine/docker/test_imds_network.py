@@ -1,6 +1,6 @@
 import ipaddress
 
-from localstack_ssm_docker.engine.docker.imds_network import LAYOUT
+from localstack_ssm_docker.engine.docker.imds_network import LAYOUT, _gateway
 from localstack_ssm_docker.engine.values import METADATA_ADDRESS
 
 RESOLVER_ADDRESS = "169.254.169.253"
@@ -32,3 +32,19 @@ def test_an_ip_range_reaching_into_the_service_range_does_not_keep_it():
 
 def test_an_unreadable_pool_does_not_keep_the_service_range():
     assert not LAYOUT.kept_by(inspected({"Subnet": "not a subnet"}))
+
+
+def test_a_bridge_gateway_is_the_configured_one_without_its_prefix():
+    assert _gateway(inspected({"Subnet": "172.30.0.0/16", "Gateway": "172.30.0.254/16"})) == (
+        "172.30.0.254"
+    )
+
+
+def test_a_bridge_without_a_named_gateway_has_its_subnets_first_address():
+    details = inspected({"Subnet": "fd00::/64"}, {"Subnet": "172.17.0.0/16"})
+    assert _gateway(details) == "172.17.0.1"  # the IPv4 subnet's, as the default bridge's
+
+
+def test_a_network_without_a_usable_subnet_has_no_gateway():
+    assert _gateway(inspected({"Subnet": "not a subnet"})) is None
+    assert _gateway({}) is None

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import pytest
 
+from localstack_ssm_docker.ssm.documents import session_documents
 from localstack_ssm_docker.ssm.sessions import codec, documents
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
@@ -26,9 +27,6 @@ class FakeExec:
 
     def write(self, data: bytes) -> None:
         self.stdin += data
-
-    def close_stdin(self) -> None:
-        pass
 
     def close(self) -> None:
         self.closed = True
@@ -139,7 +137,9 @@ def test_dropped_socket_without_resume_ends_the_session(manager):
 def test_port_with_no_listener_tells_the_client(manager):
     from localstack_ssm_docker.ssm.sessions import smux
 
-    session_id, token = _start(manager, documents.START_PORT_FORWARDING, {"portNumber": ["9999"]})
+    session_id, token = _start(
+        manager, session_documents.START_PORT_FORWARDING, {"portNumber": ["9999"]}
+    )
     live = manager.claim(session_id, token)
     sent: list[Frame] = []
     manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda *close: None)
@@ -162,7 +162,7 @@ def test_shutdown_ends_every_session_with_a_message(manager):
     manager.shutdown()
     closed = json.loads(sent[-1].payload)
     assert closed["Output"] == "LocalStack is shutting down."
-    assert manager.live_count() == 0
+    assert manager.new_token(session_id) is None  # the session is gone
 
 
 class OpenOnCueEngine(FakeEngine):

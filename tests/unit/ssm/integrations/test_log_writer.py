@@ -1,23 +1,38 @@
-from dataclasses import replace
-
-from localstack_ssm_docker.ssm.integrations.output_sink import log_batches
-from localstack_ssm_docker.ssm.run.output_names import log_group_of, plugin_key_prefix, s3_url
-from tests.unit.builders import command
-
-
-def test_key_prefix_as_aws_lays_it_out():
-    with_prefix = replace(command(), output_s3_key_prefix="runs/2026")
-    assert plugin_key_prefix(with_prefix, "i-12345678", "aws:runShellScript") == (
-        f"runs/2026/{with_prefix.command_id}/i-12345678/awsrunShellScript"
-    )
-    assert plugin_key_prefix(command(), "i-12345678", "aws:runShellScript").startswith("c" * 36)
+from localstack_ssm_docker.ssm.integrations.log_writer import (
+    LOG_BATCH_MAX_EVENTS,
+    log_batches,
+    write_log_stream,
+)
 
 
-def test_url_and_log_group():
-    assert s3_url("eu-west-1", "b", "k/stdout") == "https://s3.eu-west-1.amazonaws.com/b/k/stdout"
-    assert log_group_of(command()) == "/aws/ssm/AWS-RunShellScript"
-    named = replace(command(), cloudwatch_output_config={"CloudWatchLogGroupName": "mine"})
-    assert log_group_of(named) == "mine"
+class RecordingLogs:
+    """The two Logs calls the writer makes, recorded."""
+
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    def create_log_stream(self, **kwargs):
+        self.calls.append(("create_log_stream", kwargs))
+
+    def put_log_events(self, **kwargs):
+        self.calls.append(
+            (
+                "put_log_events",
+                kwargs["logGroupName"],
+                kwargs["logStreamName"],
+                len(kwargs["logEvents"]),
+            )
+        )
+
+
+def test_the_stream_is_created_then_filled_batch_by_batch():
+    logs = RecordingLogs()
+    write_log_stream(logs, "g", "s", "x\n" * (LOG_BATCH_MAX_EVENTS + 1))
+    assert logs.calls == [
+        ("create_log_stream", {"logGroupName": "g", "logStreamName": "s"}),
+        ("put_log_events", "g", "s", LOG_BATCH_MAX_EVENTS),
+        ("put_log_events", "g", "s", 1),
+    ]
 
 
 def test_log_events_are_lines_in_batches_that_fit():

@@ -1,0 +1,11 @@
+"""Which runs a kill reaches: only the run of a script under way."""
+
+from localstack_ssm_docker.engine.docker.scripts import DockerScripts
+from localstack_ssm_docker.engine.values import ScriptJob
+
+
+def test_a_kill_of_a_run_not_under_way_does_nothing_and_says_so():
+    # no client at all: a kill that reached for the engine would fail here
+    scripts = DockerScripts(api=None, stream_api=None, restart_count=lambda _: 0)  # type: ignore[arg-type]
+    job = ScriptJob("sleep 60\n", "/var/lib/amazon/ssm/c-1", "/", {}, 1024, attempt="a-1")
+    assert scripts.kill_script("container-1", job) is False

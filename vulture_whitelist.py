@@ -1,0 +1,105 @@
+"""Names vulture (`make lint`) sees no caller of in this package, whose callers are elsewhere:
+LocalStack, moto, the Python runtime, a wire protocol. Each group says who uses them. Anything
+else vulture finds is dead code, to be removed, not listed here."""
+
+# Entry points (pyproject.toml): LocalStack loads these by name.
+ec2_docker
+ssm_docker
+activate_ssm_docker_providers
+end_ssm_sessions
+bring_back_kept_instances
+SsmDockerExtension
+SsmDocumentProviderPlugin
+SsmAssociationProviderPlugin
+_.factory  # CloudFormationResourceProviderPlugin.load sets it
+
+# LocalStack's Extension hooks.
+_.on_extension_load
+_.update_request_handlers
+_.update_response_handlers
+_.update_exception_handlers
+
+# Gateway handlers: LocalStack's handler chain calls handler(chain, context, response).
+chain
+_.service_exception  # read by LocalStack's response serialisation
+
+# CloudFormation resource properties (TypedDict fields of AWS's resource schemas).
+DocumentVersion
+ScheduleExpression
+ScheduleOffset
+Targets
+OutputLocation
+AutomationTargetParameterName
+MaxErrors
+MaxConcurrency
+SyncCompliance
+ApplyOnlyAtCronInterval
+CalendarNames
+WaitForSuccessTimeoutSeconds
+Content
+TargetType
+VersionName
+Tags
+Requires
+Attachments
+UpdateMethod
+
+# API operations: LocalStack's skeleton dispatches to the provider's methods by operation name.
+_.describe_images
+_.describe_instances
+_.run_instances
+_.stop_instances
+_.start_instances
+_.create_tags
+_.reboot_instances
+_.modify_instance_metadata_options
+_.associate_iam_instance_profile
+_.describe_iam_instance_profile_associations
+_.disassociate_iam_instance_profile
+_.replace_iam_instance_profile_association
+_.get_command_invocation
+_.list_command_invocations
+_.list_commands
+_.list_documents
+_.send_command
+_.cancel_command
+_.describe_instance_information
+_.create_association_batch
+_.list_associations
+_.list_association_versions
+_.start_associations_once
+_.list_compliance_items
+_.list_compliance_summaries
+_.describe_association_executions
+_.describe_association_execution_targets
+_.describe_instance_associations_status
+_.describe_effective_instance_associations
+_.add_tags_to_resource
+_.remove_tags_from_resource
+_.list_tags_for_resource
+_.start_session
+_.resume_session
+_.terminate_session
+_.describe_sessions
+
+# Attributes of moto's and LocalStack's objects, read by their code.
+_.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances
+_.iam_instance_profile  # moto's Instance, in DescribeInstances
+_._upgraded  # rolo's WebSocketRequest, as its accept() records it
+daemon_threads  # socketserver.ThreadingMixIn
+
+# Protocol members: the call signature of a Protocol, the wire values of the session protocol
+# (message and flag names the plugin may send, named so a log shows them).
+__call__
+START_PUBLICATION
+PAUSE_PUBLICATION
+ERROR
+PARAMETER
+ENC_CHALLENGE_REQUEST
+ENC_CHALLENGE_RESPONSE
+EXIT_CODE
+DISCONNECT_TO_PORT
+NOP
+
+# The scheduler's count of armed timers: read by the race tests (tests/unit/ssm/associations/).
+_.armed
