@@ -16,6 +16,7 @@ _.factory  # CloudFormationResourceProviderPlugin.load sets it
 # LocalStack's Extension hooks.
 _.on_extension_load
 _.update_request_handlers
+_.update_gateway_routes
 _.update_response_handlers
 _.update_exception_handlers
 
