@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 from moto.ec2.models import ec2_backends
 
@@ -12,9 +13,7 @@ from localstack_ssm_docker.ec2 import models
 from localstack_ssm_docker.ec2.launch_gate import LaunchGate, ShuttingDown
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord
 from localstack_ssm_docker.ec2.user_data import shell_scripts
-from localstack_ssm_docker.engine.errors import (
-    EngineError,
-)
+from localstack_ssm_docker.engine.errors import EngineError, NetworkGone
 from localstack_ssm_docker.engine.interface import (
     ContainerEngine,
 )
@@ -42,6 +41,15 @@ inside Docker's 10 s stop timeout (a launch still going after that removes its o
 __all__ = ["InstanceManager", "Outcome", "ShuttingDown"]
 
 
+class LaunchExtras(Protocol):
+    """Networks and environment a new instance container gets in a region; `restore` makes the
+    shared networks again first, at once (one of them was found gone)."""
+
+    def __call__(
+        self, region: str, restore: bool = False
+    ) -> tuple[tuple[str, ...], dict[str, str]]: ...
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a stop, start or terminate did: `done` the instances it applies to (their containers
@@ -65,7 +73,7 @@ class InstanceManager:
         options: ContainerOptions | None = None,
         boot_with_image_entrypoint: bool = False,
         state: StateDirectory | None = None,
-        launch_extras: Callable[[str], tuple[tuple[str, ...], dict[str, str]]] | None = None,
+        launch_extras: LaunchExtras | None = None,
         launch_wait: float = _LAUNCH_WAIT_SECONDS,
     ):
         self._engine = engine
@@ -94,7 +102,7 @@ class InstanceManager:
             scripts = shell_scripts(user_data)
             workers = min(_LAUNCH_PARALLELISM, len(specs) or 1)
             with ThreadPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(self._boot, spec, scripts) for spec in specs]
+                futures = [pool.submit(self._boot, spec, scripts, region) for spec in specs]
             failures = [e for f in futures if (e := f.exception()) is not None]
             made = [f.result().container_id for f in futures if f.exception() is None]
             if failures or self._gate.closed:
@@ -129,8 +137,18 @@ class InstanceManager:
             except EngineError as e:
                 LOG.warning("container %s not removed: %s", container_id[:12], e)
 
-    def _boot(self, spec: ContainerSpec, scripts: list[str]) -> ContainerFacts:
-        facts = self._engine.launch(spec)
+    def _boot(self, spec: ContainerSpec, scripts: list[str], region: str) -> ContainerFacts:
+        try:
+            facts = self._engine.launch(spec)
+        except NetworkGone as e:
+            if self._launch_extras is None:
+                raise
+            # another LocalStack on the engine removed the shared network after we checked it
+            LOG.info(
+                "%s: %s; the network is made again and the launch tried once more", spec.name, e
+            )
+            networks, _ = self._launch_extras(region, restore=True)
+            facts = self._engine.launch(replace(spec, networks=networks))
         if scripts:
             try:
                 self._engine.run_detached(facts.container_id, scripts, CLOUD_INIT_LOG)

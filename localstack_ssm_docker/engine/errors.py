@@ -16,6 +16,11 @@ class ContainerGone(EngineError):
     """The container does not exist (any more)."""
 
 
+class NetworkGone(EngineError):
+    """A network the container was to be on is gone: LocalStacks on one engine share the
+    metadata network, and another one may remove it while this one launches."""
+
+
 class ContainerNotRunning(EngineError):
     """The container exists but is paused or stopped."""
 

@@ -176,9 +176,15 @@ class MetadataService:
             self._route = None
             self._network = None
 
-    def launch_extras(self, region: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    def launch_extras(
+        self, region: str, restore: bool = False
+    ) -> tuple[tuple[str, ...], dict[str, str]]:
         """Networks and environment for a new instance container (the shared network and
-        responder made again first, should another LocalStack have removed them)."""
+        responder made again first, should another LocalStack have removed them; with `restore`
+        checked now, not at most once a second, as a launch found the network gone)."""
+        if restore:
+            with self._lock:
+                self._ensured = 0.0
         self._ensure_route()
         environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
         if self._endpoint_url:

@@ -9,14 +9,17 @@ from collections.abc import Iterator
 
 import docker
 import pytest
-from docker.errors import APIError
+from docker.errors import APIError, NotFound
 from docker.types import IPAMConfig, IPAMPool
 
+from localstack_ssm_docker.engine.docker.containers import Containers
 from localstack_ssm_docker.engine.docker.imds_network import (
     LABEL_ROLE,
     MetadataLayout,
     MetadataNetworks,
 )
+from localstack_ssm_docker.engine.errors import NetworkGone
+from localstack_ssm_docker.engine.values import ContainerSpec
 
 BUSYBOX = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
 # the engine's layout shifted to 169.254.202.0/23: 169.254.203.0/24 is kept for services
@@ -124,3 +127,28 @@ def test_a_network_without_the_range_stays_as_it_is_while_a_stopped_instance_nam
     bench.attach(start=False)  # would not start again on a network made anew
     assert bench.prepared()["Id"] == old
     bench.containers[0].start()
+
+
+def test_the_last_localstack_out_keeps_the_network_while_a_stopped_instance_names_it(bench):
+    bench.prepared()
+    bench.attach(start=False)  # created or stopped: not among the network's endpoints
+    assert MetadataNetworks(bench.client.api, "ssm-test", LAYOUT).remove_if_unused() is False
+    bench.containers[0].start()  # it can still start: the network is there
+    bench.containers[0].reload()
+    assert bench.containers[0].attrs["State"]["Running"]
+
+
+def test_a_launch_onto_a_network_removed_meanwhile_says_the_network_is_gone(bench):
+    name = f"ssm-test-gone-{uuid.uuid4().hex[:8]}"
+    spec = ContainerSpec(
+        name=name,
+        image=BUSYBOX,
+        hostname=name,
+        labels={},
+        networks=(f"ssm-test-no-such-network-{uuid.uuid4().hex[:8]}",),
+    )
+    containers = Containers(bench.client.api, run_id="ssm-test", owner="ssm-test")
+    with pytest.raises(NetworkGone):
+        containers.launch(spec)
+    with pytest.raises(NotFound):
+        bench.client.containers.get(name)  # the half-made container went again

@@ -32,6 +32,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerNotRunning,
     EngineError,
     EngineUnavailable,
+    NetworkGone,
 )
 from localstack_ssm_docker.engine.values import ContainerFacts, ContainerOptions, ContainerSpec
 
@@ -129,13 +130,15 @@ class Containers:
             )
         container_id = created["Id"]
         try:
-            with engine_errors():
-                for network in spec.networks:  # joined before it runs: never without the route
-                    self._api.connect_container_to_network(container_id, network)
             try:
                 with engine_errors():
+                    for network in spec.networks:  # joined before it runs: never without the route
+                        self._api.connect_container_to_network(container_id, network)
                     self._api.start(container_id)
-            except (ContainerGone, ContainerNotRunning, EngineUnavailable):
+            except ContainerGone as e:
+                self._raise_if_network_gone(spec.networks, e)
+                raise
+            except (ContainerNotRunning, EngineUnavailable):
                 raise
             except EngineError as e:
                 if keep_alive:
@@ -156,6 +159,16 @@ class Containers:
         except BaseException:
             self.remove(container_id)
             raise
+
+    def _raise_if_network_gone(self, networks: tuple[str, ...], error: ContainerGone) -> None:
+        """Raises NetworkGone when one of the networks no longer exists (the engine answers a
+        missing network with the same 404 as a missing container)."""
+        for network in networks:
+            try:
+                with engine_errors():
+                    self._api.inspect_network(network)
+            except ContainerGone:
+                raise NetworkGone(f"network {network} is gone") from error
 
     def _check_keep_alive(self, image_id: str, container_id: str) -> None:
         """Once per image: `sleep` exists in it (else the keep-alive exits, maybe only after the

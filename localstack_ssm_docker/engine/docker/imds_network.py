@@ -173,9 +173,8 @@ class MetadataNetworks:
             details = self._api.inspect_network(self.network)
             if self._layout.kept_by(details):
                 return
-            # by name: a container not started yet has no network id in its settings
-            users = self._api.containers(all=True, filters={"network": self.network})
-        others = [u for u in users if (u.get("Labels") or {}).get(LABEL_ROLE) != "imds-responder"]
+        users = self._containers_on_network()
+        others = [u for u in users if not _is_responder(u)]
         if not others and self._remake(details["Id"], [u["Id"] for u in users]):
             LOG.info("IMDS: network %s made again, with addresses kept for services", self.network)
             return
@@ -188,6 +187,14 @@ class MetadataNetworks:
                 self.network,
                 len(others),
             )
+
+    def _containers_on_network(self) -> list[dict]:
+        """Every container that names the metadata network, running or not: a created or
+        stopped instance is not among the network's endpoints, yet cannot start once the
+        network is gone. By name: a container not started yet has no network id in its
+        settings."""
+        with engine_errors():
+            return self._api.containers(all=True, filters={"network": self.network})
 
     def _remake(self, network_id: str, responders: list[str]) -> bool:
         """Removes the responder and the network, makes the network again; False when a
@@ -329,11 +336,12 @@ class MetadataNetworks:
 
     def remove_if_unused(self) -> bool:
         """Takes our own container (LocalStack in a container) off the upstream network, then
-        removes the responder and both networks when no instance of any LocalStack is on the
-        metadata network any more; True when they are gone."""
+        removes the responder and both networks when no instance of any LocalStack names the
+        metadata network any more (stopped and not yet started ones count); True when they are
+        gone. A launch that still finds the network gone makes it again (NetworkGone)."""
         self._leave()
         try:
-            if self.members():
+            if not all(_is_responder(u) for u in self._containers_on_network()):
                 return False
         except ContainerGone:
             return True
@@ -359,6 +367,11 @@ class MetadataNetworks:
         except EngineError:
             return None
         return _gateway(details)
+
+
+def _is_responder(container: dict) -> bool:
+    """Whether a container (as the engine lists it) is the responder."""
+    return (container.get("Labels") or {}).get(LABEL_ROLE) == "imds-responder"
 
 
 def _gateway(details: dict) -> str | None:

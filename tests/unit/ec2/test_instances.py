@@ -6,9 +6,12 @@ from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.engine.errors import (
     EngineError,
+    NetworkGone,
 )
 from localstack_ssm_docker.engine.values import (
     AmiImage,
+    ContainerFacts,
+    ContainerSpec,
 )
 from tests.unit.fakes import FakeEngine
 
@@ -139,3 +142,33 @@ def test_without_persistence_a_start_removes_what_an_earlier_run_left(tmp_path):
     assert "left-behind" in engine.containers
     InstanceManager(engine).recover()
     assert engine.containers == {}
+
+
+class SharedNetworkRemovedOnce(FakeEngine):
+    """An engine on which another LocalStack removes the shared network between this one's
+    check of it and the container's start, once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.launched_on: list[tuple[str, ...]] = []
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+        self.launched_on.append(spec.networks)
+        if spec.networks == ("metadata-before",):
+            raise NetworkGone("network metadata-before is gone")
+        return super().launch(spec)
+
+
+def test_a_launch_that_finds_the_shared_network_gone_makes_it_again_and_launches():
+    engine = SharedNetworkRemovedOnce()
+    restores: list[bool] = []
+
+    def launch_extras(region: str, restore: bool = False):
+        restores.append(restore)
+        return ("metadata-again",) if restore else ("metadata-before",), {}
+
+    manager = InstanceManager(engine, launch_extras=launch_extras)
+    (record,) = manager.launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    assert engine.launched_on == [("metadata-before",), ("metadata-again",)]
+    assert restores == [False, True]
+    assert engine.containers == {record.container_id: "running"}
