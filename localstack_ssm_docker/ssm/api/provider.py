@@ -13,7 +13,7 @@ from localstack.state import StateVisitor
 from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers
-from localstack_ssm_docker.ssm.api.documents import AwsDocumentHandlers
+from localstack_ssm_docker.ssm.api.document_handlers import AwsDocumentHandlers
 from localstack_ssm_docker.ssm.api.run_command import RunCommandHandlers
 from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
 from localstack_ssm_docker.ssm.associations.compliance_handlers import (
@@ -28,7 +28,7 @@ from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
 from localstack_ssm_docker.ssm.associations.service import AssociationService
 from localstack_ssm_docker.ssm.associations.tag_handlers import AssociationTagHandlers
 from localstack_ssm_docker.ssm.history import restore_history, save_history
-from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
 from localstack_ssm_docker.ssm.models import run_command_stores
 from localstack_ssm_docker.ssm.run.executor import CommandExecutor
@@ -37,10 +37,10 @@ from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 
 
 class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
-    """Run Command (`run_command.py`, `command_history.py`), AWS's documents (`documents.py`),
-    Session Manager (`ssm/sessions/`) and State Manager (`ssm/associations/`) as handler groups
-    (`handler_groups.dispatch_table` dispatches to them); the Run Command history and the
-    associations are saved and restored here."""
+    """Run Command (`run_command.py`, `command_history.py`), AWS's documents
+    (`document_handlers.py`), Session Manager (`ssm/sessions/`) and State Manager
+    (`ssm/associations/`) as handler groups (`handler_groups.dispatch_table` dispatches to them);
+    the Run Command history and the associations are saved and restored here."""
 
     def __init__(
         self,

@@ -29,7 +29,7 @@ from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.associations.queries import instance_association_fields
 from localstack_ssm_docker.ssm.documents.plan import plan_command
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
-from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 from localstack_ssm_docker.ssm.integrations.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
 from localstack_ssm_docker.ssm.models import Command, run_command_stores

@@ -28,7 +28,7 @@ from localstack_ssm_docker.ssm.associations.queries import (
     find_association,
     targets_instance,
 )
-from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 
 DEFAULT_PAGE = 50
 

@@ -40,7 +40,7 @@ from localstack_ssm_docker.ssm.associations.queries import (
 )
 from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
 from localstack_ssm_docker.ssm.associations.service import AssociationService, check_latest
-from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 
 DEFAULT_PAGE = 50
 _KEPT_ON_UPDATE = ("Name", "InstanceId", "Targets")

@@ -5,10 +5,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from localstack_ssm_docker.engine.interface import SessionEngine
-from localstack_ssm_docker.ssm.sessions import documents
-from localstack_ssm_docker.ssm.sessions.documents import SessionPlan
+from localstack_ssm_docker.ssm.sessions import session_parameters
 from localstack_ssm_docker.ssm.sessions.exec_bridge import ExecBridge
 from localstack_ssm_docker.ssm.sessions.port_bridge import MuxPortBridge, StreamPortBridge
+from localstack_ssm_docker.ssm.sessions.session_parameters import SessionPlan
 
 
 class Bridge(Protocol):
@@ -27,14 +27,14 @@ def bridge_for(
     output: Callable[[bytes, int], None],
     ended: Callable[[str], None],
 ) -> Bridge:
-    if plan.session_type == documents.PORT:
+    if plan.session_type == session_parameters.PORT:
         kind = (
             MuxPortBridge
             if plan.properties.get("type") == "LocalPortForwarding"
             else StreamPortBridge
         )
         return kind(engine, container_id, plan.host, plan.port, output, ended)
-    if plan.session_type == documents.STANDARD_STREAM:
+    if plan.session_type == session_parameters.STANDARD_STREAM:
         inputs = plan.inputs
         user = None
         if _true(inputs.get("runAsEnabled")) and inputs.get("runAsDefaultUser"):
@@ -51,7 +51,7 @@ def bridge_for(
             user=user,
             first_input=f"{profile}\n" if profile else "",
         )
-    tty = plan.session_type == documents.INTERACTIVE_COMMANDS
+    tty = plan.session_type == session_parameters.INTERACTIVE_COMMANDS
     return ExecBridge(
         engine, container_id, session_id, ["sh", "-c", plan.command], tty, output, ended
     )

@@ -27,7 +27,7 @@ from localstack.aws.api.ssm import (
 from localstack_ssm_docker.engine.errors import EngineUnavailable
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
-from localstack_ssm_docker.ssm.sessions import documents, shapes
+from localstack_ssm_docker.ssm.sessions import session_parameters, shapes
 from localstack_ssm_docker.ssm.sessions.endpoint import PATH
 from localstack_ssm_docker.ssm.sessions.integrations import caller_arn, load_session_document
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, SessionStore, session_stores
@@ -54,13 +54,13 @@ class SessionHandlers:
         target = request["Target"]
         account_id, region = context.account_id, context.region
         name, content = load_session_document(
-            account_id, region, request.get("DocumentName") or documents.RUN_SHELL
+            account_id, region, request.get("DocumentName") or session_parameters.RUN_SHELL
         )
-        plan = documents.plan_session(name, content, request.get("Parameters"))
-        if name != documents.RUN_SHELL:
+        plan = session_parameters.plan_session(name, content, request.get("Parameters"))
+        if name != session_parameters.RUN_SHELL:
             # session preferences (run as, profile, timeouts) live in SSM-SessionManagerRunShell
-            preferences = load_session_document(account_id, region, documents.RUN_SHELL)[1]
-            plan = documents.SessionPlan(
+            preferences = load_session_document(account_id, region, session_parameters.RUN_SHELL)[1]
+            plan = session_parameters.SessionPlan(
                 plan.document_name,
                 plan.session_type,
                 plan.properties,

@@ -22,9 +22,9 @@ from localstack_ssm_docker.ssm.sessions import transcripts
 from localstack_ssm_docker.ssm.sessions.bridges import Bridge, bridge_for
 from localstack_ssm_docker.ssm.sessions.channel import DataChannel
 from localstack_ssm_docker.ssm.sessions.codec import Flag, Frame, PayloadType, flag_of
-from localstack_ssm_docker.ssm.sessions.documents import PORT, SessionPlan
 from localstack_ssm_docker.ssm.sessions.limits import expired, limits_from
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
+from localstack_ssm_docker.ssm.sessions.session_parameters import PORT, SessionPlan
 from localstack_ssm_docker.ssm.sessions.transcripts import Transcript
 
 LOG = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from typing import ClassVar
 import pytest
 
 from localstack_ssm_docker.ssm.documents import session_documents
-from localstack_ssm_docker.ssm.sessions import codec, documents
+from localstack_ssm_docker.ssm.sessions import codec, session_parameters
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
@@ -72,8 +72,10 @@ def manager(engine):
     manager.shutdown()
 
 
-def _start(manager, name=documents.RUN_SHELL, parameters=None):
-    plan = documents.plan_session(name, documents.SESSION_DOCUMENTS[name], parameters)
+def _start(manager, name=session_parameters.RUN_SHELL, parameters=None):
+    plan = session_parameters.plan_session(
+        name, session_parameters.SESSION_DOCUMENTS[name], parameters
+    )
     record = SessionRecord(f"me-{time.monotonic_ns()}", "i-1", name, "arn", "", "Connecting", 0.0)
     return record.session_id, manager.start(ACCOUNT, REGION, record, "c-1", plan)
 
@@ -217,10 +219,14 @@ class RecordOnCue(SessionRecord):
 
 
 def test_a_terminated_session_stays_terminated_when_a_connection_attaches_meanwhile(manager):
-    plan = documents.plan_session(
-        documents.RUN_SHELL, documents.SESSION_DOCUMENTS[documents.RUN_SHELL], None
+    plan = session_parameters.plan_session(
+        session_parameters.RUN_SHELL,
+        session_parameters.SESSION_DOCUMENTS[session_parameters.RUN_SHELL],
+        None,
     )
-    record = RecordOnCue("me-on-cue", "i-1", documents.RUN_SHELL, "arn", "", "Connecting", 0.0)
+    record = RecordOnCue(
+        "me-on-cue", "i-1", session_parameters.RUN_SHELL, "arn", "", "Connecting", 0.0
+    )
     token = manager.start(ACCOUNT, REGION, record, "c-1", plan)
     live = manager.claim(record.session_id, token)
     reached, release = threading.Event(), threading.Event()

@@ -2,7 +2,7 @@ import pytest
 from localstack.aws.api.ssm import InvalidDocument, InvalidParameters
 
 from localstack_ssm_docker.ssm.documents import aws_owned, session_documents
-from localstack_ssm_docker.ssm.sessions.documents import SESSION_DOCUMENTS, plan_session
+from localstack_ssm_docker.ssm.sessions.session_parameters import SESSION_DOCUMENTS, plan_session
 
 
 def _plan(name, parameters=None):

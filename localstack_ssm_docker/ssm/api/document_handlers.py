@@ -18,7 +18,7 @@ from localstack.services.moto import call_moto
 
 from localstack_ssm_docker.ssm.documents import aws_owned
 from localstack_ssm_docker.ssm.documents.plan import document_name_of
-from localstack_ssm_docker.ssm.integrations.documents import load_document
+from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 
 
 class AwsDocumentHandlers:
