@@ -20,8 +20,8 @@ from localstack.aws.api.ec2 import (
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.exceptions import InvalidParameterValue
-from localstack_ssm_docker.imds import associations, localstack_iam
-from localstack_ssm_docker.imds.associations import ProfileAssociation
+from localstack_ssm_docker.imds import localstack_iam, profile_associations
+from localstack_ssm_docker.imds.profile_associations import ProfileAssociation
 
 
 class IncorrectState(CommonServiceException):
@@ -98,7 +98,7 @@ class InstanceProfileHandlers:
     def associate_profile(self, context: RequestContext, instance_id: str, profile: dict):
         """Associates the profile with the instance at its launch."""
         association = ProfileAssociation.new(instance_id, profile)
-        associations.put(context.account_id, context.region, association)
+        profile_associations.put(context.account_id, context.region, association)
         self._associated(context, association)
         return association
 
@@ -108,7 +108,7 @@ class InstanceProfileHandlers:
 
     def forget_profiles(self, context: RequestContext, instance_ids: list[str]) -> None:
         """Terminated instances lose their associations."""
-        associations.remove_for(context.account_id, context.region, instance_ids)
+        profile_associations.remove_for(context.account_id, context.region, instance_ids)
         for instance_id in instance_ids:
             self._forget_credentials(instance_id)
 
@@ -125,7 +125,7 @@ class InstanceProfileHandlers:
         if profile is None:
             raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
         association = ProfileAssociation.new(instance_id, profile)
-        if not associations.add(context.account_id, context.region, association):
+        if not profile_associations.add(context.account_id, context.region, association):
             raise IncorrectState(f"There is an existing association for instance {instance_id}")
         self._associated(context, association)
         return AssociateIamInstanceProfileResult(
@@ -143,7 +143,7 @@ class InstanceProfileHandlers:
                 "Expecting a value between 5 and 1000."
             )
         found = sorted(
-            associations.every(context.account_id, context.region),
+            profile_associations.every(context.account_id, context.region),
             key=lambda a: a.association_id,
         )
         wanted = request.get("AssociationIds")
@@ -173,7 +173,7 @@ class InstanceProfileHandlers:
         return result
 
     def _association(self, context: RequestContext, association_id: str) -> ProfileAssociation:
-        association = associations.by_id(context.account_id, context.region, association_id)
+        association = profile_associations.by_id(context.account_id, context.region, association_id)
         if association is None:
             raise InvalidAssociationIdNotFound(association_id)
         return association
@@ -182,7 +182,7 @@ class InstanceProfileHandlers:
     def disassociate_iam_instance_profile(
         self, context: RequestContext, request: DisassociateIamInstanceProfileRequest
     ) -> DisassociateIamInstanceProfileResult:
-        association = associations.remove(
+        association = profile_associations.remove(
             context.account_id, context.region, request["AssociationId"]
         )
         if association is None:
@@ -203,7 +203,7 @@ class InstanceProfileHandlers:
             raise InvalidParameterValue("The parameter 'IamInstanceProfile' is required.")
         association = ProfileAssociation.new(current.instance_id, profile)
         # still the association named: one disassociated or replaced meanwhile is not revived
-        if not associations.replace(
+        if not profile_associations.replace(
             context.account_id, context.region, current.association_id, association
         ):
             raise InvalidAssociationIdNotFound(current.association_id)

@@ -13,7 +13,7 @@ from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import MetadataRouting
 from localstack_ssm_docker.engine.values import MetadataRoute
-from localstack_ssm_docker.imds import associations, localstack_iam
+from localstack_ssm_docker.imds import localstack_iam, profile_associations
 from localstack_ssm_docker.imds.credentials import CredentialCache
 from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
 from localstack_ssm_docker.imds.facts import RoleCredentials
@@ -150,7 +150,7 @@ class MetadataService:
     def stop(self) -> None:
         """Removes the responder, the listeners and (when no kept instance is on them) the
         networks; instances' requests to 169.254.169.254 then go nowhere. With persistence,
-        saves the secrets and associations first."""
+        saves the secrets and profile associations first."""
         save(self._state, self.keys)
         self._stopping.set()
         with self._lock:  # a listener _ensure_route made meanwhile is the one stopped
@@ -204,7 +204,7 @@ class MetadataService:
         role_arn = None
         if found:
             account_id, region, record = found
-            association = associations.get(account_id, region, record.instance_id)
+            association = profile_associations.get(account_id, region, record.instance_id)
             role_arn = association.role_arn if association else None
 
         def credentials() -> RoleCredentials | None:

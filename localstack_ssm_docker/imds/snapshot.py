@@ -7,7 +7,7 @@ from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.models import InstanceRecord
 from localstack_ssm_docker.ec2.user_data import decode
-from localstack_ssm_docker.imds import associations
+from localstack_ssm_docker.imds import profile_associations
 from localstack_ssm_docker.imds.facts import InstanceFacts, InstanceProfile, MetadataOptions
 
 
@@ -22,7 +22,7 @@ def instance_facts(account_id: str, region: str, record: InstanceRecord) -> Inst
     subnet = getattr(nic, "subnet", None) if nic else None
     vpc = backend.vpcs.get(subnet.vpc_id) if subnet is not None else None
     options = instance.metadata_options
-    association = associations.get(account_id, region, record.instance_id)
+    association = profile_associations.get(account_id, region, record.instance_id)
     zone = str(getattr(instance.placement, "zone", None) or f"{region}a")
     return InstanceFacts(
         instance_id=record.instance_id,

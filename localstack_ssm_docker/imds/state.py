@@ -4,7 +4,7 @@ valid) and the instance-profile associations."""
 import secrets
 from dataclasses import dataclass
 
-from localstack_ssm_docker.imds import associations
+from localstack_ssm_docker.imds import profile_associations
 from localstack_ssm_docker.persistence import StateDirectory
 
 STATE_NAME = "imds"
@@ -23,11 +23,11 @@ class Secrets:
 
 
 def load_secrets(state: StateDirectory | None) -> Secrets:
-    """The secrets of the last run (restoring its associations too), or new ones."""
+    """The secrets of the last run (restoring its profile associations too), or new ones."""
     snapshot = state.load(STATE_NAME) if state else None
     if not isinstance(snapshot, dict) or not isinstance(snapshot.get("secrets"), Secrets):
         return Secrets.new()
-    associations.restore(snapshot.get("associations", {}))
+    profile_associations.restore(snapshot.get("associations", {}))
     return snapshot["secrets"]
 
 
@@ -35,4 +35,4 @@ def save(state: StateDirectory | None, secrets: Secrets) -> None:
     """Writes the secrets and every association."""
     if state is None:
         return
-    state.save(STATE_NAME, {"secrets": secrets, "associations": associations.snapshot()})
+    state.save(STATE_NAME, {"secrets": secrets, "associations": profile_associations.snapshot()})

@@ -59,13 +59,15 @@ class ProfileAssociation:
         )
 
 
-class MetadataStore(BaseStore):
-    """Associations of one account and region, by instance id."""
+class ProfileAssociationStore(BaseStore):
+    """Instance-profile associations of one account and region, by instance id."""
 
     associations: dict[str, ProfileAssociation] = LocalAttribute(default=dict)  # type: ignore[assignment]
 
 
-metadata_stores: AccountRegionBundle[MetadataStore] = AccountRegionBundle("ec2", MetadataStore)
+profile_association_stores: AccountRegionBundle[ProfileAssociationStore] = AccountRegionBundle(
+    "ec2", ProfileAssociationStore
+)
 
 _lock = threading.Lock()
 
@@ -73,13 +75,13 @@ _lock = threading.Lock()
 def get(account_id: str, region: str, instance_id: str) -> ProfileAssociation | None:
     """The instance's association, if any."""
     with _lock:
-        return metadata_stores[account_id][region].associations.get(instance_id)
+        return profile_association_stores[account_id][region].associations.get(instance_id)
 
 
 def every(account_id: str, region: str) -> list[ProfileAssociation]:
     """The associations of an account and region."""
     with _lock:
-        return list(metadata_stores[account_id][region].associations.values())
+        return list(profile_association_stores[account_id][region].associations.values())
 
 
 def by_id(account_id: str, region: str, association_id: str) -> ProfileAssociation | None:
@@ -88,7 +90,7 @@ def by_id(account_id: str, region: str, association_id: str) -> ProfileAssociati
 
 
 def _by_id(account_id: str, region: str, association_id: str) -> ProfileAssociation | None:
-    for association in metadata_stores[account_id][region].associations.values():
+    for association in profile_association_stores[account_id][region].associations.values():
         if association.association_id == association_id:
             return association
     return None
@@ -97,13 +99,15 @@ def _by_id(account_id: str, region: str, association_id: str) -> ProfileAssociat
 def put(account_id: str, region: str, association: ProfileAssociation) -> None:
     """Sets the instance's association, whatever it had (RunInstances)."""
     with _lock:
-        metadata_stores[account_id][region].associations[association.instance_id] = association
+        profile_association_stores[account_id][region].associations[association.instance_id] = (
+            association
+        )
 
 
 def add(account_id: str, region: str, association: ProfileAssociation) -> bool:
     """Sets the association only when its instance has none; False when it had one."""
     with _lock:
-        associations = metadata_stores[account_id][region].associations
+        associations = profile_association_stores[account_id][region].associations
         if association.instance_id in associations:
             return False
         associations[association.instance_id] = association
@@ -117,7 +121,7 @@ def replace(account_id: str, region: str, association_id: str, new: ProfileAssoc
         current = _by_id(account_id, region, association_id)
         if current is None or current.instance_id != new.instance_id:
             return False
-        metadata_stores[account_id][region].associations[new.instance_id] = new
+        profile_association_stores[account_id][region].associations[new.instance_id] = new
         return True
 
 
@@ -126,14 +130,14 @@ def remove(account_id: str, region: str, association_id: str) -> ProfileAssociat
     with _lock:
         current = _by_id(account_id, region, association_id)
         if current is not None:
-            del metadata_stores[account_id][region].associations[current.instance_id]
+            del profile_association_stores[account_id][region].associations[current.instance_id]
         return current
 
 
 def remove_for(account_id: str, region: str, instance_ids: Iterable[str]) -> None:
     """The instances (terminated) lose their associations."""
     with _lock:
-        associations = metadata_stores[account_id][region].associations
+        associations = profile_association_stores[account_id][region].associations
         for instance_id in instance_ids:
             associations.pop(instance_id, None)
 
@@ -143,7 +147,7 @@ def snapshot() -> dict[tuple[str, str], dict[str, ProfileAssociation]]:
     with _lock:
         return {
             (account_id, region): dict(store.associations)
-            for account_id, regions in list(metadata_stores.items())
+            for account_id, regions in list(profile_association_stores.items())
             for region, store in list(regions.items())
             if store.associations
         }
@@ -153,4 +157,4 @@ def restore(saved: dict[tuple[str, str], dict[str, ProfileAssociation]]) -> None
     """Puts saved associations back (a restart with persistence)."""
     with _lock:
         for (account_id, region), associations in saved.items():
-            metadata_stores[account_id][region].associations.update(associations)
+            profile_association_stores[account_id][region].associations.update(associations)
