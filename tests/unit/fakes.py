@@ -141,7 +141,7 @@ def _structurally_complete() -> None:
     """Never called: mypy checks here that the fakes implement the engine protocols."""
     engine: ContainerEngine = FakeEngine()
     runner: ScriptRunner = FakeRunner(lambda _c, _j: result())
-    timers: Timers = ManualScheduler()
+    timers: Timers = ManualTimers()
     pool: Pool = HeldPool()
     del engine, runner, timers, pool
 
@@ -156,7 +156,7 @@ class ManualTimer:
         self.cancelled = True
 
 
-class ManualScheduler:
+class ManualTimers:
     """Run Command's `Timers` on a clock that moves only when the test calls `advance`, which
     runs the calls then due (not cancelled) on the test's thread."""
 

@@ -2,14 +2,14 @@
 
 Behind this interface the unit tests drive schedules through days of fake time, while LocalStack
 uses `SystemClock`: wall-clock time and one timer thread that sleeps until the next due call (so
-an idle scheduler costs nothing).
+an idle clock costs nothing).
 """
 
 import time
 from collections.abc import Callable
 from typing import Protocol
 
-from localstack_ssm_docker.ssm.run.timers import Scheduler
+from localstack_ssm_docker.ssm.run.timers import TimerThread
 
 
 class Cancellable(Protocol):
@@ -51,10 +51,10 @@ class _Hopping:
 
 
 class SystemClock:
-    """time.time() and a Scheduler thread."""
+    """time.time() and a `TimerThread`."""
 
     def __init__(self, name: str = "ssm-associations"):
-        self._scheduler = Scheduler(name)
+        self._timers = TimerThread(name)
 
     def now(self) -> float:
         return time.time()
@@ -67,16 +67,16 @@ class SystemClock:
     def _arm(self, handle: _Hopping, when: float, action: Callable[[], None]) -> None:
         delay = max(0.0, when - time.time())
         if delay <= MAX_WAIT:
-            handle.current = self._scheduler.call_later(delay, action)
+            handle.current = self._timers.call_later(delay, action)
         else:
 
             def hop() -> None:
                 if not handle.cancelled:
                     self._arm(handle, when, action)
 
-            handle.current = self._scheduler.call_later(MAX_WAIT, hop)
+            handle.current = self._timers.call_later(MAX_WAIT, hop)
         if handle.cancelled:  # a cancel() that came while this hop got armed may have missed it
             handle.current.cancel()
 
     def shutdown(self) -> None:
-        self._scheduler.shutdown()
+        self._timers.shutdown()

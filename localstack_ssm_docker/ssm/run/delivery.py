@@ -50,7 +50,7 @@ class Delivery:
         self,
         lock: threading.RLock,
         pool: Pool,
-        scheduler: Timers,
+        timers: Timers,
         steps: StepRunner,
         stopping: threading.Event,
         finish: Finish,
@@ -60,7 +60,7 @@ class Delivery:
     ):
         self._lock = lock
         self._pool = pool
-        self._scheduler = scheduler
+        self._timers = timers
         self._steps = steps
         self._stopping = stopping
         self._finish = finish
@@ -161,7 +161,7 @@ class Delivery:
                     run, job, status=Status.Cancelled, status_details=Status.Cancelled
                 )
             run.set(job.target.instance_id, status=Status.Delayed, status_details=Status.Delayed)
-        self._scheduler.call_later(self._retry_interval, lambda: self.start(run, job))
+        self._timers.call_later(self._retry_interval, lambda: self.start(run, job))
         return None
 
     def _resolve_plan(self, run: CommandRun) -> CommandPlan:

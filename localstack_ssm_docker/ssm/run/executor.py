@@ -22,7 +22,7 @@ from localstack_ssm_docker.ssm.run.ports import OutputSink, ParameterLookup, Sta
 from localstack_ssm_docker.ssm.run.request import CommandRequest
 from localstack_ssm_docker.ssm.run.status import DELIVERY_TIMED_OUT, TERMINATED, is_error
 from localstack_ssm_docker.ssm.run.steps import StepRunner
-from localstack_ssm_docker.ssm.run.timers import Scheduler, Timers
+from localstack_ssm_docker.ssm.run.timers import Timers, TimerThread
 from localstack_ssm_docker.ssm.run.workers import Pool, WorkerPool
 
 Status = CommandInvocationStatus
@@ -44,18 +44,18 @@ class CommandExecutor:
         full_output_limit: int = 16 * 1024 * 1024,
         clock: Callable[[], float] = time.time,
         retry_interval: float = 1.0,
-        scheduler: Timers | None = None,
+        timers: Timers | None = None,
         control: Pool | None = None,
         pool: Pool | None = None,
     ):
-        """`scheduler` (timeouts, retries), `control` (kills) and `pool` (deliveries, `workers`
+        """`timers` (timeouts, retries), `control` (kills) and `pool` (deliveries, `workers`
         threads) are threads of their own by default; tests pass their own to decide when
         timers fire, kills run and invocations are delivered."""
         self._observer = observer
         self._clock = clock
         self._pool = pool or WorkerPool(workers, "ssm-invocation")
         self._control = control or WorkerPool(CONTROL_WORKERS, "ssm-control")
-        self._scheduler = scheduler or Scheduler()
+        self._timers = timers or TimerThread()
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._runs: dict[str, CommandRun] = {}
@@ -63,7 +63,7 @@ class CommandExecutor:
         self._killer = Killer(
             runner,
             self._lock,
-            self._scheduler,
+            self._timers,
             self._control,
             self._stopping,
             self._finish,
@@ -72,7 +72,7 @@ class CommandExecutor:
         steps = StepRunner(
             runner,
             self._lock,
-            self._scheduler,
+            self._timers,
             self._killer.kill_soon,
             self._stopping,
             output_sink,
@@ -82,7 +82,7 @@ class CommandExecutor:
         self._delivery = Delivery(
             self._lock,
             self._pool,
-            self._scheduler,
+            self._timers,
             steps,
             self._stopping,
             self._finish,
@@ -106,9 +106,7 @@ class CommandExecutor:
                 return
             self._runs[command.command_id] = run
             delay = command.requested_at + command.timeout_seconds - self._clock()
-            run.delivery_timer = self._scheduler.call_later(
-                delay, lambda: self._expire_delivery(run)
-            )
+            run.delivery_timer = self._timers.call_later(delay, lambda: self._expire_delivery(run))
             self._dispatch(run)
 
     def cancel(self, command_id: str, instance_ids: list[str] | None = None) -> None:
@@ -151,7 +149,7 @@ class CommandExecutor:
             self._killer.kill(run, job, attempt, retry=False, must_end=True)
         with self._changed:
             self._changed.wait_for(lambda: not self._runs, timeout=deadline)
-        self._scheduler.shutdown()
+        self._timers.shutdown()
         if self._observer is not None:
             self._observer.shutdown()
         self._pool.shutdown()

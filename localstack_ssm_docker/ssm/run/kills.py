@@ -32,7 +32,7 @@ class Killer:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Timers,
+        timers: Timers,
         control: Pool,
         stopping: threading.Event,
         finish: Finish,
@@ -40,7 +40,7 @@ class Killer:
     ):
         self._runner = runner
         self._lock = lock
-        self._scheduler = scheduler
+        self._timers = timers
         self._control = control
         self._stopping = stopping
         self._finish = finish
@@ -80,7 +80,7 @@ class Killer:
             LOG.warning("could not kill %s on %s yet: %s", run.command_id, job.target, e)
             killed = False
         if not killed and retry and self._is_current(job, attempt):
-            self._scheduler.call_later(
+            self._timers.call_later(
                 self._retry_interval / 2,
                 lambda: self._control.submit(self.kill, run, job, attempt, retry, must_end),
             )

@@ -80,7 +80,7 @@ class StepRunner:
         self,
         runner: ScriptRunner,
         lock: threading.RLock,
-        scheduler: Timers,
+        timers: Timers,
         kill_soon: KillSoon,
         stopping: threading.Event,
         output_sink: OutputSink | None = None,
@@ -89,7 +89,7 @@ class StepRunner:
     ):
         self._runner = runner
         self._lock = lock
-        self._scheduler = scheduler
+        self._timers = timers
         self._kill_soon = kill_soon
         self._stopping = stopping
         self._sink = output_sink
@@ -222,7 +222,7 @@ class StepRunner:
                 if self._stopping.is_set():  # its kill has been swept already
                     raise StoppedBeforeStart()
                 job.attempt = attempt
-            timer = self._scheduler.call_later(
+            timer = self._timers.call_later(
                 step.execution_timeout, functools.partial(self._kill_soon, run, job, attempt, True)
             )
             ran = False

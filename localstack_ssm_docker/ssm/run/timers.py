@@ -1,7 +1,7 @@
 """One thread that calls functions when they fall due (execution and delivery timeouts, retries).
 
-The roles of Run Command take a `Timers` (this scheduler, or a test's that runs due calls when
-the test advances its clock)."""
+The roles of Run Command take a `Timers` (the `TimerThread` here, or a test's that runs due calls
+when the test advances its clock)."""
 
 import heapq
 import itertools
@@ -15,7 +15,7 @@ LOG = logging.getLogger(__name__)
 
 
 class Timer:
-    """A scheduled call; `cancel()` stops it unless the scheduler has already taken it up."""
+    """A scheduled call; `cancel()` stops it unless the timer thread has already taken it up."""
 
     def __init__(self, due: float, action: Callable[[], None]):
         self.due = due
@@ -32,7 +32,7 @@ class Cancellable(Protocol):
 
 
 class Timers(Protocol):
-    """What Run Command's roles need of a scheduler (tests drive their own)."""
+    """What Run Command's roles need of timers (tests drive their own)."""
 
     def call_later(self, delay: float, action: Callable[[], None]) -> Cancellable:
         """Calls `action` after `delay` seconds; a cancel() that comes after the call has
@@ -42,7 +42,7 @@ class Timers(Protocol):
     def shutdown(self) -> None: ...
 
 
-class Scheduler:
+class TimerThread:
     """Runs scheduled calls on one daemon thread, sleeping until the next one is due."""
 
     def __init__(self, name: str = "ssm-timers"):
@@ -54,7 +54,7 @@ class Scheduler:
         self._thread.start()
 
     def call_later(self, delay: float, action: Callable[[], None]) -> Timer:
-        """Calls `action` after `delay` seconds (on the scheduler's thread)."""
+        """Calls `action` after `delay` seconds (on the timer thread)."""
         timer = Timer(time.monotonic() + delay, action)
         with self._wakeup:
             heapq.heappush(self._heap, (timer.due, next(self._counter), timer))

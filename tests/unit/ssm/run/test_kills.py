@@ -11,7 +11,7 @@ from localstack_ssm_docker.ssm.run.executor import CommandExecutor
 from localstack_ssm_docker.ssm.run.output_names import OutputLocations
 from localstack_ssm_docker.ssm.run.status import REBOOT_EXIT_CODE
 from tests.unit.builders import command
-from tests.unit.fakes import FakeRunner, HeldPool, ManualScheduler, result
+from tests.unit.fakes import FakeRunner, HeldPool, ManualTimers, result
 from tests.unit.ssm.run.harness import (
     DEADLINE,
     PLAN,
@@ -116,7 +116,7 @@ def test_a_timeout_whose_script_ended_meanwhile_kills_nothing_that_runs_after_it
 ):
     """The timeout of the first run falls due while it runs; its kill is under way when that run
     ends by itself and the next one (the next step, or the re-run after a reboot) starts."""
-    scheduler, control = ManualScheduler(), HeldPool()
+    timers, control = ManualTimers(), HeldPool()
     first_started, first_may_end = threading.Event(), threading.Event()
     second_started, second_may_end = threading.Event(), threading.Event()
 
@@ -130,11 +130,11 @@ def test_a_timeout_whose_script_ended_meanwhile_kills_nothing_that_runs_after_it
         return result(137 if runner.killed.is_set() else 0)
 
     runner = FakeRunner(respond)
-    executor = CommandExecutor(runner, workers=2, scheduler=scheduler, control=control)
+    executor = CommandExecutor(runner, workers=2, timers=timers, control=control)
     executors.append(executor)
     executor.submit(request(store, command(), plan, 1))
     assert first_started.wait(DEADLINE)
-    scheduler.advance(5)  # the first run's timeout: its kill goes to the control pool
+    timers.advance(5)  # the first run's timeout: its kill goes to the control pool
     assert control.submitted.wait(DEADLINE)
     first_may_end.set()
     assert second_started.wait(DEADLINE)
@@ -203,10 +203,10 @@ def test_a_step_that_would_start_after_localstack_began_to_stop_never_starts(sto
 def test_an_invocation_ended_at_its_timeout_stays_ended_when_its_script_could_not_start(store):
     """The script's start fails (its container paused) only after the execution timeout has
     ended the invocation (TimedOut, the container unreachable): it is not Delayed and retried."""
-    scheduler, control, pool = ManualScheduler(), HeldPool(), HeldPool()
+    timers, control, pool = ManualTimers(), HeldPool(), HeldPool()
 
     def respond(_c, _j):
-        scheduler.advance(5)  # the timeout falls due while the script is being started
+        timers.advance(5)  # the timeout falls due while the script is being started
         control.run_held()  # its kill finds the container paused: TimedOut at once
         raise ContainerNotRunning("paused")
 
@@ -216,11 +216,11 @@ def test_an_invocation_ended_at_its_timeout_stays_ended_when_its_script_could_no
     runner = FakeRunner(respond)
     runner.kill_answers = kill_answers
     executor = CommandExecutor(
-        runner, workers=1, scheduler=scheduler, control=control, pool=pool, retry_interval=1
+        runner, workers=1, timers=timers, control=control, pool=pool, retry_interval=1
     )
     executor.submit(request(store, command(), CommandPlan((_step("only", 5),)), 1))
     pool.run_held()  # the delivery, on this thread
-    scheduler.advance(1)  # a retry would fall due now
+    timers.advance(1)  # a retry would fall due now
     pool.run_held()
     ended = invocation(store)
     assert (ended.result.status, ended.result.status_details) == ("TimedOut", "ExecutionTimedOut")
