@@ -7,7 +7,7 @@ from typing import Any
 
 from localstack.aws.api.ssm import InvalidSchedule, ValidationException
 
-from localstack_ssm_docker.ssm.associations.schedule import Cron, parse_schedule
+from localstack_ssm_docker.ssm.associations.schedule_expressions import Cron, parse_schedule
 from localstack_ssm_docker.ssm.associations.targets import check_targets
 from localstack_ssm_docker.ssm.documents.plan import Document, plan_command
 

@@ -17,7 +17,7 @@ from localstack.aws.api.ssm import ServiceException
 
 from localstack_ssm_docker.ssm.associations.clock import Cancellable, Clock
 from localstack_ssm_docker.ssm.associations.models import AssociationRecord
-from localstack_ssm_docker.ssm.associations.schedule import parse_schedule
+from localstack_ssm_docker.ssm.associations.schedule_expressions import parse_schedule
 
 LOG = logging.getLogger(__name__)
 

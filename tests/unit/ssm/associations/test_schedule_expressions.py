@@ -3,7 +3,12 @@ from datetime import UTC, datetime
 import pytest
 from localstack.aws.api.ssm import InvalidSchedule
 
-from localstack_ssm_docker.ssm.associations.schedule import At, Cron, Rate, parse_schedule
+from localstack_ssm_docker.ssm.associations.schedule_expressions import (
+    At,
+    Cron,
+    Rate,
+    parse_schedule,
+)
 
 
 def ts(text: str) -> float:
