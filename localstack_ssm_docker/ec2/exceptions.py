@@ -4,8 +4,9 @@ from localstack.aws.api import CommonServiceException
 
 
 class EngineUnavailableError(CommonServiceException):
-    """The request needs the Docker engine, and it did not do what was asked (503). SSM answers
-    with the same error (see :mod:`localstack_ssm_docker.ssm.exceptions`)."""
+    """AWS's reply (503 Unavailable) to a request that needs the Docker engine when the engine did
+    not do what was asked; EC2's and SSM's handlers both answer with it. Inside the engine layer the
+    cause is `engine.errors.EngineNotAnswering` (no engine answers) or another `EngineError`."""
 
     def __init__(self, reason: str):
         super().__init__(

@@ -8,8 +8,9 @@ class EngineError(Exception):
     """The container engine could not do what was asked."""
 
 
-class EngineUnavailable(EngineError):
-    """No container engine answers."""
+class EngineNotAnswering(EngineError):
+    """No container engine answers (the handlers reply with AWS's 503,
+    `ec2.exceptions.EngineUnavailableError`)."""
 
 
 class ContainerGone(EngineError):

@@ -18,7 +18,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerGone,
     ContainerNotRunning,
     EngineError,
-    EngineUnavailable,
+    EngineNotAnswering,
 )
 
 API_VERSION = "1.41"
@@ -34,13 +34,13 @@ def engine_errors() -> Iterator[None]:
     except NotFound as e:
         raise ContainerGone(str(e)) from e
     except requests.exceptions.ConnectionError as e:
-        raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
+        raise EngineNotAnswering(f"the Docker engine is unavailable: {e}") from e
     except APIError as e:
         if e.status_code == _CONFLICT:
             raise ContainerNotRunning(str(e)) from e
         raise EngineError(str(e)) from e
     except DockerException as e:
-        raise EngineUnavailable(f"the Docker engine is unavailable: {e}") from e
+        raise EngineNotAnswering(f"the Docker engine is unavailable: {e}") from e
 
 
 class DockerClients(NamedTuple):

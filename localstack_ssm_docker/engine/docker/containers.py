@@ -31,7 +31,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerGone,
     ContainerNotRunning,
     EngineError,
-    EngineUnavailable,
+    EngineNotAnswering,
     NetworkGone,
 )
 from localstack_ssm_docker.engine.values import ContainerFacts, ContainerOptions, ContainerSpec
@@ -138,7 +138,7 @@ class Containers:
             except ContainerGone as e:
                 self._raise_if_network_gone(spec.networks, e)
                 raise
-            except (ContainerNotRunning, EngineUnavailable):
+            except (ContainerNotRunning, EngineNotAnswering):
                 raise
             except EngineError as e:
                 if keep_alive:

@@ -21,14 +21,14 @@ from localstack.aws.api.ssm import (
     ValidationException,
 )
 
-from localstack_ssm_docker.engine.errors import EngineUnavailable
+from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError
+from localstack_ssm_docker.engine.errors import EngineNotAnswering
 from localstack_ssm_docker.ssm.api import shapes
 from localstack_ssm_docker.ssm.api.command_history import command_shape
 from localstack_ssm_docker.ssm.api.instance_filters import build_predicates
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.associations.queries import instance_association_fields
 from localstack_ssm_docker.ssm.documents.plan import plan_command
-from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
 from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 from localstack_ssm_docker.ssm.integrations.output_sink import bucket_exists
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
@@ -78,7 +78,7 @@ class RunCommandHandlers:
             raise InvalidOutputFolder(f"The S3 bucket {bucket} does not exist.")
         try:
             containers = self._target_containers(account_id, region, instance_ids, targets)
-        except EngineUnavailable as e:
+        except EngineNotAnswering as e:
             raise EngineUnavailableError(str(e)) from e
 
         command = Command(

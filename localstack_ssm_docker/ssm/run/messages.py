@@ -8,7 +8,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerRestarted,
     ContainerStopped,
     EngineError,
-    EngineUnavailable,
+    EngineNotAnswering,
 )
 
 INTERRUPTED = "LocalStack stopped while the command was running."
@@ -25,7 +25,7 @@ def interruption(error: EngineError) -> str:
         return "The instance rebooted while the command was running."
     if isinstance(error, ContainerStopped):
         return f"The instance's container stopped while the command was running ({error})."
-    if isinstance(error, EngineUnavailable):
+    if isinstance(error, EngineNotAnswering):
         return f"The Docker engine became unavailable while the command was running ({error})."
     return f"The instance's container could not run the command: {error}"
 

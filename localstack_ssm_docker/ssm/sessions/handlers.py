@@ -24,9 +24,9 @@ from localstack.aws.api.ssm import (
     TerminateSessionResponse,
 )
 
-from localstack_ssm_docker.engine.errors import EngineUnavailable
+from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError
+from localstack_ssm_docker.engine.errors import EngineNotAnswering
 from localstack_ssm_docker.ssm.api.pagination import paginate
-from localstack_ssm_docker.ssm.exceptions import EngineUnavailableError
 from localstack_ssm_docker.ssm.sessions import session_parameters, shapes
 from localstack_ssm_docker.ssm.sessions.endpoint import PATH
 from localstack_ssm_docker.ssm.sessions.integrations import caller_arn, load_session_document
@@ -70,7 +70,7 @@ class SessionHandlers:
             records = self._instances.require_online(account_id, region, [target])
         except InvalidInstanceId:
             raise TargetNotConnected(f"{target} is not connected.") from None
-        except EngineUnavailable as e:
+        except EngineNotAnswering as e:
             raise EngineUnavailableError(str(e)) from e
         owner = caller_arn(context)
         session_id = f"{owner.rsplit('/', 1)[-1].rsplit(':', 1)[-1]}-{secrets.token_hex(9)[:17]}"

@@ -12,7 +12,7 @@ from localstack.aws.api.ssm import InvalidInstanceId, PingStatus
 from localstack_ssm_docker.ec2.directory import RUNNING, Ec2Directory, InstanceRecord
 from localstack_ssm_docker.engine.errors import (
     EngineError,
-    EngineUnavailable,
+    EngineNotAnswering,
 )
 from localstack_ssm_docker.engine.interface import (
     ContainerEngine,
@@ -54,7 +54,7 @@ class InstanceDirectory:
         self, account_id: str, region: str, strict: bool = False
     ) -> list[ManagedInstance]:
         """Running instances (stopped and terminated ones are not managed), in launch order.
-        With `strict`, an unavailable engine raises EngineUnavailable instead of making every
+        With `strict`, an unavailable engine raises EngineNotAnswering instead of making every
         instance ConnectionLost."""
         pinged = self._pinged(account_id, region, strict)
         tags = self._ec2.tags(account_id, region, [r.instance_id for r, _ in pinged])
@@ -64,7 +64,7 @@ class InstanceDirectory:
         self, account_id: str, region: str, instance_ids: list[str]
     ) -> dict[str, InstanceRecord]:
         """The records of these instances; InvalidInstanceId unless every one is Online,
-        EngineUnavailable when the engine does not answer."""
+        EngineNotAnswering when the engine does not answer."""
         online = {
             r.instance_id: r
             for r, ping in self._pinged(account_id, region, strict=True)
@@ -140,7 +140,7 @@ class InstanceDirectory:
     def _container_states(self, strict: bool) -> dict[str, str]:
         try:
             return self._engine.container_states()
-        except EngineUnavailable:
+        except EngineNotAnswering:
             if strict:
                 raise
             return {}

@@ -2,7 +2,7 @@
 
 import threading
 
-from localstack_ssm_docker.engine.errors import EngineUnavailable
+from localstack_ssm_docker.engine.errors import EngineNotAnswering
 from localstack_ssm_docker.engine.values import ContainerFacts, ContainerSpec
 from tests.unit.fakes import FakeEngine
 
@@ -16,7 +16,7 @@ class FailingEngine(FakeEngine):
 
     def _check(self, container_id: str) -> None:
         if container_id in self.failing:
-            raise EngineUnavailable(f"engine gone while at {container_id}")
+            raise EngineNotAnswering(f"engine gone while at {container_id}")
 
     def remove(self, container_id: str) -> None:
         self._check(container_id)

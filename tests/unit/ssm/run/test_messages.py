@@ -6,7 +6,7 @@ from localstack_ssm_docker.engine.errors import (
     ContainerRestarted,
     ContainerStopped,
     EngineError,
-    EngineUnavailable,
+    EngineNotAnswering,
 )
 from localstack_ssm_docker.ssm.run.messages import interruption
 
@@ -20,7 +20,7 @@ from localstack_ssm_docker.ssm.run.messages import interruption
             "The instance's container stopped while the command was running (exited 1).",
         ),
         (
-            EngineUnavailable("no socket"),
+            EngineNotAnswering("no socket"),
             "The Docker engine became unavailable while the command was running (no socket).",
         ),
         (EngineError("odd"), "The instance's container could not run the command: odd"),

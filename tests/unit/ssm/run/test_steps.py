@@ -6,7 +6,7 @@ import pytest
 from localstack_ssm_docker.engine.errors import (
     ContainerRestarted,
     ContainerStopped,
-    EngineUnavailable,
+    EngineNotAnswering,
 )
 from localstack_ssm_docker.ssm.run.output_names import OutputLocations
 from localstack_ssm_docker.ssm.run.steps import script_dir
@@ -184,7 +184,7 @@ def test_exit_169_skips_the_remaining_steps(executors, store):
             "(container abc exited with 137).",
         ),
         (
-            EngineUnavailable("the Docker engine is unavailable"),
+            EngineNotAnswering("the Docker engine is unavailable"),
             "The Docker engine became unavailable while the command was running "
             "(the Docker engine is unavailable).",
         ),

@@ -2,7 +2,7 @@ import pytest
 from localstack.aws.api.ssm import InvalidInstanceId
 
 from localstack_ssm_docker.ec2.models import STOPPED, InstanceRecord
-from localstack_ssm_docker.engine.errors import EngineError, EngineUnavailable
+from localstack_ssm_docker.engine.errors import EngineError, EngineNotAnswering
 from localstack_ssm_docker.engine.values import ContainerFacts, ForeignContainer
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 from tests.unit.ec2.fakes import FakeEc2Directory
@@ -25,12 +25,12 @@ class Engine(FakeEngine):
 
     def container_states(self) -> dict[str, str]:
         if self.unavailable:
-            raise EngineUnavailable("no engine")
+            raise EngineNotAnswering("no engine")
         return super().container_states()
 
     def foreign_instances(self) -> list[ForeignContainer]:
         if self.unavailable:
-            raise EngineUnavailable("no engine")
+            raise EngineNotAnswering("no engine")
         if self.foreign_error is not None:
             raise self.foreign_error
         return list(self.foreign)
@@ -112,9 +112,9 @@ def test_without_an_engine_instances_lose_connection_unless_strict(engine, ec2):
     engine.unavailable = True
     directory = InstanceDirectory(engine, ec2)
     assert pings(directory) == [("i-11111111", "ConnectionLost")]
-    with pytest.raises(EngineUnavailable):
+    with pytest.raises(EngineNotAnswering):
         directory.managed_instances(ACCOUNT, REGION, strict=True)
-    with pytest.raises(EngineUnavailable):
+    with pytest.raises(EngineNotAnswering):
         directory.require_online(ACCOUNT, REGION, ["i-11111111"])
 
 
