@@ -1,4 +1,5 @@
-"""Finds documents: AWS's own, or Command documents created in this LocalStack's SSM."""
+"""Finds documents: AWS's own, or Command and Session documents created in this LocalStack's
+SSM."""
 
 import json
 
@@ -7,6 +8,7 @@ from localstack.aws.connect import connect_to
 
 from localstack_ssm_docker.ssm.documents.aws_owned import AWS_DOCUMENTS
 from localstack_ssm_docker.ssm.documents.plan import Document, document_name_of
+from localstack_ssm_docker.ssm.documents.session_documents import RUN_SHELL, SESSION_DOCUMENTS
 
 AWS_DOCUMENT_VERSIONS = frozenset({"", "$LATEST", "$DEFAULT", "1"})
 
@@ -40,3 +42,28 @@ def _exists(ssm, name: str) -> bool:
     except ssm.exceptions.InvalidDocument:
         return False
     return True
+
+
+def load_session_document(account_id: str, region: str, name_or_arn: str) -> tuple[str, dict]:
+    """A Session document's name and content; InvalidDocument when there is no such Session
+    document. SSM-SessionManagerRunShell (the account's session preferences) is the account's
+    own once it created one (CreateDocument/UpdateDocument), AWS's defaults before."""
+    name = document_name_of(name_or_arn)
+    if name in SESSION_DOCUMENTS and name != RUN_SHELL:
+        return name, SESSION_DOCUMENTS[name]
+    ssm = connect_to(aws_access_key_id=account_id, region_name=region).ssm
+    try:
+        found = ssm.get_document(Name=name, DocumentFormat="JSON")
+    except ssm.exceptions.InvalidDocument:
+        if name == RUN_SHELL:
+            # the account's preferences document, until it saves its own: AWS's defaults
+            return name, SESSION_DOCUMENTS[name]
+        raise InvalidDocument(f"Document with name {name} does not exist.") from None
+    if found.get("DocumentType") != "Session":
+        raise InvalidDocument(
+            f"Document type {found.get('DocumentType')} is not supported by StartSession."
+        )
+    try:
+        return name, json.loads(found["Content"])
+    except ValueError:
+        raise InvalidDocument(f"Document {name} is not valid JSON.") from None

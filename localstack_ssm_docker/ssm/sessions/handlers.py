@@ -27,9 +27,10 @@ from localstack.aws.api.ssm import (
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError
 from localstack_ssm_docker.engine.errors import EngineNotAnswering
 from localstack_ssm_docker.ssm.api.pagination import paginate
+from localstack_ssm_docker.ssm.integrations.caller_identity import caller_arn
+from localstack_ssm_docker.ssm.integrations.document_loader import load_session_document
 from localstack_ssm_docker.ssm.sessions import session_parameters, shapes
 from localstack_ssm_docker.ssm.sessions.endpoint import PATH
-from localstack_ssm_docker.ssm.sessions.integrations import caller_arn, load_session_document
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, SessionStore, session_stores
 from localstack_ssm_docker.ssm.sessions.runtime import session_manager
 from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
