@@ -35,7 +35,6 @@ from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
 from localstack_ssm_docker.ec2.limits import InstanceSlots
-from localstack_ssm_docker.ec2.private_addresses import show_container_addresses
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine
 from localstack_ssm_docker.imds.profile_handlers import InstanceProfileHandlers, resolve_profile
@@ -247,6 +246,22 @@ class InstanceHandlers:
         show_container_addresses(context.account_id, context.region, addresses)
         if self._metadata is not None:
             self._metadata.refresh()
+
+
+def show_container_addresses(account_id: str, region: str, addresses: dict[str, str]) -> None:
+    """Sets each instance's primary private address in moto to its container's: DescribeInstances'
+    PrivateIpAddress is the address the instance's container really has (moto would invent one in
+    the subnet); its PrivateDnsName follows."""
+    backend = ec2_backends[account_id][region]
+    for instance_id, address in addresses.items():
+        if not address:
+            continue
+        try:
+            nic = backend.get_instance(instance_id).nics[0]
+        except Exception:
+            continue
+        nic.private_ip_address = address
+        nic.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": address}]
 
 
 def _what_happened(operation: str, outcome: Outcome) -> str:

@@ -26,7 +26,6 @@ from docker import APIClient
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.container_files import read_text_file
 from localstack_ssm_docker.engine.docker.labels import ownership_labels
-from localstack_ssm_docker.engine.docker.os_release import parse_os_release
 from localstack_ssm_docker.engine.errors import (
     ContainerGone,
     ContainerNotRunning,
@@ -67,6 +66,18 @@ def ip_address(details: Mapping) -> str:
         if network.get("IPAddress") and not network["IPAddress"].startswith("169.254."):
             return network["IPAddress"]
     return ""
+
+
+def parse_os_release(content: str) -> dict[str, str]:
+    """Parses os-release(5) KEY=value lines, removing shell quotes: the instance's platform
+    (DescribeInstanceInformation's PlatformName/PlatformVersion) comes from the container's
+    /etc/os-release. Pure."""
+    values: dict[str, str] = {}
+    for line in content.splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            values[key] = value.strip().strip("'\"")
+    return values
 
 
 class Containers:

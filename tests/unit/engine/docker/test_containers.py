@@ -1,4 +1,4 @@
-from localstack_ssm_docker.engine.docker.os_release import parse_os_release
+from localstack_ssm_docker.engine.docker.containers import parse_os_release
 
 
 def test_os_release_values_lose_their_quotes():
