@@ -13,7 +13,6 @@ import requests
 import urllib3
 from docker import APIClient
 
-from localstack_ssm_docker.engine.docker.bounded_buffer import BoundedBuffer
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.container_files import write_file
 from localstack_ssm_docker.engine.docker.exec_stream import STDERR, STDOUT, exec_output
@@ -37,6 +36,32 @@ from localstack_ssm_docker.engine.errors import (
     EngineError,
 )
 from localstack_ssm_docker.engine.values import ScriptJob, ScriptResult
+
+
+class BoundedBuffer:
+    """Keeps the first `limit` bytes written and counts them all: a script that writes gigabytes
+    must not cost the LocalStack process more than the output limit, yet the full size is
+    reported."""
+
+    def __init__(self, limit: int):
+        self._limit = limit
+        self._parts: list[bytes] = []
+        self._kept = 0
+        self.size = 0
+
+    def write(self, chunk: bytes | None) -> None:
+        if not chunk:
+            return
+        self.size += len(chunk)
+        room = self._limit - self._kept
+        if room > 0:
+            part = chunk[:room]
+            self._parts.append(part)
+            self._kept += len(part)
+
+    def value(self) -> bytes:
+        return b"".join(self._parts)
+
 
 _KILLED_OR_UNKNOWN = (None, 137)
 """Exec exit codes after which, unless we killed the script, the container's state is checked."""

@@ -2,8 +2,8 @@
 
 import shlex
 
-from localstack_ssm_docker.engine.docker.bounded_buffer import BoundedBuffer
 from localstack_ssm_docker.engine.docker.resident import _Until
+from localstack_ssm_docker.engine.docker.scripts import BoundedBuffer
 from localstack_ssm_docker.engine.docker.shell import (
     RESIDENT_HELPER,
     RESIDENT_SCRIPT_LIMIT,
