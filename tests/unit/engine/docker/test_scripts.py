@@ -1,4 +1,5 @@
-"""Which runs a kill reaches: only the run of a script under way."""
+"""Which runs a kill reaches (only the run of a script under way), and the bounded head of a
+script's output."""
 
 from localstack_ssm_docker.engine.docker.scripts import BoundedBuffer, DockerScripts
 from localstack_ssm_docker.engine.values import ScriptJob
