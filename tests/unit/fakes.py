@@ -13,7 +13,7 @@ from localstack_ssm_docker.engine.values import (
     ScriptJob,
     ScriptResult,
 )
-from localstack_ssm_docker.ssm.run.timers import Timers
+from localstack_ssm_docker.ssm.run.timers import Timer, Timers
 from localstack_ssm_docker.ssm.run.workers import Pool
 
 
@@ -146,27 +146,17 @@ def _structurally_complete() -> None:
     del engine, runner, timers, pool
 
 
-class ManualTimer:
-    def __init__(self, due: float, action: Callable[[], None]):
-        self.due = due
-        self.action = action
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
 class ManualTimers:
     """Run Command's `Timers` on a clock that moves only when the test calls `advance`, which
     runs the calls then due (not cancelled) on the test's thread."""
 
     def __init__(self) -> None:
         self.now = 0.0
-        self._timers: list[ManualTimer] = []
+        self._timers: list[Timer] = []
         self._lock = threading.Lock()
 
-    def call_later(self, delay: float, action: Callable[[], None]) -> ManualTimer:
-        timer = ManualTimer(self.now + delay, action)
+    def call_later(self, delay: float, action: Callable[[], None]) -> Timer:
+        timer = Timer(self.now + delay, action)
         with self._lock:
             self._timers.append(timer)
         return timer
