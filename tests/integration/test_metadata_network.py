@@ -17,6 +17,7 @@ from localstack_ssm_docker.engine.docker.imds_network import (
     LABEL_ROLE,
     MetadataLayout,
     MetadataNetworks,
+    ensure_shared_network,
 )
 from localstack_ssm_docker.engine.errors import NetworkGone
 from localstack_ssm_docker.engine.values import ContainerSpec
@@ -152,3 +153,23 @@ def test_a_launch_onto_a_network_removed_meanwhile_says_the_network_is_gone(benc
         containers.launch(spec)
     with pytest.raises(NotFound):
         bench.client.containers.get(name)  # the half-made container went again
+
+
+def test_two_networks_made_at_once_under_one_name_become_one(bench):
+    """Two LocalStacks making the shared upstream network at the same moment can both succeed
+    (Docker's duplicate check is not atomic); every LocalStack then keeps the first made."""
+    api = bench.client.api
+    name = f"ssm-test-upstream-{uuid.uuid4().hex[:8]}"
+    made = [
+        api.create_network(name, labels={LABEL_ROLE: "imds-upstream"}, check_duplicate=False)["Id"]
+        for _ in range(2)
+    ]
+    try:
+        assert len(api.networks(names=[name])) == 2
+        ensure_shared_network(api, name, role="imds-upstream")
+        (kept,) = [n["Id"] for n in api.networks(names=[name])]
+        assert kept in made
+        assert api.inspect_network(name)["Id"] == kept  # by name again, not "ambiguous"
+    finally:
+        for network in api.networks(names=[name]):
+            api.remove_network(network["Id"])

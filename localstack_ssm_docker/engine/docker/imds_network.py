@@ -136,26 +136,8 @@ class MetadataNetworks:
             raise EngineError(f"no address for our listener on {UPSTREAM_NETWORK}")
         return MetadataRoute(self.network, UPSTREAM_NETWORK, host.split("/")[0])
 
-    def _find_network(self, name: str) -> dict | None:
-        for network in self._api.networks(names=[name]):
-            if network.get("Name") == name:
-                return network
-        return None
-
     def _ensure_network(self, name: str, role: str, **kwargs) -> None:
-        found = self._find_network(name)
-        if found is not None:
-            if (found.get("Labels") or {}).get(LABEL_ROLE) != role:
-                raise EngineError(f"network {name} exists and is not an IMDS network")
-            return
-        try:
-            with engine_errors():
-                self._api.create_network(
-                    name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
-                )
-        except EngineError:
-            if self._find_network(name) is None:  # not made meanwhile by another LocalStack
-                raise
+        ensure_shared_network(self._api, name, role, **kwargs)
 
     def _ensure_metadata_network(self) -> None:
         self._ensure_network(
@@ -367,6 +349,43 @@ class MetadataNetworks:
         except EngineError:
             return None
         return _gateway(details)
+
+
+def _networks_named(api: APIClient, name: str) -> list[dict]:
+    """The networks with exactly this name, the one every LocalStack keeps first."""
+    with engine_errors():
+        found = [n for n in api.networks(names=[name]) if n.get("Name") == name]
+    return sorted(found, key=lambda n: (str(n.get("Created") or ""), str(n.get("Id"))))
+
+
+def ensure_shared_network(api: APIClient, name: str, role: str, **kwargs) -> None:
+    """Makes the network when missing. LocalStacks on one engine may make it at the same moment,
+    and the engine's duplicate check does not stop two of one name (each request is then
+    "ambiguous"): all but the first made (by creation time, then id) are removed again, the
+    same one by every LocalStack."""
+    found = _networks_named(api, name)
+    if not found:
+        try:
+            with engine_errors():
+                api.create_network(
+                    name, driver="bridge", labels={LABEL_ROLE: role}, check_duplicate=True, **kwargs
+                )
+        except EngineError:
+            if not _networks_named(api, name):  # not made meanwhile by another LocalStack
+                raise
+        found = _networks_named(api, name)
+    if not found:
+        raise EngineError(f"network {name} could not be made")
+    if (found[0].get("Labels") or {}).get(LABEL_ROLE) != role:
+        raise EngineError(f"network {name} exists and is not an IMDS network")
+    for extra in found[1:]:
+        try:
+            with engine_errors():
+                api.remove_network(extra["Id"])
+        except ContainerGone:
+            pass  # removed meanwhile by another LocalStack
+        except EngineError as e:
+            LOG.warning("IMDS: second network named %s (%s) not removed: %s", name, extra["Id"], e)
 
 
 def _is_responder(container: dict) -> bool:
