@@ -34,9 +34,10 @@ class Settings:
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
     """EC2_BOOT_WITH_IMAGE_ENTRYPOINT: boot every image's own entrypoint (systemd images)."""
-    resident_helpers: bool = False
-    """SSM_DOCKER_RESIDENT_HELPER: start commands through a resident sh helper per container
-    instead of an exec per command (falls back to the exec when the helper cannot)."""
+    resident_helpers: bool = True
+    """SSM_DOCKER_RESIDENT_HELPER: start commands through resident sh helpers in each container
+    (one started with it, kept for its life) instead of an exec per command (0: an exec per
+    command, which is also the fallback for jobs and images the helper cannot take)."""
     warm_up: bool = True
     """SSM_DOCKER_WARM_UP: load what the first EC2/SSM request needs in the background at start."""
     imds: bool = True
@@ -67,7 +68,7 @@ class Settings:
             max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
-            resident_helpers=_flag(env.get("SSM_DOCKER_RESIDENT_HELPER"), False),
+            resident_helpers=_flag(env.get("SSM_DOCKER_RESIDENT_HELPER"), True),
             warm_up=_flag(env.get("SSM_DOCKER_WARM_UP"), True),
             imds=_flag(env.get("EC2_IMDS"), True),
             imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,

@@ -62,10 +62,11 @@ def test_docker_flags_as_localstack_parses_them():
     assert container_options("--network lab", None).network == "lab"
 
 
-def test_the_resident_helper_is_off_and_the_warm_up_on_unless_set():
-    assert (Settings.from_env({}).resident_helpers, Settings.from_env({}).warm_up) == (False, True)
-    changed = Settings.from_env({"SSM_DOCKER_RESIDENT_HELPER": "1", "SSM_DOCKER_WARM_UP": "0"})
-    assert (changed.resident_helpers, changed.warm_up) == (True, False)
+def test_the_resident_helper_and_the_warm_up_are_on_unless_turned_off():
+    assert (Settings.from_env({}).resident_helpers, Settings.from_env({}).warm_up) == (True, True)
+    changed = Settings.from_env({"SSM_DOCKER_RESIDENT_HELPER": "0", "SSM_DOCKER_WARM_UP": "0"})
+    assert (changed.resident_helpers, changed.warm_up) == (False, False)
+    assert Settings.from_env({"SSM_DOCKER_RESIDENT_HELPER": "1"}).resident_helpers
 
 
 def test_instances_lose_net_raw_unless_ec2_allow_net_raw_is_set():

@@ -50,7 +50,7 @@ class DockerEngine:
         run_id: str | None = None,
         ami_mappings: Mapping[str, str] | None = None,
         owner: str = "",
-        resident_helpers: bool = False,
+        resident_helpers: bool = True,
         remote_engine: str | None = None,
         keeps_containers: bool = False,
     ):
@@ -74,7 +74,7 @@ class DockerEngine:
         cls,
         ami_mappings: Mapping[str, str] | None = None,
         owner: str = "",
-        resident_helpers: bool = False,
+        resident_helpers: bool = True,
         keeps_containers: bool = False,
     ) -> "DockerEngine":
         """An engine for the Docker host the environment names (DOCKER_HOST or the socket)."""
@@ -102,8 +102,11 @@ class DockerEngine:
     # container lifecycle
 
     def launch(self, spec: ContainerSpec) -> ContainerFacts:
-        """Creates and starts the instance's container."""
-        return self._containers.launch(spec)
+        """Creates and starts the instance's container; its resident helper starts in the
+        background."""
+        facts = self._containers.launch(spec)
+        self._scripts.prepare(facts.container_id)
+        return facts
 
     def describe(self, container_id: str) -> ContainerFacts:
         """Address, host name and os-release of a running container."""
@@ -115,18 +118,21 @@ class DockerEngine:
         self._containers.stop(container_id)
 
     def start(self, container_id: str) -> None:
-        """Starts a stopped container again."""
+        """Starts a stopped container again (and its resident helper, in the background)."""
         self._containers.start(container_id)
+        self._scripts.prepare(container_id)
 
     def unpause(self, container_id: str) -> None:
-        """Resumes a paused container."""
+        """Resumes a paused container (with a resident helper, unless it has one)."""
         self._containers.unpause(container_id)
+        self._scripts.prepare(container_id)
 
     def restart(self, container_id: str) -> None:
         """Restarts the container, as a reboot would; scripts running in it end with
         ContainerRestarted."""
         self._scripts.forget(container_id)
         self._containers.restart(container_id)
+        self._scripts.prepare(container_id)
 
     def remove(self, container_id: str) -> None:
         """Removes the container; one that is already gone is fine."""

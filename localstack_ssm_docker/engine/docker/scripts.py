@@ -82,12 +82,12 @@ class DockerScripts:
         api: APIClient,
         stream_api: APIClient,
         restart_count: Callable[[str], int],
-        resident_helpers: bool = False,
+        resident_helpers: bool = True,
     ):
         self._api = api
         self._stream_api = stream_api
         self._restart_count = restart_count
-        self._helpers = ResidentHelpers(api, stream_api) if resident_helpers else None
+        self._helpers = ResidentHelpers.on_docker(api, stream_api) if resident_helpers else None
         self._running: set[tuple[str, str]] = set()
         """(container, attempt) of the runs under way: a kill of any other does nothing."""
         self._killed: set[tuple[str, str]] = set()
@@ -127,7 +127,13 @@ class DockerScripts:
         try:
             if self._helpers is None:
                 raise NotStarted("no resident helpers")
-            return self._helpers.run(container_id, job, stdout, stderr)
+            return self._helpers.run(
+                container_id,
+                job,
+                stdout,
+                stderr,
+                retire=lambda: self._killed_by_us(container_id, job),
+            )
         except NotStarted:
             return self._run_by_exec(container_id, job, stdout, stderr)
         except HelperLost as e:
@@ -170,6 +176,15 @@ class DockerScripts:
         if len(recorded) == 2 and recorded[0] == lost.token.encode() and recorded[1].isdigit():
             return int(recorded[1])
         return lost.exit_code
+
+    def _killed_by_us(self, container_id: str, job: ScriptJob) -> bool:
+        with self._lock:
+            return (container_id, job.attempt) in self._killed
+
+    def prepare(self, container_id: str) -> None:
+        """The container has just started: its resident helper starts in the background."""
+        if self._helpers is not None:
+            self._helpers.prepare(container_id)
 
     def forget(self, container_id: str) -> None:
         """The container was restarted, stopped or removed: its idle helpers are gone."""

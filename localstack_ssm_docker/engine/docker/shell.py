@@ -74,22 +74,24 @@ def kill_command(job: ScriptJob) -> list[str]:
     return ["sh", "-c", KILL, "sh", job.script_dir, job.attempt]
 
 
-# The resident helper: one `sh` per idle slot in a container, started through one exec, reading
-# jobs from its stdin. A job is five lines (token, script directory, working directory, attempt,
-# an `export ...` line of shell-quoted variables) then the script's lines until a line equal to
-# the token. The job runs in a subshell as BOOTSTRAP runs a script (own session, pid and attempt
-# in $d/pid, the same kill), its output copied through two `cat`s to the helper's stdout and
-# stderr, which end when every writer of the script's streams has ended (as an exec's stream
-# does). The helper
-# writes "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
-# "<token>" on stderr after its output. Builtins only in the loop itself; $1 is a directory of
-# its own for the scripts in transit. Where `read -t` exists (busybox, bash), a helper idle for
-# RESIDENT_IDLE_SECONDS ends: an instance left alone has no process of ours in it.
+# The resident helper: a `sh` started through one exec, reading jobs from its stdin. A job is
+# five lines (token, script directory, working directory, attempt, an `export ...` line of
+# shell-quoted variables) then the script's lines until a line equal to the token. The job runs in
+# a subshell as BOOTSTRAP runs a script (own session, pid and attempt in $d/pid, the same kill),
+# its output copied through two `cat`s to the helper's stdout and stderr, which end when every
+# writer of the script's streams has ended (as an exec's stream does). The helper writes
+# "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
+# "<token>" on stderr after its output. Builtins only in the loop itself (an image without `cat`
+# or `mv` gets no helper: it ends before its first job). Arguments: $1, a directory of its own
+# for the scripts in transit; $2, the seconds after which an idle helper ends where `read -t`
+# exists (busybox, bash; default RESIDENT_IDLE_SECONDS, 0 for never: the helper kept for the
+# instance's life); $3, a line it writes once it is ready for jobs (none when empty).
 RESIDENT_IDLE_SECONDS = 20
 RESIDENT_HELPER = (
-    'H=$1; mkdir -p "$H" || exit 3; S=; T=; '
+    f'H=$1; I=${{2:-{RESIDENT_IDLE_SECONDS}}}; R=${{3:-}}; mkdir -p "$H" || exit 3; '
+    "command -v cat >/dev/null 2>&1 && command -v mv >/dev/null 2>&1 || exit 3; S=; T=; "
     "if command -v setsid >/dev/null 2>&1; then S=setsid; fi; "
-    f"if printf 'x\\n' | (read -r -t 1 x) 2>/dev/null; then T='-t {RESIDENT_IDLE_SECONDS}'; fi; "
+    'if [ "$I" -gt 0 ] && printf \'x\\n\' | (read -r -t 1 x) 2>/dev/null; then T="-t $I"; fi; '
     "run() { "
     '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
     'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
@@ -99,6 +101,7 @@ RESIDENT_HELPER = (
     'eval "$e"; { { run 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat; }; '
     'read -r x rc < "$d/rc" || rc=; fi; '
     'printf \'%s %s\\n\' "$t" "$rc"; printf \'%s\\n\' "$t" >&2; }; '
+    '[ -z "$R" ] || printf \'%s\\n\' "$R"; '
     "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r a "
     "&& IFS= read -r e; do "
     'while IFS= read -r l && [ "$l" != "$t" ]; do printf \'%s\\n\' "$l"; done > "$H/$t"; '
@@ -117,9 +120,15 @@ RESIDENT_SCRIPT_LIMIT = 16 * 1024
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def resident_helper_command(helper_dir: str) -> list[str]:
-    """The exec command that starts a resident helper."""
-    return ["sh", "-c", RESIDENT_HELPER, "sh", helper_dir]
+def resident_helper_command(
+    helper_dir: str, idle_seconds: int = RESIDENT_IDLE_SECONDS, ready: str = ""
+) -> list[str]:
+    """The exec command that starts a resident helper: it ends after `idle_seconds` without a
+    job (0: never), and writes the line `ready` once it reads jobs (when not empty)."""
+    command = ["sh", "-c", RESIDENT_HELPER, "sh", helper_dir]
+    if (idle_seconds, ready) == (RESIDENT_IDLE_SECONDS, ""):
+        return command
+    return [*command, str(idle_seconds), ready]
 
 
 def recover_command(script_dir: str) -> list[str]:
