@@ -108,6 +108,13 @@ def print_table(results: dict, machine: dict) -> None:
             f"{r['floor_median_ms']:>9} {r['ratio']:>6} "
             f"{r.get('cli_median_ms', ''):>9} {r.get('cli_ratio', ''):>6}"
         )
+    for r in results["ratios"]:
+        if first := r.get("first_command"):
+            print(
+                f"first command on a new instance: {first['first_command_ms']} ms, its tenth "
+                f"{first['tenth_command_ms']} ms (x{first['first_vs_tenth']}, medians of "
+                f"{first['new_instances']} instances)"
+            )
     if b := results.get("breakdown"):
         _print_breakdown(b)
     for name, c in results.get("cold_start", {}).items():
@@ -137,6 +144,8 @@ def print_table(results: dict, machine: dict) -> None:
         )
     for name, idle in results["idle"].items():
         print(f"idle, {name}: {idle['cpu_percent']}% CPU, {idle['rss_mb']} MB RSS")
+        if helpers := idle.get("helpers"):
+            print(f"  resident helpers in those instances: {helpers}")
 
 
 def _print_breakdown(b: dict) -> None:
@@ -151,7 +160,7 @@ def _print_breakdown(b: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--fan-out", type=int, default=50)
+    parser.add_argument("--fan-out", type=int, default=20)
     parser.add_argument("--fan-out-rounds", type=int, default=5)
     parser.add_argument("--launch", type=int, default=20)
     parser.add_argument("--launch-rounds", type=int, default=3)
@@ -159,7 +168,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--commands", type=int, default=10_000)
-    parser.add_argument("--idle-instances", type=int, default=50)
+    parser.add_argument("--idle-instances", type=int, default=20)
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--session-rounds", type=int, default=5)
     parser.add_argument("--forward-megabytes", type=int, default=16)

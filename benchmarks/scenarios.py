@@ -2,13 +2,16 @@
 so that machine noise hits both sides."""
 
 import functools
+import os
 import statistics
 import subprocess
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+import docker
 import psutil
 
 from benchmarks.floors import SCRIPT, EngineApiFloor, cli_exec, cli_exec_parallel
@@ -82,9 +85,41 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+FIRST_COMMAND_INSTANCES = 5
+
+
+def _round_trip(ssm, instance_id: str) -> None:
+    wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
+
+
+def first_and_tenth(localstack: LocalStack, ami_id: str, instances: int) -> dict:
+    """The round trip of the first command sent to a new instance (right after RunInstances
+    returned) and of its tenth, on `instances` instances launched one after the other: a new
+    instance must not make its first command wait (medians, ms)."""
+    ssm = localstack.client("ssm")
+    first, tenth = [], []
+    for _ in range(instances):
+        (instance_id,) = launch(localstack, ami_id, 1)
+        try:
+            command = functools.partial(_round_trip, ssm, instance_id)
+            rounds = [timed(command) for _ in range(10)]
+        finally:
+            terminate(localstack, [instance_id])
+        first.append(rounds[0])
+        tenth.append(rounds[9])
+    return {
+        "new_instances": instances,
+        "first_command_ms": _median_ms(first),
+        "tenth_command_ms": _median_ms(tenth),
+        "first_vs_tenth": round(statistics.median(first) / statistics.median(tenth), 2),
+    }
+
+
 def single_round_trip(localstack: LocalStack, ami_id: str, rounds: int) -> dict:
     """SendCommand → GetCommandInvocation Success, against the Engine API's exec of the same
-    command in the same container (and `docker exec`), interleaved."""
+    command in the same container (and `docker exec`), interleaved; then the first command on
+    new instances against their tenth."""
+    first = first_and_tenth(localstack, ami_id, FIRST_COMMAND_INSTANCES)
     ssm = localstack.client("ssm")
     (instance_id,) = launch(localstack, ami_id, 1)
     container = f"localstack-ec2.{instance_id}"
@@ -103,7 +138,8 @@ def single_round_trip(localstack: LocalStack, ami_id: str, rounds: int) -> dict:
     finally:
         engine.close()
         terminate(localstack, [instance_id])
-    return row("single round trip", *(list(side) for side in zip(*samples, strict=True)))
+    result = row("single round trip", *(list(side) for side in zip(*samples, strict=True)))
+    return {**result, "first_command": first}
 
 
 def fan_out(localstack: LocalStack, ami_id: str, count: int, rounds: int) -> dict:
@@ -220,23 +256,66 @@ def throughput(
     }
 
 
+HELPER_MARK = ".localstack-ssm-helper"
+"""In the command line of every resident helper (its directory): how the bench finds them."""
+
+
+def _helper_pids(docker_api, container: str) -> list[int]:
+    """Host pids of the resident helpers in the container (`docker top`: the engine's view)."""
+    top = docker_api.top(container, ps_args="-eo pid,args")
+    return [int(row[0]) for row in top["Processes"] if HELPER_MARK in row[1]]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a host process, from /proc (the bench runs on the engine's
+    host)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_kb(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+
+
 def idle_cost(localstack: LocalStack, ami_id: str | None, instances: int, seconds: float) -> dict:
     """LocalStack's CPU share and RSS over `seconds` with `instances` idle instances (none when
-    `ami_id` is None: the runtime without the extension's providers)."""
+    `ami_id` is None: the runtime without the extension's providers), each of which has run one
+    command; with the resident helper, the helpers' own CPU share and RSS per instance, read from
+    /proc for the processes `docker top` names in each container."""
     ids = launch(localstack, ami_id, instances) if ami_id else []
+    docker_api = docker.from_env(version="1.41").api
     try:
         if ids:
-            localstack.client("ssm").describe_instance_information()
+            ssm = localstack.client("ssm")
+            wait_command(ssm, send(ssm, ids), len(ids))
+            ssm.describe_instance_information()
+        helpers = {i: _helper_pids(docker_api, f"localstack-ec2.{i}") for i in ids}
+        helper_cpu = {pid: _cpu_seconds(pid) for pids in helpers.values() for pid in pids}
         process = psutil.Process(localstack.process.pid)
         before = process.cpu_times()
         time.sleep(seconds)  # the measurement window itself: LocalStack is left alone
         after = process.cpu_times()
         rss = process.memory_info().rss
+        helper_cpu = {pid: _cpu_seconds(pid) - used for pid, used in helper_cpu.items()}
+        helper_rss = [sum(_rss_kb(pid) for pid in pids) for pids in helpers.values()]
     finally:
+        docker_api.close()
         if ids:
             terminate(localstack, ids)
     busy = (after.user - before.user) + (after.system - before.system)
-    return {"cpu_percent": round(100 * busy / seconds, 2), "rss_mb": round(rss / 2**20, 1)}
+    result = {"cpu_percent": round(100 * busy / seconds, 2), "rss_mb": round(rss / 2**20, 1)}
+    if ids:
+        per_instance = [sum(helper_cpu[pid] for pid in pids) for pids in helpers.values()]
+        result["helpers"] = {
+            "instances_with_a_helper": sum(1 for pids in helpers.values() if pids),
+            "helpers_per_instance": statistics.median(len(pids) for pids in helpers.values()),
+            "cpu_percent_per_instance_max": round(100 * max(per_instance) / seconds, 3),
+            "cpu_percent_all_instances": round(100 * sum(per_instance) / seconds, 3),
+            "rss_kb_per_instance_median": statistics.median(helper_rss),
+            "rss_kb_per_instance_max": max(helper_rss),
+        }
+    return result
 
 
 def store_growth(localstack: LocalStack, ami_id: str, commands: int, rounds: int) -> dict:

@@ -1,15 +1,20 @@
 """Run Command through the resident helper (SSM_DOCKER_RESIDENT_HELPER=1): the same results as an
-exec per command, a helper that dies mid-command, and a reboot. (The rest of the integration
-tests also pass with the helper on: run them with SSM_DOCKER_RESIDENT_HELPER=1.)"""
+exec per command, a helper that dies mid-command, and a reboot; the helper started with each
+instance (and again after a reboot or start), a job too large for it, a killed job's helper.
+(The helper is on by default: the rest of the integration tests run with it; the exec per
+command is tested in test_exec_per_command.py.)"""
 
 from collections.abc import Iterator
 
 import pytest
 
 from harness.localstack_process import LocalStack
+from localstack_ssm_docker.engine.docker.shell import RESIDENT_SCRIPT_LIMIT
+from tests.integration.helper_processes import RUN_BY, helper_pids
 from tests.integration.helpers import (
     container_of,
     finished,
+    ping_status,
     poll,
     run_command,
 )
@@ -75,3 +80,50 @@ def test_a_reboot_asked_by_exit_194_runs_the_script_again(ssm, launch):
     command_id = run_command(ssm, instance_id, script)
     ended = finished(ssm, command_id, instance_id)
     assert (ended["Status"], ended["StandardOutputContent"]) == ("Success", "again\n")
+
+
+def test_a_new_instance_has_its_resident_helper_before_its_first_command_which_runs_in_it(
+    ssm, launch, docker_client
+):
+    (instance_id,) = launch()
+    container = container_of(docker_client, instance_id)
+    (started_with_it,) = poll(lambda: helper_pids(container), bool)
+    command_id = run_command(ssm, instance_id, [RUN_BY])
+    assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "helper\n"
+    assert helper_pids(container) == [started_with_it]
+
+
+def test_a_rebooted_or_restarted_instance_gets_a_new_resident_helper(
+    ssm, ec2, launch, docker_client
+):
+    (instance_id,) = launch()
+    container = container_of(docker_client, instance_id)
+    before = poll(lambda: helper_pids(container), bool)
+    ec2.reboot_instances(InstanceIds=[instance_id])
+    after_reboot = poll(lambda: helper_pids(container), lambda pids: pids and pids != before)
+    ec2.stop_instances(InstanceIds=[instance_id])
+    poll(lambda: ping_status(ssm, instance_id), lambda s: s != "Online")
+    ec2.start_instances(InstanceIds=[instance_id])
+    poll(lambda: helper_pids(container), lambda pids: pids and pids != after_reboot)
+    command_id = run_command(ssm, instance_id, [RUN_BY])
+    assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "helper\n"
+
+
+def test_a_job_the_helper_cannot_take_runs_through_an_exec_of_its_own(ssm, launch):
+    (instance_id,) = launch()
+    padding = "#" + "x" * (RESIDENT_SCRIPT_LIMIT + 1)
+    command_id = run_command(ssm, instance_id, [padding, RUN_BY])
+    assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "exec\n"
+
+
+def test_a_killed_command_retires_its_helper_and_the_next_one_starts_another(
+    ssm, launch, docker_client
+):
+    (instance_id,) = launch()
+    container = container_of(docker_client, instance_id)
+    before = poll(lambda: helper_pids(container), bool)
+    command_id = run_command(ssm, instance_id, ["sleep 30"], executionTimeout="2")
+    assert finished(ssm, command_id, instance_id)["Status"] == "TimedOut"
+    poll(lambda: helper_pids(container), lambda pids: not set(pids) & set(before))
+    fresh = run_command(ssm, instance_id, [RUN_BY])
+    assert finished(ssm, fresh, instance_id)["StandardOutputContent"] == "helper\n"
