@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from harness.localstack_process import LocalStack
-from tests.integration.helper_processes import RUN_BY, helper_pids
+from tests.integration.helper_processes import RUN_BY, helpers
 from tests.integration.helpers import container_of, finished, run_command
 
 
@@ -26,7 +26,7 @@ def test_a_command_runs_through_an_exec_of_its_own_and_leaves_no_helper(ssm, lau
     assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 3)
     assert ended["StandardOutputContent"] == f"{instance_id} {command_id}\n/tmp\nexec\n"
     assert ended["StandardErrorContent"] == "oops\nfailed to run commands: exit status 3"
-    assert helper_pids(container_of(docker_client, instance_id)) == []
+    assert helpers(container_of(docker_client, instance_id)) == set()
 
 
 def test_an_execution_timeout_kills_a_script_run_by_exec(ssm, launch):

@@ -10,7 +10,7 @@ import pytest
 
 from harness.localstack_process import LocalStack
 from localstack_ssm_docker.engine.docker.shell import RESIDENT_SCRIPT_LIMIT
-from tests.integration.helper_processes import RUN_BY, helper_pids
+from tests.integration.helper_processes import RUN_BY, helpers
 from tests.integration.helpers import (
     container_of,
     finished,
@@ -87,10 +87,11 @@ def test_a_new_instance_has_its_resident_helper_before_its_first_command_which_r
 ):
     (instance_id,) = launch()
     container = container_of(docker_client, instance_id)
-    (started_with_it,) = poll(lambda: helper_pids(container), bool)
+    started_with_it = poll(lambda: helpers(container), bool)
+    assert len(started_with_it) == 1
     command_id = run_command(ssm, instance_id, [RUN_BY])
     assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "helper\n"
-    assert helper_pids(container) == [started_with_it]
+    assert helpers(container) == started_with_it
 
 
 def test_a_rebooted_or_restarted_instance_gets_a_new_resident_helper(
@@ -98,13 +99,13 @@ def test_a_rebooted_or_restarted_instance_gets_a_new_resident_helper(
 ):
     (instance_id,) = launch()
     container = container_of(docker_client, instance_id)
-    before = poll(lambda: helper_pids(container), bool)
+    before = poll(lambda: helpers(container), bool)
     ec2.reboot_instances(InstanceIds=[instance_id])
-    after_reboot = poll(lambda: helper_pids(container), lambda pids: pids and pids != before)
+    after_reboot = poll(lambda: helpers(container), lambda found: bool(found) and found != before)
     ec2.stop_instances(InstanceIds=[instance_id])
     poll(lambda: ping_status(ssm, instance_id), lambda s: s != "Online")
     ec2.start_instances(InstanceIds=[instance_id])
-    poll(lambda: helper_pids(container), lambda pids: pids and pids != after_reboot)
+    poll(lambda: helpers(container), lambda found: bool(found) and found != after_reboot)
     command_id = run_command(ssm, instance_id, [RUN_BY])
     assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == "helper\n"
 
@@ -121,9 +122,9 @@ def test_a_killed_command_retires_its_helper_and_the_next_one_starts_another(
 ):
     (instance_id,) = launch()
     container = container_of(docker_client, instance_id)
-    before = poll(lambda: helper_pids(container), bool)
+    before = poll(lambda: helpers(container), bool)
     command_id = run_command(ssm, instance_id, ["sleep 30"], executionTimeout="2")
     assert finished(ssm, command_id, instance_id)["Status"] == "TimedOut"
-    poll(lambda: helper_pids(container), lambda pids: not set(pids) & set(before))
+    poll(lambda: helpers(container), lambda found: not found & before)
     fresh = run_command(ssm, instance_id, [RUN_BY])
     assert finished(ssm, fresh, instance_id)["StandardOutputContent"] == "helper\n"
