@@ -31,7 +31,7 @@ def test_a_command_runs_through_an_exec_of_its_own_and_leaves_no_helper(ssm, lau
 
 def test_an_execution_timeout_kills_a_script_run_by_exec(ssm, launch):
     (instance_id,) = launch()
-    command_id = run_command(ssm, instance_id, ["echo started", "sleep 30"], executionTimeout="2")
+    command_id = run_command(ssm, instance_id, ["echo started", "sleep 30"], executionTimeout="5")
     ended = finished(ssm, command_id, instance_id)
     assert (ended["Status"], ended["StatusDetails"], ended["ResponseCode"]) == (
         "TimedOut",

@@ -123,7 +123,7 @@ def test_a_killed_command_retires_its_helper_and_the_next_one_starts_another(
     (instance_id,) = launch()
     container = container_of(docker_client, instance_id)
     before = poll(lambda: helpers(container), bool)
-    command_id = run_command(ssm, instance_id, ["sleep 30"], executionTimeout="2")
+    command_id = run_command(ssm, instance_id, ["sleep 30"], executionTimeout="5")
     assert finished(ssm, command_id, instance_id)["Status"] == "TimedOut"
     poll(lambda: helpers(container), lambda found: not found & before)
     fresh = run_command(ssm, instance_id, [RUN_BY])
