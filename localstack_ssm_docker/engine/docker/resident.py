@@ -28,8 +28,10 @@ What makes this as safe as an exec per command:
   (:meth:`ResidentHelpers.forget`); a helper started for it before that is closed when it comes.
 """
 
+import contextlib
 import functools
 import logging
+import socket
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -45,6 +47,7 @@ from localstack_ssm_docker.engine.docker.shell import (
     resident_helper_command,
     resident_job,
 )
+from localstack_ssm_docker.engine.errors import ContainerNotRunning, EngineError
 from localstack_ssm_docker.engine.values import ScriptJob
 
 LOG = logging.getLogger(__name__)
@@ -58,6 +61,8 @@ READY_TIMEOUT_SECONDS = 10.0
 """How long a helper started in the background may take to say it is ready."""
 START_WAIT_SECONDS = 5.0
 """How long a job waits for the helper being started in the background before starting one."""
+ACK_CHECK_SECONDS = 0.25
+"""How long a helper may take to acknowledge a job before its container is checked for a pause."""
 STARTS_AT_ONCE = 4
 """Helpers started in the background at the same time (a fleet's launch keeps the engine busy)."""
 
@@ -156,6 +161,7 @@ class DockerHelper:
         ready_timeout: float = READY_TIMEOUT_SECONDS,
     ):
         self._api = api
+        self._container_id = container_id
         self.resident = resident
         self.proven = False
         ready_line = f"ready {uuid.uuid4().hex}" if ready else ""
@@ -196,21 +202,30 @@ class DockerHelper:
 
     def run(self, request: bytes, token: str, stdout: Sink, stderr: Sink) -> int | None:
         """Runs one job; its exit code. HelperLost when the helper ended after the script
-        started, NotStarted when before."""
+        started, NotStarted when before, ContainerNotRunning when the helper did not answer
+        because its container is paused (the job never runs: the helper has its token only)."""
         marker = token.encode()
+        head, rest = request.split(b"\n", 1)
         ack = _Until(marker + b" +\n", None)
         out = _Until(marker + b" ", stdout)
         err = _Until(marker + b"\n", stderr)
         early_stderr: list[bytes] = []  # the script's, or a dying helper's: kept until the ack
+        acked = threading.Event()
+        frozen = threading.Event()
+        threading.Thread(
+            target=self._watch, args=(acked, frozen), name="ssm-helper-watch", daemon=True
+        ).start()
         try:
-            self._socket.sendall(request)
+            self._socket.sendall(head + b"\n")
             for stream_id, chunk in self._frames:
                 if stream_id == STDOUT:
                     if not ack.found:
                         ack.feed(chunk)
                         if not ack.found:
                             continue
+                        acked.set()
                         self.proven = True
+                        self._socket.sendall(rest)
                         chunk, ack.after = ack.after, b""
                         for early in early_stderr:
                             err.feed(early)
@@ -225,13 +240,35 @@ class DockerHelper:
                     return int(code) if code.lstrip(b"-").isdigit() else None
         except OSError as e:
             if not ack.found:
-                raise NotStarted(str(e)) from e
+                raise self._not_started(frozen, str(e)) from e
+        finally:
+            acked.set()
         if not ack.found:
-            raise NotStarted("the helper ended")
+            raise self._not_started(frozen, "the helper ended")
         out.flush()
         err.flush()
         with engine_errors():
             raise HelperLost(self._api.exec_inspect(self.exec_id).get("ExitCode"), token)
+
+    def _not_started(self, frozen: threading.Event, reason: str) -> Exception:
+        if frozen.is_set():
+            return ContainerNotRunning(f"container {self._container_id[:12]} is paused")
+        return NotStarted(reason)
+
+    def _watch(self, acked: threading.Event, frozen: threading.Event) -> None:
+        """While the helper has not acknowledged the job: every ACK_CHECK_SECONDS, whether its
+        container is paused; if so, the connection is shut (the job's read ends)."""
+        while not acked.wait(ACK_CHECK_SECONDS):
+            try:
+                with engine_errors():
+                    state = self._api.inspect_container(self._container_id)["State"]
+            except EngineError:
+                return  # the read ends by itself when the container or the engine is gone
+            if state.get("Paused") and not acked.is_set():
+                frozen.set()
+                with contextlib.suppress(OSError):
+                    self._socket.shutdown(socket.SHUT_RDWR)
+                return
 
     def close(self) -> None:
         """Ends the helper (its stdin closes, its loop ends) and the connection."""
@@ -338,7 +375,8 @@ class ResidentHelpers:
     ) -> int | None:
         """Runs the job through a helper: its exit code. HelperLost when the helper ended after
         the script started; NotStarted when no helper could start it (then use an exec). When
-        `retire()` says so once the job ended (we killed it), its helper ends with it."""
+        `retire()` says so once the job ended (we killed it), its helper ends with it.
+        ContainerNotRunning when the container is paused (the job did not run)."""
         token = uuid.uuid4().hex
         request = resident_job(job, token)
         if request is None:
@@ -353,6 +391,10 @@ class ResidentHelpers:
                 return self.run(container_id, job, stdout, stderr, retire)
             with self._lock:
                 container.failed_starts += 1
+            raise
+        except ContainerNotRunning:
+            self._drop(container, helper)
+            self.forget(container_id)  # paused: its other helpers are frozen too
             raise
         except BaseException:
             self._drop(container, helper)

@@ -80,12 +80,15 @@ def kill_command(job: ScriptJob) -> list[str]:
 # a subshell as BOOTSTRAP runs a script (own session, pid and attempt in $d/pid, the same kill),
 # its output copied through two `cat`s to the helper's stdout and stderr, which end when every
 # writer of the script's streams has ended (as an exec's stream does). The helper writes
-# "<token> +" on stdout before the script starts, then "<token> <exit code>" on stdout and
-# "<token>" on stderr after its output. Builtins only in the loop itself (an image without `cat`
-# or `mv` gets no helper: it ends before its first job). Arguments: $1, a directory of its own
-# for the scripts in transit; $2, the seconds after which an idle helper ends where `read -t`
-# exists (busybox, bash; default RESIDENT_IDLE_SECONDS, 0 for never: the helper kept for the
-# instance's life); $3, a line it writes once it is ready for jobs (none when empty).
+# "<token> +" on stdout as soon as it has read the token line (so the rest of the job is sent only
+# to a helper known to be reading: one frozen in a paused container never gets a job it would run
+# once resumed), then "<token> <exit code>" on stdout and "<token>" on stderr after the script's
+# output. A job whose stdin ends before its closing token line never runs (the helper ends, 4).
+# Builtins only in the loop itself (an image without `cat` or `mv` gets no helper: it ends before
+# its first job). Arguments: $1, a directory of its own for the scripts in transit; $2, the
+# seconds after which an idle helper ends where `read -t` exists (busybox, bash; default
+# RESIDENT_IDLE_SECONDS, 0 for never: the helper kept for the instance's life); $3, a line it
+# writes once it is ready for jobs (none when empty).
 RESIDENT_IDLE_SECONDS = 20
 RESIDENT_HELPER = (
     f'H=$1; I=${{2:-{RESIDENT_IDLE_SECONDS}}}; R=${{3:-}}; mkdir -p "$H" || exit 3; '
@@ -96,15 +99,16 @@ RESIDENT_HELPER = (
     '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
     'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
     "job() { "
-    "printf '%s +\\n' \"$t\"; rc=1; "
+    "rc=1; "
     'if mkdir -p "$d" && mv -f "$H/$t" "$d/_script.sh" && chmod 700 "$d/_script.sh"; then '
     'eval "$e"; { { run 2>&1 1>&3 3>&- | cat >&2; } 3>&1 | cat; }; '
     'read -r x rc < "$d/rc" || rc=; fi; '
     'printf \'%s %s\\n\' "$t" "$rc"; printf \'%s\\n\' "$t" >&2; }; '
     '[ -z "$R" ] || printf \'%s\\n\' "$R"; '
-    "while IFS= read -r $T t && IFS= read -r d && IFS= read -r wd && IFS= read -r a "
-    "&& IFS= read -r e; do "
-    'while IFS= read -r l && [ "$l" != "$t" ]; do printf \'%s\\n\' "$l"; done > "$H/$t"; '
+    "while IFS= read -r $T t && printf '%s +\\n' \"$t\" && IFS= read -r d && IFS= read -r wd "
+    "&& IFS= read -r a && IFS= read -r e; do "
+    'k=; while IFS= read -r l; do [ "$l" = "$t" ] && { k=1; break; }; printf \'%s\\n\' "$l"; '
+    'done > "$H/$t"; [ -n "$k" ] || exit 4; '
     "(job) </dev/null; done"
 )
 # After a helper ended mid-job: waits while the job's script still runs (its pid's command line

@@ -15,6 +15,7 @@ from localstack_ssm_docker.engine.docker.resident import (
     Sink,
 )
 from localstack_ssm_docker.engine.docker.scripts import BoundedBuffer
+from localstack_ssm_docker.engine.errors import ContainerNotRunning
 from localstack_ssm_docker.engine.values import ScriptJob
 
 WAIT = 10
@@ -28,6 +29,7 @@ class FakeHelper:
         self.resident = resident
         self.proven = proven
         self.gone = False
+        self.paused = False
         self.closed = False
         self.exit_code: int | None = 0
         self.jobs = 0
@@ -37,6 +39,8 @@ class FakeHelper:
     def run(self, request: bytes, token: str, stdout: Sink, stderr: Sink) -> int | None:
         if self.gone or self.closed:
             raise NotStarted("gone")
+        if self.paused:
+            raise ContainerNotRunning("paused")
         self.proven = True
         self.jobs += 1
         self.busy.set()
@@ -300,3 +304,21 @@ def test_jobs_the_helper_cannot_carry_start_no_helper(helpers, starter):
     with pytest.raises(NotStarted):
         helpers.run("c1", job("x" * 100_000), out, err)
     assert starter.starts == []
+
+
+def test_a_paused_container_says_so_and_its_frozen_helpers_are_let_go(helpers, starter, background):
+    helpers.prepare("c1")
+    background.run_all()
+    release = threading.Event()
+    starter.helpers[0].release = release
+    busy, _ = in_thread(lambda: run(helpers))
+    poll_until(lambda: starter.helpers[0].busy.is_set())
+    assert run(helpers) == (0, b"helper 1\n")  # an extra one, idle afterwards
+    release.set()
+    busy.join(WAIT)
+    starter.helpers[0].paused = True
+    with pytest.raises(ContainerNotRunning):
+        run(helpers)
+    assert all(h.closed for h in starter.helpers)
+    assert run(helpers) == (0, b"helper 2\n")  # resumed: a new resident helper
+    assert starter.starts[-1] == ("c1", True, False)

@@ -80,3 +80,28 @@ def test_a_helper_ends_before_it_is_ready_where_the_image_has_no_cat(tmp_path):
         assert (helper.returncode, out) == (3, b"")
     finally:
         helper.kill()
+
+
+def test_a_helper_acknowledges_a_job_once_it_has_read_its_token_line(tmp_path):
+    helper = start(resident_helper_command(str(tmp_path / "h")))
+    try:
+        assert helper.stdin is not None and helper.stdout is not None
+        helper.stdin.write(b"0123456789abcdef\n")  # the rest of the job is not sent yet
+        helper.stdin.flush()
+        assert helper.stdout.readline() == b"0123456789abcdef +\n"
+    finally:
+        helper.kill()
+
+
+def test_a_job_whose_input_ends_before_its_closing_token_never_runs(tmp_path):
+    token = uuid.uuid4().hex
+    job = ScriptJob(f"touch {tmp_path}/ran\n", str(tmp_path / "step"), "", {}, 2500)
+    request = resident_job(job, token)
+    assert request is not None
+    helper = start(resident_helper_command(str(tmp_path / "h")))
+    try:
+        out, _ = helper.communicate(request[: -len(token) - 1], timeout=DEADLINE)
+        assert (helper.returncode, out) == (4, f"{token} +\n".encode())
+        assert not (tmp_path / "ran").exists()
+    finally:
+        helper.kill()
