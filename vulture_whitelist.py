@@ -8,6 +8,7 @@ ssm_docker
 activate_ssm_docker_providers
 end_ssm_sessions
 bring_back_kept_instances
+finish_warm_up
 SsmDockerExtension
 SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin

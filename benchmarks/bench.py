@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks import scenarios, sessions
 from benchmarks.breakdown import breakdown
-from benchmarks.cold_start import cold_start
+from benchmarks.cold_start import cold_start, print_cold_start
 from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
@@ -108,6 +108,8 @@ def print_table(results: dict, machine: dict) -> None:
             f"{r['floor_median_ms']:>9} {r['ratio']:>6} "
             f"{r.get('cli_median_ms', ''):>9} {r.get('cli_ratio', ''):>6}"
         )
+        for part, ms in r.get("breakdown_ms", {}).items():
+            print(f"  {part:<34} {ms:>7} ms")
     for r in results["ratios"]:
         if first := r.get("first_command"):
             print(
@@ -117,11 +119,7 @@ def print_table(results: dict, machine: dict) -> None:
             )
     if b := results.get("breakdown"):
         _print_breakdown(b)
-    for name, c in results.get("cold_start", {}).items():
-        print(
-            f"cold start {name}: Ready in {c['ready_s']} s, first instance Online "
-            f"{c['first_online_s']} s after (medians of {c['repeats']}: {c['first_online_all_s']})"
-        )
+    print_cold_start(results.get("cold_start", {}))
     if t := results["throughput"]:
         print(
             f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "

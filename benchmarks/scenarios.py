@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import docker
@@ -196,25 +197,71 @@ def _docker_rm(names: list[str]) -> None:
     subprocess.run(["docker", "rm", "-f", *names], capture_output=True, check=True)
 
 
+LAUNCH_PHASES = (
+    "request → first created",
+    "first → last created",
+    "created → started (median)",
+    "created → started (max)",
+    "last started → reply",
+    "reply → all Online",
+)
+
+
+def engine_time(stamp: str) -> float:
+    """An engine timestamp (RFC 3339, nanoseconds) as seconds since the epoch: the engine runs
+    on this host, so its clock is ours."""
+    whole, _, fraction = stamp.rstrip("Z").partition(".")
+    return datetime.fromisoformat(whole + "+00:00").timestamp() + float(f"0.{fraction or 0}")
+
+
+def _launch_phases(
+    engine: docker.APIClient, ids: set[str], sent: float, replied: float, online: float
+) -> list[float]:
+    """Where one launch's time went, from the engine's Created and StartedAt of each container."""
+    stamps = []
+    for instance_id in ids:
+        attrs = engine.inspect_container(f"localstack-ec2.{instance_id}")
+        stamps.append((engine_time(attrs["Created"]), engine_time(attrs["State"]["StartedAt"])))
+    created = sorted(c for c, _ in stamps)
+    to_start = [s - c for c, s in stamps]
+    return [
+        created[0] - sent,
+        created[-1] - created[0],
+        statistics.median(to_start),
+        max(to_start),
+        replied - max(s for _, s in stamps),
+        online - replied,
+    ]
+
+
 def launch_to_online(
     localstack: LocalStack, ami_id: str, image: str, count: int, rounds: int
 ) -> list[dict]:
-    """RunInstances until all are Online, against `docker run` of as many containers."""
-    ssm = localstack.client("ssm")
+    """RunInstances until all are Online, against `docker run` of as many containers; with where
+    our time went (medians over the rounds, from the engine's timestamps)."""
+    ssm, ec2 = localstack.client("ssm"), localstack.client("ec2")
+    engine = docker.from_env().api
     rows = []
     for n in (1, count):
-        ours, floor = [], []
+        ours, floor, phases = [], [], []
         for round_ in range(rounds):
-            start = time.perf_counter()
-            ids = set(launch(localstack, ami_id, n))
+            sent, start = time.time(), time.perf_counter()
+            reservation = ec2.run_instances(ImageId=ami_id, MinCount=n, MaxCount=n)
+            replied = time.time()
+            ids = {i["InstanceId"] for i in reservation["Instances"]}
             while not _online(ssm, ids):
                 time.sleep(POLL_INTERVAL)
             ours.append(time.perf_counter() - start)
+            phases.append(_launch_phases(engine, ids, sent, replied, time.time()))
             names = [f"bench-floor-{round_}-{k}" for k in range(n)]
             floor.append(timed(functools.partial(_docker_run, image, names)))
             terminate(localstack, list(ids))
             _docker_rm(names)
-        rows.append(row(f"launch {n} to Online", ours, floor))
+        result = row(f"launch {n} to Online", ours, floor)
+        result["breakdown_ms"] = {
+            name: _median_ms([p[k] for p in phases]) for k, name in enumerate(LAUNCH_PHASES)
+        }
+        rows.append(result)
     return rows
 
 

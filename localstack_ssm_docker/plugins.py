@@ -81,6 +81,17 @@ def activate_ssm_docker_providers() -> None:
     _warm_up()
 
 
+@on_infra_ready(priority=1)
+def finish_warm_up() -> None:
+    """Before LocalStack prints Ready (and before the kept instances and the user's ready
+    scripts): the warm-up is done, so the first request finds the providers started."""
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.warm_up import finish
+
+    if wiring.settings().warm_up:
+        finish()
+
+
 @on_infra_shutdown()
 def end_ssm_sessions() -> None:
     """LocalStack stops: every Session Manager session ends and its client is told."""
@@ -146,12 +157,13 @@ class SsmDockerExtension(Extension):
 
 
 def _warm_up() -> None:
-    """Loads what the first request needs in the background (SSM_DOCKER_WARM_UP, on by default)."""
+    """Starts the providers and loads what the first request needs while LocalStack starts
+    (SSM_DOCKER_WARM_UP, on by default; see warm_up)."""
     from localstack_ssm_docker import wiring
-    from localstack_ssm_docker.warm_up import start_warm_up
+    from localstack_ssm_docker.warm_up import begin
 
     if wiring.settings().warm_up:
-        start_warm_up()
+        begin()
 
 
 def _add_once(

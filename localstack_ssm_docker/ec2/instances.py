@@ -98,7 +98,9 @@ class InstanceManager:
         Shell scripts in the user data start in the background once a container runs.
         ShuttingDown once LocalStack stops (containers made meanwhile are removed again)."""
         with self._gate.launching():
-            specs = [self._spec(account_id, region, iid, ami) for iid in instance_ids]
+            # once per launch: the shared route is checked once, whatever the count
+            extras = self._launch_extras(region) if self._launch_extras else ((), {})
+            specs = [self._spec(account_id, region, iid, ami, *extras) for iid in instance_ids]
             scripts = shell_scripts(user_data)
             workers = min(_LAUNCH_PARALLELISM, len(specs) or 1)
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -156,8 +158,15 @@ class InstanceManager:
                 LOG.warning("user data of %s did not start: %s", spec.name, e)
         return facts
 
-    def _spec(self, account_id: str, region: str, instance_id: str, ami: AmiImage) -> ContainerSpec:
-        networks, environment = self._launch_extras(region) if self._launch_extras else ((), {})
+    def _spec(
+        self,
+        account_id: str,
+        region: str,
+        instance_id: str,
+        ami: AmiImage,
+        networks: tuple[str, ...],
+        environment: dict[str, str],
+    ) -> ContainerSpec:
         options = self._options
         if environment:  # the user's own -e flags win over ours
             options = replace(options, environment={**environment, **options.environment})

@@ -7,9 +7,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.localstack_process import LocalStack
-from localstack_ssm_docker.engine.docker.imds_network import METADATA_NETWORK
+from localstack_ssm_docker.engine.docker.imds_network import METADATA_NETWORK, RESPONDER
 from tests.integration.conftest import AMI_ID
-from tests.integration.helpers import finished, run_command
+from tests.integration.helpers import finished, poll, run_command
 
 
 def test_installed_package_is_active_without_configuration(localstack, ssm):
@@ -18,6 +18,19 @@ def test_installed_package_is_active_without_configuration(localstack, ssm):
     loaded = localstack.loaded_providers()
     assert {"ssm:docker", "ec2:docker"} <= loaded
     assert not {"ssm:default", "ec2:default"} & loaded
+
+
+def test_the_providers_and_the_metadata_route_are_up_when_localstack_says_ready(tmp_path):
+    client = docker.from_env()
+    runtime = LocalStack(tmp_path)
+    try:
+        poll(runtime.log_path.read_bytes, lambda log: b"Ready." in log)
+        # started before Ready: the first request finds them running, and the route made
+        assert {"ssm:docker", "ec2:docker"} <= runtime.loaded_providers()
+        assert client.containers.get(RESPONDER).status == "running"
+        assert client.networks.get(METADATA_NETWORK).attrs["Internal"]
+    finally:
+        assert runtime.stop() == 0
 
 
 def test_user_override_wins_and_containers_go_at_shutdown(tmp_path):

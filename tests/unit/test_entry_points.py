@@ -35,3 +35,10 @@ def test_infra_shutdown_hook_is_registered():
     # its effect (sessions end, the client is told) is tested in test_sessions.py
     hook = _entry_point("localstack.hooks.on_infra_shutdown", "end_ssm_sessions")
     assert callable(hook)
+
+
+def test_infra_ready_hooks_are_registered():
+    # the warm-up's effect (providers started before Ready) is measured by benchmarks/cold_start.py
+    # and tested in tests/integration/test_runtime.py
+    for name in ("finish_warm_up", "bring_back_kept_instances"):
+        assert callable(_entry_point("localstack.hooks.on_infra_ready", name))

@@ -94,6 +94,7 @@ class Containers:
         self._restarts: Counter[str] = Counter()
         self._os_releases: dict[str, dict[str, str]] = {}
         self._keep_alive_images: set[str] = set()
+        self._image_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def launch(self, spec: ContainerSpec) -> ContainerFacts:
@@ -181,32 +182,47 @@ class Containers:
             except ContainerGone:
                 raise NetworkGone(f"network {network} is gone") from error
 
+    def _image_lock(self, image_id: str) -> threading.Lock:
+        """Held while an image's facts are found out: the first of many containers of a new
+        image launched at once checks it, the others wait for its answer."""
+        with self._lock:
+            return self._image_locks.setdefault(image_id, threading.Lock())
+
     def _check_keep_alive(self, image_id: str, container_id: str) -> None:
         """Once per image: `sleep` exists in it (else the keep-alive exits, maybe only after the
         first inspect saw it running)."""
         with self._lock:
             if image_id in self._keep_alive_images:
                 return
-        try:
-            with engine_errors():
-                exec_id = self._api.exec_create(container_id, ["sleep", "0"])
-                self._api.exec_start(exec_id["Id"])
-                exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
-        except (ContainerNotRunning, ContainerGone) as e:
-            raise _KeepAliveFailed(str(e)) from e
-        if exit_code != 0:
-            raise _KeepAliveFailed(f"`sleep 0` exited with {exit_code}")
-        with self._lock:
-            self._keep_alive_images.add(image_id)
+        with self._image_lock(image_id):
+            with self._lock:
+                if image_id in self._keep_alive_images:
+                    return
+            try:
+                with engine_errors():
+                    exec_id = self._api.exec_create(container_id, ["sleep", "0"])
+                    self._api.exec_start(exec_id["Id"])
+                    exit_code = self._api.exec_inspect(exec_id["Id"]).get("ExitCode")
+            except (ContainerNotRunning, ContainerGone) as e:
+                raise _KeepAliveFailed(str(e)) from e
+            if exit_code != 0:
+                raise _KeepAliveFailed(f"`sleep 0` exited with {exit_code}")
+            with self._lock:
+                self._keep_alive_images.add(image_id)
 
     def _image_os_release(self, image_id: str, container_id: str) -> dict[str, str]:
         """The os-release of a new container, read once per image (all its containers share it)."""
         with self._lock:
             known = self._os_releases.get(image_id)
-        if known is None:
-            known = self._os_release(container_id)
+        if known is not None:
+            return known
+        with self._image_lock(image_id):
             with self._lock:
-                self._os_releases[image_id] = known
+                known = self._os_releases.get(image_id)
+            if known is None:
+                known = self._os_release(container_id)
+                with self._lock:
+                    self._os_releases[image_id] = known
         return known
 
     def _os_release(self, container_id: str) -> dict[str, str]:

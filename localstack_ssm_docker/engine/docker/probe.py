@@ -63,6 +63,15 @@ def check_engine(volumes: list[str], network: str | None) -> bool:
     return True
 
 
+def engine_answers() -> bool:
+    """Whether the engine the environment names answers a ping now."""
+    try:
+        docker.from_env(timeout=_PING_TIMEOUT).ping()
+    except (DockerException, requests.RequestException):
+        return False
+    return True
+
+
 def localstack_address_for_instances(network: str | None) -> str | None:
     """The address at which a container on `network` (None: the engine's default bridge)
     reaches this LocalStack; None when none is known (a remote engine)."""

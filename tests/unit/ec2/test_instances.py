@@ -172,3 +172,17 @@ def test_a_launch_that_finds_the_shared_network_gone_makes_it_again_and_launches
     assert engine.launched_on == [("metadata-before",), ("metadata-again",)]
     assert restores == [False, True]
     assert engine.containers == {record.container_id: "running"}
+
+
+def test_a_launch_of_many_instances_asks_for_the_networks_once_and_puts_each_on_them():
+    engine = SharedNetworkRemovedOnce()
+    asked: list[str] = []
+
+    def launch_extras(region: str, restore: bool = False):
+        asked.append(region)
+        return ("metadata-again",), {"AWS_REGION": region}
+
+    ids = [f"i-{n:08d}" for n in range(20)]
+    InstanceManager(engine, launch_extras=launch_extras).launch(ACCOUNT, REGION, ids, AMI)
+    assert asked == [REGION]
+    assert engine.launched_on == [("metadata-again",)] * 20
