@@ -143,6 +143,23 @@ class MuxPortBridge(_PortBridgeBase):
         super().__init__(*args, **kwargs)
         self._decoder = smux.Decoder()
         self._streams: dict[int, _Target] = {}
+        self._instance_address = ""
+
+    def _connect(self) -> socket.socket:
+        """To the instance itself (no host), later connections go to the address the first
+        one reached instead of asking the engine for it again: the address stays while the
+        session lives (an instance that stops or restarts ends its sessions)."""
+        if self._host:
+            return super()._connect()
+        with self._lock:
+            address = self._instance_address
+        connection = self._engine.connect_port(
+            self._container_id, address, self._port, CONNECT_TIMEOUT_SECONDS
+        )
+        if not address:
+            with self._lock:
+                self._instance_address = connection.getpeername()[0]
+        return connection
 
     def start(self) -> None:
         pass
