@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> dict:
                 )
                 ratios.append(forwarding["latency"])
                 results["port_forwarding"] = forwarding["throughput"]
+                results["port_forwarding_upload"] = forwarding["upload"]
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -130,7 +131,9 @@ def print_table(results: dict, machine: dict) -> None:
             f"StartSession to prompt without the CLI's start-up: "
             f"{results['session_server_prompt_ms']} ms"
         )
-    if forwarding := results.get("port_forwarding"):
+    for key in ("port_forwarding", "port_forwarding_upload"):
+        if not (forwarding := results.get(key)):
+            continue
         print(
             f"{forwarding['name']}: {forwarding['ours_mb_s']} MB/s through one session, "
             f"{forwarding['direct_mb_s']} MB/s direct (x{forwarding['ratio']})"
@@ -169,7 +172,7 @@ def main() -> None:
     parser.add_argument("--idle-instances", type=int, default=20)
     parser.add_argument("--idle-seconds", type=float, default=30)
     parser.add_argument("--session-rounds", type=int, default=5)
-    parser.add_argument("--forward-megabytes", type=int, default=16)
+    parser.add_argument("--forward-megabytes", type=int, default=64)
     parser.add_argument("--cold-starts", type=int, default=5)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(

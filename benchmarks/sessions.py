@@ -52,14 +52,39 @@ def _get(url: str) -> tuple[float, int]:
     return time.perf_counter() - start, size
 
 
-def port_forwarding(localstack: LocalStack, ami_id: str, megabytes: int, rounds: int) -> dict:
-    """MB/s of one download and the median time of a small request, through one session and
-    directly to the container's address."""
+def _post(url: str, body: bytes) -> float:
+    """Seconds to upload `body` until the server answered (it reads all of it first)."""
+    start = time.perf_counter()
+    request = urllib.request.Request(url, data=body, method="POST")
+    with urllib.request.urlopen(request, timeout=300) as reply:
+        if reply.read().strip() != str(len(body)).encode():
+            raise AssertionError("the upload did not arrive whole")
+    return time.perf_counter() - start
+
+
+# A CGI of busybox httpd that reads the whole request body and answers how many bytes it got.
+_SINK = '#!/bin/sh\nn=$(cat | wc -c)\necho "Content-Type: text/plain"\necho\necho "$n"\n'
+
+
+def port_forwarding(
+    localstack: LocalStack,
+    ami_id: str,
+    megabytes: int,
+    rounds: int,
+    upload_megabytes: int = 2,
+) -> dict:
+    """MB/s of one download and one upload and the median time of a small request, through one
+    session and directly to the container's address. Uploads are small: the plugin sends at
+    most 1 KiB per message and sleeps 1 ms between its reads of a local connection (AWS's
+    agent does the same in the other direction), so no server reaches more than about 1 MB/s
+    for uploads through AWS's plugin."""
     (instance_id,) = launch(localstack, ami_id, 1)
     ssm = localstack.client("ssm")
     script = (
-        f"mkdir -p /tmp/bench && dd if=/dev/zero of=/tmp/bench/big bs=1M count={megabytes} "
-        "2>/dev/null && echo ok > /tmp/bench/small && httpd -p 8080 -h /tmp/bench"
+        f"mkdir -p /tmp/bench/cgi-bin && dd if=/dev/zero of=/tmp/bench/big bs=1M "
+        f"count={megabytes} 2>/dev/null && echo ok > /tmp/bench/small && "
+        f"printf '{_SINK}' > /tmp/bench/cgi-bin/sink && chmod +x /tmp/bench/cgi-bin/sink && "
+        "httpd -p 8080 -h /tmp/bench"
     )
     wait_invocation(ssm, send(ssm, [instance_id], script), instance_id)
     address = ssm.describe_instance_information(
@@ -74,10 +99,15 @@ def port_forwarding(localstack: LocalStack, ami_id: str, megabytes: int, rounds:
         f'{{"portNumber": ["8080"], "localPortNumber": ["{local}"]}}',
         log,
     )
+    body = bytes(upload_megabytes * 1024 * 1024)
     try:
         through, direct = f"http://127.0.0.1:{local}", f"http://{address}:8080"
         _get(f"{through}/small"), _get(f"{direct}/small")
         bulk = [(_get(f"{through}/big")[0], _get(f"{direct}/big")[0]) for _ in range(3)]
+        up = [
+            (_post(f"{through}/cgi-bin/sink", body), _post(f"{direct}/cgi-bin/sink", body))
+            for _ in range(3)
+        ]
         small = [(_get(f"{through}/small")[0], _get(f"{direct}/small")[0]) for _ in range(rounds)]
     finally:
         session.interrupt()
@@ -85,12 +115,20 @@ def port_forwarding(localstack: LocalStack, ami_id: str, megabytes: int, rounds:
         terminate(localstack, [instance_id])
     ours_mb_s = megabytes / statistics.median(b[0] for b in bulk)
     direct_mb_s = megabytes / statistics.median(b[1] for b in bulk)
+    ours_up = upload_megabytes / statistics.median(u[0] for u in up)
+    direct_up = upload_megabytes / statistics.median(u[1] for u in up)
     return {
         "throughput": {
             "name": f"port forwarding, {megabytes} MB download",
             "ours_mb_s": round(ours_mb_s, 1),
             "direct_mb_s": round(direct_mb_s, 1),
             "ratio": round(ours_mb_s / direct_mb_s, 2),
+        },
+        "upload": {
+            "name": f"port forwarding, {upload_megabytes} MB upload",
+            "ours_mb_s": round(ours_up, 2),
+            "direct_mb_s": round(direct_up, 1),
+            "ratio": round(ours_up / direct_up, 3),
         },
         "latency": row(
             "port forwarding, small request", [s[0] for s in small], [s[1] for s in small]

@@ -8,7 +8,13 @@ Why each rule exists (from the plugin's source):
   ahead of the expected number wait in a buffer and are delivered in order;
 - it drops (without acknowledging) output that arrives before its session handler is ready, so
   our unacknowledged output is sent again after a short while, as the agent does;
-- an ``acknowledge`` frame is never acknowledged.
+- an ``acknowledge`` frame is never acknowledged;
+- the plugin handles output frames one at a time and acknowledges each once its handler took
+  it, so unacknowledged output is what the client has not consumed yet: output waits while a
+  window of it is unacknowledged (the bridge then stops reading the instance, and TCP or the
+  process's pipe pushes back), and no frame carries more than a bounded payload, as the agent's
+  do (which keeps every buffer of the path small: copies of small objects are cheap, hashing is
+  the same per byte).
 """
 
 import json
@@ -26,6 +32,10 @@ AGENT_VERSION = "3.3.0.0"
 BUFFER_CAPACITY = 10000
 """Frames kept ahead of order or unacknowledged, as the plugin's own buffers."""
 RESEND_AFTER_SECONDS = 0.5
+MAX_FRAME_PAYLOAD = 65536
+"""Longer output goes out as several frames."""
+WINDOW_BYTES = 4 * 1024 * 1024
+"""Unacknowledged output payload beyond which output waits for acknowledgements."""
 LOG = logging.getLogger(__name__)
 
 
@@ -42,15 +52,20 @@ class DataChannel:
         send: Callable[[bytes], None],
         clock: Callable[[], float] = time.monotonic,
         resend_after: float = RESEND_AFTER_SECONDS,
+        window: int = WINDOW_BYTES,
     ):
         self._send = send
         self._clock = clock
         self._resend_after = resend_after
+        self._window = window
         self._lock = threading.RLock()  # the handshake's completion sends under it
+        self._acknowledged = threading.Condition(self._lock)
+        self._released = False
         self._next_out = 0
         self._expected_in = 0
         self._ahead: dict[int, Frame] = {}
         self._unacked: OrderedDict[int, tuple[bytes, float]] = OrderedDict()
+        self._unacked_bytes = 0
         self._no_timer_resend: set[int] = set()
         self._handshake_started_at: float | None = None
         self._handshake_complete = False
@@ -71,8 +86,21 @@ class DataChannel:
 
     # output
     def send_output(self, payload: bytes, payload_type: int = PayloadType.OUTPUT) -> None:
-        """Sends a numbered output_stream_data frame and keeps it until it is acknowledged."""
+        """Sends `payload` in numbered output_stream_data frames of at most MAX_FRAME_PAYLOAD
+        bytes, each kept until it is acknowledged. Waits first while a window of output is
+        unacknowledged (never for the handshake, nor once the channel is released)."""
+        if len(payload) <= MAX_FRAME_PAYLOAD:
+            self._send_frame(payload, payload_type)
+            return
+        view = memoryview(payload)
+        for start in range(0, len(payload), MAX_FRAME_PAYLOAD):
+            self._send_frame(bytes(view[start : start + MAX_FRAME_PAYLOAD]), payload_type)
+
+    def _send_frame(self, payload: bytes, payload_type: int) -> None:
+        handshake = payload_type in _HANDSHAKE
         with self._lock:
+            while not handshake and not self._released and self._unacked_bytes >= self._window:
+                self._acknowledged.wait()
             frame = Frame(
                 MessageType.OUTPUT_STREAM_DATA,
                 sequence_number=self._next_out,
@@ -81,13 +109,22 @@ class DataChannel:
             )
             data = codec.encode(frame)
             self._unacked[self._next_out] = (data, self._clock())
-            if payload_type in _HANDSHAKE:
+            self._unacked_bytes += len(data)
+            if handshake:
                 self._no_timer_resend.add(self._next_out)
             if len(self._unacked) > BUFFER_CAPACITY:
-                dropped, _ = self._unacked.popitem(last=False)
+                dropped, (gone, _) = self._unacked.popitem(last=False)
+                self._unacked_bytes -= len(gone)
                 self._no_timer_resend.discard(dropped)
             self._next_out += 1
             self._send(data)
+
+    def release(self) -> None:
+        """Output no longer waits for acknowledgements (the session is ending: what its bridge
+        still produces goes out at once, and nothing stays blocked on a client that is gone)."""
+        with self._lock:
+            self._released = True
+            self._acknowledged.notify_all()
 
     def start_handshake(self, session_type: str, properties: dict) -> None:
         """The agent's first frame: what kind of session this is, and its properties."""
@@ -140,8 +177,11 @@ class DataChannel:
         if frame.message_type == MessageType.ACKNOWLEDGE:
             sequence = codec.acknowledged_sequence(frame)
             with self._lock:
-                self._unacked.pop(sequence, None)
+                acknowledged = self._unacked.pop(sequence, None)
                 self._no_timer_resend.discard(sequence)
+                if acknowledged is not None:
+                    self._unacked_bytes -= len(acknowledged[0])
+                    self._acknowledged.notify_all()
             return []
         if frame.message_type != MessageType.INPUT_STREAM_DATA:
             return []  # start/pause_publication, channel_closed, unknown: nothing to do

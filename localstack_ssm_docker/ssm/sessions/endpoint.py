@@ -29,6 +29,7 @@ from rolo.websocket.adapter import CreateConnection
 from localstack_ssm_docker.ssm.sessions.codec import FrameError
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
 from localstack_ssm_docker.ssm.sessions.messages import reader_for
+from localstack_ssm_docker.ssm.sessions.outbox import Outbox
 
 LOG = logging.getLogger(__name__)
 
@@ -147,7 +148,8 @@ def _io(
     websocket: WebSocket,
 ) -> tuple[Callable[[bytes], None], Callable[[int, str | None], None]]:
     """send and close for the socket, callable from any thread. Under Twisted both run on the
-    reactor thread (in call order), as its transport requires; elsewhere under a lock."""
+    reactor thread, in call order, as its transport requires, batched by an Outbox;
+    elsewhere under a lock."""
     try:
         from rolo.serving.twisted import TwistedWebSocketAdapter
         from twisted.internet import reactor
@@ -167,7 +169,5 @@ def _io(
 
     if not twisted:
         return send_now, close_now
-    return (
-        lambda data: reactor.callFromThread(send_now, data),  # type: ignore[attr-defined]
-        lambda code, reason: reactor.callFromThread(close_now, code, reason),  # type: ignore[attr-defined]
-    )
+    outbox = Outbox(reactor.callFromThread, send_now, close_now)  # type: ignore[attr-defined]
+    return outbox.send, outbox.close

@@ -332,6 +332,8 @@ class SessionManager:
             for token, owner in list(self._tokens.items()):
                 if owner == live.session_id:
                     del self._tokens[token]
+        if channel is not None:
+            channel.release()  # a bridge blocked on the window ends instead of waiting
         if bridge is not None:
             bridge.close()
         if channel is not None and drain:

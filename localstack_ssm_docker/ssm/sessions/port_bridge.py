@@ -15,13 +15,16 @@ from collections.abc import Callable
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import SessionEngine
 from localstack_ssm_docker.ssm.sessions import smux
+from localstack_ssm_docker.ssm.sessions.channel import MAX_FRAME_PAYLOAD
 from localstack_ssm_docker.ssm.sessions.codec import Flag, PayloadType, flag_payload
 
 LOG = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT_SECONDS = 5.0
-_READ_SIZE = 262144
-"""One read, one channel message (several smux frames): fewer messages and acknowledgements."""
+_STREAM_READ_SIZE = MAX_FRAME_PAYLOAD
+"""One read, at most one channel frame."""
+_MUX_READ_SIZE = MAX_FRAME_PAYLOAD - 2 * smux.HEADER.size
+"""One read, at most one channel frame once cut into smux frames (two headers)."""
 Output = Callable[[bytes, int], None]
 
 
@@ -140,6 +143,23 @@ class MuxPortBridge(_PortBridgeBase):
         super().__init__(*args, **kwargs)
         self._decoder = smux.Decoder()
         self._streams: dict[int, _Target] = {}
+        self._instance_address = ""
+
+    def _connect(self) -> socket.socket:
+        """To the instance itself (no host), later connections go to the address the first
+        one reached instead of asking the engine for it again: the address stays while the
+        session lives (an instance that stops or restarts ends its sessions)."""
+        if self._host:
+            return super()._connect()
+        with self._lock:
+            address = self._instance_address
+        connection = self._engine.connect_port(
+            self._container_id, address, self._port, CONNECT_TIMEOUT_SECONDS
+        )
+        if not address:
+            with self._lock:
+                self._instance_address = connection.getpeername()[0]
+        return connection
 
     def start(self) -> None:
         pass
@@ -185,7 +205,7 @@ class MuxPortBridge(_PortBridgeBase):
                 self._output(smux.encode(smux.Cmd.FIN, sid), PayloadType.OUTPUT)
             return
         try:
-            while data := connection.recv(_READ_SIZE):
+            while data := connection.recv(_MUX_READ_SIZE):
                 self._output(smux.encode(smux.Cmd.PSH, sid, data), PayloadType.OUTPUT)
         except OSError:
             pass
@@ -225,7 +245,7 @@ class StreamPortBridge(_PortBridgeBase):
                 self._ended(f"Unable to connect to specified port {self._port}.")
             return
         try:
-            while data := connection.recv(_READ_SIZE):
+            while data := connection.recv(_STREAM_READ_SIZE):
                 self._output(data, PayloadType.OUTPUT)
         except OSError:
             pass

@@ -41,10 +41,12 @@ def encode(cmd: Cmd, stream_id: int, data: bytes = b"") -> bytes:
     """One frame, or several PSH frames when `data` is longer than a frame carries."""
     if len(data) <= MAX_FRAME_DATA:
         return HEADER.pack(VERSION, cmd, len(data), stream_id) + data
-    return b"".join(
-        encode(cmd, stream_id, data[i : i + MAX_FRAME_DATA])
-        for i in range(0, len(data), MAX_FRAME_DATA)
-    )
+    view = memoryview(data)
+    parts: list[bytes | memoryview] = []
+    for start in range(0, len(data), MAX_FRAME_DATA):
+        piece = view[start : start + MAX_FRAME_DATA]
+        parts += (HEADER.pack(VERSION, cmd, len(piece), stream_id), piece)
+    return b"".join(parts)
 
 
 class Decoder:

@@ -1,9 +1,10 @@
 import json
+import threading
 
 import pytest
 
 from localstack_ssm_docker.ssm.sessions import codec
-from localstack_ssm_docker.ssm.sessions.channel import DataChannel
+from localstack_ssm_docker.ssm.sessions.channel import MAX_FRAME_PAYLOAD, DataChannel
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 
 
@@ -117,3 +118,57 @@ def test_handshake_frames_are_resent_only_after_a_reconnect(channel, sent, clock
     channel.rebind(lambda data: other.append(codec.decode(data)))
     assert channel.resend_due() == 1
     assert other[0].payload_type == PayloadType.HANDSHAKE_REQUEST
+
+
+def test_output_longer_than_a_frame_carries_goes_in_bounded_frames_in_order(channel, sent):
+    payload = bytes(range(256)) * 1000  # 256,000 bytes
+    channel.send_output(payload)
+    assert all(len(f.payload) <= MAX_FRAME_PAYLOAD for f in sent)
+    assert [f.sequence_number for f in sent] == list(range(len(sent)))
+    assert b"".join(f.payload for f in sent) == payload
+    assert len(sent) == -(-len(payload) // MAX_FRAME_PAYLOAD)
+
+
+def _sender(channel, payload):
+    thread = threading.Thread(target=channel.send_output, args=(payload,), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_output_waits_while_a_window_is_unacknowledged_and_goes_on_acknowledgement(sent, clock):
+    channel = DataChannel(lambda data: sent.append(codec.decode(data)), clock=clock, window=300)
+    channel.send_output(b"a" * 100)
+    channel.send_output(b"b" * 100)  # 2 x 220 bytes on the wire: the window is full
+    waiting = _sender(channel, b"c")
+    waiting.join(0.2)
+    assert waiting.is_alive()
+    assert [f.payload[:1] for f in sent] == [b"a", b"b"]
+    channel.receive(codec.encode(codec.acknowledge(sent[0])))
+    waiting.join(5)
+    assert not waiting.is_alive()
+    assert [f.payload[:1] for f in sent] == [b"a", b"b", b"c"]
+    assert [f.sequence_number for f in sent] == [0, 1, 2]
+
+
+def test_a_released_channel_sends_without_waiting(sent, clock):
+    channel = DataChannel(lambda data: sent.append(codec.decode(data)), clock=clock, window=100)
+    channel.send_output(b"first")
+    waiting = _sender(channel, b"second")
+    waiting.join(0.2)
+    assert waiting.is_alive()
+    channel.release()
+    waiting.join(5)
+    assert not waiting.is_alive()
+    channel.send_output(b"third")
+    assert [f.payload for f in sent] == [b"first", b"second", b"third"]
+
+
+def test_the_handshake_is_not_held_back_by_unacknowledged_output(sent, clock):
+    channel = DataChannel(lambda data: sent.append(codec.decode(data)), clock=clock, window=1)
+    channel.start_handshake("Standard_Stream", {})
+    channel.receive(_input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+    assert channel.handshake_complete
+    assert [f.payload_type for f in sent if f.message_type == "output_stream_data"] == [
+        PayloadType.HANDSHAKE_REQUEST,
+        PayloadType.HANDSHAKE_COMPLETE,
+    ]

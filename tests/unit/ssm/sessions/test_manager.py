@@ -9,6 +9,7 @@ import pytest
 
 from localstack_ssm_docker.ssm.documents import session_documents
 from localstack_ssm_docker.ssm.sessions import codec, session_parameters
+from localstack_ssm_docker.ssm.sessions.channel import WINDOW_BYTES
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 from localstack_ssm_docker.ssm.sessions.manager import SessionManager
 from localstack_ssm_docker.ssm.sessions.models import SessionRecord, session_stores
@@ -242,3 +243,31 @@ def test_a_terminated_session_stays_terminated_when_a_connection_attaches_meanwh
         release.set()
     connection.join(5)
     assert _record(record.session_id).status == "Terminated"
+
+
+def test_a_session_whose_client_stopped_acknowledging_ends_without_waiting_for_it(engine):
+    """Output beyond the window waits for acknowledgements; ending the session must not."""
+    manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
+    session_id, token = _start(manager)
+    live = manager.claim(session_id, token)
+    sent: list[Frame] = []
+    manager.attach(live, lambda data: sent.append(codec.decode(data)), lambda *close: None)
+    manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+    ((_, _, process),) = engine.execs
+    chunk = b"o" * 65536
+    for _ in range(100):  # 6.4 MB of output, never acknowledged: more than the window
+        process.output.put(chunk)
+    deadline = time.monotonic() + 5
+    window_frames = -(-WINDOW_BYTES // (len(chunk) + codec.HEADER_SIZE))
+    handshake = 2  # request and complete, not acknowledged here either
+    while live.channel.unacknowledged < window_frames + handshake:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert process.output.qsize() >= 100 - window_frames - 1  # the rest waits in the stream
+    assert live.channel.unacknowledged == window_frames + handshake
+    started = time.monotonic()
+    manager.terminate(session_id)
+    assert time.monotonic() - started < 3  # not the bridge's 5 s join
+    assert process.closed
+    assert sent[-1].message_type == "channel_closed"
+    manager.shutdown()

@@ -60,3 +60,45 @@ def test_input_reaches_the_port_in_order_while_earlier_input_is_flushed():
         connection.release.set()
         bridge.close()
     assert connection.sent == [b"first", b"second"]
+
+
+class InstanceSocket(OnCueSocket):
+    """A connection to the instance at 172.17.0.9 that sends at once; `reading` once the
+    bridge reads it (its connect is over)."""
+
+    def __init__(self, reading: threading.Semaphore):
+        super().__init__()
+        self.sending.set()
+        self._reading = reading
+
+    def getpeername(self):
+        return ("172.17.0.9", 8080)
+
+    def recv(self, size: int) -> bytes:
+        self._reading.release()
+        return super().recv(size)
+
+
+class RecordingEngine:
+    def __init__(self):
+        self.hosts: list[str] = []
+        self.reading = threading.Semaphore(0)
+
+    def connect_port(self, container_id, host, port, timeout):
+        self.hosts.append(host)
+        return InstanceSocket(self.reading)
+
+
+def test_later_connections_to_the_instance_reuse_the_address_the_first_one_reached():
+    from localstack_ssm_docker.ssm.sessions import smux
+    from localstack_ssm_docker.ssm.sessions.port_bridge import MuxPortBridge
+
+    engine = RecordingEngine()
+    bridge = MuxPortBridge(engine, "c-1", "", 8080, lambda data, kind: None, lambda reason: None)
+    try:
+        for sid in (1, 3, 5):
+            bridge.on_input(PayloadType.OUTPUT, smux.encode(smux.Cmd.SYN, sid))
+            assert engine.reading.acquire(timeout=5)
+    finally:
+        bridge.close()
+    assert engine.hosts == ["", "172.17.0.9", "172.17.0.9"]
