@@ -124,8 +124,15 @@ def print_table(results: dict, machine: dict) -> None:
     if t := results["throughput"]:
         print(
             f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
-            f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms"
+            f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms; LocalStack "
+            f"{t['localstack_cpu_ms_per_command']} ms CPU per command "
+            f"({t['localstack_cpu_percent']}%), RSS {t['rss_before_mb']} -> {t['rss_after_mb']} MB"
         )
+        for f in (t["idle_floor"], t["loaded_floor"]):
+            print(
+                f"  {f['name']}: {f['ours_median_ms']} ms vs {f['floor_median_ms']} ms "
+                f"(x{f['ratio']}, n {f['samples']})"
+            )
     if "session_server_prompt_ms" in results:
         print(
             f"StartSession to prompt without the CLI's start-up: "

@@ -2,21 +2,24 @@
 so that machine noise hits both sides."""
 
 import functools
+import multiprocessing
 import os
 import statistics
 import subprocess
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+import boto3
 import docker
 import psutil
+from botocore.config import Config
 
 from benchmarks.floors import SCRIPT, EngineApiFloor, cli_exec, cli_exec_parallel
-from harness.localstack_process import LocalStack
+from harness.localstack_process import DEFAULT_ACCOUNT, LocalStack
 
 POLL_INTERVAL = 0.005
 TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
@@ -266,40 +269,87 @@ def launch_to_online(
 
 
 def throughput(
-    localstack: LocalStack, ami_id: str, instances: int, clients: int, seconds: float
+    localstack: LocalStack,
+    ami_id: str,
+    instances: int,
+    clients: int,
+    seconds: float,
+    floor_calls: int = 60,
 ) -> dict:
-    """`clients` threads sending one command after another to `instances` instances."""
-    ids = launch(localstack, ami_id, instances)
-    latencies: list[float] = []
-    lock = threading.Lock()
-    end = time.monotonic() + seconds
+    """`clients` processes (as many AWS CLIs) sending one command after another to `instances`
+    instances, each polling GetCommandInvocation every 5 ms until the invocation ended (as the
+    CLI's waiter does).
 
-    def client(index: int) -> None:
-        ssm = localstack.client("ssm")
-        k = index
-        while time.monotonic() < end:
-            instance_id = ids[k % len(ids)]
-            k += clients
-            start = time.perf_counter()
-            wait_invocation(ssm, send(ssm, [instance_id]), instance_id)
-            elapsed = time.perf_counter() - start
-            with lock:
-                latencies.append(elapsed)
+    The floor is LocalStack's request pipeline: `sts get-caller-identity` (an idle call, same
+    client settings), interleaved with GetCommandInvocation of an ended invocation, before the
+    load and (from one probe thread) during it. LocalStack's RSS and CPU time are read before and
+    after the load; the first pass over every instance (helpers start, pools fill) comes before.
+    """
+    ids = launch(localstack, ami_id, instances)
+    ssm, sts = localstack.client("ssm"), localstack.client("sts")
+    process = psutil.Process(localstack.process.pid)
+    probe = {"sts": [], "get": []}
+    stop = threading.Event()
+
+    def call_pair(command_id: str, into: dict[str, list[float]]) -> None:
+        into["sts"].append(timed(sts.get_caller_identity))
+        into["get"].append(
+            timed(lambda: ssm.get_command_invocation(CommandId=command_id, InstanceId=ids[0]))
+        )
+
+    def prober(command_id: str) -> None:
+        while not stop.wait(0.05):
+            call_pair(command_id, probe)
 
     try:
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=clients) as pool:
-            list(pool.map(client, range(clients)))
+        with ThreadPoolExecutor(max_workers=clients) as pool:  # every instance once, in parallel
+            list(pool.map(lambda i: wait_invocation(ssm, send(ssm, [i]), i), ids))
+        ended = send(ssm, [ids[0]])
+        wait_invocation(ssm, ended, ids[0])
+        idle: dict[str, list[float]] = {"sts": [], "get": []}
+        for _ in range(floor_calls):
+            call_pair(ended, idle)
+        rss_before, cpu_before = process.memory_info().rss, process.cpu_times()
+        probe_thread = threading.Thread(target=prober, args=(ended,), daemon=True)
+        probe_thread.start()
+        with ProcessPoolExecutor(clients, mp_context=multiprocessing.get_context("spawn")) as pool:
+            list(pool.map(_ready, [localstack.endpoint] * clients))
+            started = time.monotonic()
+            runs = pool.map(
+                _client,
+                [localstack.endpoint] * clients,
+                [ids] * clients,
+                range(clients),
+                [clients] * clients,
+                [started + seconds] * clients,
+            )
+            commands = [command for run in runs for command in run]
+        latencies = [latency for latency, _, _ in commands]
+        sends = [sent for _, sent, _ in commands]
+        polls = [poll for _, _, each in commands for poll in each]
         duration = time.monotonic() - started
+        stop.set()
+        probe_thread.join()
+        rss_after, cpu_after = process.memory_info().rss, process.cpu_times()
     finally:
         terminate(localstack, ids)
     latencies.sort()
+    busy = (cpu_after.user - cpu_before.user) + (cpu_after.system - cpu_before.system)
     return {
         "name": f"throughput {clients} clients x {instances} instances",
         "samples": len(latencies),
         "commands_per_s": round(len(latencies) / duration, 1),
         "p50_ms": round(latencies[len(latencies) // 2] * 1000, 1),
         "p99_ms": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, 1),
+        "send_median_ms": _median_ms(sends),
+        "poll_median_ms": _median_ms(polls),
+        "polls_per_command": round(len(polls) / len(commands), 1),
+        "idle_floor": row("GetCommandInvocation vs sts, idle", idle["get"], idle["sts"]),
+        "loaded_floor": row("GetCommandInvocation vs sts, loaded", probe["get"], probe["sts"]),
+        "localstack_cpu_ms_per_command": round(1000 * busy / max(len(latencies), 1), 2),
+        "localstack_cpu_percent": round(100 * busy / duration, 1),
+        "rss_before_mb": round(rss_before / 2**20, 1),
+        "rss_after_mb": round(rss_after / 2**20, 1),
     }
 
 
@@ -323,6 +373,55 @@ def _cpu_seconds(pid: int) -> float:
 def _rss_kb(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+
+
+@functools.cache
+def _ssm_client(endpoint: str):
+    """This process's SSM client, as `LocalStack.client` makes it."""
+    return boto3.client(
+        "ssm",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=DEFAULT_ACCOUNT,
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def _ready(endpoint: str) -> None:
+    """Starts a client process (imports, its client) before the measured window."""
+    _ssm_client(endpoint)
+    time.sleep(0.5)  # holds this worker so that each of the pool's processes gets one call
+
+
+def _client(
+    endpoint: str, ids: list[str], index: int, clients: int, end: float
+) -> list[tuple[float, float, list[float]]]:
+    """One client of `throughput`, a process of its own as each AWS CLI is: commands one after
+    another to every `clients`-th instance from `index`, each polled until it ended, until `end`
+    (the system's monotonic clock). For each command: its latency, SendCommand's and every
+    GetCommandInvocation's."""
+    ssm = _ssm_client(endpoint)
+    runs = []
+    k = index
+    while time.monotonic() < end:
+        instance_id = ids[k % len(ids)]
+        k += clients
+        start = time.perf_counter()
+        command_id = send(ssm, [instance_id])
+        sent = time.perf_counter()
+        polls = []
+        while True:
+            before = time.perf_counter()
+            status = ssm.get_command_invocation(CommandId=command_id, InstanceId=instance_id)
+            polls.append(time.perf_counter() - before)
+            if status["Status"] in TERMINAL:
+                break
+            time.sleep(POLL_INTERVAL)
+        if status["Status"] != "Success":
+            raise RuntimeError(f"unexpected result: {status}")
+        runs.append((time.perf_counter() - start, sent - start, polls))
+    return runs
 
 
 def idle_cost(localstack: LocalStack, ami_id: str | None, instances: int, seconds: float) -> dict:

@@ -6,6 +6,7 @@ the executor with their own fakes of these protocols.
 """
 
 import socket
+from collections.abc import Collection
 from typing import Protocol
 
 from localstack_ssm_docker.engine.values import (
@@ -56,6 +57,12 @@ class ContainerEngine(ScriptRunner, Protocol):
     def container_states(self) -> dict[str, str]:
         """The state of every instance container of this LocalStack (this run's and, after a
         restart, earlier runs'), by id."""
+        ...
+
+    def container_states_of(self, container_ids: Collection[str]) -> dict[str, str]:
+        """The states of these of this LocalStack's instance containers, by id (ids that are
+        not among them left out): what `container_states` says of them, for a request that
+        names its instances."""
         ...
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None: ...

@@ -1,7 +1,7 @@
 """Fakes of the extension's own engine interfaces, for tests without Docker."""
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
@@ -113,6 +113,10 @@ class FakeEngine:
 
     def container_states(self) -> dict[str, str]:
         return dict(self.containers)
+
+    def container_states_of(self, container_ids: Collection[str]) -> dict[str, str]:
+        states = self.container_states()
+        return {c: states[c] for c in container_ids if c in states}
 
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         self.detached.append((container_id, scripts, log_path))

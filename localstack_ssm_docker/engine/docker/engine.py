@@ -8,7 +8,7 @@ containers exist) and :mod:`.scripts` (running and killing scripts).
 
 import socket
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from docker import APIClient
@@ -145,6 +145,10 @@ class DockerEngine:
         """The state of this LocalStack's instance containers (this run's and earlier runs'),
         by id."""
         return self._inventory.container_states()
+
+    def container_states_of(self, container_ids: Collection[str]) -> dict[str, str]:
+        """The states of these of this LocalStack's instance containers, by id."""
+        return self._inventory.container_states(container_ids)
 
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         """Removes this LocalStack's instance containers but those in `keep`; returns how many."""

@@ -8,7 +8,7 @@ never leaves the others in place, and twenty go well inside Docker's 10 s stop t
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 
 from docker import APIClient
@@ -44,14 +44,18 @@ class Inventory:
         self._remove = remove
         self._gone = gone
 
-    def container_states(self) -> dict[str, str]:
+    def container_states(self, only: Collection[str] | None = None) -> dict[str, str]:
         """The state ("running", "paused", "exited", ...) of this LocalStack's instance containers
-        (labelled with its owner key: this run's and, after a restart, earlier runs'), by id."""
+        (labelled with its owner key: this run's and, after a restart, earlier runs'), by id;
+        with `only`, of those of them (the engine lists just those: one container's entry
+        instead of every instance's, for a request that names its instances)."""
+        filters: dict[str, str | list[str]] = {"label": owner_filter(self._owner)}
+        if only is not None:
+            filters["id"] = list(only)
         with engine_errors():
-            containers = self._api.containers(
-                all=True, filters={"label": owner_filter(self._owner)}
-            )
-        return {c["Id"]: c["State"] for c in containers}
+            containers = self._api.containers(all=True, filters=filters)
+        wanted = None if only is None else set(only)
+        return {c["Id"]: c["State"] for c in containers if wanted is None or c["Id"] in wanted}
 
     def remove_containers(self, keep: frozenset[str] = frozenset()) -> int:
         """Removes this LocalStack's instance containers but those in `keep`; returns how many

@@ -65,9 +65,10 @@ class InstanceDirectory:
     ) -> dict[str, InstanceRecord]:
         """The records of these instances; InvalidInstanceId unless every one is Online,
         EngineNotAnswering when the engine does not answer."""
+        wanted = set(instance_ids)
         online = {
             r.instance_id: r
-            for r, ping in self._pinged(account_id, region, strict=True)
+            for r, ping in self._pinged(account_id, region, strict=True, only=wanted)
             if ping == PingStatus.Online
         }
         missing = [iid for iid in instance_ids if iid not in online]
@@ -78,11 +79,17 @@ class InstanceDirectory:
         return {iid: online[iid] for iid in instance_ids}
 
     def _pinged(
-        self, account_id: str, region: str, strict: bool = False
+        self, account_id: str, region: str, strict: bool = False, only: set[str] | None = None
     ) -> list[tuple[InstanceRecord, PingStatus]]:
-        """Running instances with their ping status: Online while the container runs."""
-        records = [r for r in self._ec2.instances(account_id, region) if r.state == RUNNING]
-        states = self._container_states(strict) if records or strict else {}
+        """Running instances (with `only`, those of these ids) with their ping status: Online
+        while the container runs. The engine is asked about their containers alone."""
+        records = [
+            r
+            for r in self._ec2.instances(account_id, region)
+            if r.state == RUNNING and (only is None or r.instance_id in only)
+        ]
+        containers = None if only is None else [r.container_id for r in records]
+        states = self._container_states(strict, containers) if records or strict else {}
         if self._adopt_foreign:
             adopted, foreign_states = self._adopted(account_id, region)
             records += adopted
@@ -137,9 +144,11 @@ class InstanceDirectory:
             self._foreign_facts[container.container_id] = record
         return record
 
-    def _container_states(self, strict: bool) -> dict[str, str]:
+    def _container_states(self, strict: bool, only: list[str] | None = None) -> dict[str, str]:
         try:
-            return self._engine.container_states()
+            if only is None:
+                return self._engine.container_states()
+            return self._engine.container_states_of(only)
         except EngineNotAnswering:
             if strict:
                 raise

@@ -1,3 +1,5 @@
+from collections.abc import Collection
+
 import pytest
 from localstack.aws.api.ssm import InvalidInstanceId
 
@@ -130,6 +132,34 @@ def test_require_online_names_every_instance_that_is_not(engine, ec2):
     assert raised.value.message == (
         f"Instances [[i-22222222, i-99999999]] not in a valid state for account {ACCOUNT}"
     )
+
+
+class AskedEngine(Engine):
+    """Records which containers' states each question to the engine was about (None: all)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[list[str] | None] = []
+
+    def container_states(self) -> dict[str, str]:
+        self.asked.append(None)
+        return super().container_states()
+
+    def container_states_of(self, container_ids: Collection[str]) -> dict[str, str]:
+        self.asked.append(sorted(container_ids))
+        states = super().container_states()
+        return {c: states[c] for c in container_ids if c in states}
+
+
+def test_require_online_asks_the_engine_about_the_named_instances_containers_alone(ec2):
+    engine = AskedEngine()
+    launch(engine, ec2, record("i-11111111"), record("i-22222222"), record("i-33333333"))
+    engine.containers["c-i-33333333"] = "paused"
+    directory = InstanceDirectory(engine, ec2)
+    assert list(directory.require_online(ACCOUNT, REGION, ["i-22222222"])) == ["i-22222222"]
+    with pytest.raises(InvalidInstanceId):
+        directory.require_online(ACCOUNT, REGION, ["i-11111111", "i-33333333"])
+    assert engine.asked == [["c-i-22222222"], ["c-i-11111111", "c-i-33333333"]]
 
 
 def test_containers_of_another_backends_running_instances_are_adopted(engine, ec2):
