@@ -38,7 +38,7 @@ class ImageHandlers:
     ) -> CreateImageResult:
         if request.get("DryRun"):
             return call_moto(context)
-        instance, moto_instance = _imageable(context, request["InstanceId"])
+        instance, moto_instance = _imageable(context, str(request.get("InstanceId") or ""))
         tags: dict[str, dict[str, str]] = {kind: {} for kind in _TAGGABLE}
         for spec in request.get("TagSpecifications") or []:
             kind = str(spec.get("ResourceType") or "")
@@ -53,7 +53,7 @@ class ImageHandlers:
                 context.account_id,
                 context.region,
                 instance,
-                request["Name"],
+                str(request.get("Name") or ""),
                 description=request.get("Description") or "",
                 no_reboot=bool(request.get("NoReboot")),
                 tags=tags["image"],
@@ -73,7 +73,7 @@ class ImageHandlers:
     ) -> DeregisterImageResult:
         result = call_moto(context)  # moto's errors for ids it does not know, first
         if not request.get("DryRun"):
-            self._images.deregister(context.account_id, context.region, request["ImageId"])
+            self._images.deregister(context.account_id, context.region, str(request.get("ImageId")))
             self._images.sweep()
         return result
 

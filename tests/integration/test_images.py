@@ -371,3 +371,16 @@ def test_images_and_their_records_survive_a_restart_with_persistence(tmp_path, d
         assert not any(t.endswith(f":{ami_id}") for t in image_tags(docker_client))
     finally:
         assert second.stop() == 0
+
+
+def test_create_image_without_a_name_or_an_instance_is_refused_with_aws_codes(localstack, launch):
+    (instance_id,) = launch()
+    raw = localstack.client("ec2", validate=False)
+    for kwargs, code in (
+        ({"InstanceId": instance_id}, "InvalidAMIName.Malformed"),
+        ({"Name": unique("no-instance")}, "InvalidInstanceID.NotFound"),
+    ):
+        with pytest.raises(ClientError) as refused:
+            raw.create_image(**kwargs)
+        assert refused.value.response["Error"]["Code"] == code
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
