@@ -21,6 +21,12 @@ class CapturedAmi(Ami):
     state_reason: dict[str, str] | None = None
 
 
+def is_shown(record: ImageRecord) -> bool:
+    """Whether moto has the record's AMI as one made by CreateImage."""
+    backend = ec2_backends[record.account_id][record.region]
+    return isinstance(backend.amis.get(record.ami_id), CapturedAmi)
+
+
 def show(record: ImageRecord) -> None:
     """Makes moto's AMI match the record (made when moto has none, e.g. after a restart)."""
     backend = ec2_backends[record.account_id][record.region]

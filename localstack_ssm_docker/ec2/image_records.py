@@ -92,6 +92,15 @@ class ImageRegistry:
                     raise NameTaken(record.name, other.ami_id)
             self._records[record.ami_id] = record
 
+    def of(self, account_id: str, region: str) -> list[ImageRecord]:
+        """The AMIs of an account and region."""
+        with self._lock:
+            return [
+                r
+                for r in self._records.values()
+                if (r.account_id, r.region) == (account_id, region)
+            ]
+
     def get(self, ami_id: str) -> ImageRecord | None:
         with self._lock:
             return self._records.get(ami_id)

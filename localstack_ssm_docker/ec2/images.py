@@ -171,6 +171,14 @@ class ImageService:
         else:
             self._registry.defer_removal(reference, image_id)
 
+    def show(self, account_id: str, region: str) -> None:
+        """Puts the account's AMIs back into moto where moto lacks them (or has only the plain
+        tagged-image entry that ec2/amis.py makes): moto's backend may be made anew after the
+        records were restored."""
+        for record in self._registry.of(account_id, region):
+            if not image_catalogue.is_shown(record):
+                image_catalogue.show(record)
+
     def sweep(self) -> None:
         """Removes the Docker images of deregistered AMIs that no container holds any more."""
         for reference, image_id in self._registry.deferred():

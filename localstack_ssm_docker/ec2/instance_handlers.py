@@ -60,8 +60,10 @@ class InstanceHandlers:
         metadata: "MetadataService | None",
         profiles: InstanceProfileHandlers,
         after_terminate: Callable[[], None] | None = None,
+        show_captured: Callable[[str, str], None] | None = None,
     ):
         self._after_terminate = after_terminate
+        self._show_captured = show_captured
         self._engine = engine
         self._instances = instances
         self._slots = slots
@@ -79,6 +81,7 @@ class InstanceHandlers:
             LOG.warning("Docker-backed AMIs are not listed: %s", e)
         else:
             sync_into_moto(ec2_backends[context.account_id][context.region], images)
+        self._captured_into_moto(context)
         return call_moto(context)
 
     @handler("DescribeInstances", expand=False)
@@ -115,6 +118,7 @@ class InstanceHandlers:
             if request.get("IamInstanceProfile"):  # LocalStack's IAM, not moto's, knows it
                 allowed = {k: v for k, v in allowed.items() if k != "IamInstanceProfile"}  # type: ignore[assignment]
             sync_into_moto(backend, images)
+            self._captured_into_moto(context)
             if allowed is request:
                 reservation = call_moto(context)
             else:
@@ -157,6 +161,12 @@ class InstanceHandlers:
             self._follow_addresses(context, outcome.done)
             self._events.changed(context.account_id, context.region, outcome.done, restarted=True)
         return self._moto_follows(context, "StartInstances", request, outcome)
+
+    def _captured_into_moto(self, context: RequestContext) -> None:
+        """The account's AMIs made by CreateImage are in moto as their records say, whatever
+        replaced moto's backend since (ec2/images.py)."""
+        if self._show_captured is not None:
+            self._show_captured(context.account_id, context.region)
 
     def _moto_refuses(self, context: RequestContext, request):
         """Moto's answer to a dry run, or its error for a request naming an instance it does not

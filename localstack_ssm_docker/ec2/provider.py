@@ -53,6 +53,7 @@ class Ec2DockerProvider(Ec2Provider):
             metadata,
             self.profiles,
             after_terminate=images.sweep if images else None,
+            show_captured=images.show if images else None,
         )
         self.images = ImageHandlers(images) if images else None
 

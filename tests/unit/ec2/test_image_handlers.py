@@ -161,3 +161,15 @@ def test_deregistered_image_held_by_an_instance_goes_when_that_instance_is_termi
     image_engine.held.clear()
     call(provider, provider.instances, "TerminateInstances", InstanceIds=[user])
     assert image_engine.images == {}
+
+
+def test_image_missing_from_a_remade_moto_backend_is_shown_again(setup):
+    provider, _, pool = setup
+    instance_id = launch(provider)
+    ami_id = call(provider, provider.images, "CreateImage", InstanceId=instance_id, Name="kept")[
+        "ImageId"
+    ]
+    pool.run_held()
+    ec2_backends[ACCOUNT][REGION].amis.pop(ami_id)  # as a backend made anew holds it
+    assert state_of(provider, ami_id) == "available"
+    assert launch(provider, image=ami_id).startswith("i-")
