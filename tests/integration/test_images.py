@@ -379,8 +379,8 @@ def test_create_image_without_a_name_or_an_instance_is_refused_with_aws_codes(lo
     (instance_id,) = launch()
     raw = localstack.client("ec2", validate=False)
     for kwargs, code in (
-        ({"InstanceId": instance_id}, "InvalidAMIName.Malformed"),
-        ({"Name": unique("no-instance")}, "InvalidInstanceID.NotFound"),
+        ({"InstanceId": instance_id}, "MissingParameter"),
+        ({"Name": unique("no-instance")}, "MissingParameter"),
     ):
         with pytest.raises(ClientError) as refused:
             raw.create_image(**kwargs)
