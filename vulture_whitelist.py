@@ -48,6 +48,8 @@ UpdateMethod
 
 # API operations: LocalStack's skeleton dispatches to the provider's methods by operation name.
 _.describe_images
+_.create_image
+_.deregister_image
 _.describe_instances
 _.run_instances
 _.stop_instances
@@ -87,6 +89,8 @@ _.describe_sessions
 # Attributes of moto's and LocalStack's objects, read by their code.
 _.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances
 _.iam_instance_profile  # moto's Instance, in DescribeInstances
+_.platform_details  # moto's Ami, in DescribeImages
+_.usage_operation  # moto's Ami, in DescribeImages
 _._upgraded  # rolo's WebSocketRequest, as its accept() records it
 daemon_threads  # socketserver.ThreadingMixIn
 

@@ -32,6 +32,7 @@ def ec2_docker() -> Service:
         wiring.settings().max_instances,
         events=wiring.instance_events(),
         metadata=wiring.metadata_service(),
+        images=wiring.image_service(),
     )
     return Service.for_provider(provider, dispatch_table_factory=lambda _: dispatch_table(provider))
 

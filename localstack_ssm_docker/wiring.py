@@ -17,6 +17,7 @@ from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.volume_identity import volume_identity
 
 if TYPE_CHECKING:
+    from localstack_ssm_docker.ec2.images import ImageService
     from localstack_ssm_docker.imds.service import MetadataService
 
 
@@ -81,6 +82,14 @@ def instance_manager() -> InstanceManager:
         state=state_directory(),
         launch_extras=metadata.launch_extras if metadata else None,
     )
+
+
+@functools.cache
+def image_service() -> "ImageService":
+    """CreateImage's captures and the AMIs they made."""
+    from localstack_ssm_docker.ec2.images import ImageService
+
+    return ImageService(docker_engine(), state=state_directory())
 
 
 @functools.cache

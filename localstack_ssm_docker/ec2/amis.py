@@ -19,8 +19,17 @@ def require_ami(images: dict[str, AmiImage], ami_id: str) -> AmiImage:
     return images[ami_id]
 
 
+def visible_to(images: dict[str, AmiImage], account_id: str, region: str) -> dict[str, AmiImage]:
+    """The AMI images an account sees in a region: an image CreateImage captured is its owner's
+    only (AWS's AMIs are private to the account and region that made them)."""
+    owner = f"{account_id}:{region}"
+    return {i: image for i, image in images.items() if image.owner in ("", owner)}
+
+
 def sync_into_moto(backend, images: dict[str, AmiImage]) -> None:
-    """Makes moto's AMI list show exactly the Docker-backed AMIs there are, beside its defaults."""
+    """Makes moto's AMI list show exactly the Docker-backed AMIs there are, beside its defaults.
+    AMIs captured by CreateImage are in moto already (ec2/image_catalogue.py), with their own
+    description."""
     for ami_id, ami in list(backend.amis.items()):
         ours = (ami.description or "").startswith(DESCRIPTION_PREFIX)
         if ours and ami_id not in images:

@@ -1,10 +1,12 @@
 """EC2's instance operations for Docker-backed instances: RunInstances & co. go to moto first,
 then the containers follow (and moto follows the containers for Stop, Start and Terminate).
 Constructed with the engine, the instance manager, the instance limit, the events State Manager
-listens to, the metadata service and the instance-profile associations."""
+listens to, the metadata service, the instance-profile associations and what follows a
+termination."""
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
@@ -30,7 +32,7 @@ from moto.ec2.models import ec2_backends
 from moto.ec2.models.instance_types import INSTANCE_TYPES
 
 from localstack_ssm_docker.ec2 import models
-from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto
+from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto, visible_to
 from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
@@ -57,7 +59,11 @@ class InstanceHandlers:
         events: InstanceEvents,
         metadata: "MetadataService | None",
         profiles: InstanceProfileHandlers,
+        after_terminate: Callable[[], None] | None = None,
+        show_captured: Callable[[str, str], None] | None = None,
     ):
+        self._after_terminate = after_terminate
+        self._show_captured = show_captured
         self._engine = engine
         self._instances = instances
         self._slots = slots
@@ -70,11 +76,12 @@ class InstanceHandlers:
         self, context: RequestContext, request: DescribeImagesRequest
     ) -> DescribeImagesResult:
         try:
-            images = self._engine.ami_images()
+            images = visible_to(self._engine.ami_images(), context.account_id, context.region)
         except EngineError as e:
             LOG.warning("Docker-backed AMIs are not listed: %s", e)
         else:
             sync_into_moto(ec2_backends[context.account_id][context.region], images)
+        self._captured_into_moto(context)
         return call_moto(context)
 
     @handler("DescribeInstances", expand=False)
@@ -98,7 +105,7 @@ class InstanceHandlers:
     def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:
         backend = ec2_backends[context.account_id][context.region]
         try:
-            images = self._engine.ami_images()
+            images = visible_to(self._engine.ami_images(), context.account_id, context.region)
         except EngineError as e:
             raise EngineUnavailableError(str(e)) from e
         if image_id := request.get("ImageId"):
@@ -111,6 +118,7 @@ class InstanceHandlers:
             if request.get("IamInstanceProfile"):  # LocalStack's IAM, not moto's, knows it
                 allowed = {k: v for k, v in allowed.items() if k != "IamInstanceProfile"}  # type: ignore[assignment]
             sync_into_moto(backend, images)
+            self._captured_into_moto(context)
             if allowed is request:
                 reservation = call_moto(context)
             else:
@@ -153,6 +161,12 @@ class InstanceHandlers:
             self._follow_addresses(context, outcome.done)
             self._events.changed(context.account_id, context.region, outcome.done, restarted=True)
         return self._moto_follows(context, "StartInstances", request, outcome)
+
+    def _captured_into_moto(self, context: RequestContext) -> None:
+        """The account's AMIs made by CreateImage are in moto as their records say, whatever
+        replaced moto's backend since (ec2/images.py)."""
+        if self._show_captured is not None:
+            self._show_captured(context.account_id, context.region)
 
     def _moto_refuses(self, context: RequestContext, request):
         """Moto's answer to a dry run, or its error for a request naming an instance it does not
@@ -204,6 +218,8 @@ class InstanceHandlers:
             return call_moto_with_request(context, first)
         outcome = self._instances.terminate(context.account_id, context.region, ids)
         self._profiles.forget_profiles(context, outcome.done)
+        if self._after_terminate is not None:  # images of deregistered AMIs they held can go
+            self._after_terminate()
         return self._moto_follows(context, "TerminateInstances", request, outcome)
 
     def _after_launch(self, context: RequestContext, reservation: Reservation, records, profile):

@@ -1,6 +1,6 @@
 """LocalStack's EC2 provider, with a Docker container behind every instance: it composes the
-handler groups that answer the instance, instance-profile and metadata-options operations (each
-constructed with what it depends on) and keeps the instances' state and lifecycle."""
+handler groups that answer the instance, image, instance-profile and metadata-options operations
+(each constructed with what it depends on) and keeps the instances' state and lifecycle."""
 
 from typing import TYPE_CHECKING
 
@@ -9,6 +9,8 @@ from localstack.state import StateVisitor
 
 from localstack_ssm_docker.ec2 import models
 from localstack_ssm_docker.ec2.events import InstanceEvents
+from localstack_ssm_docker.ec2.image_handlers import ImageHandlers
+from localstack_ssm_docker.ec2.images import ImageService
 from localstack_ssm_docker.ec2.instance_handlers import InstanceHandlers
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
@@ -23,7 +25,8 @@ if TYPE_CHECKING:
 
 
 class Ec2DockerProvider(Ec2Provider):
-    """The instance operations (`instance_handlers.py`), instance profiles and metadata options
+    """The instance operations (`instance_handlers.py`), CreateImage and DeregisterImage
+    (`image_handlers.py`, with an image service), instance profiles and metadata options
     (`imds/`) as handler groups (`handler_groups.dispatch_table` dispatches to them)."""
 
     def __init__(
@@ -34,8 +37,10 @@ class Ec2DockerProvider(Ec2Provider):
         max_instances: int,
         events: InstanceEvents | None = None,
         metadata: "MetadataService | None" = None,
+        images: ImageService | None = None,
     ):
         super().__init__()
+        self._images = images
         self._lifecycle = lifecycle
         self._metadata = metadata
         self.profiles = InstanceProfileHandlers(metadata)
@@ -47,11 +52,15 @@ class Ec2DockerProvider(Ec2Provider):
             events or InstanceEvents(),
             metadata,
             self.profiles,
+            after_terminate=images.sweep if images else None,
+            show_captured=images.show if images else None,
         )
+        self.images = ImageHandlers(images) if images else None
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
-        return (self.instances, self.profiles, self.metadata_options)
+        groups = (self.instances, self.profiles, self.metadata_options)
+        return (*groups, self.images) if self.images else groups
 
     def accept_state_visitor(self, visitor: StateVisitor):
         super().accept_state_visitor(visitor)
@@ -60,6 +69,9 @@ class Ec2DockerProvider(Ec2Provider):
     def on_before_start(self):
         # the lifecycle also shuts the instances down, once every service has stopped
         self._lifecycle.start()
+        if self._images is not None:  # after the instances: their moto state comes back first
+            self._images.recover()
+            self._lifecycle.after_shutdown(self._images.shutdown)
         if self._metadata is not None:
             self._metadata.start()
             self._lifecycle.after_shutdown(self._metadata.stop)

@@ -6,7 +6,7 @@ the executor with their own fakes of these protocols.
 """
 
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Protocol
 
 from localstack_ssm_docker.engine.values import (
@@ -79,6 +79,26 @@ class ContainerEngine(ScriptRunner, Protocol):
         """Removes the instance containers other LocalStacks left behind when their process ended
         without meaning to keep them (a live or keeping LocalStack's stay); returns how many."""
         ...
+
+
+class ImageEngine(Protocol):
+    """What CreateImage and DeregisterImage need: an instance's container committed as an image
+    (stopped and started again around it for a reboot), and that image removed again."""
+
+    def commit_image(
+        self, container_id: str, reference: str, labels: Mapping[str, str], pause: bool
+    ) -> str:
+        """Commits the container's filesystem as `reference` (repository:tag); the image id."""
+        ...
+
+    def remove_image(self, reference: str, image_id: str) -> bool:
+        """Removes the tag and, unless a container still uses it, the image; True once the
+        image is gone, False while something holds it (the tag is gone either way)."""
+        ...
+
+    def stop(self, container_id: str) -> None: ...
+
+    def start(self, container_id: str) -> None: ...
 
 
 class ExecChannel(Protocol):

@@ -19,6 +19,13 @@ class AmiImage:
     created: str
     boots_itself: bool = False
     """The image's own entrypoint (systemd, say) keeps it running: do not replace it."""
+    owner: str = ""
+    """``<account-id>:<region>`` of an image captured by CreateImage (its IMAGE_OWNER_LABEL):
+    an AMI of that account and region only; empty for every other AMI image."""
+
+
+IMAGE_OWNER_LABEL = "localstack-ssm-docker.image-owner"
+"""Labels an image CreateImage captured with the account and region whose AMI it is."""
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 A thin composition, so that the rest of the extension sees one object per Docker engine (one
 connection pool) while each role lives in its own module: :mod:`.client` (connections, error
-translation), :mod:`.images` (AMIs), :mod:`.containers` (lifecycle), :mod:`.inventory` (which
+translation), :mod:`.images` (AMIs), :mod:`.commits` (images captured from
+instances), :mod:`.containers` (lifecycle), :mod:`.inventory` (which
 containers exist) and :mod:`.scripts` (running and killing scripts).
 """
 
@@ -16,6 +17,7 @@ from docker import APIClient
 from localstack_ssm_docker.engine import process_identity
 from localstack_ssm_docker.engine.deployment import engine_location
 from localstack_ssm_docker.engine.docker.client import clients_from_env
+from localstack_ssm_docker.engine.docker.commits import ImageCommits
 from localstack_ssm_docker.engine.docker.containers import Containers
 from localstack_ssm_docker.engine.docker.images import AmiImages
 from localstack_ssm_docker.engine.docker.interactive import DockerExecChannel, DockerSessions
@@ -58,6 +60,7 @@ class DockerEngine:
         self.owner = owner or uuid.uuid4().hex[:12]
         self.run_id = run_id or uuid.uuid4().hex[:12]
         self._images = AmiImages(api, ami_mappings or {})
+        self._commits = ImageCommits(api)
         self._containers = Containers(
             api, self.run_id, self.owner, process_identity.this_process(), keeps_containers
         )
@@ -98,6 +101,16 @@ class DockerEngine:
         An image labelled ``localstack-ssm-docker.boot=image`` boots with its own entrypoint.
         """
         return self._images.find()
+
+    def commit_image(
+        self, container_id: str, reference: str, labels: Mapping[str, str], pause: bool
+    ) -> str:
+        """Commits the container's filesystem as the image `reference`; its image id."""
+        return self._commits.commit(container_id, reference, labels, pause)
+
+    def remove_image(self, reference: str, image_id: str) -> bool:
+        """Removes the tag and, once no container uses it, the image; True once it is gone."""
+        return self._commits.remove(reference, image_id)
 
     # container lifecycle
 

@@ -13,7 +13,7 @@ from docker import APIClient
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.labels import boots_itself
 from localstack_ssm_docker.engine.errors import ContainerGone
-from localstack_ssm_docker.engine.values import AmiImage
+from localstack_ssm_docker.engine.values import IMAGE_OWNER_LABEL, AmiImage
 
 AMI_REPOSITORY_PREFIX = "localstack-ec2/"
 _AMI_TAG = re.compile(r"^localstack-ec2/(?P<name>[^:]+):(?P<ami>ami-[0-9a-z]+)$")
@@ -33,7 +33,12 @@ def ami_image(ami_id: str, name: str, reference: str, image: Mapping) -> AmiImag
         tag=reference,
         created=str(image.get("Created", "")),
         boots_itself=boots_itself(image),
+        owner=_labels(image).get(IMAGE_OWNER_LABEL, ""),
     )
+
+
+def _labels(image: Mapping) -> Mapping[str, str]:
+    return image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
 
 
 class AmiImages:
