@@ -20,6 +20,7 @@ from botocore.config import Config
 
 from benchmarks.floors import SCRIPT, EngineApiFloor, cli_exec, cli_exec_parallel
 from harness.localstack_process import DEFAULT_ACCOUNT, LocalStack
+from localstack_ssm_docker.engine.docker.shell import RESIDENT_HELPER
 
 POLL_INTERVAL = 0.005
 TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
@@ -353,14 +354,14 @@ def throughput(
     }
 
 
-HELPER_MARK = ".localstack-ssm-helper"
-"""In the command line of every resident helper (its directory): how the bench finds them."""
+HELPER_COMMAND = f"sh -c {RESIDENT_HELPER[:40]}"
+"""How every resident helper's command line starts (`docker top` cuts command lines short)."""
 
 
 def _helper_pids(docker_api, container: str) -> list[int]:
     """Host pids of the resident helpers in the container (`docker top`: the engine's view)."""
     top = docker_api.top(container, ps_args="-eo pid,args")
-    return [int(row[0]) for row in top["Processes"] if HELPER_MARK in row[1]]
+    return [int(row[0]) for row in top["Processes"] if row[1].startswith(HELPER_COMMAND)]
 
 
 def _cpu_seconds(pid: int) -> float:

@@ -11,7 +11,7 @@ Which helpers a container has:
   an exec; a job that comes while it starts waits for it rather than starting a second one;
 - one more per job running at the same time, kept idle (up to IDLE_PER_CONTAINER in all) until
   it ends by itself after RESIDENT_IDLE_SECONDS without a job;
-- none once a job of its own was killed (a timeout or cancel): the helper is retired with what
+- none once we kill a job of its own (a timeout or cancel): the helper is retired with what
   the kill left behind, and the next job starts a new one.
 
 What makes this as safe as an exec per command:
@@ -363,7 +363,7 @@ class ResidentHelpers:
             if self._containers.get(container_id) is container:
                 container.idle.append(helper)
                 return
-        helper.close()  # the container was forgotten meanwhile
+        helper.close()  # the container has been forgotten meanwhile
 
     def run(
         self,
@@ -406,7 +406,7 @@ class ResidentHelpers:
         return exit_code
 
     def forget(self, container_id: str) -> None:
-        """Closes the container's idle helpers (it was restarted, stopped or removed); the ones
+        """Closes the container's idle helpers (it has been restarted, stopped or removed); the ones
         busy or being started are closed when they come back."""
         with self._changed:
             container = self._containers.pop(container_id, None)

@@ -195,7 +195,7 @@ def test_a_helper_started_for_a_container_forgotten_meanwhile_is_closed_when_it_
     helpers, starter, background
 ):
     helpers.prepare("c1")
-    helpers.forget("c1")  # restarted, stopped or removed before the helper was up
+    helpers.forget("c1")  # restarted, stopped or removed before the helper is up
     background.run_all()
     assert starter.helpers[0].closed
     assert run(helpers) == (0, b"helper 1\n")
