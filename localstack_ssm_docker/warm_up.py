@@ -165,6 +165,11 @@ def _load(region: str) -> None:
         create_serializer(model)
     ec2_backends[DEFAULT_ACCOUNT][region].amis  # noqa: B018  (built on first access)
     ssm_backends[DEFAULT_ACCOUNT][region]
+    if "ssm" in _served_services():
+        from localstack_ssm_docker.ssm.integrations.notifications import has_event_rules
+
+        # the first command's status notice looks for rules (EventBridge's store, loaded once)
+        has_event_rules(DEFAULT_ACCOUNT, region)
 
 
 READ_ONLY_REQUESTS: dict[str, tuple[tuple[str, dict[str, str], bytes], ...]] = {

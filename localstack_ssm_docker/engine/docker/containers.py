@@ -18,6 +18,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import docker
@@ -160,13 +161,22 @@ class Containers:
                 details = self._api.inspect_container(container_id)
             if keep_alive and not details["State"].get("Running"):
                 raise _KeepAliveFailed(f"exited with {details['State'].get('ExitCode')}")
-            if keep_alive:
-                self._check_keep_alive(details["Image"], container_id)
+            image_id = details["Image"]
+            with self._lock:
+                os_release = self._os_releases.get(image_id)
+            if os_release is None:  # a new image: its two checks at once (each ~50 ms)
+                with ThreadPoolExecutor(max_workers=1) as side:
+                    reading = side.submit(self._image_os_release, image_id, container_id)
+                    if keep_alive:
+                        self._check_keep_alive(image_id, container_id)
+                os_release = reading.result()
+            elif keep_alive:
+                self._check_keep_alive(image_id, container_id)
             return ContainerFacts(
                 container_id=container_id,
                 ip_address=ip_address(details),
                 hostname=details["Config"].get("Hostname") or spec.hostname,
-                os_release=self._image_os_release(details["Image"], container_id),
+                os_release=os_release,
             )
         except BaseException:
             self.remove(container_id)

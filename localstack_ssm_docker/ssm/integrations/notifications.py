@@ -131,7 +131,7 @@ class LocalStackNotifier:
     def _loop(self) -> None:
         while (item := self._queue.get()) is not None:
             account_id, region, entry, topic, message = item
-            events = _has_event_rules(account_id, region)
+            events = has_event_rules(account_id, region)
             if not events and not topic:
                 continue  # nothing would be seen: no client is built for it
             clients = connect_to(aws_access_key_id=account_id, region_name=region)
@@ -147,7 +147,7 @@ class LocalStackNotifier:
                     LOG.warning("notification to %s not published: %s", topic, e)
 
 
-def _has_event_rules(account_id: str, region: str) -> bool:
+def has_event_rules(account_id: str, region: str) -> bool:
     """Whether any event bus of the account and region has a rule: without one, no event can be
     seen, and publishing it would only cost the gateway's time."""
     from localstack.services.events.models import events_stores
