@@ -127,7 +127,8 @@ def print_table(results: dict, machine: dict) -> None:
     if t := results["throughput"]:
         print(
             f"{t['name']}: {t['commands_per_s']} commands/s over {t['samples']} commands, "
-            f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms; LocalStack "
+            f"p50 {t['p50_ms']} ms, p99 {t['p99_ms']} ms (SendCommand {t['send_median_ms']} ms, "
+            f"{t['polls_per_command']} polls of {t['poll_median_ms']} ms); LocalStack "
             f"{t['localstack_cpu_ms_per_command']} ms CPU per command "
             f"({t['localstack_cpu_percent']}%), RSS {t['rss_before_mb']} -> {t['rss_after_mb']} MB"
         )
