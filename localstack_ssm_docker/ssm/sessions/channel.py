@@ -9,6 +9,10 @@ Why each rule exists (from the plugin's source):
 - it drops (without acknowledging) output that arrives before its session handler is ready, so
   our unacknowledged output is sent again after a short while, as the agent does;
 - an ``acknowledge`` frame is never acknowledged;
+- a TerminateSession flag is delivered whatever its sequence number: the plugin numbers input
+  without a lock between its goroutines (the Ctrl-C handler and the data reader read and bump
+  one counter), then exits at once, so the flag can share a number with a data frame (and look
+  like a resend) or come ahead of a number it never sends;
 - the plugin handles output frames one at a time and acknowledges each once its handler took
   it, so unacknowledged output is what the client has not consumed yet: output waits while a
   window of it is unacknowledged (the bridge then stops reading the instance, and TCP or the
@@ -25,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from localstack_ssm_docker.ssm.sessions import codec
-from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
+from localstack_ssm_docker.ssm.sessions.codec import Flag, Frame, MessageType, PayloadType
 
 AGENT_VERSION = "3.3.0.0"
 """Above 3.0.196.0 (port sessions multiplex with smux) and 3.1.1511.0 (smux keep-alive off)."""
@@ -186,6 +190,9 @@ class DataChannel:
         if frame.message_type != MessageType.INPUT_STREAM_DATA:
             return []  # start/pause_publication, channel_closed, unknown: nothing to do
         with self._lock:
+            if _terminates(frame) and frame.sequence_number != self._expected_in:
+                self._send(codec.encode(codec.acknowledge(frame)))
+                return [frame]
             if frame.sequence_number > self._expected_in:
                 if len(self._ahead) >= BUFFER_CAPACITY:
                     return []  # not acknowledged: the client sends it again later
@@ -221,3 +228,11 @@ class DataChannel:
             }
             self.send_output(json.dumps(complete).encode(), PayloadType.HANDSHAKE_COMPLETE)
             self._handshake_complete = True
+
+
+def _terminates(frame: Frame) -> bool:
+    """The client's TerminateSession flag (see the module docstring)."""
+    return (
+        frame.payload_type == PayloadType.FLAG
+        and codec.flag_of(frame.payload) == Flag.TERMINATE_SESSION
+    )

@@ -172,3 +172,17 @@ def test_the_handshake_is_not_held_back_by_unacknowledged_output(sent, clock):
         PayloadType.HANDSHAKE_REQUEST,
         PayloadType.HANDSHAKE_COMPLETE,
     ]
+
+
+def _terminate(seq):
+    return _input(seq, codec.flag_payload(codec.Flag.TERMINATE_SESSION), PayloadType.FLAG)
+
+
+@pytest.mark.parametrize("number", [0, 1, 3], ids=["a-delivered-number", "its-own", "past-a-gap"])
+def test_a_terminate_flag_is_delivered_whatever_its_number(channel, sent, number):
+    """The plugin can number its Ctrl-C flag like a data frame sent at the same moment, or
+    past one it never sends, before it exits: the flag still ends the session."""
+    assert [f.payload for f in channel.receive(_input(0, b"a"))] == [b"a"]
+    delivered = channel.receive(_terminate(number))
+    assert [codec.flag_of(f.payload) for f in delivered] == [codec.Flag.TERMINATE_SESSION]
+    assert _acks(sent) == [0, number]
