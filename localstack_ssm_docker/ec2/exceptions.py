@@ -53,3 +53,55 @@ class InstanceLimitExceeded(CommonServiceException):
             f"You have requested more instances ({requested}) than your current instance limit "
             f"of {limit} allows (EC2_MAX_INSTANCES).",
         )
+
+
+class MissingParameter(CommonServiceException):
+    """A parameter the request needs, absent (from the request and any launch template)."""
+
+    def __init__(self, name: str):
+        super().__init__("MissingParameter", f"The request must contain the parameter {name}")
+
+
+class InvalidUserDataMalformed(CommonServiceException):
+    """User data that is not base64 (the API carries it base64-encoded)."""
+
+    def __init__(self) -> None:
+        super().__init__("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.")
+
+
+class InvalidParameterCombination(CommonServiceException):
+    """Parameters EC2 does not take together."""
+
+    def __init__(self, message: str):
+        super().__init__("InvalidParameterCombination", message)
+
+
+class LaunchTemplateIdNotFound(CommonServiceException):
+    """A launch template named by an id that no template of the account and region has."""
+
+    def __init__(self, template_id: str):
+        super().__init__(
+            "InvalidLaunchTemplateId.NotFound",
+            f"The specified launch template, with template ID {template_id}, does not exist.",
+        )
+
+
+class LaunchTemplateNameNotFound(CommonServiceException):
+    """A launch template named by a name that no template of the account and region has."""
+
+    def __init__(self, name: str):
+        super().__init__(
+            "InvalidLaunchTemplateName.NotFoundException",
+            f"The specified launch template, with template name {name}, does not exist.",
+        )
+
+
+class LaunchTemplateVersionNotFound(CommonServiceException):
+    """A version (a number, `$Latest` or `$Default`) the launch template does not have."""
+
+    def __init__(self, version: str, template_id: str):
+        super().__init__(
+            "InvalidLaunchTemplateId.VersionNotFound",
+            f"Could not find the specified version {version} for the launch template with ID "
+            f"{template_id}.",
+        )

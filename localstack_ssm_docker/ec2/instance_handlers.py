@@ -4,6 +4,8 @@ Constructed with the engine, the instance manager, the instance limit, the event
 listens to, the metadata service, the instance-profile associations and what follows a
 termination."""
 
+import base64
+import binascii
 import functools
 import logging
 from collections.abc import Callable
@@ -34,8 +36,14 @@ from moto.ec2.models.instance_types import INSTANCE_TYPES
 from localstack_ssm_docker.ec2 import models
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto, visible_to
 from localstack_ssm_docker.ec2.events import InstanceEvents
-from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
+from localstack_ssm_docker.ec2.exceptions import (
+    EngineUnavailableError,
+    InvalidParameterValue,
+    InvalidUserDataMalformed,
+)
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
+from localstack_ssm_docker.ec2.launch_template_source import MotoLaunchTemplates
+from localstack_ssm_docker.ec2.launch_templates import LaunchTemplateSource, with_launch_template
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine
@@ -61,7 +69,9 @@ class InstanceHandlers:
         profiles: InstanceProfileHandlers,
         after_terminate: Callable[[], None] | None = None,
         show_captured: Callable[[str, str], None] | None = None,
+        launch_templates: LaunchTemplateSource | None = None,
     ):
+        self._launch_templates = launch_templates or MotoLaunchTemplates()
         self._after_terminate = after_terminate
         self._show_captured = show_captured
         self._engine = engine
@@ -103,6 +113,13 @@ class InstanceHandlers:
 
     @handler("RunInstances", expand=False)
     def run_instances(self, context: RequestContext, request: RunInstancesRequest) -> Reservation:
+        asked = request  # a launch template's parameters merged in: what follows sees them all
+        request = cast(
+            RunInstancesRequest,
+            with_launch_template(
+                self._launch_templates, context.account_id, context.region, request
+            ),
+        )
         backend = ec2_backends[context.account_id][context.region]
         try:
             images = visible_to(self._engine.ami_images(), context.account_id, context.region)
@@ -119,10 +136,10 @@ class InstanceHandlers:
                 allowed = {k: v for k, v in allowed.items() if k != "IamInstanceProfile"}  # type: ignore[assignment]
             sync_into_moto(backend, images)
             self._captured_into_moto(context)
-            if allowed is request:
+            if allowed is asked:
                 reservation = call_moto(context)
             else:
-                reservation = call_moto_with_request(context, allowed)
+                reservation = call_moto_with_request(context, _reserialized(allowed))
             instance_ids = [i["InstanceId"] for i in reservation["Instances"]]
             try:
                 ami = require_ami(images, reservation["Instances"][0]["ImageId"])
@@ -278,6 +295,21 @@ def show_container_addresses(account_id: str, region: str, addresses: dict[str, 
             continue
         nic.private_ip_address = address
         nic.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": address}]
+
+
+def _reserialized(request: RunInstancesRequest) -> ServiceRequest:
+    """A copy of the request for `call_moto_with_request`, which serializes it as botocore does:
+    botocore base64-encodes RunInstances' UserData then (in the dictionary it is given), so the
+    decoded bytes go in and moto stores the caller's base64 as it came. User data that is not
+    base64 is refused as moto refuses it."""
+    user_data = request.get("UserData")
+    if user_data is None:
+        return cast(ServiceRequest, dict(request))
+    try:
+        raw = base64.b64decode(user_data, validate=True)
+    except (binascii.Error, ValueError) as e:
+        raise InvalidUserDataMalformed() from e
+    return cast(ServiceRequest, {**request, "UserData": raw})
 
 
 def _what_happened(operation: str, outcome: Outcome) -> str:
