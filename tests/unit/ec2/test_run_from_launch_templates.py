@@ -181,6 +181,55 @@ def test_the_requests_type_and_tags_win_over_the_templates(setup):
     assert {t["Key"]: t["Value"] for t in instance["Tags"]}["env"] == "prod"
 
 
+def network() -> tuple[str, str, str]:
+    """A VPC's id, a subnet of it and a security group of it, made as a client makes them."""
+    vpc = ec2("CreateVpc", CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2("CreateSubnet", VpcId=vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+    group = ec2(
+        "CreateSecurityGroup", GroupName=f"g-{uuid.uuid4().hex[:6]}", Description="d", VpcId=vpc
+    )["GroupId"]
+    return vpc, subnet, group
+
+
+def test_the_templates_network_interface_puts_the_instance_in_its_subnet_and_groups(setup):
+    provider, _ = setup
+    vpc, subnet, group = network()
+    created = create_template(
+        ImageId=AMI.ami_id,
+        NetworkInterfaces=[
+            {
+                "DeviceIndex": 0,
+                "SubnetId": subnet,
+                "Groups": [group],
+                "PrivateIpAddress": "10.8.1.7",
+            }
+        ],
+    )
+    [instance] = run(provider, LaunchTemplate={"LaunchTemplateId": created["LaunchTemplateId"]})[
+        "Instances"
+    ]
+    assert (instance["SubnetId"], instance["VpcId"]) == (subnet, vpc)
+    [interface] = instance["NetworkInterfaces"]  # moto keeps an interface's groups on it
+    assert (interface["SubnetId"], [g["GroupId"] for g in interface["Groups"]]) == (subnet, [group])
+    record = models.get(ACCOUNT, REGION, instance["InstanceId"])
+    assert record is not None
+    facts = instance_facts(ACCOUNT, REGION, record)
+    assert facts is not None
+    assert (facts.subnet_id, facts.vpc_id) == (subnet, vpc)
+    assert facts.private_ip == "10.0.0.1"  # the container's address, as for any instance
+
+
+def test_the_templates_security_groups_go_with_the_requests_subnet(setup):
+    provider, _ = setup
+    _, subnet, group = network()
+    created = create_template(ImageId=AMI.ami_id, SecurityGroupIds=[group])
+    [instance] = run(
+        provider, LaunchTemplate={"LaunchTemplateId": created["LaunchTemplateId"]}, SubnetId=subnet
+    )["Instances"]
+    assert instance["SubnetId"] == subnet
+    assert [g["GroupId"] for g in instance["SecurityGroups"]] == [group]
+
+
 REFUSED = {
     "unknown id": (
         lambda made: {"LaunchTemplateId": "lt-00000000000000000"},
