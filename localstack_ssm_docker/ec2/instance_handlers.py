@@ -1,8 +1,8 @@
 """EC2's instance operations for Docker-backed instances: RunInstances & co. go to moto first,
 then the containers follow (and moto follows the containers for Stop, Start and Terminate).
 Constructed with the engine, the instance manager, the instance limit, the events State Manager
-listens to, the metadata service, the instance-profile associations and what follows a
-termination."""
+listens to, the metadata service, the instance-profile associations, what follows a termination
+and the launch templates RunInstances reads (ec2/launch_templates.py merges them)."""
 
 import base64
 import binascii

@@ -5,11 +5,11 @@ The rules this module keeps (AWS's EC2 user guide, "Launch an instance from a la
 a parameter the request gives wins over the template's; a structure (MetadataOptions, Placement,
 ...) is the template's plus the members the request adds or changes; tags are merged per resource
 type and key, the request's value winning; a block device mapping or network interface the request
-gives for a device name or index replaces the template's for it. An instance profile names one
-profile (by Arn or Name), so the request's replaces the template's whole. The merged request must
-make sense on its own: it needs an ImageId, and network interfaces do not go with an instance-level
-subnet or security groups. Instances launched from a template carry the tags
-`aws:ec2launchtemplate:id` and `aws:ec2launchtemplate:version` (the version number used).
+gives for a device name or index takes the place of the template's for it. An instance profile
+names one profile (by Arn or Name), so the request's takes the place of the template's whole. The
+merged request must make sense on its own: it needs an ImageId, and network interfaces do not go
+with an instance-level subnet or security groups. Instances launched from a template carry the
+tags `aws:ec2launchtemplate:id` and `aws:ec2launchtemplate:version` (the version number used).
 
 This is the one place where a template's parameters meet the request's: the request that goes on
 to moto has no LaunchTemplate, so moto's own partial template handling never runs. Templates are

@@ -22,7 +22,7 @@ USER_DATA = "IyEvYmluL3NoCmVjaG8gaGk="  # "#!/bin/sh\necho hi"
 
 
 class Templates:
-    """A LaunchTemplateSource of fixed templates, recording what was looked up."""
+    """A LaunchTemplateSource of fixed templates, recording each look-up."""
 
     def __init__(self, *templates: LaunchTemplate):
         self._templates = templates
