@@ -129,3 +129,76 @@ def test_an_unknown_key_name_is_refused_and_launches_nothing(localstack, ec2):
     assert error["Code"] == "InvalidKeyPair.NotFound"
     assert error["Message"] == "The key pair 'no-such-key' does not exist"
     assert ec2.describe_instances()["Reservations"] == before
+
+
+HOST_KEY = "ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub"
+
+
+def test_the_boot_hook_runs_at_every_boot_and_keeps_the_instances_host_keys(
+    localstack, ec2, ssm, key_pairs, instances
+):
+    instance_id = instances["created-rsa"]
+    private, _ = key_pairs["created-rsa"]
+    ssh_once_up(localstack, private, "admin", instance_id, "true")
+    host_key = run_shell(ssm, instance_id, [HOST_KEY])
+    ec2.reboot_instances(InstanceIds=[instance_id])
+    poll(
+        lambda: ssm.describe_instance_information(
+            Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
+        )["InstanceInformationList"],
+        lambda found: bool(found) and found[0]["PingStatus"] == "Online",
+    )
+    # sshd is started again; the host keys and the installed key are the first boot's
+    assert ssh_once_up(localstack, private, "admin", instance_id, WHO).stdout == "admin\nroot\n"
+    assert run_shell(ssm, instance_id, [HOST_KEY]) == host_key
+
+
+def test_user_data_runs_after_the_boot_hook(localstack, ec2, ssm, key_pairs):
+    script = (
+        "#!/bin/sh\ncat /home/admin/.ssh/authorized_keys > /tmp/keys-at-user-data\n"
+        "test -s /run/sshd.pid && echo sshd-up >> /tmp/keys-at-user-data\n"
+    )
+    instance_id = ec2.run_instances(
+        ImageId=DEBIAN_AMI, MinCount=1, MaxCount=1, KeyName="created-ed25519", UserData=script
+    )["Instances"][0]["InstanceId"]
+    try:
+        seen = poll(
+            lambda: run_shell(ssm, instance_id, ["cat /tmp/keys-at-user-data 2>/dev/null || true"]),
+            lambda out: out.endswith("sshd-up\n"),
+        )
+        public = key_pairs["created-ed25519"][1]
+        assert seen == _key_line(public, "created-ed25519") + "\nsshd-up\n"
+    finally:
+        ec2.terminate_instances(InstanceIds=[instance_id])
+
+
+def test_an_image_captured_from_an_instance_boots_with_new_host_keys_and_its_own_key_pair(
+    localstack, ec2, ssm, key_pairs, instances
+):
+    source = instances["created-ed25519"]
+    ssh_once_up(localstack, key_pairs["created-ed25519"][0], "admin", source, "true")
+    source_host_key = run_shell(ssm, source, [HOST_KEY])
+    ami_id = ec2.create_image(InstanceId=source, Name="golden-admin", NoReboot=True)["ImageId"]
+    ec2.get_waiter("image_available").wait(
+        ImageIds=[ami_id], WaiterConfig={"Delay": 1, "MaxAttempts": 120}
+    )
+    instance_id = ec2.run_instances(ImageId=ami_id, MinCount=1, MaxCount=1, KeyName="imported")[
+        "Instances"
+    ][0]["InstanceId"]
+    try:
+        private, public = key_pairs["imported"]
+        assert ssh_once_up(localstack, private, "admin", instance_id, WHO).stdout == (
+            "admin\nroot\n"
+        )
+        assert run_shell(ssm, instance_id, [HOST_KEY]) != source_host_key
+        # as cloud-init does: the new key pair's key is added to what the image had
+        keys = run_shell(ssm, instance_id, ["cat /home/admin/.ssh/authorized_keys"])
+        assert keys == (
+            _key_line(key_pairs["created-ed25519"][1], "created-ed25519")
+            + "\n"
+            + _key_line(public, "imported")
+            + "\n"
+        )
+    finally:
+        ec2.terminate_instances(InstanceIds=[instance_id])
+        ec2.deregister_image(ImageId=ami_id)
