@@ -1,11 +1,11 @@
 """The real OpenSSH client through Session Manager (`ProxyCommand aws ssm start-session
 --document-name AWS-StartSSHSession`), as users configure it, for tests that log in to instances."""
 
-import shlex
 import subprocess
 from pathlib import Path
 
-from harness.session_clients import cli_env, start_session_args
+from harness import session_clients
+from harness.session_clients import cli_env
 from tests.integration.helpers import finished, poll, run_command
 
 SSH = "/usr/bin/ssh"
@@ -21,27 +21,7 @@ def run_shell(ssm, instance_id: str, commands: list[str]) -> str:
 
 def ssh_options(localstack, key: Path) -> list[str]:
     """What a user puts in ~/.ssh/config for instances, as command-line options."""
-    proxy = shlex.join(
-        start_session_args(localstack.endpoint, "%h", "AWS-StartSSHSession", "portNumber=%p")
-    )
-    return [
-        "-F",
-        "/dev/null",
-        "-o",
-        f"ProxyCommand={proxy}",
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "LogLevel=ERROR",
-        "-i",
-        str(key),
-    ]
+    return session_clients.ssh_options(localstack.endpoint, key)
 
 
 def ssh_client(args: list[str]) -> subprocess.CompletedProcess:
