@@ -5,6 +5,7 @@ else vulture finds is dead code, to be removed, not listed here."""
 # Entry points (pyproject.toml): LocalStack loads these by name.
 ec2_docker
 ssm_docker
+ec2_instance_connect_docker
 activate_ssm_docker_providers
 end_ssm_sessions
 bring_back_kept_instances
@@ -52,6 +53,8 @@ _.create_image
 _.deregister_image
 _.describe_instances
 _.run_instances
+_.send_ssh_public_key
+_.send_serial_console_ssh_public_key
 _.stop_instances
 _.start_instances
 _.create_tags

@@ -2,6 +2,7 @@
 with AWS's session-manager-plugin on PATH, run directly or inside tmux for a real terminal."""
 
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -64,6 +65,30 @@ def start_session_args(
     if parameters:
         args += ["--parameters", parameters]
     return args
+
+
+def ssh_options(endpoint: str, key: Path) -> list[str]:
+    """OpenSSH client options for instances, as a user puts them in ~/.ssh/config: the
+    AWS-StartSSHSession ProxyCommand, no host key checks (every instance is new), `key` only."""
+    proxy = shlex.join(start_session_args(endpoint, "%h", "AWS-StartSSHSession", "portNumber=%p"))
+    return [
+        "-F",
+        "/dev/null",
+        "-o",
+        f"ProxyCommand={proxy}",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        "LogLevel=ERROR",
+        "-i",
+        str(key),
+    ]
 
 
 def run_cli(args: list[str], timeout: float = 60, **kwargs) -> subprocess.CompletedProcess:

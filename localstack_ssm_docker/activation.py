@@ -20,11 +20,14 @@ if TYPE_CHECKING:
 
 PROVIDER_NAME = "docker"
 SERVICES = ("ec2", "ssm")
+NEW_SERVICES = ("ec2-instance-connect",)
+"""Services LocalStack has no provider for: ours answer them (they check their own requests)."""
 
 
 def activate(provider_config: ServiceProviderConfig) -> None:
-    """Selects the ``docker`` EC2 and SSM providers where no PROVIDER_OVERRIDE_* chose others."""
-    for service in SERVICES:
+    """Selects the ``docker`` EC2, SSM and EC2 Instance Connect providers where no
+    PROVIDER_OVERRIDE_* chose others."""
+    for service in (*SERVICES, *NEW_SERVICES):
         provider_config.set_provider_if_not_exists(service, PROVIDER_NAME)
 
 

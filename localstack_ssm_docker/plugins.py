@@ -71,6 +71,15 @@ def ssm_docker() -> Service:
     return Service.for_provider(provider, dispatch_table_factory=lambda _: dispatch_table(provider))
 
 
+@aws_provider(api="ec2-instance-connect", name=PROVIDER_NAME)
+def ec2_instance_connect_docker() -> Service:
+    """EC2 Instance Connect (LocalStack has none): keys pushed to Docker-backed instances."""
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.instance_connect.provider import InstanceConnectProvider
+
+    return Service.for_provider(InstanceConnectProvider(wiring.instance_connect_keys()))
+
+
 @on_infra_start()
 def activate_ssm_docker_providers() -> None:
     """Host-mode activation: installing the package is enough."""

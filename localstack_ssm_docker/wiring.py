@@ -19,6 +19,7 @@ from localstack_ssm_docker.volume_identity import volume_identity
 if TYPE_CHECKING:
     from localstack_ssm_docker.ec2.images import ImageService
     from localstack_ssm_docker.imds.service import MetadataService
+    from localstack_ssm_docker.instance_connect.keys import InstanceConnectKeys
 
 
 @functools.cache
@@ -123,7 +124,18 @@ def metadata_service() -> "MetadataService | None":
         fallback_host=current.imds_fallback_host or _host_of(reached_at),
         endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
+        connect_keys=instance_connect_keys().active,
     )
+
+
+@functools.cache
+def instance_connect_keys() -> "InstanceConnectKeys":
+    """The keys EC2 Instance Connect pushed: SendSSHPublicKey adds, the metadata service reads."""
+    import time
+
+    from localstack_ssm_docker.instance_connect.keys import InstanceConnectKeys
+
+    return InstanceConnectKeys(time.monotonic)
 
 
 def _host_of(url: str | None) -> str | None:

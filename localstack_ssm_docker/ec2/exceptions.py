@@ -105,3 +105,12 @@ class LaunchTemplateVersionNotFound(CommonServiceException):
             f"Could not find the specified version {version} for the launch template with ID "
             f"{template_id}.",
         )
+
+
+class InvalidKeyPairNotFound(CommonServiceException):
+    """A KeyName that names no key pair of the account and region."""
+
+    def __init__(self, key_name: str):
+        super().__init__(
+            "InvalidKeyPair.NotFound", f"The key pair '{key_name}' does not exist", status_code=400
+        )

@@ -8,6 +8,8 @@ Talks to Docker only through :class:`MetadataRouting` and to LocalStack through
 import logging
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import replace
 
 from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
@@ -26,6 +28,9 @@ from localstack_ssm_docker.imds.tokens import TokenIssuer
 from localstack_ssm_docker.persistence import StateDirectory
 
 LOG = logging.getLogger(__name__)
+
+type ConnectKeys = Callable[[str, str, str], tuple[tuple[str, tuple[str, ...]], ...]]
+"""(account, region, instance id) -> the EC2 Instance Connect keys valid now, by OS user."""
 
 _TRUST_SECONDS = 1.0
 _REGISTER_INTERVAL = 1.0
@@ -49,8 +54,10 @@ class MetadataService:
         fallback_host: str | None = None,
         endpoint_url: str | None = None,
         state: StateDirectory | None = None,
+        connect_keys: ConnectKeys | None = None,
     ):
         self._state = state
+        self._connect_keys = connect_keys
         self._routing = routing
         self._signer = signer
         self.keys = keys
@@ -204,6 +211,9 @@ class MetadataService:
         role_arn = None
         if found:
             account_id, region, record = found
+            if facts is not None and self._connect_keys is not None:
+                keys = self._connect_keys(account_id, region, record.instance_id)
+                facts = replace(facts, managed_ssh_keys=keys)
             association = profile_associations.get(account_id, region, record.instance_id)
             role_arn = association.role_arn if association else None
 

@@ -163,6 +163,28 @@ def test_an_instance_launches_from_the_templates_image_type_user_data_options_an
     assert ("team", "a") in facts.tags
 
 
+def test_the_templates_key_pair_is_checked_and_served_like_the_requests(setup):
+    provider, engine = setup
+    key_name = f"key-{uuid.uuid4().hex[:8]}"
+    public_key = ec2("CreateKeyPair", KeyName=key_name, KeyType="ed25519")
+    with_key = create_template(ImageId=AMI.ami_id, KeyName=key_name)
+    [instance] = run(provider, LaunchTemplate={"LaunchTemplateId": with_key["LaunchTemplateId"]})[
+        "Instances"
+    ]
+    record = models.get(ACCOUNT, REGION, instance["InstanceId"])
+    assert record is not None
+    facts = instance_facts(ACCOUNT, REGION, record)  # what IMDS answers
+    assert facts is not None and facts.openssh_key is not None
+    assert facts.openssh_key.endswith(f" {key_name}")
+    assert public_key["KeyName"] == instance["KeyName"] == key_name
+    unknown = create_template(ImageId=AMI.ami_id, KeyName="no-such-key")
+    before = reservations()
+    with pytest.raises(CommonServiceException) as refused:
+        run(provider, LaunchTemplate={"LaunchTemplateId": unknown["LaunchTemplateId"]})
+    assert refused.value.code == "InvalidKeyPair.NotFound"
+    assert reservations() == before
+
+
 def test_the_requests_type_and_tags_win_over_the_templates(setup):
     provider, _ = setup
     created = create_template(
