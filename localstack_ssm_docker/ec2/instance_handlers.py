@@ -42,9 +42,9 @@ from localstack_ssm_docker.ec2.exceptions import (
     InvalidUserDataMalformed,
 )
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
+from localstack_ssm_docker.ec2.key_pairs import launch_key
 from localstack_ssm_docker.ec2.launch_template_source import MotoLaunchTemplates
 from localstack_ssm_docker.ec2.launch_templates import LaunchTemplateSource, with_launch_template
-from localstack_ssm_docker.ec2.key_pairs import launch_key
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine

@@ -164,7 +164,7 @@ def test_an_instance_launches_from_the_templates_image_type_user_data_options_an
 
 
 def test_the_templates_key_pair_is_checked_and_served_like_the_requests(setup):
-    provider, engine = setup
+    provider, _ = setup
     key_name = f"key-{uuid.uuid4().hex[:8]}"
     public_key = ec2("CreateKeyPair", KeyName=key_name, KeyType="ed25519")
     with_key = create_template(ImageId=AMI.ami_id, KeyName=key_name)
