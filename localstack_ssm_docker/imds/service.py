@@ -11,7 +11,7 @@ import time
 
 from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
-from localstack_ssm_docker.engine.interface import MetadataRouting
+from localstack_ssm_docker.engine.interface import MetadataRouting, RouteChanges
 from localstack_ssm_docker.engine.values import MetadataRoute
 from localstack_ssm_docker.imds import localstack_iam, profile_associations
 from localstack_ssm_docker.imds.credentials import CredentialCache
@@ -28,10 +28,13 @@ from localstack_ssm_docker.persistence import StateDirectory
 LOG = logging.getLogger(__name__)
 
 _TRUST_SECONDS = 1.0
-_REGISTER_INTERVAL = 1.0
-_ENSURE_EVERY = 5
 _ENSURE_SPACING = 1.0
 _MISS_SECONDS = 0.1
+BACKSTOP_SECONDS = 30.0
+"""A full round (route and registrations) at least this often: heals what an event missed."""
+_RETRY_SECONDS = 1.0
+"""The first wait after a round that failed, or before opening the engine's events again; it
+doubles up to the backstop while failures go on."""
 
 
 class MetadataService:
@@ -49,6 +52,7 @@ class MetadataService:
         fallback_host: str | None = None,
         endpoint_url: str | None = None,
         state: StateDirectory | None = None,
+        backstop_seconds: float = BACKSTOP_SECONDS,
     ):
         self._state = state
         self._routing = routing
@@ -73,9 +77,15 @@ class MetadataService:
         self._ensured = 0.0
         self._registered: set[str] = set()
         self._stopping = threading.Event()
+        self._backstop = backstop_seconds
+        self._due = threading.Event()  # a round is due (an event came, or the stream opened)
+        self._route_due = False  # ...and it checks the route too
+        self._flags = threading.Lock()  # for _route_due: never held across engine calls
+        self._changes: RouteChanges | None = None
         self._refresher = threading.Thread(
             target=self._keep_registered, name="imds-registrations", daemon=True
         )
+        self._watcher = threading.Thread(target=self._watch, name="imds-events", daemon=True)
         self._lock = threading.RLock()
 
     def start(self) -> None:
@@ -100,6 +110,7 @@ class MetadataService:
             self._route, self._listener = route, listener
             self._registration = "{} {} {}".format(*listener.address, self.keys.relay_secret)
             self._refresher.start()
+            self._watcher.start()
             LOG.info(
                 "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
                 route.network,
@@ -153,12 +164,16 @@ class MetadataService:
         saves the secrets and profile associations first."""
         save(self._state, self.keys)
         self._stopping.set()
+        self._due.set()
         with self._lock:  # a listener _ensure_route made meanwhile is the one stopped
             closables = (self._listener, self._relay)
-            self._listener = self._relay = None
+            changes = self._changes
+            self._listener = self._relay = self._changes = None
         for closable in closables:
             if closable is not None:
                 closable.stop()
+        if changes is not None:
+            changes.close()
         if self._network is not None:
             try:
                 with self._lock:
@@ -241,20 +256,20 @@ class MetadataService:
         with self._lock:
             return self._by_address.get(address)
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Re-reads the metadata network's members and registers our instances' addresses with
-        the responder (after a launch, start or reboot an address may be new). One refresh at a
-        time, from its read to its registrations: a view read earlier never overwrites the
-        registrations of a later one (an address Docker gave meanwhile to another LocalStack's
-        instance is never registered to us again)."""
+        the responder (after a launch, start or reboot an address may be new); False when the
+        engine failed. One refresh at a time, from its read to its registrations: a view read
+        earlier never overwrites the registrations of a later one (an address Docker gave
+        meanwhile to another LocalStack's instance is never registered to us again)."""
         with self._lock:
             if self._route is None:
-                return
+                return True
             try:
                 members = self._routing.members()
             except EngineError as e:
                 LOG.warning("IMDS: network members not read: %s", e)
-                return
+                return False
             ours = {record.container_id for _, _, record in every_record()}
             wanted = {address for cid, address in members.items() if cid in ours}
             # only our live instances: a removed container's endpoint may linger with its
@@ -267,33 +282,87 @@ class MetadataService:
                 self._routing.register({address: self._registration for address in new})
             except EngineError as e:
                 LOG.warning("IMDS: registrations not updated: %s", e)
-                return
+                return False
             self._registered = wanted
+            return True
 
     def _keep_registered(self) -> None:
-        """Until stop, whatever one round raises: a round that fails is logged, and the next
-        registers the instances launched meanwhile."""
-        rounds = 0
-        while not self._stopping.wait(_REGISTER_INTERVAL):
-            rounds += 1
+        """Until stop, whatever one round raises: a round runs when the engine reported a change
+        (or its events were opened again), and at least every backstop period. A round that
+        fails is tried again soon, then less and less often while it keeps failing."""
+        failures = 0
+        while True:
+            wait = self._backstop
+            if failures:
+                wait = min(wait, _RETRY_SECONDS * 2 ** (failures - 1))
+            reported = self._due.wait(wait)
+            if self._stopping.is_set():
+                return
+            with self._flags:
+                self._due.clear()
+                route, self._route_due = self._route_due or not reported, False
             try:
-                if rounds % _ENSURE_EVERY == 0:
-                    self._ensure_route()
-                self.refresh()
+                done = (self._ensure_route(force=True) if route else True) and self.refresh()
             except Exception:
                 LOG.exception("IMDS: registration round failed; the next one tries again")
+                done = False
+            failures = 0 if done else failures + 1
+            if not done:
+                with self._flags:
+                    self._route_due = True
 
-    def _ensure_route(self) -> None:
+    def _watch(self) -> None:
+        """Follows the engine's events about the route until stop, opening them again when the
+        stream breaks (an engine restart); each opening (and each failed attempt) is followed
+        by a full round, which covers whatever happened while no stream was open."""
+        wait = _RETRY_SECONDS
+        since_start = True  # start() has just made the route: the first round registers only
+        while not self._stopping.is_set():
+            try:
+                changes = self._routing.changes()
+            except Exception as e:
+                LOG.debug("IMDS: engine events not followed: %s", e)
+                self._round_due(route=not since_start)  # without events, rounds at this pace
+                since_start = False
+                self._stopping.wait(wait)
+                wait = min(self._backstop, 2 * wait)
+                continue
+            with self._lock:
+                if self._stopping.is_set():
+                    changes.close()
+                    return
+                self._changes = changes
+            wait = _RETRY_SECONDS
+            self._round_due(route=not since_start)
+            since_start = False
+            try:
+                for change in changes:
+                    self._round_due(change.route)
+            except Exception as e:
+                LOG.debug("IMDS: engine events ended: %s", e)
+            with self._lock:
+                if self._changes is changes:
+                    self._changes = None
+            changes.close()
+            self._stopping.wait(wait)
+
+    def _round_due(self, route: bool) -> None:
+        with self._flags:
+            self._route_due = self._route_due or route
+        self._due.set()
+
+    def _ensure_route(self, force: bool = False) -> bool:
         """The shared network and responder exist, and our listener sits on the upstream
         network's current gateway; after any of them was made again, every caller of ours is
-        registered again."""
+        registered again. False when that failed. Without `force`, checked at most once per
+        spacing: a launch of many instances checks once."""
         if self._route is None or self._listener is None:
-            return
+            return True
         with self._lock:
             if self._route is None or self._listener is None:
-                return  # stopped meanwhile
-            if time.monotonic() - self._ensured < _ENSURE_SPACING:
-                return  # a launch of many instances checks once
+                return True  # stopped meanwhile
+            if not force and time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return True
             self._ensured = time.monotonic()
             try:
                 route = self._routing.prepare(self._own_container)
@@ -312,8 +381,9 @@ class MetadataService:
                 self._route = route
             except (EngineError, OSError) as e:
                 LOG.warning("IMDS: shared network or responder not restored: %s", e)
-                return
+                return False
             if renewed:
                 LOG.info("IMDS: responder or upstream listener made again")
                 self._registered.clear()
                 self._refreshed = 0.0
+            return True
