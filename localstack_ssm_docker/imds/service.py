@@ -80,21 +80,27 @@ class MetadataService:
         self._backstop = backstop_seconds
         self._due = threading.Event()  # a round is due (an event came, or the stream opened)
         self._route_due = False  # ...and it checks the route too
-        self._flags = threading.Lock()  # for _route_due: never held across engine calls
+        self._flags = threading.Lock()  # for the fields below: never held across engine calls
+        self._following = False  # an event stream is open
+        self._epoch = 0  # counts reported route changes and streams opened or ended
+        self._checked_epoch = -1  # the epoch in which the route was last found whole
         self._changes: RouteChanges | None = None
         self._refresher = threading.Thread(
             target=self._keep_registered, name="imds-registrations", daemon=True
         )
-        self._watcher = threading.Thread(target=self._watch, name="imds-events", daemon=True)
         self._lock = threading.RLock()
 
     def start(self) -> None:
         """Routes 169.254.169.254 to us for instances, or falls back; never raises. Once the
         metadata network exists, instances join it even if the responder fails to start: then
-        169.254.169.254 goes nowhere in them (never to the host's own service)."""
+        169.254.169.254 goes nowhere in them (never to the host's own service). The engine's
+        events are followed from before the route is set up: any change after it is reported."""
+        changes = self._open_changes()
+        epoch = self._current_epoch()
         try:
             route = self._routing.prepare(self._own_container)
         except EngineError as e:
+            self._close_changes(changes)
             self._start_fallback(f"no metadata network: {e}")
             self._start_endpoint_relay()
             return
@@ -109,14 +115,19 @@ class MetadataService:
                 raise
             self._route, self._listener = route, listener
             self._registration = "{} {} {}".format(*listener.address, self.keys.relay_secret)
+            self._checked(epoch)
             self._refresher.start()
-            self._watcher.start()
+            threading.Thread(
+                target=self._watch, args=(changes,), name="imds-events", daemon=True
+            ).start()
+            self._round_due(route=False)  # instances kept from an earlier run
             LOG.info(
                 "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
                 route.network,
                 *listener.address,
             )
         except (EngineError, OSError) as e:
+            self._close_changes(changes)
             self._start_fallback(f"no responder: {e}")
         self._start_endpoint_relay()
 
@@ -172,8 +183,7 @@ class MetadataService:
         for closable in closables:
             if closable is not None:
                 closable.stop()
-        if changes is not None:
-            changes.close()
+        self._close_changes(changes)
         if self._network is not None:
             try:
                 with self._lock:
@@ -196,11 +206,14 @@ class MetadataService:
     ) -> tuple[tuple[str, ...], dict[str, str]]:
         """Networks and environment for a new instance container (the shared network and
         responder made again first, should another LocalStack have removed them; with `restore`
-        checked now, not at most once a second, as a launch found the network gone)."""
+        checked now, not at most once a second, as a launch found the network gone). Not
+        checked while the engine's events say nothing changed since it was last found whole."""
         if restore:
             with self._lock:
                 self._ensured = 0.0
-        self._ensure_route()
+            self._ensure_route()
+        elif not self._unchanged():
+            self._ensure_route()
         environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
         if self._endpoint_url:
             environment["AWS_ENDPOINT_URL"] = self._endpoint_url
@@ -311,40 +324,76 @@ class MetadataService:
                 with self._flags:
                     self._route_due = True
 
-    def _watch(self) -> None:
-        """Follows the engine's events about the route until stop, opening them again when the
-        stream breaks (an engine restart); each opening (and each failed attempt) is followed
-        by a full round, which covers whatever happened while no stream was open."""
+    def _watch(self, changes: "RouteChanges | None") -> None:
+        """Follows the engine's events about the route until stop (from the stream start()
+        opened, when it could), opening them again when the stream breaks (an engine restart);
+        each later opening, and each failed attempt, is followed by a full round, which covers
+        whatever happened while no stream was open."""
         wait = _RETRY_SECONDS
-        since_start = True  # start() has just made the route: the first round registers only
         while not self._stopping.is_set():
-            try:
-                changes = self._routing.changes()
-            except Exception as e:
-                LOG.debug("IMDS: engine events not followed: %s", e)
-                self._round_due(route=not since_start)  # without events, rounds at this pace
-                since_start = False
+            if changes is None:
                 self._stopping.wait(wait)
-                wait = min(self._backstop, 2 * wait)
-                continue
+                changes = self._open_changes()
+                self._round_due(route=True)  # without events, rounds at this pace
+                if changes is None:
+                    wait = min(self._backstop, 2 * wait)
+                    continue
             with self._lock:
                 if self._stopping.is_set():
-                    changes.close()
-                    return
+                    break
                 self._changes = changes
             wait = _RETRY_SECONDS
-            self._round_due(route=not since_start)
-            since_start = False
             try:
                 for change in changes:
+                    if change.route:
+                        self._new_epoch()
                     self._round_due(change.route)
             except Exception as e:
                 LOG.debug("IMDS: engine events ended: %s", e)
             with self._lock:
                 if self._changes is changes:
                     self._changes = None
-            changes.close()
-            self._stopping.wait(wait)
+            self._close_changes(changes)
+            changes = None
+        self._close_changes(changes)
+
+    def _open_changes(self) -> "RouteChanges | None":
+        try:
+            changes = self._routing.changes()
+        except Exception as e:
+            LOG.debug("IMDS: engine events not followed: %s", e)
+            return None
+        with self._flags:
+            self._following = True
+            self._epoch += 1
+        return changes
+
+    def _close_changes(self, changes: "RouteChanges | None") -> None:
+        if changes is None:
+            return
+        with self._flags:
+            self._following = False
+            self._epoch += 1
+        changes.close()
+
+    def _current_epoch(self) -> int:
+        with self._flags:
+            return self._epoch
+
+    def _new_epoch(self) -> None:
+        with self._flags:
+            self._epoch += 1
+
+    def _checked(self, epoch: int) -> None:
+        """The route was found whole by checks that began in `epoch`."""
+        with self._flags:
+            if self._following and self._epoch == epoch:
+                self._checked_epoch = epoch
+
+    def _unchanged(self) -> bool:
+        """Whether the engine's events say the route is as it was last found whole."""
+        with self._flags:
+            return self._following and self._checked_epoch == self._epoch
 
     def _round_due(self, route: bool) -> None:
         with self._flags:
@@ -364,6 +413,7 @@ class MetadataService:
             if not force and time.monotonic() - self._ensured < _ENSURE_SPACING:
                 return True
             self._ensured = time.monotonic()
+            epoch = self._current_epoch()
             try:
                 route = self._routing.prepare(self._own_container)
                 renewed = self._routing.start_responder(route, self._image)
@@ -386,4 +436,5 @@ class MetadataService:
                 LOG.info("IMDS: responder or upstream listener made again")
                 self._registered.clear()
                 self._refreshed = 0.0
+            self._checked(epoch)
             return True

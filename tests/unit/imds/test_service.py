@@ -380,3 +380,59 @@ def test_stop_closes_the_engines_events():
     metadata, stream = started(routing, backstop_seconds=QUIET)
     metadata.stop()
     assert stream.closed.is_set()
+
+
+class CountingRouting(FakeRouting):
+    def __init__(self):
+        super().__init__()
+        self.prepared = 0
+
+    def prepare(self, own_container):
+        self.prepared += 1
+        return super().prepare(own_container)
+
+
+def test_launches_do_not_check_the_route_while_the_engine_reports_no_change_to_it():
+    routing = CountingRouting()
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    try:
+        for _ in range(3):
+            assert metadata.launch_extras("us-east-1")[0] == ("localstack-imds-test",)
+        assert routing.prepared == 1  # start's own
+        stream.emit(RouteChange(route=True))  # e.g. the responder was removed
+        routing.rounds.get(timeout=10)  # the round that followed checked it
+        assert routing.prepared == 2
+        metadata.launch_extras("us-east-1")
+        assert routing.prepared == 2  # found whole after the change
+    finally:
+        metadata.stop()
+
+
+def test_without_the_engines_events_a_launch_checks_the_route():
+    class EventlessRouting(CountingRouting):
+        def changes(self):
+            raise EngineError("no events on this engine")
+
+    routing = EventlessRouting()
+    metadata = service(routing, backstop_seconds=QUIET)
+    metadata.start()
+    try:
+        metadata.launch_extras("us-east-1")
+        assert routing.prepared == 2
+    finally:
+        metadata.stop()
+
+
+def test_a_stopped_metadata_listener_refuses_connections():
+    from localstack_ssm_docker.imds.server import MetadataListener
+
+    listener = MetadataListener("127.0.0.1", lambda caller, request: None, None)
+    listener.start()
+    host, port = listener.address
+    listener.stop()
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+        refused = False
+    except ConnectionRefusedError:
+        refused = True
+    assert refused
