@@ -30,7 +30,7 @@ LOG = logging.getLogger(__name__)
 _TRUST_SECONDS = 1.0
 _ENSURE_SPACING = 1.0
 _MISS_SECONDS = 0.1
-BACKSTOP_SECONDS = 30.0
+BACKSTOP_SECONDS = 60.0
 """A full round (route and registrations) at least this often: heals what an event missed."""
 _RETRY_SECONDS = 1.0
 """The first wait after a round that failed, or before opening the engine's events again; it
