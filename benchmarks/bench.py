@@ -15,6 +15,7 @@ from pathlib import Path
 from benchmarks import boot_hook, images, scenarios, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
+from benchmarks.idle import idle_comparison
 from harness.localstack_process import LocalStack
 
 AMI_ID = os.environ.get("AMI_ID", "ami-0b5b0b5b0b5b0b5b0")
@@ -81,24 +82,11 @@ def run(args: argparse.Namespace) -> dict:
                     localstack, AMI_ID, args.commands, args.rounds
                 )
             if "idle" in chosen:
-                results["idle"][f"with extension, {args.idle_instances} idle instances"] = (
-                    scenarios.idle_cost(localstack, AMI_ID, args.idle_instances, args.idle_seconds)
+                results["idle"] = idle_comparison(
+                    localstack, Path(workdir), AMI_ID, args.idle_instances, args.idle_seconds
                 )
         finally:
             localstack.stop()
-        if "idle" in chosen:
-            baseline = LocalStack(
-                Path(workdir) / "without",
-                env={"PROVIDER_OVERRIDE_EC2": "default", "PROVIDER_OVERRIDE_SSM": "default"},
-            )
-            try:
-                baseline.client("ec2").describe_instances()
-                baseline.client("ssm").describe_parameters()
-                results["idle"]["without extension"] = scenarios.idle_cost(
-                    baseline, None, 0, args.idle_seconds
-                )
-            finally:
-                baseline.stop()
     return results
 
 
@@ -158,7 +146,10 @@ def print_table(results: dict, machine: dict) -> None:
             f"{g['ours_median_ms']} ms with {results['commands']} more (x{g['ratio']})"
         )
     for name, idle in results["idle"].items():
-        print(f"idle, {name}: {idle['cpu_percent']}% CPU, {idle['rss_mb']} MB RSS")
+        print(
+            f"idle, {name}: {idle['cpu_percent']}% CPU (windows {idle['cpu_percent_windows']}, "
+            f"settled after {idle['settled_after_s']} s), {idle['rss_mb']} MB RSS"
+        )
         if helpers := idle.get("helpers"):
             print(f"  resident helpers in those instances: {helpers}")
 

@@ -3,7 +3,6 @@ so that machine noise hits both sides."""
 
 import functools
 import multiprocessing
-import os
 import statistics
 import subprocess
 import threading
@@ -11,7 +10,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 
 import boto3
 import docker
@@ -20,7 +18,6 @@ from botocore.config import Config
 
 from benchmarks.floors import SCRIPT, EngineApiFloor, cli_exec, cli_exec_parallel
 from harness.localstack_process import DEFAULT_ACCOUNT, LocalStack
-from localstack_ssm_docker.engine.docker.shell import RESIDENT_HELPER
 
 POLL_INTERVAL = 0.005
 TERMINAL = {"Success", "Failed", "TimedOut", "Cancelled"}
@@ -354,28 +351,6 @@ def throughput(
     }
 
 
-HELPER_COMMAND = f"sh -c {RESIDENT_HELPER[:40]}"
-"""How every resident helper's command line starts (`docker top` cuts command lines short)."""
-
-
-def _helper_pids(docker_api, container: str) -> list[int]:
-    """Host pids of the resident helpers in the container (`docker top`: the engine's view)."""
-    top = docker_api.top(container, ps_args="-eo pid,args")
-    return [int(row[0]) for row in top["Processes"] if row[1].startswith(HELPER_COMMAND)]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a host process, from /proc (the bench runs on the engine's
-    host)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_kb(pid: int) -> int:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-
-
 @functools.cache
 def _ssm_client(endpoint: str):
     """This process's SSM client, as `LocalStack.client` makes it."""
@@ -423,46 +398,6 @@ def _client(
             raise RuntimeError(f"unexpected result: {status}")
         runs.append((time.perf_counter() - start, sent - start, polls))
     return runs
-
-
-def idle_cost(localstack: LocalStack, ami_id: str | None, instances: int, seconds: float) -> dict:
-    """LocalStack's CPU share and RSS over `seconds` with `instances` idle instances (none when
-    `ami_id` is None: the runtime without the extension's providers), each of which has run one
-    command; with the resident helper, the helpers' own CPU share and RSS per instance, read from
-    /proc for the processes `docker top` names in each container."""
-    ids = launch(localstack, ami_id, instances) if ami_id else []
-    docker_api = docker.from_env(version="1.41").api
-    try:
-        if ids:
-            ssm = localstack.client("ssm")
-            wait_command(ssm, send(ssm, ids), len(ids))
-            ssm.describe_instance_information()
-        helpers = {i: _helper_pids(docker_api, f"localstack-ec2.{i}") for i in ids}
-        helper_cpu = {pid: _cpu_seconds(pid) for pids in helpers.values() for pid in pids}
-        process = psutil.Process(localstack.process.pid)
-        before = process.cpu_times()
-        time.sleep(seconds)  # the measurement window itself: LocalStack is left alone
-        after = process.cpu_times()
-        rss = process.memory_info().rss
-        helper_cpu = {pid: _cpu_seconds(pid) - used for pid, used in helper_cpu.items()}
-        helper_rss = [sum(_rss_kb(pid) for pid in pids) for pids in helpers.values()]
-    finally:
-        docker_api.close()
-        if ids:
-            terminate(localstack, ids)
-    busy = (after.user - before.user) + (after.system - before.system)
-    result = {"cpu_percent": round(100 * busy / seconds, 2), "rss_mb": round(rss / 2**20, 1)}
-    if ids:
-        per_instance = [sum(helper_cpu[pid] for pid in pids) for pids in helpers.values()]
-        result["helpers"] = {
-            "instances_with_a_helper": sum(1 for pids in helpers.values() if pids),
-            "helpers_per_instance": statistics.median(len(pids) for pids in helpers.values()),
-            "cpu_percent_per_instance_max": round(100 * max(per_instance) / seconds, 3),
-            "cpu_percent_all_instances": round(100 * sum(per_instance) / seconds, 3),
-            "rss_kb_per_instance_median": statistics.median(helper_rss),
-            "rss_kb_per_instance_max": max(helper_rss),
-        }
-    return result
 
 
 def store_growth(localstack: LocalStack, ami_id: str, commands: int, rounds: int) -> dict:

@@ -6,7 +6,7 @@ the executor with their own fakes of these protocols.
 """
 
 import socket
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from typing import Protocol
 
 from localstack_ssm_docker.engine.values import (
@@ -15,6 +15,7 @@ from localstack_ssm_docker.engine.values import (
     ContainerSpec,
     ForeignContainer,
     MetadataRoute,
+    RouteChange,
     ScriptJob,
     ScriptResult,
 )
@@ -148,6 +149,16 @@ class SessionEngine(Protocol):
     def container_states(self) -> dict[str, str]: ...
 
 
+class RouteChanges(Protocol):
+    """The engine's reports of changes to the metadata route, in order, from the moment it was
+    opened: iteration ends when the engine's stream breaks (an engine restart) or `close` was
+    called, from any thread."""
+
+    def __iter__(self) -> Iterator[RouteChange]: ...
+
+    def close(self) -> None: ...
+
+
 class MetadataRouting(Protocol):
     """The networks and responder that serve 169.254.169.254 to instances, shared by the
     LocalStacks on one engine (see :mod:`localstack_ssm_docker.engine.docker.imds_network`)."""
@@ -173,5 +184,10 @@ class MetadataRouting(Protocol):
         ...
 
     def remove_if_unused(self) -> bool: ...
+
+    def changes(self) -> RouteChanges:
+        """Starts following the engine's events about the metadata route: what changes after
+        this returns is reported (EngineError when the engine does not answer)."""
+        ...
 
     def gateway_of(self, network: str) -> str | None: ...

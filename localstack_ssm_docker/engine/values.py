@@ -121,3 +121,12 @@ class MetadataRoute:
     network: str
     upstream_network: str
     upstream_host: str
+
+
+@dataclass(frozen=True)
+class RouteChange:
+    """Something the engine reported about the metadata route: a container joined or left the
+    metadata network (its members), or, with `route`, the networks or the responder themselves
+    were made, removed, started or stopped."""
+
+    route: bool = False

@@ -8,8 +8,10 @@ In fallback mode (no responder) the caller is the connection's peer address.
 Every read is bounded in size and time; every answer closes the connection.
 """
 
+import contextlib
 import hmac
 import logging
+import socket
 import socketserver
 import threading
 from collections.abc import Callable
@@ -168,13 +170,12 @@ class _Listener(socketserver.ThreadingTCPServer):
 class MetadataListener:
     """Serves IMDS on one address in a background thread until stopped. Without a `port`, the
     system picks a free one as the socket binds: the socket that found it free is the one that
-    listens, so no other program can take it in between."""
+    listens, so no other program can take it in between. The thread blocks in accept (no
+    polling while idle); stop shuts the socket down, which ends the accept."""
 
     def __init__(self, host: str, answer: Answer, secret: str | None, port: int = 0):
         self._server = _Listener((host, port), answer, secret)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="imds-listener", daemon=True
-        )
+        self._thread = threading.Thread(target=self._accept, name="imds-listener", daemon=True)
 
     @property
     def address(self) -> tuple[str, int]:
@@ -185,5 +186,16 @@ class MetadataListener:
         self._thread.start()
 
     def stop(self) -> None:
-        self._server.shutdown()
+        with contextlib.suppress(OSError):
+            self._server.socket.shutdown(socket.SHUT_RDWR)
         self._server.server_close()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                caller, address = self._server.get_request()
+            except OSError:
+                return  # stopped
+            self._server.process_request(caller, address)  # a thread of its own

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
-from localstack_ssm_docker.engine.interface import MetadataRouting
+from localstack_ssm_docker.engine.interface import MetadataRouting, RouteChanges
 from localstack_ssm_docker.engine.values import MetadataRoute
 from localstack_ssm_docker.imds import localstack_iam, profile_associations
 from localstack_ssm_docker.imds.credentials import CredentialCache
@@ -33,10 +33,13 @@ type ConnectKeys = Callable[[str, str, str], tuple[tuple[str, tuple[str, ...]], 
 """(account, region, instance id) -> the EC2 Instance Connect keys valid now, by OS user."""
 
 _TRUST_SECONDS = 1.0
-_REGISTER_INTERVAL = 1.0
-_ENSURE_EVERY = 5
 _ENSURE_SPACING = 1.0
 _MISS_SECONDS = 0.1
+BACKSTOP_SECONDS = 60.0
+"""A full round (route and registrations) at least this often: heals what an event missed."""
+_RETRY_SECONDS = 1.0
+"""The first wait after a round that failed, or before opening the engine's events again; it
+doubles up to the backstop while failures go on."""
 
 
 class MetadataService:
@@ -55,6 +58,7 @@ class MetadataService:
         endpoint_url: str | None = None,
         state: StateDirectory | None = None,
         connect_keys: ConnectKeys | None = None,
+        backstop_seconds: float = BACKSTOP_SECONDS,
     ):
         self._state = state
         self._connect_keys = connect_keys
@@ -80,6 +84,14 @@ class MetadataService:
         self._ensured = 0.0
         self._registered: set[str] = set()
         self._stopping = threading.Event()
+        self._backstop = backstop_seconds
+        self._due = threading.Event()  # a round is due (an event came, or the stream opened)
+        self._route_due = False  # ...and it checks the route too
+        self._flags = threading.Lock()  # for the fields below: never held across engine calls
+        self._following = False  # an event stream is open
+        self._epoch = 0  # counts reported route changes and streams opened or ended
+        self._checked_epoch = -1  # the epoch in which the route was last found whole
+        self._changes: RouteChanges | None = None
         self._refresher = threading.Thread(
             target=self._keep_registered, name="imds-registrations", daemon=True
         )
@@ -88,10 +100,14 @@ class MetadataService:
     def start(self) -> None:
         """Routes 169.254.169.254 to us for instances, or falls back; never raises. Once the
         metadata network exists, instances join it even if the responder fails to start: then
-        169.254.169.254 goes nowhere in them (never to the host's own service)."""
+        169.254.169.254 goes nowhere in them (never to the host's own service). The engine's
+        events are followed from before the route is set up: any change after it is reported."""
+        changes = self._open_changes()
+        epoch = self._current_epoch()
         try:
             route = self._routing.prepare(self._own_container)
         except EngineError as e:
+            self._close_changes(changes)
             self._start_fallback(f"no metadata network: {e}")
             self._start_endpoint_relay()
             return
@@ -106,13 +122,19 @@ class MetadataService:
                 raise
             self._route, self._listener = route, listener
             self._registration = "{} {} {}".format(*listener.address, self.keys.relay_secret)
+            self._checked(epoch)
             self._refresher.start()
+            threading.Thread(
+                target=self._watch, args=(changes,), name="imds-events", daemon=True
+            ).start()
+            self._round_due(route=False)  # instances kept from an earlier run
             LOG.info(
                 "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
                 route.network,
                 *listener.address,
             )
         except (EngineError, OSError) as e:
+            self._close_changes(changes)
             self._start_fallback(f"no responder: {e}")
         self._start_endpoint_relay()
 
@@ -160,12 +182,15 @@ class MetadataService:
         saves the secrets and profile associations first."""
         save(self._state, self.keys)
         self._stopping.set()
+        self._due.set()
         with self._lock:  # a listener _ensure_route made meanwhile is the one stopped
             closables = (self._listener, self._relay)
-            self._listener = self._relay = None
+            changes = self._changes
+            self._listener = self._relay = self._changes = None
         for closable in closables:
             if closable is not None:
                 closable.stop()
+        self._close_changes(changes)
         if self._network is not None:
             try:
                 with self._lock:
@@ -188,11 +213,14 @@ class MetadataService:
     ) -> tuple[tuple[str, ...], dict[str, str]]:
         """Networks and environment for a new instance container (the shared network and
         responder made again first, should another LocalStack have removed them; with `restore`
-        checked now, not at most once a second, as a launch found the network gone)."""
+        checked now, not at most once a second, as a launch found the network gone). Not
+        checked while the engine's events say nothing changed since it was last found whole."""
         if restore:
             with self._lock:
                 self._ensured = 0.0
-        self._ensure_route()
+            self._ensure_route()
+        elif not self._unchanged():
+            self._ensure_route()
         environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
         if self._endpoint_url:
             environment["AWS_ENDPOINT_URL"] = self._endpoint_url
@@ -251,20 +279,20 @@ class MetadataService:
         with self._lock:
             return self._by_address.get(address)
 
-    def refresh(self) -> None:
+    def refresh(self) -> bool:
         """Re-reads the metadata network's members and registers our instances' addresses with
-        the responder (after a launch, start or reboot an address may be new). One refresh at a
-        time, from its read to its registrations: a view read earlier never overwrites the
-        registrations of a later one (an address Docker gave meanwhile to another LocalStack's
-        instance is never registered to us again)."""
+        the responder (after a launch, start or reboot an address may be new); False when the
+        engine failed. One refresh at a time, from its read to its registrations: a view read
+        earlier never overwrites the registrations of a later one (an address Docker gave
+        meanwhile to another LocalStack's instance is never registered to us again)."""
         with self._lock:
             if self._route is None:
-                return
+                return True
             try:
                 members = self._routing.members()
             except EngineError as e:
                 LOG.warning("IMDS: network members not read: %s", e)
-                return
+                return False
             ours = {record.container_id for _, _, record in every_record()}
             wanted = {address for cid, address in members.items() if cid in ours}
             # only our live instances: a removed container's endpoint may linger with its
@@ -277,34 +305,125 @@ class MetadataService:
                 self._routing.register({address: self._registration for address in new})
             except EngineError as e:
                 LOG.warning("IMDS: registrations not updated: %s", e)
-                return
+                return False
             self._registered = wanted
+            return True
 
     def _keep_registered(self) -> None:
-        """Until stop, whatever one round raises: a round that fails is logged, and the next
-        registers the instances launched meanwhile."""
-        rounds = 0
-        while not self._stopping.wait(_REGISTER_INTERVAL):
-            rounds += 1
+        """Until stop, whatever one round raises: a round runs when the engine reported a change
+        (or its events were opened again), and at least every backstop period. A round that
+        fails is tried again soon, then less and less often while it keeps failing."""
+        failures = 0
+        while True:
+            wait = self._backstop
+            if failures:
+                wait = min(wait, _RETRY_SECONDS * 2 ** (failures - 1))
+            reported = self._due.wait(wait)
+            if self._stopping.is_set():
+                return
+            with self._flags:
+                self._due.clear()
+                route, self._route_due = self._route_due or not reported, False
             try:
-                if rounds % _ENSURE_EVERY == 0:
-                    self._ensure_route()
-                self.refresh()
+                done = (self._ensure_route(force=True) if route else True) and self.refresh()
             except Exception:
                 LOG.exception("IMDS: registration round failed; the next one tries again")
+                done = False
+            failures = 0 if done else failures + 1
+            if not done:
+                with self._flags:
+                    self._route_due = True
 
-    def _ensure_route(self) -> None:
+    def _watch(self, changes: "RouteChanges | None") -> None:
+        """Follows the engine's events about the route until stop (from the stream start()
+        opened, when it could), opening them again when the stream breaks (an engine restart);
+        each later opening, and each failed attempt, is followed by a full round, which covers
+        whatever happened while no stream was open."""
+        wait = _RETRY_SECONDS
+        while not self._stopping.is_set():
+            if changes is None:
+                self._stopping.wait(wait)
+                changes = self._open_changes()
+                self._round_due(route=True)  # without events, rounds at this pace
+                if changes is None:
+                    wait = min(self._backstop, 2 * wait)
+                    continue
+            with self._lock:
+                if self._stopping.is_set():
+                    break
+                self._changes = changes
+            wait = _RETRY_SECONDS
+            try:
+                for change in changes:
+                    if change.route:
+                        self._new_epoch()
+                    self._round_due(change.route)
+            except Exception as e:
+                LOG.debug("IMDS: engine events ended: %s", e)
+            with self._lock:
+                if self._changes is changes:
+                    self._changes = None
+            self._close_changes(changes)
+            changes = None
+        self._close_changes(changes)
+
+    def _open_changes(self) -> "RouteChanges | None":
+        try:
+            changes = self._routing.changes()
+        except Exception as e:
+            LOG.debug("IMDS: engine events not followed: %s", e)
+            return None
+        with self._flags:
+            self._following = True
+            self._epoch += 1
+        return changes
+
+    def _close_changes(self, changes: "RouteChanges | None") -> None:
+        if changes is None:
+            return
+        with self._flags:
+            self._following = False
+            self._epoch += 1
+        changes.close()
+
+    def _current_epoch(self) -> int:
+        with self._flags:
+            return self._epoch
+
+    def _new_epoch(self) -> None:
+        with self._flags:
+            self._epoch += 1
+
+    def _checked(self, epoch: int) -> None:
+        """The route was found whole by checks that began in `epoch`."""
+        with self._flags:
+            if self._following and self._epoch == epoch:
+                self._checked_epoch = epoch
+
+    def _unchanged(self) -> bool:
+        """Whether the engine's events say the route is as it was last found whole."""
+        with self._flags:
+            return self._following and self._checked_epoch == self._epoch
+
+    def _round_due(self, route: bool) -> None:
+        with self._flags:
+            self._route_due = self._route_due or route
+        self._due.set()
+
+    def _ensure_route(self, force: bool = False) -> bool:
         """The shared network and responder exist, and our listener sits on the upstream
         network's current gateway; after any of them was made again, every caller of ours is
-        registered again."""
+        registered again. False when that failed. Without `force`, checked at most once per
+        spacing: a launch of many instances checks once."""
         if self._route is None or self._listener is None:
-            return
+            return True
         with self._lock:
             if self._route is None or self._listener is None:
-                return  # stopped meanwhile
-            if time.monotonic() - self._ensured < _ENSURE_SPACING:
-                return  # a launch of many instances checks once
+                return True  # stopped meanwhile
+            if not force and time.monotonic() - self._ensured < _ENSURE_SPACING:
+                return True
             self._ensured = time.monotonic()
+            epoch = self._current_epoch()
             try:
                 route = self._routing.prepare(self._own_container)
                 renewed = self._routing.start_responder(route, self._image)
@@ -322,8 +441,10 @@ class MetadataService:
                 self._route = route
             except (EngineError, OSError) as e:
                 LOG.warning("IMDS: shared network or responder not restored: %s", e)
-                return
+                return False
             if renewed:
                 LOG.info("IMDS: responder or upstream listener made again")
                 self._registered.clear()
                 self._refreshed = 0.0
+            self._checked(epoch)
+            return True

@@ -4,6 +4,8 @@ other LocalStacks): Docker picks instances' addresses only outside the range kep
 addresses, and a network made without that range is made again only once nothing is on it."""
 
 import ipaddress
+import queue
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -20,7 +22,7 @@ from localstack_ssm_docker.engine.docker.imds_network import (
     ensure_shared_network,
 )
 from localstack_ssm_docker.engine.errors import NetworkGone
-from localstack_ssm_docker.engine.values import ContainerSpec
+from localstack_ssm_docker.engine.values import ContainerSpec, RouteChange
 
 BUSYBOX = "localstack-ec2/busybox:ami-0b5b0b5b0b5b0b5b0"
 # the engine's layout shifted to 169.254.202.0/23: 169.254.203.0/24 is kept for services
@@ -173,3 +175,29 @@ def test_two_networks_made_at_once_under_one_name_become_one(bench):
     finally:
         for network in api.networks(names=[name]):
             api.remove_network(network["Id"])
+
+
+def test_the_engine_reports_members_joining_and_leaving_and_the_network_going(bench):
+    bench.prepared()
+    changes = MetadataNetworks(bench.client.api, "ssm-test", LAYOUT).changes()
+    reported: queue.Queue[RouteChange] = queue.Queue()
+    reader = threading.Thread(target=lambda: [reported.put(c) for c in changes], daemon=True)
+    reader.start()
+
+    def reported_next(route: bool) -> RouteChange:
+        """The next change of this kind within 10 s (the other kind may come in between)."""
+        while (change := reported.get(timeout=10)).route != route:
+            pass
+        return change
+
+    try:
+        bench.attach()
+        assert not reported_next(route=False).route  # joined: its members changed
+        bench.containers.pop().remove(force=True)
+        assert not reported_next(route=False).route  # left
+        bench.client.networks.get(LAYOUT.network).remove()
+        assert reported_next(route=True).route  # the network itself went
+    finally:
+        changes.close()
+    reader.join(timeout=10)
+    assert not reader.is_alive()  # close ends the stream

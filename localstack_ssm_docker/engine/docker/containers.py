@@ -99,19 +99,28 @@ class Containers:
         self._image_locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
-    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+    def launch(
+        self, spec: ContainerSpec, on_running: Callable[[str], None] | None = None
+    ) -> ContainerFacts:
         """Creates and starts the instance's container, kept alive by a tiny init whatever the
-        image's entrypoint; an image that boots itself, or has no `sleep`, keeps its own."""
+        image's entrypoint; an image that boots itself, or has no `sleep`, keeps its own.
+        `on_running` is told each container's id once it started, before it is checked (a
+        container that fails its checks is removed again)."""
         if not spec.boots_itself:
             try:
-                return self._create_and_start(spec, keep_alive=True)
+                return self._create_and_start(spec, True, on_running)
             except _KeepAliveFailed:
                 LOG.info(
                     "%s cannot be kept alive with sleep: booting its own entrypoint", spec.image
                 )
-        return self._create_and_start(spec, keep_alive=False)
+        return self._create_and_start(spec, False, on_running)
 
-    def _create_and_start(self, spec: ContainerSpec, keep_alive: bool) -> ContainerFacts:
+    def _create_and_start(
+        self,
+        spec: ContainerSpec,
+        keep_alive: bool,
+        on_running: Callable[[str], None] | None = None,
+    ) -> ContainerFacts:
         options = spec.options
         hooked = keep_alive and bool(spec.boot_hook)
         entrypoint = boot_with_hook_command(spec.boot_hook) if hooked else _KEEP_ALIVE
@@ -162,6 +171,8 @@ class Containers:
                 if keep_alive:
                     raise _KeepAliveFailed(str(e)) from e
                 raise
+            if on_running is not None:
+                on_running(container_id)
             with engine_errors():
                 details = self._api.inspect_container(container_id)
             if keep_alive and not details["State"].get("Running"):

@@ -116,9 +116,24 @@ class DockerEngine:
 
     def launch(self, spec: ContainerSpec) -> ContainerFacts:
         """Creates and starts the instance's container; its resident helper starts in the
-        background."""
-        facts = self._containers.launch(spec)
-        self._scripts.prepare(facts.container_id)
+        background as soon as the container runs (while the launch inspects and checks it, so
+        that the first command finds it ready). Helpers of containers the launch removed again
+        are forgotten."""
+        running: list[str] = []
+
+        def on_running(container_id: str) -> None:
+            running.append(container_id)
+            self._scripts.prepare(container_id)
+
+        try:
+            facts = self._containers.launch(spec, on_running)
+        except BaseException:
+            for container_id in running:
+                self._scripts.forget(container_id)
+            raise
+        for container_id in running:
+            if container_id != facts.container_id:  # kept alive by its own entrypoint instead
+                self._scripts.forget(container_id)
         return facts
 
     def describe(self, container_id: str) -> ContainerFacts:

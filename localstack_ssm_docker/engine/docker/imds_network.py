@@ -33,6 +33,7 @@ from docker import APIClient
 from docker.types import IPAMConfig, IPAMPool
 
 from localstack_ssm_docker.engine.docker.client import engine_errors
+from localstack_ssm_docker.engine.docker.imds_events import DockerRouteChanges
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
 from localstack_ssm_docker.engine.values import METADATA_ADDRESS, MetadataRoute
 
@@ -340,6 +341,10 @@ class MetadataNetworks:
                 LOG.debug("network %s kept: %s", name, e)
                 removed = False
         return removed
+
+    def changes(self) -> DockerRouteChanges:
+        """Follows the engine's events about the networks, their members and the responder."""
+        return DockerRouteChanges(self._api, self.network, UPSTREAM_NETWORK, RESPONDER)
 
     def gateway_of(self, network: str) -> str | None:
         """The host's address on a bridge network (where instances on it reach the host)."""

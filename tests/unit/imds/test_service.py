@@ -1,12 +1,35 @@
 """The service's setup decisions, with a fake of the routing interface (no Docker)."""
 
+import queue
 import socket
+import threading
 
 from localstack_ssm_docker.engine.errors import EngineError
-from localstack_ssm_docker.engine.values import MetadataRoute
+from localstack_ssm_docker.engine.values import MetadataRoute, RouteChange
 from localstack_ssm_docker.imds.service import MetadataService
 from localstack_ssm_docker.imds.state import Secrets
 from tests.unit.imds.conftest import FakeSigner
+
+
+class FakeChanges:
+    """An event stream that reports what the test emits, until closed or broken."""
+
+    _END = object()
+
+    def __init__(self):
+        self._queue: queue.Queue = queue.Queue()
+        self.closed = threading.Event()
+
+    def emit(self, change: RouteChange) -> None:
+        self._queue.put(change)
+
+    def __iter__(self):
+        while (change := self._queue.get()) is not self._END:
+            yield change
+
+    def close(self):
+        self.closed.set()
+        self._queue.put(self._END)
 
 
 class FakeRouting:
@@ -19,6 +42,9 @@ class FakeRouting:
         self.registered: dict[str, str] = {}
         self.member_addresses: dict[str, str] = {}
         self.removed = False
+        self.streams: queue.Queue[FakeChanges] = queue.Queue()  # each one opened, in order
+        self.rounds: queue.Queue[dict[str, str]] = queue.Queue()  # what each members() read
+        self.registrations: queue.Queue[dict[str, str]] = queue.Queue()  # each register() call
 
     def prepare(self, own_container):
         if self.prepare_fails:
@@ -35,6 +61,8 @@ class FakeRouting:
 
     def register(self, entries):
         self.registered.update(entries)
+        if entries:
+            self.registrations.put(dict(entries))
 
     def unregister(self, addresses, registration):
         for address in addresses:
@@ -42,11 +70,17 @@ class FakeRouting:
                 del self.registered[address]
 
     def members(self):
+        self.rounds.put(dict(self.member_addresses))
         return dict(self.member_addresses)
 
     def remove_if_unused(self):
         self.removed = True
         return True
+
+    def changes(self):
+        stream = FakeChanges()
+        self.streams.put(stream)
+        return stream
 
     def gateway_of(self, network):
         return "127.0.0.1"
@@ -234,3 +268,171 @@ def test_the_metadata_listener_listens_on_the_socket_that_found_its_port_free():
             assert connection.recv(100) == b""  # answered (closed) by this listener
     finally:
         listener.stop()
+
+
+class RoutedInstance:
+    """One instance of ours in the store, at `address` on the metadata network once it joins."""
+
+    def __init__(self, account: str, address: str):
+        from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+        self.address = address
+        self._store = instance_stores[account]["us-east-1"]
+        self._store.instances["i-e"] = InstanceRecord(
+            "i-e", "ami-1", "img", "c-e", "172.17.0.9", "h", 0.0
+        )
+
+    def joins(self, routing: FakeRouting) -> None:
+        routing.member_addresses = {"c-e": self.address}
+
+    def remove(self) -> None:
+        self._store.instances.pop("i-e", None)
+
+
+def started(routing: FakeRouting, **kwargs) -> tuple[MetadataService, FakeChanges]:
+    """A started service whose first round (after its events were opened) is done."""
+    metadata = service(routing, **kwargs)
+    metadata.start()
+    stream = routing.streams.get(timeout=10)
+    routing.rounds.get(timeout=10)
+    return metadata, stream
+
+
+QUIET = 3600.0  # a backstop no test waits for: what happens comes from the events
+
+
+def test_an_instance_that_joins_the_network_is_registered_when_the_engine_reports_it():
+    routing = FakeRouting()
+    instance = RoutedInstance("000000000011", "169.254.168.5")
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    try:
+        instance.joins(routing)
+        assert routing.registered == {}  # nothing reads the network by itself
+        stream.emit(RouteChange())
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.5"]
+    finally:
+        metadata.stop()
+        instance.remove()
+
+
+def test_a_reported_responder_change_makes_it_again_with_every_registration():
+    routing = FakeRouting()
+    instance = RoutedInstance("000000000012", "169.254.168.6")
+    instance.joins(routing)
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    try:
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.6"]
+        routing.responders.clear()  # removed, with its registrations
+        routing.registered.clear()
+        stream.emit(RouteChange(route=True))
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.6"]
+        assert routing.responders == ["img"]
+    finally:
+        metadata.stop()
+        instance.remove()
+
+
+def test_a_change_no_event_reported_is_caught_by_the_backstop_round():
+    routing = FakeRouting()
+    instance = RoutedInstance("000000000013", "169.254.168.7")
+    metadata, _ = started(routing, backstop_seconds=0.2)
+    try:
+        instance.joins(routing)  # and the engine says nothing
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.7"]
+    finally:
+        metadata.stop()
+        instance.remove()
+
+
+def test_events_that_break_off_are_opened_again_and_a_round_covers_the_gap():
+    routing = FakeRouting()
+    instance = RoutedInstance("000000000014", "169.254.168.8")
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    try:
+        stream.close()  # the engine restarted: its stream ended
+        instance.joins(routing)  # while no stream was open
+        routing.streams.get(timeout=10)
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.8"]
+    finally:
+        metadata.stop()
+        instance.remove()
+
+
+def test_without_the_engines_events_rounds_still_register_instances():
+    class EventlessRouting(FakeRouting):
+        def changes(self):
+            raise EngineError("no events on this engine")
+
+    routing = EventlessRouting()
+    instance = RoutedInstance("000000000015", "169.254.168.9")
+    instance.joins(routing)
+    metadata = service(routing, backstop_seconds=QUIET)
+    metadata.start()
+    try:
+        assert list(routing.registrations.get(timeout=10)) == ["169.254.168.9"]
+    finally:
+        metadata.stop()
+        instance.remove()
+
+
+def test_stop_closes_the_engines_events():
+    routing = FakeRouting()
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    metadata.stop()
+    assert stream.closed.is_set()
+
+
+class CountingRouting(FakeRouting):
+    def __init__(self):
+        super().__init__()
+        self.prepared = 0
+
+    def prepare(self, own_container):
+        self.prepared += 1
+        return super().prepare(own_container)
+
+
+def test_launches_do_not_check_the_route_while_the_engine_reports_no_change_to_it():
+    routing = CountingRouting()
+    metadata, stream = started(routing, backstop_seconds=QUIET)
+    try:
+        for _ in range(3):
+            assert metadata.launch_extras("us-east-1")[0] == ("localstack-imds-test",)
+        assert routing.prepared == 1  # start's own
+        stream.emit(RouteChange(route=True))  # e.g. the responder was removed
+        routing.rounds.get(timeout=10)  # the round that followed checked it
+        assert routing.prepared == 2
+        metadata.launch_extras("us-east-1")
+        assert routing.prepared == 2  # found whole after the change
+    finally:
+        metadata.stop()
+
+
+def test_without_the_engines_events_a_launch_checks_the_route():
+    class EventlessRouting(CountingRouting):
+        def changes(self):
+            raise EngineError("no events on this engine")
+
+    routing = EventlessRouting()
+    metadata = service(routing, backstop_seconds=QUIET)
+    metadata.start()
+    try:
+        metadata.launch_extras("us-east-1")
+        assert routing.prepared == 2
+    finally:
+        metadata.stop()
+
+
+def test_a_stopped_metadata_listener_refuses_connections():
+    from localstack_ssm_docker.imds.server import MetadataListener
+
+    listener = MetadataListener("127.0.0.1", lambda caller, request: None, None)
+    listener.start()
+    host, port = listener.address
+    listener.stop()
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+        refused = False
+    except ConnectionRefusedError:
+        refused = True
+    assert refused
