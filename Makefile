@@ -63,7 +63,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami ami-debian session-client
+integration: venv ami ami-debian session-client deployment-tools
 	$(PY) -m pytest tests/integration -q
 
 format: venv

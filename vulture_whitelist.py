@@ -50,6 +50,7 @@ UpdateMethod
 _.describe_images
 _.create_image
 _.deregister_image
+_.modify_image_attribute
 _.describe_instances
 _.run_instances
 _.stop_instances
