@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import images, scenarios, sessions
+from benchmarks import images, packer, scenarios, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from harness.localstack_process import LocalStack
@@ -32,6 +32,7 @@ SCENARIOS = (
     "store",
     "idle",
     "images",
+    "packer",
 )
 
 
@@ -69,6 +70,8 @@ def run(args: argparse.Namespace) -> dict:
                 results["port_forwarding_upload"] = forwarding["upload"]
             if "images" in chosen:
                 ratios.append(images.capture_to_available(localstack, AMI_ID, args.image_rounds))
+            if "packer" in chosen:
+                ratios.append(packer.packer_build(localstack, args.packer_rounds))
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -186,6 +189,7 @@ def main() -> None:
     parser.add_argument("--forward-megabytes", type=int, default=64)
     parser.add_argument("--cold-starts", type=int, default=5)
     parser.add_argument("--image-rounds", type=int, default=15)
+    parser.add_argument("--packer-rounds", type=int, default=3)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",
