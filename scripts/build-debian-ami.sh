@@ -1,20 +1,28 @@
 #!/bin/sh
 # Builds a Debian AMI image offline from Debian's own packages: a minbase root filesystem made
-# with debootstrap (python3, curl, ca-certificates, iproute2, openssh-server and Debian's AWS CLI),
-# imported into the local Docker engine as localstack-ec2/<name>:<ami-id>. No container registry
-# needed. The SSH server is installed but not started (instances boot `sleep infinity`) and has no
-# host keys: each instance that wants one runs `ssh-keygen -A` and starts /usr/sbin/sshd itself.
-# Skips when the image exists and was built from the same package lists (a label records them), so
-# an image from an older list is rebuilt. Needs root (debootstrap) and a reachable Debian mirror.
+# with debootstrap (python3, curl, ca-certificates, iproute2, openssh-server, sudo and Debian's AWS
+# CLI), imported into the local Docker engine as localstack-ec2/<name>:<ami-id>. No container
+# registry needed. It behaves as AWS's Debian AMIs do: the default user `admin` with passwordless
+# sudo, and a boot hook (scripts/debian-ami/boot, named by the image's
+# localstack-ssm-docker.boot-hook label) in cloud-init's place that makes the host keys and installs
+# the key pair's public key at an instance's first boot, and starts sshd at every boot; sshd asks
+# the metadata service for EC2 Instance Connect's keys, as AWS's ec2-instance-connect package does.
+# The image has no host keys of its own. Skips when the image exists and was built from the same
+# package lists and files (a label records them), so an older image is rebuilt; the new image
+# takes the tag only once it passed its checks. Needs root (debootstrap) and a Debian mirror.
 set -eu
 
 AMI_ID=${AMI_ID:-ami-0d3b1a2c3d4e5f607}
 AMI_NAME=${AMI_NAME:-debian-13}
 SUITE=${SUITE:-trixie}
-PACKAGES=${PACKAGES:-python3,curl,ca-certificates,iproute2,openssh-server}
+PACKAGES=${PACKAGES:-python3,curl,ca-certificates,iproute2,openssh-server,sudo}
 EXTRA=${EXTRA:-awscli}
 TAG="localstack-ec2/${AMI_NAME}:${AMI_ID}"
-LABEL="localstack-ec2.packages=$SUITE:$PACKAGES:$EXTRA"
+FILES="$(dirname "$0")/debian-ami"
+FILES_DIGEST=$(cat "$FILES/boot" "$FILES/eic_run_authorized_keys" "$FILES/60-ec2-instance-connect.conf" \
+    "$FILES/90-cloud-init-users" | sha256sum | cut -c1-16)
+LABEL="localstack-ec2.packages=$SUITE:$PACKAGES:$EXTRA:$FILES_DIGEST"
+BOOT_HOOK=/usr/local/sbin/localstack-ec2-boot
 
 built_from=$(docker image inspect --format '{{ index .Config.Labels "localstack-ec2.packages" }}' "$TAG" 2>/dev/null || true)
 if [ "localstack-ec2.packages=$built_from" = "$LABEL" ]; then
@@ -57,14 +65,30 @@ chroot "$root" sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninterac
 }
 chroot "$root" apt-get clean
 umount "$root/proc"
+# The default user, as cloud-init makes it on AWS's Debian AMIs (no password: keys only).
+chroot "$root" useradd -m -s /bin/bash -G adm,sudo -p '*' admin
+install -m 440 "$FILES/90-cloud-init-users" "$root/etc/sudoers.d/90-cloud-init-users"
+# EC2 Instance Connect's AuthorizedKeysCommand and the user it runs as, as AWS's package has them.
+chroot "$root" useradd -r -M -d /nonexistent -s /usr/sbin/nologin ec2-instance-connect
+install -d -m 755 "$root/usr/share/ec2-instance-connect"
+install -m 755 "$FILES/eic_run_authorized_keys" "$root/usr/share/ec2-instance-connect/"
+install -m 644 "$FILES/60-ec2-instance-connect.conf" "$root/etc/ssh/sshd_config.d/"
+install -m 755 "$FILES/boot" "$root$BOOT_HOOK"
 # No shared host keys: openssh-server's postinst made some; an instance makes its own.
 rm -f "$root/etc/ssh/ssh_host_"*
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/proc/"* "$root/sys/"* "$root/dev/"* 2>/dev/null || true
-# Checks: the image must answer `aws --version` and have sshd (run in a throwaway container below).
-tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' --change "LABEL $LABEL" - "$TAG" >/dev/null
-if ! docker run --rm --network none "$TAG" sh -c 'aws --version && test -x /usr/sbin/sshd'; then
-    docker rmi "$TAG" >/dev/null
-    echo "error: aws does not run or sshd is missing in $TAG" >&2
+# Checks, in a throwaway container of the new image under a tag of its own: `aws --version`
+# answers, sshd accepts its configuration, admin may sudo without a password. Only then does the
+# image take the AMI's tag (instances launched meanwhile use the previous image).
+BUILT="localstack-ec2-build/${AMI_NAME}:$$"
+tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' --change "LABEL $LABEL" \
+    --change "LABEL localstack-ssm-docker.boot-hook=$BOOT_HOOK" - "$BUILT" >/dev/null
+if ! docker run --rm --network none "$BUILT" sh -c 'aws --version && ssh-keygen -A >/dev/null &&
+        /usr/sbin/sshd -t && su admin -c "sudo -n true" && test -x '"$BOOT_HOOK"; then
+    docker rmi "$BUILT" >/dev/null
+    echo "error: aws, sshd or sudo does not work in the new $TAG" >&2
     exit 1
 fi
+docker tag "$BUILT" "$TAG"
+docker rmi "$BUILT" >/dev/null
 echo "built AMI image $TAG"

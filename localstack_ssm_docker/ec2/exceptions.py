@@ -53,3 +53,12 @@ class InstanceLimitExceeded(CommonServiceException):
             f"You have requested more instances ({requested}) than your current instance limit "
             f"of {limit} allows (EC2_MAX_INSTANCES).",
         )
+
+
+class InvalidKeyPairNotFound(CommonServiceException):
+    """A KeyName that names no key pair of the account and region."""
+
+    def __init__(self, key_name: str):
+        super().__init__(
+            "InvalidKeyPair.NotFound", f"The key pair '{key_name}' does not exist", status_code=400
+        )

@@ -36,6 +36,7 @@ from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto, visible_
 from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
+from localstack_ssm_docker.ec2.key_pairs import launch_key
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import ContainerEngine
@@ -113,6 +114,7 @@ class InstanceHandlers:
         instance_type = request.get("InstanceType")
         if instance_type is not None and instance_type not in INSTANCE_TYPES:
             raise InvalidParameterValue(f"Invalid value '{instance_type}' for InstanceType.")
+        public_key = launch_key(backend.key_pairs, request.get("KeyName"))
         with self._slots.taken(context.account_id, context.region, request) as allowed:
             profile = resolve_profile(context, request.get("IamInstanceProfile"))
             if request.get("IamInstanceProfile"):  # LocalStack's IAM, not moto's, knows it
@@ -127,7 +129,12 @@ class InstanceHandlers:
             try:
                 ami = require_ami(images, reservation["Instances"][0]["ImageId"])
                 records = self._instances.launch(
-                    context.account_id, context.region, instance_ids, ami, request.get("UserData")
+                    context.account_id,
+                    context.region,
+                    instance_ids,
+                    ami,
+                    request.get("UserData"),
+                    public_key,
                 )
             except Exception as e:
                 backend.terminate_instances(instance_ids)

@@ -93,9 +93,11 @@ class InstanceManager:
         instance_ids: list[str],
         ami: AmiImage,
         user_data: str | None = None,
+        public_key: str | None = None,
     ) -> list[InstanceRecord]:
         """Starts a container for each instance, in parallel; all of them or, on failure, none.
-        Shell scripts in the user data start in the background once a container runs.
+        Shell scripts in the user data start in the background once a container runs (after the
+        image's boot hook, see ContainerSpec.boot_hook); `public_key` is the key pair's.
         ShuttingDown once LocalStack stops (containers made meanwhile are removed again)."""
         with self._gate.launching():
             # once per launch: the shared route is checked once, whatever the count
@@ -122,6 +124,7 @@ class InstanceManager:
                     computer_name=facts.hostname,
                     launched_at=time.time(),
                     os_release=facts.os_release,
+                    public_key=public_key,
                 )
                 for instance_id, facts in zip(
                     instance_ids, (f.result() for f in futures), strict=True
@@ -180,6 +183,7 @@ class InstanceManager:
                 LABEL_REGION: region,
             },
             boots_itself=ami.boots_itself or self._boot_with_image,
+            boot_hook=ami.boot_hook,
             options=options,
             networks=networks,
         )

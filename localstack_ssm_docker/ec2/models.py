@@ -32,6 +32,8 @@ class InstanceRecord:
     state: str = RUNNING
     rebooting: bool = False
     os_release: dict[str, str] = field(default_factory=dict)
+    public_key: str | None = None
+    """The key pair's public key (OpenSSH line) the instance was launched with, if any."""
 
 
 class InstanceStore(BaseStore):

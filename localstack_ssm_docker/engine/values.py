@@ -22,6 +22,9 @@ class AmiImage:
     owner: str = ""
     """``<account-id>:<region>`` of an image captured by CreateImage (its IMAGE_OWNER_LABEL):
     an AMI of that account and region only; empty for every other AMI image."""
+    boot_hook: str = ""
+    """The executable in the image its instances run at every boot, before user data; empty
+    for none."""
 
 
 IMAGE_OWNER_LABEL = "localstack-ssm-docker.image-owner"
@@ -55,6 +58,8 @@ class ContainerSpec:
     hostname: str
     labels: dict[str, str]
     boots_itself: bool = False
+    boot_hook: str = ""
+    """Run at every start of the container (kept alive by `sleep infinity`), before user data."""
     options: ContainerOptions = field(default_factory=ContainerOptions)
     networks: tuple[str, ...] = ()
     """Further networks the container joins before it first starts (the metadata network)."""

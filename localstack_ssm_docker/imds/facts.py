@@ -78,3 +78,7 @@ class InstanceFacts:
     options: MetadataOptions = field(default_factory=MetadataOptions)
     profile: InstanceProfile | None = None
     key_name: str | None = None
+    openssh_key: str | None = None
+    """The key pair's public key the instance was launched with (public-keys/0/openssh-key)."""
+    managed_ssh_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(OS user, public keys) that EC2 Instance Connect made valid for now, by user."""

@@ -30,6 +30,15 @@ VERSIONS = (
 """Every version answers with today's tree, as on AWS for the categories we serve."""
 
 
+class Indexed(dict[str, "Node"]):
+    """A directory whose listing names its entries otherwise than their paths do (public-keys/
+    lists ``0=<key name>``, its entry's path is ``0/``)."""
+
+    def __init__(self, entries: dict[str, "Node"], names: list[str]):
+        super().__init__(entries)
+        self.names = names
+
+
 class Signer:
     """Signs the identity document (see :mod:`.signing`); a protocol-like base for fakes."""
 
@@ -104,6 +113,20 @@ def _network_interface(facts: InstanceFacts) -> dict[str, Node]:
     return interface
 
 
+def _public_keys(facts: InstanceFacts) -> Indexed:
+    """public-keys/: the key pair's key at index 0, listed as ``0=<key name>``."""
+    if not facts.openssh_key:
+        return Indexed({}, [])
+    return Indexed({"0": {"openssh-key": facts.openssh_key}}, [f"0={facts.key_name or ''}"])
+
+
+def _managed_ssh_keys(facts: InstanceFacts) -> dict[str, Node]:
+    """managed-ssh-keys/active-keys/<user>/: EC2 Instance Connect's keys for each OS user, one
+    a line (AWS's signature lines are not served: the AMI's AuthorizedKeysCommand prints keys)."""
+    users: dict[str, Node] = {user: "\n".join(keys) for user, keys in facts.managed_ssh_keys}
+    return {"active-keys": users} if users else {}
+
+
 def _iam(facts: InstanceFacts, credentials: Callable[[], RoleCredentials | None]) -> dict:
     profile = facts.profile
     if profile is None:
@@ -159,6 +182,10 @@ def meta_data(
         tree["public-hostname"] = facts.public_hostname or ""
     if iam := _iam(facts, credentials):
         tree["iam"] = iam
+    if public_keys := _public_keys(facts):
+        tree["public-keys"] = public_keys
+    if managed := _managed_ssh_keys(facts):
+        tree["managed-ssh-keys"] = managed
     if facts.options.instance_metadata_tags == ENABLED:
         tree["tags"] = {"instance": {k: v for k, v in facts.tags if "/" not in k and k}}
     return tree
@@ -193,6 +220,8 @@ class Found:
 
 def listing(directory: dict[str, Node]) -> bytes:
     """A directory's listing, AWS style."""
+    if isinstance(directory, Indexed):
+        return "\n".join(directory.names).encode()
     names = [f"{name}/" if isinstance(node, dict) else name for name, node in directory.items()]
     return "\n".join(sorted(names)).encode()
 

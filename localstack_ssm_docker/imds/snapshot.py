@@ -66,6 +66,7 @@ def instance_facts(account_id: str, region: str, record: InstanceRecord) -> Inst
         if association
         else None,
         key_name=getattr(instance, "key_name", None),
+        openssh_key=record.public_key,
     )
 
 

@@ -12,20 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.session_clients import cli_env, start_session_args
-from tests.integration.helpers import finished, poll, run_command
+from tests.integration.helpers import poll
+from tests.integration.ssh_helpers import run_shell as _run
+from tests.integration.ssh_helpers import ssh_client as _client
+from tests.integration.ssh_helpers import ssh_options as _options
 
 DEBIAN_AMI = os.environ.get("DEBIAN_AMI_ID", "ami-0d3b1a2c3d4e5f607")
 SSH = "/usr/bin/ssh"
 SCP = "/usr/bin/scp"
 FINGERPRINT = "uname -n; cat /etc/os-release"
-
-
-def _run(ssm, instance_id: str, commands: list[str]) -> str:
-    """Run Command in the instance; its stdout once it succeeded."""
-    result = finished(ssm, run_command(ssm, instance_id, commands), instance_id)
-    assert result["Status"] == "Success", result["StandardErrorContent"]
-    return result["StandardOutputContent"]
 
 
 @pytest.fixture(scope="module")
@@ -75,36 +70,6 @@ def ssh_instance(localstack, key) -> Iterator[str]:
         yield instance_id
     finally:
         ec2.terminate_instances(InstanceIds=[instance_id])
-
-
-def _options(localstack, key: Path) -> list[str]:
-    """What a user puts in ~/.ssh/config for instances, as command-line options."""
-    proxy = shlex.join(
-        start_session_args(localstack.endpoint, "%h", "AWS-StartSSHSession", "portNumber=%p")
-    )
-    return [
-        "-F",
-        "/dev/null",
-        "-o",
-        f"ProxyCommand={proxy}",
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "LogLevel=ERROR",
-        "-i",
-        str(key),
-    ]
-
-
-def _client(args: list[str]) -> subprocess.CompletedProcess:
-    """The OpenSSH client with the AWS CLI and session-manager-plugin on PATH, as in a shell."""
-    return subprocess.run(args, env=cli_env(), capture_output=True, text=True, timeout=120)
 
 
 def _ssh_sessions(ssm, instance_id: str, state: str) -> list[dict]:

@@ -27,6 +27,7 @@ from docker import APIClient
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.container_files import read_text_file
 from localstack_ssm_docker.engine.docker.labels import ownership_labels
+from localstack_ssm_docker.engine.docker.shell import BOOT_STATE_DIR, boot_with_hook_command
 from localstack_ssm_docker.engine.errors import (
     ContainerGone,
     ContainerNotRunning,
@@ -112,6 +113,8 @@ class Containers:
 
     def _create_and_start(self, spec: ContainerSpec, keep_alive: bool) -> ContainerFacts:
         options = spec.options
+        hooked = keep_alive and bool(spec.boot_hook)
+        entrypoint = boot_with_hook_command(spec.boot_hook) if hooked else _KEEP_ALIVE
         host_config = self._api.create_host_config(
             init=keep_alive,
             privileged=options.privileged,
@@ -123,6 +126,8 @@ class Containers:
             ulimits=[docker.types.Ulimit(name=n, soft=s, hard=h) for n, s, h in options.ulimits]
             or None,
             pids_limit=options.pids_limit,
+            # the hook's marker for user data: empty at every start, never in a committed image
+            tmpfs={BOOT_STATE_DIR: "mode=0755"} if hooked else None,
             # like a machine after a power cut: back when the engine restarts, unless stopped
             restart_policy={"Name": "unless-stopped"},
         )
@@ -136,7 +141,7 @@ class Containers:
                 ),
                 environment=options.environment or None,
                 user=options.user,
-                entrypoint=_KEEP_ALIVE if keep_alive else None,
+                entrypoint=entrypoint if keep_alive else None,
                 command=[] if keep_alive else None,
                 detach=True,
                 host_config=host_config,

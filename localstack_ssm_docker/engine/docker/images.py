@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from docker import APIClient
 
 from localstack_ssm_docker.engine.docker.client import engine_errors
-from localstack_ssm_docker.engine.docker.labels import boots_itself
+from localstack_ssm_docker.engine.docker.labels import boot_hook, boots_itself, image_labels
 from localstack_ssm_docker.engine.errors import ContainerGone
 from localstack_ssm_docker.engine.values import IMAGE_OWNER_LABEL, AmiImage
 
@@ -33,12 +33,9 @@ def ami_image(ami_id: str, name: str, reference: str, image: Mapping) -> AmiImag
         tag=reference,
         created=str(image.get("Created", "")),
         boots_itself=boots_itself(image),
-        owner=_labels(image).get(IMAGE_OWNER_LABEL, ""),
+        owner=image_labels(image).get(IMAGE_OWNER_LABEL, ""),
+        boot_hook=boot_hook(image),
     )
-
-
-def _labels(image: Mapping) -> Mapping[str, str]:
-    return image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
 
 
 class AmiImages:

@@ -21,6 +21,9 @@ EC2_REMOVE_CONTAINERS=0): only that LocalStack (its owner) decides about it."""
 LABEL_BOOT = "localstack-ssm-docker.boot"
 """On an image: ``image`` when its own entrypoint must boot it (systemd, say)."""
 BOOT_WITH_IMAGE_ENTRYPOINT = "image"
+LABEL_BOOT_HOOK = "localstack-ssm-docker.boot-hook"
+"""On an image: the path of an executable in it that instances run at every boot, before user
+data (cloud-init's part in an AMI: host keys, the key pair's key, sshd)."""
 
 _INSTANCE_NAME = re.compile(r"^localstack-ec2\.(i-[0-9a-zA-Z]+)$")
 
@@ -70,5 +73,15 @@ def instance_id_of(container_name: str) -> str | None:
 def boots_itself(image: Mapping) -> bool:
     """Whether an image (as Docker lists or inspects it) is labelled to boot with its own
     entrypoint."""
-    labels = image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}
-    return labels.get(LABEL_BOOT) == BOOT_WITH_IMAGE_ENTRYPOINT
+    return image_labels(image).get(LABEL_BOOT) == BOOT_WITH_IMAGE_ENTRYPOINT
+
+
+def boot_hook(image: Mapping) -> str:
+    """The image's boot hook (an absolute path in it), or "" when it has none."""
+    hook = image_labels(image).get(LABEL_BOOT_HOOK, "").strip()
+    return hook if hook.startswith("/") else ""
+
+
+def image_labels(image: Mapping) -> Mapping[str, str]:
+    """The labels of an image as Docker lists it or inspects it."""
+    return image.get("Labels") or (image.get("Config") or {}).get("Labels") or {}

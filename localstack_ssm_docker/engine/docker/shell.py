@@ -17,6 +17,14 @@ SCRIPT_FILE = "_script.sh"
 """The script's file name in its job's script directory."""
 USER_DATA_DIR = "/var/lib/cloud/instance/scripts"
 """Where user data scripts are written, as cloud-init does."""
+BOOT_STATE_DIR = "/run/localstack-ec2"
+"""A tmpfs in containers whose image has a boot hook: empty at every start of the container."""
+BOOT_HOOK_DONE = f"{BOOT_STATE_DIR}/boot-hook-done"
+"""Made once this boot's hook has ended: user data waits for it."""
+
+# The keep-alive of a container whose image has a boot hook ($1): the hook at every start of the
+# container (a first boot, a reboot, a start, the engine's own restart), then `sleep infinity`.
+BOOT_WITH_HOOK = f'"$1"; : > {BOOT_HOOK_DONE}; exec sleep infinity'
 
 # Writes the script into the container (when given as $4), then runs it as the SSM agent does:
 # `sh -c <script file>` from the working directory, in a process group of its own (a new session,
@@ -32,11 +40,14 @@ BOOTSTRAP = (
     'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null'
 )
 # Writes each script ($3...) to $1/part-NNN and runs them in order in the background, appending
-# their output to the log ($2), as cloud-init runs user data.
+# their output to the log ($2), as cloud-init runs user data: after this boot's boot hook ended,
+# where the image has one (BOOT_STATE_DIR exists only then).
 DETACHED = (
     'd=$1; log=$2; shift 2; mkdir -p "$d" "$(dirname "$log")" || exit 1; n=0; '
     'for s in "$@"; do n=$((n+1)); f="$d/part-$(printf %03d $n)"; '
     'printf "%s" "$s" > "$f" && chmod 700 "$f"; done; '
+    f"if [ -d {BOOT_STATE_DIR} ]; then while [ ! -e {BOOT_HOOK_DONE} ]; do "
+    "sleep 0.1 2>/dev/null || sleep 1; done; fi; "
     'for f in "$d"/part-*; do sh -c "$f" >> "$log" 2>&1; done'
 )
 # Kills the run whose attempt is $2, and only it. Builtins only (no fork): it must work in a
@@ -66,6 +77,11 @@ def bootstrap_command(job: ScriptJob, inline: bool) -> list[str]:
 def detached_command(scripts: list[str], log_path: str) -> list[str]:
     """The exec command that runs the scripts in order, output appended to the log."""
     return ["sh", "-c", DETACHED, "sh", USER_DATA_DIR, log_path, *scripts]
+
+
+def boot_with_hook_command(hook: str) -> list[str]:
+    """The entrypoint that runs the image's boot hook at every start, then keeps it alive."""
+    return ["sh", "-c", BOOT_WITH_HOOK, "sh", hook]
 
 
 def kill_command(job: ScriptJob) -> list[str]:

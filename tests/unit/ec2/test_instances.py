@@ -186,3 +186,38 @@ def test_a_launch_of_many_instances_asks_for_the_networks_once_and_puts_each_on_
     InstanceManager(engine, launch_extras=launch_extras).launch(ACCOUNT, REGION, ids, AMI)
     assert asked == [REGION]
     assert engine.launched_on == [("metadata-again",)] * 20
+
+
+class SpecRecordingEngine(FakeEngine):
+    """Keeps the spec of each container it launches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specs: list[ContainerSpec] = []
+
+    def launch(self, spec: ContainerSpec) -> ContainerFacts:
+        self.specs.append(spec)
+        return super().launch(spec)
+
+
+def test_an_images_boot_hook_goes_to_its_containers_and_the_key_pair_to_the_records():
+    engine = SpecRecordingEngine()
+    ami = AmiImage(
+        "ami-0d3b1a2c", "debian", "localstack-ec2/debian:ami-0d3b1a2c", "0", boot_hook="/sbin/boot"
+    )
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk9 deploy"
+    records = InstanceManager(engine).launch(
+        ACCOUNT, REGION, ["i-11111111"], ami, "#!/bin/sh\necho hi", key
+    )
+    assert [s.boot_hook for s in engine.specs] == ["/sbin/boot"]
+    assert records[0].public_key == key
+    assert engine.detached == [
+        ("localstack-ec2.i-11111111", ["#!/bin/sh\necho hi"], "/var/log/cloud-init-output.log")
+    ]
+
+
+def test_an_image_without_a_boot_hook_boots_as_before_and_no_key_pair_means_no_key():
+    engine = SpecRecordingEngine()
+    records = InstanceManager(engine).launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    assert [s.boot_hook for s in engine.specs] == [""]
+    assert records[0].public_key is None

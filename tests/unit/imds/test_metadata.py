@@ -165,3 +165,41 @@ def test_identity_document_fields():
     assert get("/latest/dynamic/instance-identity/") == "document\npkcs7\nsignature"
     assert get("/latest/dynamic/instance-identity/signature").startswith("sig:")
     assert get("/latest/dynamic/instance-identity/pkcs7").startswith("pkcs7:")
+
+
+KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk9 deploy"
+
+
+def test_public_keys_list_the_key_pair_as_index_equals_name():
+    facts = make_facts(key_name="deploy", openssh_key=KEY)
+    assert "public-keys/" in get("/latest/meta-data/", facts).split("\n")
+    assert get("/latest/meta-data/public-keys/", facts) == "0=deploy"
+    assert get("/latest/meta-data/public-keys", facts) == "0=deploy"
+    assert get("/latest/meta-data/public-keys/0/", facts) == "openssh-key"
+    assert get("/latest/meta-data/public-keys/0", facts) == "openssh-key"
+    assert get("/latest/meta-data/public-keys/0/openssh-key", facts) == KEY
+    assert get("/latest/meta-data/public-keys/0=deploy", facts) is None
+    assert get("/latest/meta-data/public-keys/1/openssh-key", facts) is None
+
+
+def test_an_instance_without_a_key_pair_has_no_public_keys():
+    assert "public-keys/" not in get("/latest/meta-data/").split("\n")
+    assert get("/latest/meta-data/public-keys/") is None
+    assert get("/latest/meta-data/public-keys/0/openssh-key") is None
+
+
+def test_managed_ssh_keys_serve_each_users_active_keys_one_a_line():
+    facts = make_facts(managed_ssh_keys=(("admin", ("ssh-ed25519 AAAA1", "ssh-rsa AAAA2")),))
+    assert "managed-ssh-keys/" in get("/latest/meta-data/", facts).split("\n")
+    assert get("/latest/meta-data/managed-ssh-keys/", facts) == "active-keys/"
+    assert get("/latest/meta-data/managed-ssh-keys/active-keys/", facts) == "admin"
+    assert (
+        get("/latest/meta-data/managed-ssh-keys/active-keys/admin/", facts)
+        == "ssh-ed25519 AAAA1\nssh-rsa AAAA2"
+    )
+    assert get("/latest/meta-data/managed-ssh-keys/active-keys/root/", facts) is None
+
+
+def test_no_managed_ssh_keys_without_active_keys():
+    assert "managed-ssh-keys/" not in get("/latest/meta-data/").split("\n")
+    assert get("/latest/meta-data/managed-ssh-keys/active-keys/admin/") is None

@@ -1,5 +1,5 @@
 from localstack_ssm_docker.engine.docker.images import ami_image, parse_ami_tag
-from localstack_ssm_docker.engine.docker.labels import LABEL_BOOT
+from localstack_ssm_docker.engine.docker.labels import LABEL_BOOT, LABEL_BOOT_HOOK
 from localstack_ssm_docker.engine.values import AmiImage
 
 
@@ -27,3 +27,16 @@ def test_an_ami_image_carries_creation_time_and_boot_label():
 
 def test_an_ami_image_without_labels_is_kept_alive():
     assert not ami_image("ami-1", "alpine", "alpine:3", {}).boots_itself
+
+
+def test_an_ami_image_names_its_boot_hook_by_label():
+    image = {"Config": {"Labels": {LABEL_BOOT_HOOK: "/usr/local/sbin/boot"}}}
+    assert ami_image("ami-1", "debian", "localstack-ec2/debian:ami-1", image).boot_hook == (
+        "/usr/local/sbin/boot"
+    )
+
+
+def test_a_boot_hook_that_is_not_an_absolute_path_is_no_boot_hook():
+    image = {"Labels": {LABEL_BOOT_HOOK: "boot.sh"}}
+    assert ami_image("ami-1", "debian", "localstack-ec2/debian:ami-1", image).boot_hook == ""
+    assert ami_image("ami-1", "alpine", "alpine:3", {}).boot_hook == ""
