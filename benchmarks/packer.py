@@ -2,13 +2,16 @@
 same work done straight with the Docker CLI (run, copy the files in, install them, stop, commit,
 remove), interleaved. Packer talks to LocalStack through a timing proxy on loopback, so the
 share of the build spent in our API calls is measured as Packer sees each call; the rest is
-Packer's own work and waits (its waiters poll every 15 s by default) and SSH."""
+Packer's own work and waits (its waiters poll every 15 s by default) and SSH through the
+session, whose WebSocket the proxy relays untimed."""
 
+import contextlib
 import functools
 import http.client
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -53,6 +56,9 @@ class TimingProxy:
             protocol_version = "HTTP/1.1"
 
             def _forward(self) -> None:
+                if self.headers.get("Upgrade"):
+                    self._tunnel()
+                    return
                 start = time.perf_counter()
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 upstream_conn = http.client.HTTPConnection(
@@ -73,6 +79,18 @@ class TimingProxy:
                 with lock:
                     calls.append((_operation(self.headers, body), time.perf_counter() - start))
 
+            def _tunnel(self) -> None:
+                """A WebSocket (the session's stream, whose URL names the endpoint Packer
+                called): relayed byte for byte, untimed."""
+                upstream_conn = socket.create_connection((target.hostname, target.port))
+                head = [self.requestline, *(f"{k}: {v}" for k, v in self.headers.items())]
+                upstream_conn.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+                back = threading.Thread(target=_pump, args=(upstream_conn, self.connection))
+                back.start()
+                _pump(self.connection, upstream_conn)
+                back.join()
+                self.close_connection = True
+
             do_GET = do_POST = _forward
 
             def log_message(self, format: str, *args: object) -> None:
@@ -91,6 +109,18 @@ class TimingProxy:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def _pump(source: socket.socket, sink: socket.socket) -> None:
+    """Copies until either side closes, then closes both ways."""
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+    except OSError:
+        pass
+    for end in (source, sink):
+        with contextlib.suppress(OSError):
+            end.shutdown(socket.SHUT_RDWR)
 
 
 def _operation(headers, body: bytes) -> str:
