@@ -63,7 +63,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami ami-debian session-client
+integration: venv ami ami-debian session-client deployment-tools
 	$(PY) -m pytest tests/integration -q
 
 format: venv
@@ -98,5 +98,5 @@ localstack-cli: $(CLI_VENV)/.installed
 deployments: venv ami deployment-tools image localstack-cli
 	$(PY) -m pytest tests/deployments -q
 
-bench: venv ami session-client
+bench: venv ami ami-debian session-client deployment-tools
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)

@@ -51,6 +51,7 @@ UpdateMethod
 _.describe_images
 _.create_image
 _.deregister_image
+_.modify_image_attribute
 _.describe_instances
 _.run_instances
 _.send_ssh_public_key

@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import boot_hook, images, scenarios, sessions
+from benchmarks import boot_hook, images, packer, scenarios, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -34,6 +34,7 @@ SCENARIOS = (
     "idle",
     "images",
     "boot-hook",
+    "packer",
 )
 
 
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> dict:
                 ratios.append(images.capture_to_available(localstack, AMI_ID, args.image_rounds))
             if "boot-hook" in chosen:
                 ratios += boot_hook.debian_boot(localstack, args.boot_rounds)
+            if "packer" in chosen:
+                ratios.append(packer.packer_build(localstack, args.packer_rounds))
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -181,6 +184,7 @@ def main() -> None:
     parser.add_argument("--cold-starts", type=int, default=5)
     parser.add_argument("--image-rounds", type=int, default=15)
     parser.add_argument("--boot-rounds", type=int, default=10)
+    parser.add_argument("--packer-rounds", type=int, default=3)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",

@@ -1,7 +1,7 @@
 """AMIs made by CreateImage as moto's EC2 backend shows them: DescribeImages, its filters
 (name, state, tag:, image-id, owner-id), Owners=["self"] and EC2's waiters read moto, so each
-record is mirrored there with its state, StateReason, platform details and the tags of the image
-and of its snapshot."""
+record is mirrored there with its description, state, StateReason, platform details and the tags
+of the image and of its snapshot."""
 
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.amis import Ami
@@ -57,6 +57,7 @@ def show(record: ImageRecord) -> None:
         if record.snapshot_tags:
             backend.create_tags([ami.ebs_snapshot.id], dict(record.snapshot_tags))
         backend.amis[record.ami_id] = ami
+    ami.description = record.description
     ami.state = record.state
     ami.state_reason = (
         {"Code": record.state_reason[0], "Message": record.state_reason[1]}

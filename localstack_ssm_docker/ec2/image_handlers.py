@@ -1,5 +1,6 @@
-"""CreateImage and DeregisterImage for Docker-backed instances (see ec2/images.py); constructed
-with the image service. DescribeImages reads moto, where every AMI made here is mirrored."""
+"""CreateImage, DeregisterImage and ModifyImageAttribute's description for Docker-backed instances
+(see ec2/images.py); constructed with the image service. DescribeImages reads moto, where every
+AMI made here is mirrored."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ec2 import (
@@ -7,6 +8,7 @@ from localstack.aws.api.ec2 import (
     CreateImageResult,
     DeregisterImageRequest,
     DeregisterImageResult,
+    ModifyImageAttributeRequest,
 )
 from localstack.services.moto import call_moto
 from moto.ec2.models import ec2_backends
@@ -27,7 +29,7 @@ _TAGGABLE = ("image", "snapshot")
 
 
 class ImageHandlers:
-    """CreateImage and DeregisterImage."""
+    """CreateImage, DeregisterImage and ModifyImageAttribute."""
 
     def __init__(self, images: ImageService):
         self._images = images
@@ -76,6 +78,27 @@ class ImageHandlers:
             self._images.deregister(context.account_id, context.region, str(request.get("ImageId")))
             self._images.sweep()
         return result
+
+    @handler("ModifyImageAttribute", expand=False)
+    def modify_image_attribute(
+        self, context: RequestContext, request: ModifyImageAttributeRequest
+    ) -> None:
+        call_moto(context)  # moto's errors and launch permissions; it keeps no description
+        description = _new_description(request)
+        if description is not None and not request.get("DryRun"):
+            self._images.describe(
+                context.account_id, context.region, str(request.get("ImageId")), description
+            )
+
+
+def _new_description(request: ModifyImageAttributeRequest) -> str | None:
+    """The description the request sets: Description.Value, or Value with Attribute=description
+    (AWS's two forms); None when it sets none."""
+    if (given := request.get("Description")) is not None and given.get("Value") is not None:
+        return str(given["Value"])
+    if request.get("Attribute") == "description" and request.get("Value") is not None:
+        return str(request["Value"])
+    return None
 
 
 def _imageable(context: RequestContext, instance_id: str) -> tuple[InstanceRecord, object]:

@@ -120,6 +120,18 @@ class ImageRegistry:
 
         return self._change(ami_id, finished)
 
+    def describe(
+        self, account_id: str, region: str, ami_id: str, description: str
+    ) -> ImageRecord | None:
+        """The AMI of the account and region with a new description; the new record, else None."""
+
+        def described(record: ImageRecord) -> ImageRecord | None:
+            if (record.account_id, record.region) != (account_id, region):
+                return None
+            return replace(record, description=description)
+
+        return self._change(ami_id, described)
+
     def _change(
         self, ami_id: str, how: Callable[[ImageRecord], ImageRecord | None]
     ) -> ImageRecord | None:

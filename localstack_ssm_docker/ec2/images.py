@@ -171,6 +171,13 @@ class ImageService:
         else:
             self._registry.defer_removal(reference, image_id)
 
+    def describe(self, account_id: str, region: str, ami_id: str, description: str) -> None:
+        """ModifyImageAttribute's description of an AMI made here (moto keeps none): the record
+        carries it, so DescribeImages shows it and a restart keeps it."""
+        record = self._registry.describe(account_id, region, ami_id, description)
+        if record is not None:
+            image_catalogue.show(record)
+
     def show(self, account_id: str, region: str) -> None:
         """Puts the account's AMIs back into moto where moto lacks them (or has only the plain
         tagged-image entry that ec2/amis.py makes): moto's backend may be made anew after the

@@ -173,3 +173,27 @@ def test_image_missing_from_a_remade_moto_backend_is_shown_again(setup):
     ec2_backends[ACCOUNT][REGION].amis.pop(ami_id)  # as a backend made anew holds it
     assert state_of(provider, ami_id) == "available"
     assert launch(provider, image=ami_id).startswith("i-")
+
+
+def test_modify_image_attribute_sets_the_description_both_ways(setup):
+    provider, _, pool = setup
+    ami_id = call(
+        provider, provider.images, "CreateImage", InstanceId=launch(provider), Name="described"
+    )["ImageId"]
+    pool.run_held()
+
+    def description() -> str:
+        images = call(provider, provider.instances, "DescribeImages", ImageIds=[ami_id])
+        return images["Images"][0]["Description"]
+
+    modify = provider.images.modify_image_attribute
+    request = {"ImageId": ami_id, "Description": {"Value": "as Packer sets it"}}
+    modify(context("ModifyImageAttribute", **request), request)
+    assert description() == "as Packer sets it"
+    request = {"ImageId": ami_id, "Attribute": "description", "Value": "as the CLI sets it"}
+    modify(context("ModifyImageAttribute", **request), request)
+    assert description() == "as the CLI sets it"
+    request = {"ImageId": "ami-0ffffffffffffffff", "Description": {"Value": "x"}}
+    assert code_of(modify, context("ModifyImageAttribute", **request), request) == (
+        "InvalidAMIID.NotFound"
+    )

@@ -244,3 +244,19 @@ def test_an_available_image_never_becomes_failed():
     pool.run_held()
     assert registry.finish(record.ami_id, reason=("Server.InternalError", "late")) is None
     assert registry.get(record.ami_id).state == AVAILABLE
+
+
+def test_new_description_is_shown_and_kept_after_a_restart(tmp_path):
+    engine, pool = FakeImageEngine(), HeldPool()
+    state = StateDirectory(tmp_path)
+    first = make(engine, pool, state=state)
+    record = first.create(ACCOUNT, REGION, INSTANCE, "described", description="old")
+    pool.run_held()
+    first.describe("333333333333", REGION, record.ami_id, "not theirs")
+    first.describe(ACCOUNT, REGION, record.ami_id, "Debian with the hello service")
+    assert moto_ami(record.ami_id).description == "Debian with the hello service"
+    first.shutdown()
+    ec2_backends[ACCOUNT][REGION].amis.pop(record.ami_id)
+
+    make(engine, HeldPool(), state=state).recover()
+    assert moto_ami(record.ami_id).description == "Debian with the hello service"
