@@ -67,6 +67,7 @@ class ImageHandlers:
             raise InvalidAmiNameMalformed() from e
         except NameTaken as e:
             raise InvalidAmiNameDuplicate(e.name, e.ami_id) from e
+        self._images.wait_for_capture(record.ami_id)
         return CreateImageResult(ImageId=record.ami_id)
 
     @handler("DeregisterImage", expand=False)

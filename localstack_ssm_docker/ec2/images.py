@@ -2,15 +2,19 @@
 committed as the AMI's Docker image (``localstack-ec2/<name>:<ami-id>``, labelled with its
 account and region), so RunInstances boots it like any other AMI.
 
-The rules kept here: CreateImage answers at once with a `pending` AMI and the capture runs in the
-background; the AMI becomes `available` only once its Docker image exists, else `failed` with a
-StateReason (a failed commit leaves no image). Without NoReboot a running instance is stopped for
-the capture and started again, as AWS reboots it; with NoReboot its processes are only paused for
-the copy. A deregistered AMI's Docker image goes at once, or, while a container still uses it,
-after the instance that holds it is terminated (`sweep`).
+The rules kept here: the capture runs in the background and the AMI is `pending` until it ends; it
+becomes `available` only once its Docker image exists, else `failed` with a StateReason (a failed
+commit leaves no image). CreateImage replies when the capture has ended or after `reply_within`
+seconds, whichever comes first: a commit takes a fraction of a second here, so a client's first
+DescribeImages (AWS's waiter, Packer's) finds the AMI available instead of waiting out its 15 s
+poll interval, and a slow capture still gets its reply in bounded time. Without NoReboot a
+running instance is stopped for the capture and started again, as AWS reboots it; with NoReboot
+its processes are only paused for the copy. A deregistered AMI's Docker image goes at once, or,
+while a container still uses it, after the instance that holds it is terminated (`sweep`).
 """
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -39,6 +43,7 @@ STATE_NAME = "ec2-images"
 CAPTURE_FAILED = "Server.InternalError"
 INTERRUPTED = (CAPTURE_FAILED, "LocalStack stopped before the capture ended")
 _CAPTURE_WORKERS = 4
+REPLY_WITHIN_SECONDS = 3.0
 
 
 class Submit(Protocol):
@@ -60,8 +65,12 @@ class ImageService:
         state: StateDirectory | None = None,
         submit: Submit | None = None,
         clock: Callable[[], str] = utc_date_and_time,
+        reply_within: float = REPLY_WITHIN_SECONDS,
     ):
         self._engine = engine
+        self._reply_within = reply_within
+        self._ended: dict[str, threading.Event] = {}
+        self._ended_lock = threading.Lock()
         self._registry = registry or ImageRegistry()
         self._state = state
         self._pool = None
@@ -106,10 +115,28 @@ class ImageService:
         self._registry.claim(record)
         image_catalogue.show(record)
         reboot = instance.state == RUNNING and not no_reboot
+        with self._ended_lock:
+            self._ended[ami_id] = threading.Event()
         self._submit(self._capture, record, instance.container_id, reboot)
         return record
 
+    def wait_for_capture(self, ami_id: str) -> bool:
+        """Waits up to `reply_within` seconds for the capture of `ami_id` to end; whether it did
+        (an AMI whose capture is not known here counts as ended)."""
+        with self._ended_lock:
+            ended = self._ended.get(ami_id)
+        return ended is None or ended.wait(self._reply_within)
+
     def _capture(self, record: ImageRecord, container_id: str, reboot: bool) -> None:
+        try:
+            self._commit(record, container_id, reboot)
+        finally:
+            with self._ended_lock:
+                ended = self._ended.pop(record.ami_id, None)
+            if ended is not None:
+                ended.set()
+
+    def _commit(self, record: ImageRecord, container_id: str, reboot: bool) -> None:
         labels = {IMAGE_OWNER_LABEL: f"{record.account_id}:{record.region}"}
         try:
             if reboot:

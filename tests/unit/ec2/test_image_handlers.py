@@ -67,7 +67,7 @@ def setup():
         manager,
         InstanceLifecycle(manager, lambda h: None),
         10,
-        images=ImageService(image_engine, submit=pool.submit),
+        images=ImageService(image_engine, submit=pool.submit, reply_within=0),
     )
     yield provider, image_engine, pool
     for account in (ACCOUNT, OTHER):

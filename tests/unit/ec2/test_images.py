@@ -2,6 +2,7 @@
 names held once per account and region; Docker images removed once nothing holds them; records
 brought back after a restart."""
 
+import threading
 from dataclasses import replace
 
 import pytest
@@ -89,6 +90,43 @@ def test_image_is_pending_until_its_capture_commits_then_available():
     assert {t["key"]: t["value"] for t in ami.get_tags()} == {"team": "qa"}
     assert ami.source_instance_id == INSTANCE.instance_id
     assert ami.platform_details == "Linux/UNIX"
+
+
+def test_the_reply_waits_for_a_capture_that_ends_in_time_and_the_image_is_available_by_then():
+    engine, pool = FakeImageEngine(), HeldPool()
+    images = make(engine, pool, reply_within=30.0)
+    record = images.create(ACCOUNT, REGION, INSTANCE, "waited", no_reboot=True)
+    seen: dict[str, object] = {}
+
+    def reply() -> None:
+        seen["ended"] = images.wait_for_capture(record.ami_id)
+        seen["state"] = moto_ami(record.ami_id).state
+
+    waiter = threading.Thread(target=reply)
+    waiter.start()
+    assert pool.run_held() == 1  # the capture ends on this thread while the reply waits
+    waiter.join(10)
+    assert seen == {"ended": True, "state": AVAILABLE}
+
+
+def test_a_failed_capture_ends_the_wait_too():
+    engine, pool = FakeImageEngine(), HeldPool()
+    engine.fail_commit = True
+    images = make(engine, pool, reply_within=30.0)
+    record = images.create(ACCOUNT, REGION, INSTANCE, "failing", no_reboot=True)
+    pool.run_held()
+    assert images.wait_for_capture(record.ami_id) is True
+    assert moto_ami(record.ami_id).state == FAILED
+
+
+def test_a_capture_that_outlasts_the_bound_gets_its_reply_while_still_pending():
+    engine, pool = FakeImageEngine(), HeldPool()
+    images = make(engine, pool, reply_within=0.01)
+    record = images.create(ACCOUNT, REGION, INSTANCE, "slow", no_reboot=True)
+    assert images.wait_for_capture(record.ami_id) is False  # the capture is still held
+    assert moto_ami(record.ami_id).state == PENDING
+    pool.run_held()
+    assert moto_ami(record.ami_id).state == AVAILABLE
 
 
 def test_without_no_reboot_a_running_instance_is_stopped_for_the_commit_and_started_after():
