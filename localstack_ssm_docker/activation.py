@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from localstack_ssm_docker.gateway.handlers import GatewayHandlers
 
 PROVIDER_NAME = "docker"
-SERVICES = ("ec2", "ssm")
+SERVICES = ("ec2", "ssm", "autoscaling")
 
 
 def activate(provider_config: ServiceProviderConfig) -> None:
-    """Selects the ``docker`` EC2 and SSM providers where no PROVIDER_OVERRIDE_* chose others."""
+    """Selects the ``docker`` EC2, SSM and Auto Scaling providers where no PROVIDER_OVERRIDE_*
+    chose others."""
     for service in SERVICES:
         provider_config.set_provider_if_not_exists(service, PROVIDER_NAME)
 
