@@ -426,3 +426,19 @@ def test_with_persistence_a_group_and_its_members_come_back_after_a_restart(tmp_
         poll(lambda: described(autoscaling, "kept"), lambda g: g is None, DEADLINE)
     finally:
         assert second.stop() == 0
+
+
+def test_a_request_missing_a_member_gets_a_400_and_stores_nothing(
+    localstack, autoscaling, template
+):
+    raw = localstack.client("autoscaling", validate=False)
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(ClientError) as refused:
+        raw.create_auto_scaling_group(
+            AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateName": template}, MaxSize=1
+        )
+
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert refused.value.response["Error"]["Code"] == "MissingParameter"
+    assert described(autoscaling, name) is None
