@@ -1,22 +1,10 @@
-"""Fakes of Auto Scaling's own interfaces: the instance launcher, EC2 lookups and a clock."""
+"""Fakes of Auto Scaling's own interfaces: the instance launcher and EC2 lookups."""
 
 import itertools
 from collections.abc import Collection
 
 from localstack_ssm_docker.autoscaling.reconciler import Launched, LaunchFailed, LaunchOrder
-
-
-class FakeClock:
-    """Time that moves only when a test says so."""
-
-    def __init__(self, now: float = 1_800_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.unit.ssm.associations.fake_clock import FakeClock
 
 
 class FakeLauncher:

@@ -17,7 +17,8 @@ from localstack_ssm_docker.autoscaling.exceptions import ValidationError
 from localstack_ssm_docker.autoscaling.group_handlers import GroupHandlers
 from localstack_ssm_docker.autoscaling.reconciler import GROUP_NAME_TAG, Reconciler
 from localstack_ssm_docker.autoscaling.store import AutoScalingStore, Groups
-from tests.unit.autoscaling.fakes import FakeClock, FakeLauncher, FakeLookup
+from tests.unit.autoscaling.fakes import FakeLauncher, FakeLookup
+from tests.unit.ssm.associations.fake_clock import FakeClock
 
 ACCOUNT, REGION = "111111111111", "us-east-1"
 
@@ -26,13 +27,13 @@ class Service:
     """The handlers and the reconciler on one store; `wakes` counts the handlers' wake-ups."""
 
     def __init__(self) -> None:
-        self.clock = FakeClock()
+        self.clock = FakeClock(1_800_000_000.0)
         self.launcher = FakeLauncher(self.clock)
         self.groups = Groups(AccountRegionBundle("autoscaling", AutoScalingStore))
-        self.reconciler = Reconciler(self.groups, self.launcher, self.clock, retry_delay=10)
+        self.reconciler = Reconciler(self.groups, self.launcher, self.clock.now, retry_delay=10)
         self.wakes = 0
         self.handlers = GroupHandlers(
-            self.groups, FakeLookup(), self.reconciler.busy, self._wake, self.clock
+            self.groups, FakeLookup(), self.reconciler.busy, self._wake, self.clock.now
         )
         self.context = RequestContext(Request("POST", "/"))
         self.context.account_id = ACCOUNT

@@ -1,14 +1,17 @@
 """The provider with PERSISTENCE=1: groups, launch configurations and activities saved when the
 service stops come back when it starts, after the instances are recovered."""
 
+import pytest
 from localstack.aws.api import RequestContext
 from localstack.http import Request
 from localstack.services.stores import AccountRegionBundle
 
 from localstack_ssm_docker.autoscaling.provider import AutoScalingProvider
 from localstack_ssm_docker.autoscaling.store import AutoScalingStore, Groups
+from localstack_ssm_docker.handler_groups import own_dispatch_table
 from localstack_ssm_docker.persistence import StateDirectory
-from tests.unit.autoscaling.fakes import FakeClock, FakeLauncher, FakeLookup
+from tests.unit.autoscaling.fakes import FakeLauncher, FakeLookup
+from tests.unit.ssm.associations.fake_clock import FakeClock
 
 
 class FakeEc2(FakeLauncher, FakeLookup):
@@ -27,7 +30,7 @@ def provider(
         before_start=lambda: order.append("instances recovered"),
         state=state,
         groups=Groups(AccountRegionBundle("autoscaling", AutoScalingStore)),
-        clock=clock,
+        clock=clock.now,
     )
 
 
@@ -38,7 +41,7 @@ def context() -> RequestContext:
 
 
 def test_groups_saved_at_stop_come_back_at_start(tmp_path):
-    clock = FakeClock()
+    clock = FakeClock(1_800_000_000.0)
     ec2 = FakeEc2(clock)
     state = StateDirectory(tmp_path)
     order: list[str] = []
@@ -69,3 +72,25 @@ def test_groups_saved_at_stop_come_back_at_start(tmp_path):
     assert after == before
     assert len(after["AutoScalingGroups"][0]["Instances"]) == 1
     assert len(activities["Activities"]) == 1
+
+
+def test_the_dispatch_table_answers_with_the_groups_and_leaves_the_rest_not_implemented(tmp_path):
+    clock = FakeClock(1_800_000_000.0)
+    table = own_dispatch_table(provider(FakeEc2(clock), clock, StateDirectory(tmp_path), []))
+
+    table["CreateLaunchConfiguration"](
+        context(),
+        {  # type: ignore[arg-type]
+            "LaunchConfigurationName": "lc",
+            "ImageId": "ami-0b5b0b5b0b5b0b5b0",
+            "InstanceType": "t3.micro",
+        },
+    )
+    described = table["DescribeLaunchConfigurations"](context(), {})  # type: ignore[arg-type]
+
+    assert [c["LaunchConfigurationName"] for c in described["LaunchConfigurations"]] == ["lc"]
+    with pytest.raises(NotImplementedError):
+        table["PutScalingPolicy"](
+            context(),
+            {"AutoScalingGroupName": "g", "PolicyName": "p"},  # type: ignore[arg-type]
+        )
