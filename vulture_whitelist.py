@@ -6,6 +6,7 @@ else vulture finds is dead code, to be removed, not listed here."""
 ec2_docker
 ssm_docker
 ec2_instance_connect_docker
+autoscaling_docker
 activate_ssm_docker_providers
 end_ssm_sessions
 bring_back_kept_instances
@@ -89,6 +90,20 @@ _.start_session
 _.resume_session
 _.terminate_session
 _.describe_sessions
+_.create_launch_configuration
+_.describe_launch_configurations
+_.delete_launch_configuration
+_.create_auto_scaling_group
+_.update_auto_scaling_group
+_.set_desired_capacity
+_.describe_auto_scaling_groups
+_.describe_auto_scaling_instances
+_.delete_auto_scaling_group
+_.terminate_instance_in_auto_scaling_group
+_.set_instance_health
+_.suspend_processes
+_.resume_processes
+_.describe_scaling_activities
 
 # Attributes of moto's and LocalStack's objects, read by their code.
 _.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances

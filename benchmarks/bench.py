@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import boot_hook, images, packer, scenarios, sessions
+from benchmarks import boot_hook, images, packer, scenarios, scenarios_asg, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -35,6 +35,7 @@ SCENARIOS = (
     "images",
     "boot-hook",
     "packer",
+    "asg",
 )
 
 
@@ -70,6 +71,10 @@ def run(args: argparse.Namespace) -> dict:
                 ratios.append(forwarding["latency"])
                 results["port_forwarding"] = forwarding["throughput"]
                 results["port_forwarding_upload"] = forwarding["upload"]
+            if "asg" in chosen:
+                ratios += scenarios_asg.group_to_online(
+                    localstack, AMI_ID, AMI_IMAGE, args.launch, args.launch_rounds
+                )
             if "images" in chosen:
                 ratios.append(images.capture_to_available(localstack, AMI_ID, args.image_rounds))
             if "boot-hook" in chosen:

@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from localstack_ssm_docker.gateway.handlers import GatewayHandlers
 
 PROVIDER_NAME = "docker"
-SERVICES = ("ec2", "ssm")
+SERVICES = ("ec2", "ssm", "autoscaling")
 NEW_SERVICES = ("ec2-instance-connect",)
 """Services LocalStack has no provider for: ours answer them (they check their own requests)."""
 
 
 def activate(provider_config: ServiceProviderConfig) -> None:
-    """Selects the ``docker`` EC2, SSM and EC2 Instance Connect providers where no
+    """Selects the ``docker`` EC2, SSM, Auto Scaling and EC2 Instance Connect providers where no
     PROVIDER_OVERRIDE_* chose others."""
     for service in (*SERVICES, *NEW_SERVICES):
         provider_config.set_provider_if_not_exists(service, PROVIDER_NAME)

@@ -51,6 +51,12 @@ class Settings:
     instance_endpoint_url: str | None = None
     """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
     LocalStack on the host's address on their bridge)."""
+    autoscaling_interval: float = 1.0
+    """AUTOSCALING_RECONCILE_INTERVAL: seconds between two passes of the Auto Scaling reconciler
+    (a request that changes a group starts one at once): how soon a dead member is replaced."""
+    autoscaling_retry_delay: float = 10.0
+    """AUTOSCALING_RETRY_DELAY: seconds before a group's failed launch is tried again, doubled
+    with each failure in a row (at most 300 s)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -74,6 +80,12 @@ class Settings:
             imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,
             imds_fallback_host=env.get("EC2_IMDS_FALLBACK_HOST") or None,
             instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
+            autoscaling_interval=float(
+                env.get("AUTOSCALING_RECONCILE_INTERVAL") or cls.autoscaling_interval
+            ),
+            autoscaling_retry_delay=float(
+                env.get("AUTOSCALING_RETRY_DELAY") or cls.autoscaling_retry_delay
+            ),
         )
 
 

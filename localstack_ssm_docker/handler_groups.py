@@ -11,7 +11,7 @@ incompatible signature."""
 from collections.abc import Sequence
 from typing import Protocol
 
-from localstack.aws.skeleton import DispatchTable
+from localstack.aws.skeleton import DispatchTable, create_dispatch_table
 from localstack.services.moto import MotoFallbackDispatcher
 
 
@@ -27,4 +27,13 @@ def dispatch_table(provider: GroupedProvider) -> DispatchTable:
     table = MotoFallbackDispatcher(provider)
     for group in provider.handler_groups:
         table.update(MotoFallbackDispatcher(group))
+    return table
+
+
+def own_dispatch_table(provider: GroupedProvider) -> DispatchTable:
+    """The provider's table with its groups' handlers, and no moto behind it: an operation no
+    handler answers is not implemented."""
+    table = create_dispatch_table(provider)
+    for group in provider.handler_groups:
+        table.update(create_dispatch_table(group))
     return table

@@ -80,6 +80,27 @@ def ec2_instance_connect_docker() -> Service:
     return Service.for_provider(InstanceConnectProvider(wiring.instance_connect_keys()))
 
 
+@aws_provider(api="autoscaling", name=PROVIDER_NAME)
+def autoscaling_docker() -> Service:
+    """Auto Scaling groups whose instances are this package's Docker-backed EC2 instances."""
+    from localstack_ssm_docker import wiring
+    from localstack_ssm_docker.autoscaling.ec2_access import LocalStackEc2
+    from localstack_ssm_docker.autoscaling.provider import AutoScalingProvider
+    from localstack_ssm_docker.handler_groups import own_dispatch_table
+
+    settings = wiring.settings()
+    provider = AutoScalingProvider(
+        LocalStackEc2(wiring.docker_engine()),
+        interval=settings.autoscaling_interval,
+        retry_delay=settings.autoscaling_retry_delay,
+        before_start=wiring.instance_lifecycle().start,
+        state=wiring.state_directory(),
+    )
+    return Service.for_provider(
+        provider, dispatch_table_factory=lambda _: own_dispatch_table(provider)
+    )
+
+
 @on_infra_start()
 def activate_ssm_docker_providers() -> None:
     """Host-mode activation: installing the package is enough."""
@@ -115,13 +136,16 @@ def end_ssm_sessions() -> None:
 @on_infra_ready()
 def bring_back_kept_instances() -> None:
     """With PERSISTENCE=1, EC2 loads at start: kept instances get their metadata service back
-    without waiting for the first EC2 request."""
+    without waiting for the first EC2 request; Auto Scaling too: kept groups are kept at their
+    capacity without waiting for the first Auto Scaling request."""
     from localstack import config
 
     if config.PERSISTENCE and config.SERVICE_PROVIDER_CONFIG.get_provider("ec2") == PROVIDER_NAME:
         from localstack.services.plugins import SERVICE_PLUGINS
 
         SERVICE_PLUGINS.require("ec2")
+        if config.SERVICE_PROVIDER_CONFIG.get_provider("autoscaling") == PROVIDER_NAME:
+            SERVICE_PLUGINS.require("autoscaling")
 
 
 class SsmDockerExtension(Extension):

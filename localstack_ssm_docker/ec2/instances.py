@@ -225,17 +225,31 @@ class InstanceManager:
             )
 
     def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:
-        """Removes the containers and forgets those instances; every instance asked for is
-        tried, and one whose container stays keeps its record."""
+        """Removes the containers (in parallel, as `docker rm` of many does) and forgets those
+        instances; every instance asked for is tried, and one whose container stays keeps its
+        record."""
+        records = {i: models.get(account_id, region, i) for i in instance_ids}
+        removing = [r for r in records.values() if r is not None]
+        errors: dict[str, EngineError | None] = {}
+        if removing:
+            workers = min(_LAUNCH_PARALLELISM, len(removing))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                removals = {
+                    r.instance_id: pool.submit(self._engine.remove, r.container_id)
+                    for r in removing
+                }
+            for instance_id, removal in removals.items():
+                error = removal.exception()
+                if error is not None and not isinstance(error, EngineError):
+                    raise error
+                errors[instance_id] = error
         outcome = Outcome()
         for instance_id in instance_ids:
-            record = models.get(account_id, region, instance_id)
-            if record is not None:
-                try:
-                    self._engine.remove(record.container_id)
-                except EngineError as e:
-                    outcome.failed[instance_id] = e
-                    continue
+            error = errors.get(instance_id)
+            if error is not None:
+                outcome.failed[instance_id] = error
+                continue
+            if records[instance_id] is not None:
                 models.remove(account_id, region, instance_id)
             outcome.done.append(instance_id)
         return outcome

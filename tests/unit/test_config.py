@@ -99,3 +99,12 @@ def test_imds_settings_from_env():
     assert settings.imds_responder_image == "busybox:1.36"
     assert settings.imds_fallback_host == "10.0.0.1"
     assert settings.instance_endpoint_url == "http://ls:4566"
+
+
+def test_autoscaling_settings_default_and_from_env():
+    assert Settings.from_env({}).autoscaling_interval == 1.0
+    assert Settings.from_env({}).autoscaling_retry_delay == 10.0
+    settings = Settings.from_env(
+        {"AUTOSCALING_RECONCILE_INTERVAL": "0.5", "AUTOSCALING_RETRY_DELAY": "2"}
+    )
+    assert (settings.autoscaling_interval, settings.autoscaling_retry_delay) == (0.5, 2.0)

@@ -40,7 +40,7 @@ def test_the_extension_adds_the_gateway_handlers_through_the_extension_api():
         [AnswerParseFailures],
         [NoteParseFailures],
     ]
-    assert request.handlers[0].services == frozenset({"ec2", "ssm"})
+    assert request.handlers[0].services == frozenset({"ec2", "ssm", "autoscaling"})
     assert response.handlers[0].services is request.handlers[0].services
 
 

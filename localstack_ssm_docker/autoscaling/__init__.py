@@ -1,0 +1,1 @@
+"""Auto Scaling groups whose instances are Docker-backed EC2 instances."""

@@ -1,0 +1,416 @@
+"""Keeps every group at its desired capacity: one pass checks the members' health, takes the
+unhealthy and what a scale-in, a user or a deletion removes out of service, terminates them, and
+launches what is missing, recording a scaling activity for each launch and termination.
+
+The launches and terminations go through an `InstanceLauncher` (ec2_access.py: this LocalStack's
+own RunInstances and TerminateInstances), so a group's instances are the EC2 API's instances. A
+failed launch is recorded and retried after a back-off that doubles with each failure in a row,
+read from the injected clock: a group that cannot launch never loops."""
+
+import json
+import logging
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from localstack_ssm_docker.autoscaling import termination
+from localstack_ssm_docker.autoscaling.records import (
+    FAILED,
+    HEALTHY,
+    IN_SERVICE,
+    SUCCESSFUL,
+    TERMINATING,
+    UNHEALTHY,
+    Activity,
+    Group,
+    LaunchConfiguration,
+    LaunchSource,
+    Member,
+    Placement,
+)
+from localstack_ssm_docker.autoscaling.store import Groups
+
+LOG = logging.getLogger(__name__)
+
+GROUP_NAME_TAG = "aws:autoscaling:groupName"
+RETRY_DELAY = 10.0
+"""Seconds before the first retry of a failed launch; each failure in a row doubles it."""
+MAX_RETRY_DELAY = 300.0
+
+
+@dataclass(frozen=True)
+class LaunchOrder:
+    """Instances to launch for a group in one placement, with the tags they get."""
+
+    group_name: str
+    source: LaunchSource
+    configuration: LaunchConfiguration | None
+    placement: Placement
+    count: int
+    tags: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Launched:
+    instance_id: str
+    instance_type: str
+
+
+class LaunchFailed(Exception):
+    """EC2 refused or failed the launch; the message is EC2's."""
+
+
+class InstanceLauncher(Protocol):
+    def launch(self, account_id: str, region: str, order: LaunchOrder) -> list[Launched]:
+        """Launches all of the order's instances or none (LaunchFailed)."""
+        ...
+
+    def terminate(self, account_id: str, region: str, instance_ids: list[str]) -> None:
+        """Terminates the instances (those already gone count as terminated)."""
+        ...
+
+    def healthy(self, account_id: str, region: str, instance_ids: Collection[str]) -> set[str]:
+        """Those of the instances that are running, their container running too."""
+        ...
+
+
+class Reconciler:
+    """One pass at a time (`reconcile`), over every group of every account and region."""
+
+    def __init__(
+        self,
+        groups: Groups,
+        launcher: InstanceLauncher,
+        clock: Callable[[], float],
+        retry_delay: float = RETRY_DELAY,
+        max_retry_delay: float = MAX_RETRY_DELAY,
+        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+    ):
+        self._groups = groups
+        self._launcher = launcher
+        self._clock = clock
+        self._retry_delay = retry_delay
+        self._max_retry_delay = max_retry_delay
+        self._new_id = new_id
+        self._busy: set[tuple[str, str, str]] = set()
+        self._busy_lock = threading.Lock()
+        self._pass_lock = threading.Lock()
+
+    def busy(self, account_id: str, region: str, name: str) -> bool:
+        """A launch or termination for the group is under way."""
+        with self._busy_lock:
+            return (account_id, region, name) in self._busy
+
+    def reconcile(self) -> None:
+        """One pass over every group; a group whose pass fails is logged, the others go on."""
+        with self._pass_lock:
+            for account_id, region, group in self._groups.every():
+                try:
+                    self._reconcile(account_id, region, group.name)
+                except Exception:
+                    LOG.exception("Auto Scaling group %s not reconciled", group.name)
+
+    def _reconcile(self, account_id: str, region: str, name: str) -> None:
+        self._check_health(account_id, region, name)
+        self._take_out_of_service(account_id, region, name)
+        self._terminate(account_id, region, name)
+        self._launch(account_id, region, name)
+        group = self._groups.get(account_id, region, name)
+        if group is not None and group.deleting and not group.members:
+            self._groups.remove(account_id, region, name)
+
+    @contextmanager
+    def _acting(self, account_id: str, region: str, name: str) -> Iterator[None]:
+        """Around a launch or termination for the group (`busy` says so meanwhile)."""
+        key = (account_id, region, name)
+        with self._busy_lock:
+            self._busy.add(key)
+        try:
+            yield
+        finally:
+            with self._busy_lock:
+                self._busy.discard(key)
+
+    def _check_health(self, account_id: str, region: str, name: str) -> None:
+        """In-service members past the grace period whose instance is not running (stopped,
+        terminated, its container gone or exited) become Unhealthy."""
+        group = self._groups.get(account_id, region, name)
+        if group is None or "HealthCheck" in group.suspended:
+            return
+        now = self._clock()
+        checked = [
+            m.instance_id
+            for m in group.members
+            if m.lifecycle_state == IN_SERVICE
+            and m.health_status == HEALTHY
+            and now - m.launched_at >= group.grace_period
+        ]
+        if not checked:
+            return
+        healthy = self._launcher.healthy(account_id, region, checked)
+        sick = {i for i in checked if i not in healthy}
+        if not sick:
+            return
+        cause = (
+            f"At {stamp(now)} an instance was taken out of service in response to an EC2 health "
+            "check indicating it has been terminated or stopped."
+        )
+
+        def mark(g: Group) -> Group:
+            return replace(
+                g,
+                members=tuple(
+                    replace(m, health_status=UNHEALTHY, cause=m.cause or cause)
+                    if m.instance_id in sick and m.health_status == HEALTHY
+                    else m
+                    for m in g.members
+                ),
+            )
+
+        self._groups.change(account_id, region, name, mark)
+
+    def _take_out_of_service(self, account_id: str, region: str, name: str) -> None:
+        """Unhealthy members, and the members a scale-in (or the group's deletion) removes,
+        become Terminating."""
+        now = self._clock()
+
+        def take(g: Group) -> Group | None:
+            leaving: dict[str, str] = {}
+            if "ReplaceUnhealthy" not in g.suspended or g.deleting:
+                for m in g.active:
+                    if m.health_status == UNHEALTHY:
+                        leaving[m.instance_id] = m.cause
+            target = 0 if g.deleting else g.desired
+            remaining = [m for m in g.active if m.instance_id not in leaving]
+            excess = len(remaining) - target
+            if excess > 0 and ("Terminate" not in g.suspended or g.deleting):
+                kept = replace(g, members=tuple(remaining))
+                cause = (
+                    f"{g.cause}  At {stamp(now)} an instance was taken out of service in response "
+                    "to a difference between desired and actual capacity, shrinking the capacity "
+                    f"from {len(remaining)} to {target}."
+                ).strip()
+                for victim in termination.victims(kept, excess):
+                    leaving[victim.instance_id] = cause
+            if not leaving:
+                return None
+            return replace(
+                g,
+                members=tuple(
+                    replace(m, lifecycle_state=TERMINATING, cause=leaving[m.instance_id])
+                    if m.instance_id in leaving
+                    else m
+                    for m in g.members
+                ),
+            )
+
+        self._groups.change(account_id, region, name, take)
+
+    def _terminate(self, account_id: str, region: str, name: str) -> None:
+        group = self._groups.get(account_id, region, name)
+        if group is None:
+            return
+        leaving = [m for m in group.members if m.lifecycle_state == TERMINATING]
+        if not leaving:
+            return
+        started = self._clock()
+        try:
+            with self._acting(account_id, region, name):
+                self._launcher.terminate(account_id, region, [m.instance_id for m in leaving])
+        except Exception as e:  # the members stay Terminating: the next pass tries again
+            LOG.warning("instances of Auto Scaling group %s not terminated: %s", name, e)
+            return
+        gone = {m.instance_id for m in leaving}
+        self._groups.change(
+            account_id,
+            region,
+            name,
+            lambda g: replace(g, members=tuple(m for m in g.members if m.instance_id not in gone)),
+        )
+        ended = self._clock()
+        for member in leaving:
+            self._record(
+                account_id,
+                region,
+                group,
+                f"Terminating EC2 instance: {member.instance_id}",
+                member.cause,
+                started,
+                ended,
+                SUCCESSFUL,
+                details(member.availability_zone, None),
+            )
+
+    def _launch(self, account_id: str, region: str, name: str) -> None:
+        group = self._groups.get(account_id, region, name)
+        if group is None or group.deleting or "Launch" in group.suspended:
+            return
+        missing = group.desired - len(group.active)
+        now = self._clock()
+        if missing <= 0 or now < group.next_launch_at:
+            return
+        configuration = None
+        if group.source.configuration is not None:
+            configuration = self._groups.configuration(
+                account_id, region, group.source.configuration
+            )
+        tags = (
+            (GROUP_NAME_TAG, group.name),
+            *tuple((t.key, t.value) for t in group.tags if t.propagate_at_launch),
+        )
+        capacity = len(group.active)
+        for placement, count in _spread(group, missing):
+            order = LaunchOrder(group.name, group.source, configuration, placement, count, tags)
+            started = self._clock()
+            try:
+                with self._acting(account_id, region, name):
+                    launched = self._launcher.launch(account_id, region, order)
+            except Exception as e:
+                self._failed(account_id, region, group, order, str(e), started)
+                return
+            ended = self._clock()
+            cause = (
+                f"{group.cause}  At {stamp(started)} an instance was started in response to a "
+                "difference between desired and actual capacity, increasing the capacity from "
+                f"{capacity} to {capacity + count}."
+            ).strip()
+            capacity += count
+            members = tuple(
+                Member(
+                    instance_id=i.instance_id,
+                    instance_type=i.instance_type,
+                    availability_zone=placement.availability_zone,
+                    source=group.source,
+                    launched_at=ended,
+                )
+                for i in launched
+            )
+            if not self._join(account_id, region, name, members):
+                return
+            for i in launched:
+                self._record(
+                    account_id,
+                    region,
+                    group,
+                    f"Launching a new EC2 instance: {i.instance_id}",
+                    cause,
+                    started,
+                    ended,
+                    SUCCESSFUL,
+                    details(placement.availability_zone, placement.subnet_id),
+                )
+
+    def _join(self, account_id: str, region: str, name: str, members: tuple[Member, ...]) -> bool:
+        """Adds the launched members; when the group went (or is being deleted) meanwhile, they
+        are terminated again (False)."""
+
+        def join(g: Group) -> Group | None:
+            if g.deleting:
+                return None
+            return replace(g, members=g.members + members, launch_failures=0, next_launch_at=0.0)
+
+        if self._groups.change(account_id, region, name, join) is not None:
+            return True
+        self._launcher.terminate(account_id, region, [m.instance_id for m in members])
+        return False
+
+    def _failed(
+        self,
+        account_id: str,
+        region: str,
+        group: Group,
+        order: LaunchOrder,
+        reason: str,
+        started: float,
+    ) -> None:
+        now = self._clock()
+        failures = group.launch_failures + 1
+        delay = min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)
+        self._groups.change(
+            account_id,
+            region,
+            group.name,
+            lambda g: replace(g, launch_failures=failures, next_launch_at=now + delay),
+        )
+        LOG.info(
+            "launch for Auto Scaling group %s failed (next try in %.0f s): %s",
+            group.name,
+            delay,
+            reason,
+        )
+        self._record(
+            account_id,
+            region,
+            group,
+            "Launching a new EC2 instance.  Status Reason: "
+            f"{reason}. Launching EC2 instance failed.",
+            (
+                f"{group.cause}  At {stamp(started)} an instance was started in response to a "
+                "difference between desired and actual capacity, increasing the capacity from "
+                f"{len(group.active)} to {len(group.active) + order.count}."
+            ).strip(),
+            started,
+            now,
+            FAILED,
+            details(order.placement.availability_zone, order.placement.subnet_id),
+            status_message=reason,
+        )
+
+    def _record(
+        self,
+        account_id: str,
+        region: str,
+        group: Group,
+        description: str,
+        cause: str,
+        started: float,
+        ended: float,
+        status_code: str,
+        details: str,
+        status_message: str | None = None,
+    ) -> None:
+        self._groups.record(
+            account_id,
+            region,
+            Activity(
+                activity_id=self._new_id(),
+                group_name=group.name,
+                group_arn=group.arn,
+                description=description,
+                cause=cause,
+                started_at=started,
+                ended_at=ended,
+                status_code=status_code,
+                details=details,
+                status_message=status_message,
+            ),
+        )
+
+
+def _spread(group: Group, missing: int) -> list[tuple[Placement, int]]:
+    """How many instances each placement gets: each new one goes to the zone with the fewest
+    members (AWS balances zones), the first placement of the group on a tie."""
+    per_zone = Counter(m.availability_zone for m in group.active)
+    counts: Counter[Placement] = Counter()
+    for _ in range(missing):
+        chosen = min(group.placements, key=lambda p: per_zone[p.availability_zone])
+        per_zone[chosen.availability_zone] += 1
+        counts[chosen] += 1
+    return [(p, counts[p]) for p in group.placements if counts[p]]
+
+
+def details(zone: str, subnet_id: str | None) -> str:
+    details = {"Availability Zone": zone}
+    if subnet_id is not None:
+        details["Subnet ID"] = subnet_id
+    return json.dumps(details)
+
+
+def stamp(timestamp: float) -> str:
+    """AWS's way of naming a moment in an activity's cause: 2026-03-01T12:00:00Z."""
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

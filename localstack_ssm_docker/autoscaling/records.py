@@ -1,0 +1,150 @@
+"""Auto Scaling's records: launch configurations, groups, their members and scaling activities.
+
+Every record is immutable; a change is a new record swapped in whole by the store (store.py), so
+the reconciler's thread and request threads never see one half changed."""
+
+from dataclasses import dataclass
+
+IN_SERVICE = "InService"
+PENDING = "Pending"
+TERMINATING = "Terminating"
+HEALTHY = "Healthy"
+UNHEALTHY = "Unhealthy"
+
+IN_PROGRESS = "InProgress"
+SUCCESSFUL = "Successful"
+FAILED = "Failed"
+
+PROCESSES = frozenset(
+    {
+        "Launch",
+        "Terminate",
+        "HealthCheck",
+        "ReplaceUnhealthy",
+        "AZRebalance",
+        "AlarmNotification",
+        "ScheduledActions",
+        "AddToLoadBalancer",
+        "InstanceRefresh",
+    }
+)
+"""The scaling processes Suspend/ResumeProcesses name."""
+
+
+@dataclass(frozen=True)
+class LaunchConfiguration:
+    """What CreateLaunchConfiguration stored: the RunInstances parameters of a group's launches."""
+
+    name: str
+    arn: str
+    image_id: str
+    instance_type: str
+    created_at: float
+    user_data: str | None = None
+    key_name: str | None = None
+    security_groups: tuple[str, ...] = ()
+    iam_instance_profile: str | None = None
+
+
+@dataclass(frozen=True)
+class LaunchTemplateRef:
+    """A group's launch template, both its id and its name, and the version asked for."""
+
+    template_id: str
+    name: str
+    version: str = "$Default"
+
+
+@dataclass(frozen=True)
+class LaunchSource:
+    """What a group launches from: a launch template, or a launch configuration (by name)."""
+
+    template: LaunchTemplateRef | None = None
+    configuration: str | None = None
+    mixed: bool = False
+    """The template came in a MixedInstancesPolicy (DescribeAutoScalingGroups echoes it there)."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a group launches: a subnet and its zone (no subnet: the zone's default one)."""
+
+    availability_zone: str
+    subnet_id: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupTag:
+    key: str
+    value: str
+    propagate_at_launch: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """An instance of a group."""
+
+    instance_id: str
+    instance_type: str
+    availability_zone: str
+    source: LaunchSource
+    launched_at: float
+    lifecycle_state: str = IN_SERVICE
+    health_status: str = HEALTHY
+    cause: str = ""
+    """Why it is Terminating (the activity's cause), once it is."""
+    decrement: bool = False
+    """Terminating: the desired capacity went down with it (no replacement)."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """An Auto Scaling group: its bounds, its desired capacity and its members."""
+
+    name: str
+    arn: str
+    source: LaunchSource
+    min_size: int
+    max_size: int
+    desired: int
+    placements: tuple[Placement, ...]
+    created_at: float
+    vpc_zone_identifier: str | None = None
+    tags: tuple[GroupTag, ...] = ()
+    termination_policies: tuple[str, ...] = ("Default",)
+    health_check_type: str = "EC2"
+    grace_period: int = 0
+    default_cooldown: int = 300
+    suspended: frozenset[str] = frozenset()
+    members: tuple[Member, ...] = ()
+    cause: str = ""
+    """The last change of desired capacity, as the next activity's Cause starts."""
+    deleting: bool = False
+    launch_failures: int = 0
+    """Launches failed in a row (the back-off grows with them)."""
+    next_launch_at: float = 0.0
+
+    def member(self, instance_id: str) -> Member | None:
+        return next((m for m in self.members if m.instance_id == instance_id), None)
+
+    @property
+    def active(self) -> tuple[Member, ...]:
+        """The members that count towards the capacity (not Terminating)."""
+        return tuple(m for m in self.members if m.lifecycle_state != TERMINATING)
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A scaling activity: one launch or termination, successful or failed."""
+
+    activity_id: str
+    group_name: str
+    group_arn: str
+    description: str
+    cause: str
+    started_at: float
+    ended_at: float | None
+    """None: still in progress."""
+    status_code: str
+    details: str
+    status_message: str | None = None

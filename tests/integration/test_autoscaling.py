@@ -1,0 +1,444 @@
+"""Auto Scaling groups whose instances are real: containers, Online in SSM, tagged with their
+group, kept at the desired capacity, replaced when their container dies."""
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+
+import docker.errors
+import pytest
+from botocore.exceptions import ClientError
+
+from harness.localstack_process import LocalStack
+from tests.integration.conftest import AMI_ID
+from tests.integration.helpers import container_of, finished, ping_status, poll
+
+GROUP_TAG = "aws:autoscaling:groupName"
+DEADLINE = 120
+
+
+@pytest.fixture
+def autoscaling(localstack):
+    return localstack.client("autoscaling")
+
+
+@pytest.fixture
+def template(ec2) -> str:
+    """A launch template of the test AMI; its name."""
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+    ec2.create_launch_template(
+        LaunchTemplateName=name,
+        LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.micro"},
+    )
+    return name
+
+
+@pytest.fixture
+def subnets(ec2) -> str:
+    """Two default subnets in two zones, as VPCZoneIdentifier."""
+    by_zone = {s["AvailabilityZone"]: s["SubnetId"] for s in ec2.describe_subnets()["Subnets"]}
+    return ",".join(sorted(by_zone.values())[:2])
+
+
+@pytest.fixture
+def new_group(autoscaling, template, subnets) -> Iterator[Callable[..., str]]:
+    """Creates groups (from the template, in the two subnets); force-deletes them afterwards."""
+    names: list[str] = []
+
+    def create(desired: int, **extra) -> str:
+        name = f"asg-{uuid.uuid4().hex[:8]}"
+        request = {
+            "AutoScalingGroupName": name,
+            "LaunchTemplate": {"LaunchTemplateName": template, "Version": "$Latest"},
+            "MinSize": 0,
+            "MaxSize": 6,
+            "DesiredCapacity": desired,
+            "VPCZoneIdentifier": subnets,
+            **extra,
+        }
+        request = {k: v for k, v in request.items() if v is not None}  # None: left out
+        autoscaling.create_auto_scaling_group(**request)
+        names.append(request["AutoScalingGroupName"])
+        return request["AutoScalingGroupName"]
+
+    yield create
+    for name in names:
+        try:
+            autoscaling.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=True)
+        except ClientError:
+            continue
+        poll(lambda n=name: described(autoscaling, n), lambda g: g is None, DEADLINE)
+
+
+def described(autoscaling, name: str) -> dict | None:
+    found = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
+    return found["AutoScalingGroups"][0] if found["AutoScalingGroups"] else None
+
+
+def in_service(autoscaling, name: str, count: int) -> list[str]:
+    """The group's members once exactly `count` are InService and none is anything else."""
+    group = poll(
+        lambda: described(autoscaling, name),
+        lambda g: (
+            g is not None
+            and len(g["Instances"]) == count
+            and all(i["LifecycleState"] == "InService" for i in g["Instances"])
+        ),
+        DEADLINE,
+    )
+    assert group is not None
+    return sorted(i["InstanceId"] for i in group["Instances"])
+
+
+def state(ec2, instance_id: str) -> str:
+    reservation = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]
+    return reservation["Instances"][0]["State"]["Name"]
+
+
+def container_gone(docker_client, instance_id: str) -> bool:
+    try:
+        container_of(docker_client, instance_id)
+    except docker.errors.NotFound:
+        return True
+    return False
+
+
+def all_online(ssm, instance_ids: list[str]) -> None:
+    for instance_id in instance_ids:
+        poll(lambda i=instance_id: ping_status(ssm, i), lambda s: s == "Online", DEADLINE)
+
+
+def run_on_group(ssm, name: str) -> list[str]:
+    """SendCommand to tag:aws:autoscaling:groupName=name; the instances it ran on (all Success)."""
+    command = ssm.send_command(
+        Targets=[{"Key": f"tag:{GROUP_TAG}", "Values": [name]}],
+        DocumentName="AWS-RunShellScript",
+        Parameters={"commands": ["hostname"]},
+    )["Command"]
+    invocations = poll(
+        lambda: ssm.list_command_invocations(CommandId=command["CommandId"])["CommandInvocations"],
+        lambda found: len(found) > 0,
+    )
+    ids = sorted(i["InstanceId"] for i in invocations)
+    for instance_id in ids:
+        assert finished(ssm, command["CommandId"], instance_id)["Status"] == "Success"
+    return ids
+
+
+def test_a_group_of_three_runs_commands_by_its_tag_and_scales_to_five_and_to_one(
+    autoscaling, ec2, ssm, docker_client, new_group
+):
+    name = new_group(3, Tags=[{"Key": "team", "Value": "web", "PropagateAtLaunch": True}])
+
+    members = in_service(autoscaling, name, 3)
+    all_online(ssm, members)
+    for instance_id in members:
+        assert container_of(docker_client, instance_id).status == "running"
+    described_instances = ec2.describe_instances(InstanceIds=members)["Reservations"]
+    for reservation in described_instances:
+        for instance in reservation["Instances"]:
+            tags = {t["Key"]: t["Value"] for t in instance["Tags"]}
+            assert tags[GROUP_TAG] == name
+            assert tags["team"] == "web"
+    zones = {i["AvailabilityZone"] for i in described(autoscaling, name)["Instances"]}  # type: ignore[index]
+    assert len(zones) == 2
+    assert run_on_group(ssm, name) == members
+
+    autoscaling.set_desired_capacity(AutoScalingGroupName=name, DesiredCapacity=5)
+    five = in_service(autoscaling, name, 5)
+    assert set(members) < set(five)
+    all_online(ssm, five)
+    assert run_on_group(ssm, name) == five  # the later members too
+
+    autoscaling.update_auto_scaling_group(AutoScalingGroupName=name, MaxSize=1)
+    one = in_service(autoscaling, name, 1)
+    group = described(autoscaling, name)
+    assert group is not None
+    assert (group["MaxSize"], group["DesiredCapacity"]) == (1, 1)
+    for instance_id in set(five) - set(one):
+        assert poll(lambda i=instance_id: state(ec2, i), lambda s: s == "terminated")
+        assert container_gone(docker_client, instance_id)
+    activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)["Activities"]
+    assert (
+        sum(a["Description"].startswith("Launching a new EC2 instance: i-") for a in activities)
+        == 5
+    )
+    assert sum(a["Description"].startswith("Terminating EC2 instance: i-") for a in activities) == 4
+    assert {a["StatusCode"] for a in activities} == {"Successful"}
+
+
+def test_terminate_instance_in_group_with_and_without_decrement(
+    autoscaling, ec2, docker_client, new_group
+):
+    name = new_group(2, MinSize=1)
+    first, second = in_service(autoscaling, name, 2)
+
+    activity = autoscaling.terminate_instance_in_auto_scaling_group(
+        InstanceId=first, ShouldDecrementDesiredCapacity=False
+    )["Activity"]
+    assert activity["Description"] == f"Terminating EC2 instance: {first}"
+    assert activity["StatusCode"] == "InProgress"
+    replaced = poll(
+        lambda: in_service(autoscaling, name, 2), lambda ids: first not in ids, DEADLINE
+    )
+    assert second in replaced
+    assert poll(lambda: state(ec2, first), lambda s: s == "terminated")
+    assert container_gone(docker_client, first)
+
+    autoscaling.terminate_instance_in_auto_scaling_group(
+        InstanceId=second, ShouldDecrementDesiredCapacity=True
+    )
+    remaining = in_service(autoscaling, name, 1)
+    assert second not in remaining
+    assert described(autoscaling, name)["DesiredCapacity"] == 1  # type: ignore[index]
+
+    with pytest.raises(ClientError) as refused:
+        autoscaling.terminate_instance_in_auto_scaling_group(
+            InstanceId=remaining[0], ShouldDecrementDesiredCapacity=True
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+    assert in_service(autoscaling, name, 1) == remaining
+
+
+def test_a_killed_container_is_replaced_and_the_activities_say_why(
+    autoscaling, ssm, docker_client, new_group
+):
+    name = new_group(2)
+    members = in_service(autoscaling, name, 2)
+    victim = members[0]
+
+    container_of(docker_client, victim).kill()
+
+    replaced = poll(
+        lambda: in_service(autoscaling, name, 2), lambda ids: victim not in ids, DEADLINE
+    )
+    all_online(ssm, replaced)
+    activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)["Activities"]
+    termination = next(a for a in activities if a["Description"].endswith(victim))
+    assert termination["StatusCode"] == "Successful"
+    assert "EC2 health check" in termination["Cause"]
+    assert container_gone(docker_client, victim)
+
+
+def test_set_instance_health_unhealthy_replaces_the_instance(autoscaling, new_group):
+    name = new_group(1)
+    (member,) = in_service(autoscaling, name, 1)
+
+    autoscaling.set_instance_health(InstanceId=member, HealthStatus="Unhealthy")
+
+    poll(lambda: in_service(autoscaling, name, 1), lambda ids: ids != [member], DEADLINE)
+    details = autoscaling.describe_auto_scaling_instances()["AutoScalingInstances"]
+    assert member not in {d["InstanceId"] for d in details}
+
+
+def test_delete_is_refused_with_members_and_force_delete_terminates_them(
+    autoscaling, ec2, docker_client, template, subnets
+):
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateName": template},
+        MinSize=1,
+        MaxSize=2,
+        VPCZoneIdentifier=subnets,
+    )
+    members = in_service(autoscaling, name, 1)
+
+    with pytest.raises(ClientError) as refused:
+        autoscaling.delete_auto_scaling_group(AutoScalingGroupName=name)
+    assert refused.value.response["Error"]["Code"] == "ResourceInUse"
+    assert in_service(autoscaling, name, 1) == members
+
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName=name, ForceDelete=True)
+    poll(lambda: described(autoscaling, name), lambda g: g is None, DEADLINE)
+    assert state(ec2, members[0]) == "terminated"
+    assert container_gone(docker_client, members[0])
+
+
+def test_a_group_without_members_is_deleted_without_force(autoscaling, template, subnets):
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+    autoscaling.create_auto_scaling_group(
+        AutoScalingGroupName=name,
+        LaunchTemplate={"LaunchTemplateName": template},
+        MinSize=0,
+        MaxSize=2,
+        VPCZoneIdentifier=subnets,
+    )
+
+    autoscaling.delete_auto_scaling_group(AutoScalingGroupName=name)
+
+    poll(lambda: described(autoscaling, name), lambda g: g is None, DEADLINE)
+
+
+def test_a_launch_configuration_group_launches_and_holds_its_configuration(
+    autoscaling, ssm, subnets, new_group
+):
+    configuration = f"lc-{uuid.uuid4().hex[:8]}"
+    autoscaling.create_launch_configuration(
+        LaunchConfigurationName=configuration,
+        ImageId=AMI_ID,
+        InstanceType="t3.small",
+        UserData="#!/bin/sh\necho configured > /tmp/configured\n",
+    )
+    listed = autoscaling.describe_launch_configurations(LaunchConfigurationNames=[configuration])
+    assert listed["LaunchConfigurations"][0]["ImageId"] == AMI_ID
+
+    name = new_group(1, LaunchTemplate=None, LaunchConfigurationName=configuration)
+    (member,) = in_service(autoscaling, name, 1)
+    details = autoscaling.describe_auto_scaling_instances(InstanceIds=[member])
+    (instance,) = details["AutoScalingInstances"]
+    assert instance["LaunchConfigurationName"] == configuration
+    assert instance["InstanceType"] == "t3.small"
+    assert instance["HealthStatus"] == "HEALTHY"
+
+    with pytest.raises(ClientError) as refused:
+        autoscaling.delete_launch_configuration(LaunchConfigurationName=configuration)
+    assert refused.value.response["Error"]["Code"] == "ResourceInUse"
+
+
+def no_new_instances(ec2, before: set[str]) -> bool:
+    reservations = ec2.describe_instances()["Reservations"]
+    now = {i["InstanceId"] for r in reservations for i in r["Instances"]}
+    return now <= before
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        (
+            {"MinSize": 3, "MaxSize": 1},
+            "Max bound, 1, must be greater than or equal to min bound, 3",
+        ),
+        (
+            {"MinSize": 1, "MaxSize": 2, "DesiredCapacity": 5},
+            "Desired capacity:5 must be between the specified min size:1 and max size:2",
+        ),
+    ],
+)
+def test_bounds_out_of_order_are_refused_and_launch_nothing(
+    autoscaling, ec2, template, subnets, bounds, message
+):
+    before = {
+        i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
+    }
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(ClientError) as refused:
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName=name,
+            LaunchTemplate={"LaunchTemplateName": template},
+            VPCZoneIdentifier=subnets,
+            **bounds,
+        )
+
+    assert refused.value.response["Error"] == {
+        "Type": "Sender",
+        "Code": "ValidationError",
+        "Message": message,
+    }
+    assert described(autoscaling, name) is None
+    assert no_new_instances(ec2, before)
+
+
+def test_missing_sources_and_duplicates_get_aws_errors(autoscaling, subnets, new_group):
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+    cases = [
+        (
+            {"LaunchTemplate": {"LaunchTemplateName": "no-such-template"}},
+            "ValidationError",
+            "You must use a valid fully-formed launch template. The specified launch template, "
+            "with template name no-such-template, does not exist.",
+        ),
+        (
+            {"LaunchConfigurationName": "no-such-configuration"},
+            "ValidationError",
+            "Launch configuration name not found - Launch configuration no-such-configuration "
+            "not found",
+        ),
+    ]
+    for source, code, message in cases:
+        with pytest.raises(ClientError) as refused:
+            autoscaling.create_auto_scaling_group(
+                AutoScalingGroupName=name, MinSize=0, MaxSize=1, VPCZoneIdentifier=subnets, **source
+            )
+        assert refused.value.response["Error"]["Code"] == code
+        assert refused.value.response["Error"]["Message"] == message
+
+    existing = new_group(0)
+    with pytest.raises(ClientError) as duplicate:
+        new_group(0, AutoScalingGroupName=existing)
+    assert duplicate.value.response["Error"]["Code"] == "AlreadyExists"
+    with pytest.raises(ClientError) as unknown:
+        autoscaling.set_desired_capacity(AutoScalingGroupName="no-such-group", DesiredCapacity=1)
+    assert unknown.value.response["Error"]["Code"] == "ValidationError"
+
+
+def test_a_group_whose_launches_fail_records_them_and_backs_off(
+    autoscaling, ec2, subnets, new_group
+):
+    missing_ami = "ami-00000000000000fff"
+    template = f"asg-{uuid.uuid4().hex[:8]}"
+    ec2.create_launch_template(
+        LaunchTemplateName=template, LaunchTemplateData={"ImageId": missing_ami}
+    )
+    name = new_group(1, LaunchTemplate={"LaunchTemplateName": template})
+
+    def failed() -> list[dict]:
+        activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)
+        return [a for a in activities["Activities"] if a["StatusCode"] == "Failed"]
+
+    first, second = reversed(poll(failed, lambda found: len(found) >= 2, DEADLINE)[:2])
+    assert (second["StartTime"] - first["EndTime"]).total_seconds() >= 9  # the 10 s back-off
+    assert missing_ami in first["StatusMessage"]
+    assert first["Description"].startswith("Launching a new EC2 instance.  Status Reason: ")
+    assert json.loads(first["Details"])["Subnet ID"] in subnets.split(",")
+    assert described(autoscaling, name)["Instances"] == []  # type: ignore[index]
+
+
+def test_with_persistence_a_group_and_its_members_come_back_after_a_restart(tmp_path):
+    first = LocalStack(tmp_path, env={"PERSISTENCE": "1"})
+    port = first.port
+    try:
+        ec2, autoscaling = first.client("ec2"), first.client("autoscaling")
+        ec2.create_launch_template(
+            LaunchTemplateName="kept", LaunchTemplateData={"ImageId": AMI_ID}
+        )
+        subnet = ec2.describe_subnets()["Subnets"][0]["SubnetId"]
+        autoscaling.create_auto_scaling_group(
+            AutoScalingGroupName="kept",
+            LaunchTemplate={"LaunchTemplateName": "kept"},
+            MinSize=1,
+            MaxSize=2,
+            VPCZoneIdentifier=subnet,
+        )
+        members = in_service(autoscaling, "kept", 1)
+    finally:
+        assert first.stop() == 0
+
+    second = LocalStack(tmp_path, env={"PERSISTENCE": "1"}, port=port)
+    try:
+        autoscaling, ssm = second.client("autoscaling"), second.client("ssm")
+        assert in_service(autoscaling, "kept", 1) == members  # kept, not replaced
+        all_online(ssm, members)
+        autoscaling.set_desired_capacity(AutoScalingGroupName="kept", DesiredCapacity=2)
+        assert set(members) < set(in_service(autoscaling, "kept", 2))
+        autoscaling.delete_auto_scaling_group(AutoScalingGroupName="kept", ForceDelete=True)
+        poll(lambda: described(autoscaling, "kept"), lambda g: g is None, DEADLINE)
+    finally:
+        assert second.stop() == 0
+
+
+def test_a_request_missing_a_member_gets_a_400_and_stores_nothing(
+    localstack, autoscaling, template
+):
+    raw = localstack.client("autoscaling", validate=False)
+    name = f"asg-{uuid.uuid4().hex[:8]}"
+
+    with pytest.raises(ClientError) as refused:
+        raw.create_auto_scaling_group(
+            AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateName": template}, MaxSize=1
+        )
+
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert refused.value.response["Error"]["Code"] == "MissingParameter"
+    assert described(autoscaling, name) is None
