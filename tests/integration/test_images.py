@@ -26,7 +26,7 @@ def build(docker_client, tag: str, dockerfile: str, files: dict[str, bytes]) -> 
             info.size, info.mode = len(data), 0o755
             tar.addfile(info, io.BytesIO(data))
     context.seek(0)
-    docker_client.images.build(fileobj=context, custom_context=True, tag=tag, rm=True)
+    docker_client.images.build(fileobj=context, custom_context=True, tag=tag, rm=True, forcerm=True)
 
 
 @pytest.fixture(scope="module")
