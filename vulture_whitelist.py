@@ -12,6 +12,7 @@ finish_warm_up
 SsmDockerExtension
 SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin
+Ec2InstanceProviderPlugin
 _.factory  # CloudFormationResourceProviderPlugin.load sets it
 
 # LocalStack's Extension hooks.
