@@ -73,12 +73,19 @@ class StackIdentity:
         ]
 
 
-def user_data(encoded: str) -> bytes:
-    """The template's base64 UserData as bytes (the SDK encodes it again for the API)."""
+def user_data(encoded: str) -> str:
+    """The template's base64 UserData as the SDK takes it (it encodes it again for the API):
+    the text it encodes, or the base64 itself when that is not UTF-8 (gzip), which EC2 here
+    decodes once more. CloudFormation's clients pass parameters as their shapes' types, and
+    UserData's is a string."""
     try:
-        return base64.b64decode(encoded, validate=True)
+        decoded = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError) as e:
         raise InvalidUserData("Invalid BASE64 encoding of user data.") from e
+    try:
+        return decoded.decode()
+    except UnicodeDecodeError:
+        return encoded
 
 
 def user_tags(properties: Mapping[str, Any]) -> dict[str, str]:

@@ -255,13 +255,16 @@ def _violations(value: Any, node: Node, path: str) -> list[str]:
 def _object_violations(
     value: dict[str, Any], properties: dict[str, Node], required: list[str], path: str
 ) -> list[str]:
+    """In the order of the keys' names, as a template's order is not kept."""
     found = [f"{path}: required key [{key}] not found" for key in required if key not in value]
     found += [
-        f"{path}: extraneous key [{key}] is not permitted" for key in value if key not in properties
+        f"{path}: extraneous key [{key}] is not permitted"
+        for key in sorted(value)
+        if key not in properties
     ]
-    for key, item in value.items():
+    for key in sorted(value):
         if key in properties:
-            found += _violations(item, properties[key], f"{path}/{key}")
+            found += _violations(value[key], properties[key], f"{path}/{key}")
     return found
 
 

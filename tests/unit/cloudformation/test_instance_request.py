@@ -52,7 +52,7 @@ def test_every_property_runinstances_takes_reaches_it():
         "SecurityGroupIds": ["sg-1"],
         "PrivateIpAddress": "10.0.0.5",
         "IamInstanceProfile": {"Name": "app"},
-        "UserData": script,
+        "UserData": script.decode(),
         "MetadataOptions": {"HttpTokens": "required"},
         "LaunchTemplate": {"LaunchTemplateName": "web", "Version": "$Latest"},
         "Placement": {"AvailabilityZone": "us-east-1b", "Tenancy": "default", "GroupName": "pg"},

@@ -20,7 +20,7 @@ def test_an_unknown_property_is_an_extraneous_key():
     )
 
 
-def test_every_violation_is_listed_with_its_path():
+def test_every_violation_is_listed_with_its_path_in_key_order():
     reason = validation_failure(
         "Web",
         {
@@ -32,11 +32,11 @@ def test_every_violation_is_listed_with_its_path():
     )
     assert reason == (
         "Properties validation failed for resource Web with message: ["
-        "#/Tenancy: shared is not a valid enum value, "
-        "#/Tags/0: required key [Value] not found, "
-        "#/MetadataOptions/HttpTokens: sometimes is not a valid enum value, "
         "#/MetadataOptions/HttpPutResponseHopLimit: 65 is not less or equal to 64, "
-        "#/SecurityGroupIds: expected type: JSONArray, found: String]"
+        "#/MetadataOptions/HttpTokens: sometimes is not a valid enum value, "
+        "#/SecurityGroupIds: expected type: JSONArray, found: String, "
+        "#/Tags/0: required key [Value] not found, "
+        "#/Tenancy: shared is not a valid enum value]"
     )
 
 
