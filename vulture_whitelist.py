@@ -13,6 +13,7 @@ SsmDockerExtension
 SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin
 Ec2InstanceProviderPlugin
+Ec2LaunchTemplateProviderPlugin
 _.factory  # CloudFormationResourceProviderPlugin.load sets it
 
 # LocalStack's Extension hooks.

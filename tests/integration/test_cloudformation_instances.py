@@ -214,3 +214,77 @@ def test_bad_properties_fail_with_cloudformations_reason_and_nothing_runs(
     ]
     assert running == []
     cfn.delete_stack(StackName=stack)
+
+
+def _launch_template_stack(instance_type: str) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "Resources": {
+                "WebTemplate": {
+                    "Type": "AWS::EC2::LaunchTemplate",
+                    "Properties": {
+                        "LaunchTemplateData": {
+                            "ImageId": AMI_ID,
+                            "InstanceType": instance_type,
+                            "MetadataOptions": {"HttpTokens": "required"},
+                        },
+                        "TagSpecifications": [
+                            {
+                                "ResourceType": "launch-template",
+                                "Tags": [{"Key": "Role", "Value": "web"}],
+                            }
+                        ],
+                    },
+                }
+            },
+            "Outputs": {
+                "Id": {"Value": {"Ref": "WebTemplate"}},
+                "Latest": {"Value": {"Fn::GetAtt": ["WebTemplate", "LatestVersionNumber"]}},
+                "Default": {"Value": {"Fn::GetAtt": ["WebTemplate", "DefaultVersionNumber"]}},
+            },
+        }
+    )
+
+
+def test_a_stack_launch_template_is_real_and_an_update_is_its_new_default_version(localstack):
+    cfn = localstack.client("cloudformation", account=ACCOUNT)
+    ec2 = localstack.client("ec2", account=ACCOUNT)
+    stack = f"launch-template-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=stack, TemplateBody=_launch_template_stack("t3.micro"))
+    cfn.get_waiter("stack_create_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    outputs = _outputs(cfn, stack)
+    [described] = ec2.describe_launch_templates(LaunchTemplateIds=[outputs["Id"]])[
+        "LaunchTemplates"
+    ]
+    assert (outputs["Latest"], outputs["Default"]) == ("1", "1")
+    assert {t["Key"]: t["Value"] for t in described["Tags"]} == {
+        "Role": "web",
+        "aws:cloudformation:stack-name": stack,
+        "aws:cloudformation:stack-id": _stack(cfn, stack)["StackId"],
+        "aws:cloudformation:logical-id": "WebTemplate",
+    }
+    [version] = ec2.describe_launch_template_versions(LaunchTemplateId=outputs["Id"])[
+        "LaunchTemplateVersions"
+    ]
+    data = version["LaunchTemplateData"]
+    assert (data["ImageId"], data["InstanceType"], data["MetadataOptions"]["HttpTokens"]) == (
+        AMI_ID,
+        "t3.micro",
+        "required",
+    )
+
+    cfn.update_stack(StackName=stack, TemplateBody=_launch_template_stack("t3.small"))
+    cfn.get_waiter("stack_update_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    outputs = _outputs(cfn, stack)
+    assert (outputs["Latest"], outputs["Default"]) == ("2", "2")
+    [default] = ec2.describe_launch_template_versions(
+        LaunchTemplateId=outputs["Id"], Versions=["$Default"]
+    )["LaunchTemplateVersions"]
+    assert default["LaunchTemplateData"]["InstanceType"] == "t3.small"
+
+    cfn.delete_stack(StackName=stack)
+    cfn.get_waiter("stack_delete_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    listed = [t["LaunchTemplateId"] for t in ec2.describe_launch_templates()["LaunchTemplates"]]
+    assert outputs["Id"] not in listed

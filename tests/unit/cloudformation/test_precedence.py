@@ -53,3 +53,17 @@ def test_localstacks_engine_loads_ours_once_preferred():
     prefer_our_resource_providers()  # idempotent
     provider = ResourceProviderExecutor.try_load_resource_provider("AWS::EC2::Instance")
     assert isinstance(provider, Ec2InstanceProvider)
+
+
+def test_our_entry_points_keep_names_of_their_own():
+    from importlib.metadata import entry_points
+
+    from localstack_ssm_docker.cloudformation.plugins import Ec2LaunchTemplateProviderPlugin
+
+    ours = {
+        e.name: e.load()
+        for e in entry_points(group=NAMESPACE)
+        if e.value.startswith("localstack_ssm_docker.")
+    }
+    assert ours["aws::ec2::instance+docker"] is Ec2InstanceProviderPlugin
+    assert ours["aws::ec2::launchtemplate"] is Ec2LaunchTemplateProviderPlugin
