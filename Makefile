@@ -10,7 +10,7 @@ LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_D
 	DISABLE_EVENTS=1
 
 .PHONY: venv docker ami ami-debian session-client run test lint typecheck unit integration format clean bench \
-	image run-docker localstack-cli deployments deployment-tools
+	image run-docker localstack-cli deployments deployment-tools cdk-tools
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
 IMAGE ?= localstack-ssm-docker:latest
@@ -40,6 +40,10 @@ ami: docker
 session-client:
 	@scripts/ensure-session-client.sh
 
+# The CDK example's npm packages (pinned by examples/cdk/package-lock.json) in examples/cdk/node_modules.
+cdk-tools:
+	@scripts/ensure-cdk-tools.sh
+
 # A Debian 13 AMI (python3, curl, the AWS CLI) built with debootstrap from Debian's mirror (root).
 ami-debian: docker
 	@scripts/build-debian-ami.sh
@@ -63,7 +67,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami ami-debian session-client deployment-tools
+integration: venv ami ami-debian session-client deployment-tools cdk-tools
 	$(PY) -m pytest tests/integration -q
 
 format: venv

@@ -14,6 +14,8 @@ finish_warm_up
 SsmDockerExtension
 SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin
+Ec2InstanceProviderPlugin
+Ec2LaunchTemplateProviderPlugin
 _.factory  # CloudFormationResourceProviderPlugin.load sets it
 
 # LocalStack's Extension hooks.

@@ -87,7 +87,10 @@ def activate_in_localstack() -> None:
     from localstack.aws import handlers
     from localstack.services.edge import ROUTER
 
+    from localstack_ssm_docker.cloudformation.precedence import prefer_our_resource_providers
+
     activate(config.SERVICE_PROVIDER_CONFIG)
+    prefer_our_resource_providers()
     register(
         ROUTER,
         handlers.serve_custom_service_request_handlers,

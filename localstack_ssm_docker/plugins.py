@@ -160,8 +160,10 @@ class SsmDockerExtension(Extension):
 
         from localstack_ssm_docker import wiring
         from localstack_ssm_docker.activation import activate
+        from localstack_ssm_docker.cloudformation.precedence import prefer_our_resource_providers
 
         activate(config.SERVICE_PROVIDER_CONFIG)
+        prefer_our_resource_providers()
         wiring.check_engine_in_background()
         _warm_up()
 

@@ -29,3 +29,31 @@ class SsmAssociationProviderPlugin(CloudFormationResourceProviderPlugin):
         from localstack_ssm_docker.cloudformation.ssm_association import SsmAssociationProvider
 
         self.factory = SsmAssociationProvider
+
+
+class Ec2InstanceProviderPlugin(CloudFormationResourceProviderPlugin):
+    """Shares its name with LocalStack's own: precedence.py makes this one the one loaded."""
+
+    name = "AWS::EC2::Instance"
+
+    def __init__(self) -> None:
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        from localstack_ssm_docker.cloudformation.ec2_instance import Ec2InstanceProvider
+
+        self.factory = Ec2InstanceProvider
+
+
+class Ec2LaunchTemplateProviderPlugin(CloudFormationResourceProviderPlugin):
+    name = "AWS::EC2::LaunchTemplate"
+
+    def __init__(self) -> None:
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        from localstack_ssm_docker.cloudformation.ec2_launch_template import (
+            Ec2LaunchTemplateProvider,
+        )
+
+        self.factory = Ec2LaunchTemplateProvider
