@@ -3,7 +3,8 @@ examples/cloudformation/instance.yaml's instance has its tags and CloudFormation
 ``aws:cloudformation:*`` tags, its role's credentials at the metadata service, IMDSv2 required, its
 user data run, and an association targeting its tag runs on it; Fn::GetAtt gives its attributes.
 Updates follow AWS (tags in place, InstanceType with a stop and a start, ImageId by replacement);
-deleting the stack leaves no container. Properties CloudFormation would refuse fail with its
+deleting the stack leaves no container. An instance launches from the stack's launch template.
+Properties CloudFormation would refuse fail with its
 reason, and nothing is left running."""
 
 import uuid
@@ -288,3 +289,42 @@ def test_a_stack_launch_template_is_real_and_an_update_is_its_new_default_versio
     cfn.get_waiter("stack_delete_complete").wait(StackName=stack, WaiterConfig=WAIT)
     listed = [t["LaunchTemplateId"] for t in ec2.describe_launch_templates()["LaunchTemplates"]]
     assert outputs["Id"] not in listed
+
+
+def test_a_stack_instance_launches_from_the_stacks_launch_template(localstack, docker_client):
+    import json
+
+    cfn = localstack.client("cloudformation", account=ACCOUNT)
+    ec2 = localstack.client("ec2", account=ACCOUNT)
+    stack = f"from-template-{uuid.uuid4().hex[:8]}"
+    template = json.loads(_launch_template_stack("t3.small"))
+    template["Resources"]["Web"] = {
+        "Type": "AWS::EC2::Instance",
+        "Properties": {
+            "LaunchTemplate": {
+                "LaunchTemplateId": {"Ref": "WebTemplate"},
+                "Version": {"Fn::GetAtt": ["WebTemplate", "LatestVersionNumber"]},
+            },
+            "Tags": [{"Key": "Name", "Value": "from-template"}],
+        },
+    }
+    template["Outputs"]["InstanceId"] = {"Value": {"Ref": "Web"}}
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    cfn.get_waiter("stack_create_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    outputs = _outputs(cfn, stack)
+    instance = _instance(ec2, outputs["InstanceId"])
+    assert (instance["ImageId"], instance["InstanceType"]) == (AMI_ID, "t3.small")
+    assert instance["MetadataOptions"]["HttpTokens"] == "required"
+    tags = _tags(instance)
+    assert tags["Name"] == "from-template"
+    assert tags["aws:ec2launchtemplate:id"] == outputs["Id"]
+    assert tags["aws:cloudformation:logical-id"] == "Web"
+
+    cfn.delete_stack(StackName=stack)
+    cfn.get_waiter("stack_delete_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    assert (
+        docker_client.containers.list(
+            all=True, filters={"name": f"localstack-ec2.{outputs['InstanceId']}"}
+        )
+        == []
+    )
