@@ -4,8 +4,7 @@ examples/cloudformation/instance.yaml's instance has its tags and CloudFormation
 user data run, and an association targeting its tag runs on it; Fn::GetAtt gives its attributes.
 Updates follow AWS (tags in place, InstanceType with a stop and a start, ImageId by replacement);
 deleting the stack leaves no container. An instance launches from the stack's launch template.
-Properties CloudFormation would refuse fail with its
-reason, and nothing is left running."""
+Properties CloudFormation would refuse fail with its reason, and nothing is left running."""
 
 import uuid
 from pathlib import Path
