@@ -29,12 +29,12 @@ from localstack.aws.api.ec2 import (
 )
 from localstack.services.moto import call_moto, call_moto_with_request
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.instance_types import INSTANCE_TYPES
 
 from localstack_ssm_docker.ec2 import models
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto, visible_to
 from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError, InvalidParameterValue
+from localstack_ssm_docker.ec2.instance_types import is_known
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
 from localstack_ssm_docker.ec2.limits import InstanceSlots
 from localstack_ssm_docker.engine.errors import EngineError
@@ -111,7 +111,7 @@ class InstanceHandlers:
         if image_id := request.get("ImageId"):
             require_ami(images, image_id)
         instance_type = request.get("InstanceType")
-        if instance_type is not None and instance_type not in INSTANCE_TYPES:
+        if instance_type is not None and not is_known(instance_type):
             raise InvalidParameterValue(f"Invalid value '{instance_type}' for InstanceType.")
         with self._slots.taken(context.account_id, context.region, request) as allowed:
             profile = resolve_profile(context, request.get("IamInstanceProfile"))
@@ -127,7 +127,12 @@ class InstanceHandlers:
             try:
                 ami = require_ami(images, reservation["Instances"][0]["ImageId"])
                 records = self._instances.launch(
-                    context.account_id, context.region, instance_ids, ami, request.get("UserData")
+                    context.account_id,
+                    context.region,
+                    instance_ids,
+                    ami,
+                    request.get("UserData"),
+                    instance_type=reservation["Instances"][0].get("InstanceType"),
                 )
             except Exception as e:
                 backend.terminate_instances(instance_ids)
