@@ -64,6 +64,7 @@ _.start_instances
 _.create_tags
 _.reboot_instances
 _.modify_instance_metadata_options
+_.modify_instance_attribute
 _.associate_iam_instance_profile
 _.describe_iam_instance_profile_associations
 _.disassociate_iam_instance_profile

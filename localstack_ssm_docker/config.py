@@ -30,6 +30,9 @@ class Settings:
     take over another's metadata traffic): `docker run` settings."""
     max_instances: int = 256
     """EC2_MAX_INSTANCES: instances an account may have in a region (InstanceLimitExceeded)."""
+    instance_sizing: bool = True
+    """EC2_INSTANCE_SIZING: each instance container gets its instance type's vCPUs as a CPU quota
+    and its memory as the memory limit, clamped to the engine's (0: no limits)."""
     ami_images: dict[str, str] = field(default_factory=dict)
     """EC2_AMI_IMAGES: ``ami-id=image,...``, images that back AMIs without a localstack-ec2 tag."""
     boot_with_image_entrypoint: bool = False
@@ -72,6 +75,7 @@ class Settings:
                 allow_net_raw=_flag(env.get("EC2_ALLOW_NET_RAW"), False),
             ),
             max_instances=int(env.get("EC2_MAX_INSTANCES") or cls.max_instances),
+            instance_sizing=_flag(env.get("EC2_INSTANCE_SIZING"), True),
             ami_images=_pairs(env.get("EC2_AMI_IMAGES", "")),
             boot_with_image_entrypoint=_flag(env.get("EC2_BOOT_WITH_IMAGE_ENTRYPOINT"), False),
             resident_helpers=_flag(env.get("SSM_DOCKER_RESIDENT_HELPER"), True),

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from localstack_ssm_docker.config import Settings
 from localstack_ssm_docker.ec2.directory import LocalStackEc2Directory
 from localstack_ssm_docker.ec2.events import InstanceEvents
+from localstack_ssm_docker.ec2.instance_types import InstanceSizing
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.engine.docker.engine import DockerEngine
@@ -75,13 +76,15 @@ def instance_manager() -> InstanceManager:
     """The containers behind Docker-backed instances."""
     current = settings()
     metadata = metadata_service()
+    engine = docker_engine()
     return InstanceManager(
-        docker_engine(),
+        engine,
         remove_containers_on_shutdown=current.remove_containers,
         options=current.container_options,
         boot_with_image_entrypoint=current.boot_with_image_entrypoint,
         state=state_directory(),
         launch_extras=metadata.launch_extras if metadata else None,
+        sizing=InstanceSizing(engine.capacity) if current.instance_sizing else None,
     )
 
 

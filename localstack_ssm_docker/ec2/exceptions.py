@@ -114,3 +114,19 @@ class InvalidKeyPairNotFound(CommonServiceException):
         super().__init__(
             "InvalidKeyPair.NotFound", f"The key pair '{key_name}' does not exist", status_code=400
         )
+
+
+class InstanceNotStopped(CommonServiceException):
+    """AWS's IncorrectInstanceState for a change only a stopped instance takes (its type)."""
+
+    def __init__(self, instance_id: str):
+        super().__init__(
+            "IncorrectInstanceState", f"The instance '{instance_id}' is not in the 'stopped' state."
+        )
+
+
+class InvalidInstanceAttributeValue(CommonServiceException):
+    """An instance attribute value EC2 does not accept (an instance type AWS does not have)."""
+
+    def __init__(self, message: str):
+        super().__init__("InvalidInstanceAttributeValue", message)

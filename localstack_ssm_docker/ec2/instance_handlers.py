@@ -31,7 +31,6 @@ from localstack.aws.api.ec2 import (
 )
 from localstack.services.moto import call_moto, call_moto_with_request
 from moto.ec2.models import ec2_backends
-from moto.ec2.models.instance_types import INSTANCE_TYPES
 
 from localstack_ssm_docker.ec2 import models
 from localstack_ssm_docker.ec2.amis import require_ami, sync_into_moto, visible_to
@@ -41,6 +40,7 @@ from localstack_ssm_docker.ec2.exceptions import (
     InvalidParameterValue,
     InvalidUserDataMalformed,
 )
+from localstack_ssm_docker.ec2.instance_types import is_known
 from localstack_ssm_docker.ec2.instances import InstanceManager, Outcome, ShuttingDown
 from localstack_ssm_docker.ec2.key_pairs import launch_key
 from localstack_ssm_docker.ec2.launch_template_source import MotoLaunchTemplates
@@ -129,7 +129,7 @@ class InstanceHandlers:
         if image_id := request.get("ImageId"):
             require_ami(images, image_id)
         instance_type = request.get("InstanceType")
-        if instance_type is not None and instance_type not in INSTANCE_TYPES:
+        if instance_type is not None and not is_known(instance_type):
             raise InvalidParameterValue(f"Invalid value '{instance_type}' for InstanceType.")
         public_key = launch_key(backend.key_pairs, request.get("KeyName"))
         with self._slots.taken(context.account_id, context.region, request) as allowed:
@@ -152,6 +152,7 @@ class InstanceHandlers:
                     ami,
                     request.get("UserData"),
                     public_key,
+                    instance_type=reservation["Instances"][0].get("InstanceType"),
                 )
             except Exception as e:
                 backend.terminate_instances(instance_ids)

@@ -10,6 +10,7 @@ from typing import Protocol
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2 import models
+from localstack_ssm_docker.ec2.instance_types import InstanceSizing
 from localstack_ssm_docker.ec2.launch_gate import LaunchGate, ShuttingDown
 from localstack_ssm_docker.ec2.models import RUNNING, STOPPED, InstanceRecord
 from localstack_ssm_docker.ec2.user_data import shell_scripts
@@ -22,6 +23,7 @@ from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
     ContainerOptions,
+    ContainerResources,
     ContainerSpec,
 )
 from localstack_ssm_docker.persistence import StateDirectory
@@ -75,8 +77,10 @@ class InstanceManager:
         state: StateDirectory | None = None,
         launch_extras: LaunchExtras | None = None,
         launch_wait: float = _LAUNCH_WAIT_SECONDS,
+        sizing: InstanceSizing | None = None,
     ):
         self._engine = engine
+        self._sizing = sizing
         self._launch_wait = launch_wait
         self._launch_extras = launch_extras
         self._remove_on_shutdown = remove_containers_on_shutdown
@@ -94,15 +98,21 @@ class InstanceManager:
         ami: AmiImage,
         user_data: str | None = None,
         public_key: str | None = None,
+        instance_type: str | None = None,
     ) -> list[InstanceRecord]:
         """Starts a container for each instance, in parallel; all of them or, on failure, none.
-        Shell scripts in the user data start in the background once a container runs (after the
+        Each container has the resources of the instance type (unless sizing is off). Shell
+        scripts in the user data start in the background once a container runs (after the
         image's boot hook, see ContainerSpec.boot_hook); `public_key` is the key pair's.
         ShuttingDown once LocalStack stops (containers made meanwhile are removed again)."""
         with self._gate.launching():
             # once per launch: the shared route is checked once, whatever the count
             extras = self._launch_extras(region) if self._launch_extras else ((), {})
-            specs = [self._spec(account_id, region, iid, ami, *extras) for iid in instance_ids]
+            resources = self._resources(instance_type)
+            specs = [
+                self._spec(account_id, region, iid, ami, *extras, resources=resources)
+                for iid in instance_ids
+            ]
             scripts = shell_scripts(user_data)
             workers = min(_LAUNCH_PARALLELISM, len(specs) or 1)
             with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -132,6 +142,20 @@ class InstanceManager:
             ]
             models.put(account_id, region, records)
             return records
+
+    def _resources(self, instance_type: str | None) -> ContainerResources | None:
+        """The container resources of the type; None with sizing off."""
+        if self._sizing is None or instance_type is None:
+            return None
+        return self._sizing.resources(instance_type)
+
+    def resize(self, account_id: str, region: str, instance_id: str, instance_type: str) -> None:
+        """Gives the (stopped) instance's container the resources of its new type, which it has
+        from its next start; its files stay. Nothing with sizing off."""
+        record = models.get(account_id, region, instance_id)
+        resources = self._resources(instance_type)
+        if record is not None and resources is not None:
+            self._engine.update_resources(record.container_id, resources)
 
     def _remove_quietly(self, container_ids: list[str]) -> None:
         """Removes each container; one that cannot be removed is logged (an orphan that the
@@ -169,6 +193,7 @@ class InstanceManager:
         ami: AmiImage,
         networks: tuple[str, ...],
         environment: dict[str, str],
+        resources: ContainerResources | None = None,
     ) -> ContainerSpec:
         options = self._options
         if environment:  # the user's own -e flags win over ours
@@ -186,6 +211,7 @@ class InstanceManager:
             boot_hook=ami.boot_hook,
             options=options,
             networks=networks,
+            resources=resources,
         )
 
     def stop(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:

@@ -12,6 +12,7 @@ from localstack_ssm_docker.ec2.events import InstanceEvents
 from localstack_ssm_docker.ec2.image_handlers import ImageHandlers
 from localstack_ssm_docker.ec2.images import ImageService
 from localstack_ssm_docker.ec2.instance_handlers import InstanceHandlers
+from localstack_ssm_docker.ec2.instance_type_handlers import InstanceTypeHandlers
 from localstack_ssm_docker.ec2.instances import InstanceManager
 from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.ec2.limits import InstanceSlots
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 
 
 class Ec2DockerProvider(Ec2Provider):
-    """The instance operations (`instance_handlers.py`), CreateImage and DeregisterImage
+    """The instance operations (`instance_handlers.py`), instance type changes
+    (`instance_type_handlers.py`), CreateImage and DeregisterImage
     (`image_handlers.py`, with an image service), instance profiles and metadata options
     (`imds/`) as handler groups (`handler_groups.dispatch_table` dispatches to them)."""
 
@@ -56,10 +58,11 @@ class Ec2DockerProvider(Ec2Provider):
             show_captured=images.show if images else None,
         )
         self.images = ImageHandlers(images) if images else None
+        self.instance_types = InstanceTypeHandlers(instances)
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
-        groups = (self.instances, self.profiles, self.metadata_options)
+        groups = (self.instances, self.instance_types, self.profiles, self.metadata_options)
         return (*groups, self.images) if self.images else groups
 
     def accept_state_visitor(self, visitor: StateVisitor):

@@ -12,6 +12,7 @@ from typing import Protocol
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
+    ContainerResources,
     ContainerSpec,
     ForeignContainer,
     MetadataRoute,
@@ -46,6 +47,15 @@ class ContainerEngine(ScriptRunner, Protocol):
     def ami_images(self) -> dict[str, AmiImage]: ...
 
     def launch(self, spec: ContainerSpec) -> ContainerFacts: ...
+
+    def capacity(self) -> ContainerResources:
+        """The CPUs and memory of the engine's machine."""
+        ...
+
+    def update_resources(self, container_id: str, resources: ContainerResources) -> None:
+        """Sets the container's CPU quota and memory limit (a stopped container has them from
+        its next start)."""
+        ...
 
     def stop(self, container_id: str) -> None: ...
 

@@ -50,6 +50,15 @@ class ContainerOptions:
 
 
 @dataclass(frozen=True)
+class ContainerResources:
+    """CPUs and memory: what an instance container may use (a CPU quota and a memory limit,
+    without swap), or what an engine has."""
+
+    cpus: int
+    memory_bytes: int
+
+
+@dataclass(frozen=True)
 class ContainerSpec:
     """What an instance container is started with."""
 
@@ -63,6 +72,8 @@ class ContainerSpec:
     options: ContainerOptions = field(default_factory=ContainerOptions)
     networks: tuple[str, ...] = ()
     """Further networks the container joins before it first starts (the metadata network)."""
+    resources: ContainerResources | None = None
+    """Its CPU quota and memory limit (its instance type's); None: no limits."""
 
 
 @dataclass(frozen=True)

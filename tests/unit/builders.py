@@ -3,6 +3,9 @@
 import time
 from dataclasses import replace
 
+from localstack.aws.api import RequestContext
+from localstack.aws.forwarder import create_aws_request_context
+
 from localstack_ssm_docker.ssm.models import Command
 
 CID = "c" * 36
@@ -25,3 +28,10 @@ def command(**changes) -> Command:
         plugin_names=("aws:runShellScript",),
     )
     return replace(base, **changes)
+
+
+def ec2_context(action: str, account_id: str, region: str, **parameters) -> RequestContext:
+    """A request context for an EC2 operation with these parameters, as LocalStack makes one."""
+    context = create_aws_request_context("ec2", action, parameters=parameters, region=region)
+    context.account_id = account_id
+    return context

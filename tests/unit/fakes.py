@@ -8,6 +8,7 @@ from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
+    ContainerResources,
     ContainerSpec,
     ForeignContainer,
     ScriptJob,
@@ -58,9 +59,11 @@ class FakeRunner:
 
 class FakeEngine:
     """Containers as dict entries; `fail_on` names images whose launch fails; `foreign` is what
-    foreign_instances answers; kill_script records the kills."""
+    foreign_instances answers; kill_script records the kills; `resources` holds each
+    container's CPU and memory limits, on a machine of `machine`'s size."""
 
     run_id = "fake-run"
+    machine = ContainerResources(cpus=2, memory_bytes=24 * 1024**3)
 
     def __init__(self, fail_on: str | None = None):
         self.fail_on = fail_on
@@ -69,6 +72,8 @@ class FakeEngine:
         self.facts: dict[str, ContainerFacts] = {}
         self.foreign: list[ForeignContainer] = []
         self.kills: list[tuple[str, str]] = []
+        self.resources: dict[str, ContainerResources | None] = {}
+        self.capacity_asked = 0
         self.reboot_gate = threading.Event()
         self.reboot_gate.set()
         self.restarted = threading.Event()
@@ -84,7 +89,18 @@ class FakeEngine:
         with self._lock:
             self.containers[spec.name] = "running"
             self.facts[spec.name] = facts
+            self.resources[spec.name] = spec.resources
         return facts
+
+    def capacity(self) -> ContainerResources:
+        self.capacity_asked += 1
+        return self.machine
+
+    def update_resources(self, container_id: str, resources: ContainerResources) -> None:
+        with self._lock:
+            if container_id not in self.containers:
+                raise ContainerGone(f"no container {container_id}")
+            self.resources[container_id] = resources
 
     def describe(self, container_id: str) -> ContainerFacts:
         with self._lock:
@@ -99,6 +115,7 @@ class FakeEngine:
         with self._lock:
             self.containers.pop(container_id, None)
             self.facts.pop(container_id, None)
+            self.resources.pop(container_id, None)
 
     def stop(self, container_id: str) -> None:
         self.containers[container_id] = "exited"

@@ -35,7 +35,12 @@ from localstack_ssm_docker.engine.errors import (
     EngineNotAnswering,
     NetworkGone,
 )
-from localstack_ssm_docker.engine.values import ContainerFacts, ContainerOptions, ContainerSpec
+from localstack_ssm_docker.engine.values import (
+    ContainerFacts,
+    ContainerOptions,
+    ContainerResources,
+    ContainerSpec,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -43,6 +48,21 @@ _STOP_TIMEOUT_SECONDS = 5
 _KEEP_ALIVE = ["sleep", "infinity"]
 _NET_RAW = "NET_RAW"
 _NET_ADMIN = "NET_ADMIN"
+_CFS_PERIOD_US = 100_000
+
+
+def resource_settings(resources: ContainerResources | None) -> dict[str, int]:
+    """docker-py's settings (create and update alike) for a CPU quota of `cpus` CPUs (CFS, in
+    periods of _CFS_PERIOD_US: an idle container costs nothing) and a memory limit without swap
+    (as an EC2 instance has none); none without resources. Pure."""
+    if resources is None:
+        return {}
+    return {
+        "cpu_period": _CFS_PERIOD_US,
+        "cpu_quota": resources.cpus * _CFS_PERIOD_US,
+        "mem_limit": resources.memory_bytes,
+        "memswap_limit": resources.memory_bytes,
+    }
 
 
 def dropped_capabilities(options: ContainerOptions) -> list[str]:
@@ -137,6 +157,7 @@ class Containers:
             pids_limit=options.pids_limit,
             # the hook's marker for user data: empty at every start, never in a committed image
             tmpfs={BOOT_STATE_DIR: "mode=0755"} if hooked else None,
+            **resource_settings(spec.resources),
             # like a machine after a power cut: back when the engine restarts, unless stopped
             restart_policy={"Name": "unless-stopped"},
         )
@@ -265,6 +286,13 @@ class Containers:
             ip_address=ip_address(details),
             hostname=details["Config"].get("Hostname") or "",
             os_release=self._os_release(container_id),
+        )
+
+    def update_resources(self, container_id: str, resources: ContainerResources) -> None:
+        """Sets the container's CPU quota and memory limit (Docker's update: a stopped container
+        keeps its filesystem and has them from its next start)."""
+        _on_container(
+            lambda: self._api.update_container(container_id, **resource_settings(resources))
         )
 
     def stop(self, container_id: str) -> None:

@@ -16,7 +16,7 @@ from docker import APIClient
 
 from localstack_ssm_docker.engine import process_identity
 from localstack_ssm_docker.engine.deployment import engine_location
-from localstack_ssm_docker.engine.docker.client import clients_from_env
+from localstack_ssm_docker.engine.docker.client import clients_from_env, engine_errors
 from localstack_ssm_docker.engine.docker.commits import ImageCommits
 from localstack_ssm_docker.engine.docker.containers import Containers
 from localstack_ssm_docker.engine.docker.images import AmiImages
@@ -26,6 +26,7 @@ from localstack_ssm_docker.engine.docker.scripts import DockerScripts
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
+    ContainerResources,
     ContainerSpec,
     ForeignContainer,
     ScriptJob,
@@ -139,6 +140,16 @@ class DockerEngine:
     def describe(self, container_id: str) -> ContainerFacts:
         """Address, host name and os-release of a running container."""
         return self._containers.describe(container_id)
+
+    def capacity(self) -> ContainerResources:
+        """The CPUs and memory of the engine's machine (as `docker info` says)."""
+        with engine_errors():
+            info = self._api.info()
+        return ContainerResources(cpus=int(info["NCPU"]), memory_bytes=int(info["MemTotal"]))
+
+    def update_resources(self, container_id: str, resources: ContainerResources) -> None:
+        """Sets the container's CPU quota and memory limit (from its next start when stopped)."""
+        self._containers.update_resources(container_id, resources)
 
     def stop(self, container_id: str) -> None:
         """Stops the container; its filesystem stays."""

@@ -26,6 +26,18 @@ BOOT_HOOK_DONE = f"{BOOT_STATE_DIR}/boot-hook-done"
 # container (a first boot, a reboot, a start, the engine's own restart), then `sleep infinity`.
 BOOT_WITH_HOOK = f'"$1"; : > {BOOT_HOOK_DONE}; exec sleep infinity'
 
+SCRIPT_OOM_SCORE_RAISE = 100
+"""How much higher a script's oom_score_adj is than that of the shell that started it and waits
+for it (the resident helper, or the exec of BOOTSTRAP), in thousandths of the memory limit: when
+an instance runs out of memory, the kernel kills the script's largest process (as on EC2) and
+not the process that reports how the script ended, even when memory is held where no process
+counts it (tmpfs). Raising is all a container may do (lowering needs CAP_SYS_RESOURCE)."""
+# Raises the oom_score_adj of the (sub)shell it runs in by SCRIPT_OOM_SCORE_RAISE; builtins
+# only, and nothing where /proc/self/oom_score_adj cannot be written (already at 1000).
+_RAISE_OOM_SCORE = (
+    "{ read o < /proc/self/oom_score_adj && "
+    f"echo $((o+{SCRIPT_OOM_SCORE_RAISE})) > /proc/self/oom_score_adj; }} 2>/dev/null; "
+)
 # Writes the script into the container (when given as $4), then runs it as the SSM agent does:
 # `sh -c <script file>` from the working directory, in a process group of its own (a new session,
 # where setsid exists) whose id goes to $d/pid with the run's attempt ($3), so that a timeout or
@@ -35,8 +47,8 @@ BOOTSTRAP = (
     'if [ "$#" -ge 4 ]; then printf "%s" "$4" > "$d/_script.sh" || exit 1; fi; '
     'chmod 700 "$d/_script.sh" || exit 1; '
     'cd "${wd:-$d}" || exit 1; '
-    'if command -v setsid >/dev/null 2>&1; then setsid sh -c "$d/_script.sh" & '
-    'else sh -c "$d/_script.sh" & fi; '
+    "S=; if command -v setsid >/dev/null 2>&1; then S=setsid; fi; "
+    f'({_RAISE_OOM_SCORE}exec $S sh -c "$d/_script.sh") & '
     'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null'
 )
 # Writes each script ($3...) to $1/part-NNN and runs them in order in the background, appending
@@ -112,7 +124,7 @@ RESIDENT_HELPER = (
     "if command -v setsid >/dev/null 2>&1; then S=setsid; fi; "
     'if [ "$I" -gt 0 ] && printf \'x\\n\' | (read -r -t 1 x) 2>/dev/null; then T="-t $I"; fi; '
     "run() { "
-    '(cd "${wd:-$d}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
+    f'({_RAISE_OOM_SCORE}cd "${{wd:-$d}}" || exit 1; exec $S sh -c "$d/_script.sh") </dev/null & '
     'echo "$! $a" > "$d/pid"; wait $! 2>/dev/null; echo "$t $?" > "$d/rc"; }; '
     "job() { "
     "rc=1; "

@@ -3,12 +3,13 @@
 import threading
 
 from localstack_ssm_docker.engine.errors import EngineNotAnswering
-from localstack_ssm_docker.engine.values import ContainerFacts, ContainerSpec
+from localstack_ssm_docker.engine.values import ContainerFacts, ContainerResources, ContainerSpec
 from tests.unit.fakes import FakeEngine
 
 
 class FailingEngine(FakeEngine):
-    """Removing, stopping or starting the containers named in `failing` raises EngineError."""
+    """Removing, stopping, starting or resizing the containers named in `failing` raises
+    EngineError."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -29,6 +30,10 @@ class FailingEngine(FakeEngine):
     def start(self, container_id: str) -> None:
         self._check(container_id)
         super().start(container_id)
+
+    def update_resources(self, container_id: str, resources: ContainerResources) -> None:
+        self._check(container_id)
+        super().update_resources(container_id, resources)
 
 
 class BlockingEngine(FakeEngine):
