@@ -8,7 +8,6 @@ session, whose WebSocket the proxy relays untimed."""
 import contextlib
 import functools
 import http.client
-import json
 import os
 import shutil
 import socket
@@ -23,6 +22,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from benchmarks.scenarios import row, timed
+from harness.instance_profiles import make_instance_profile
 from harness.localstack_process import LocalStack
 from harness.session_clients import cli_env
 
@@ -139,19 +139,7 @@ def _instance_profile(localstack: LocalStack) -> None:
         for p in iam.list_instance_profiles()["InstanceProfiles"]
     ):
         return
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName=PROFILE, AssumeRolePolicyDocument=json.dumps(trust))
-    iam.create_instance_profile(InstanceProfileName=PROFILE)
-    iam.add_role_to_instance_profile(InstanceProfileName=PROFILE, RoleName=PROFILE)
+    make_instance_profile(iam, PROFILE)
 
 
 def _packer_build(packer: str, endpoint: str, work: Path, ami_name: str) -> None:

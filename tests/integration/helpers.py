@@ -62,6 +62,11 @@ def ping_status(ssm, instance_id: str) -> str | None:
     return listed[0]["PingStatus"] if listed else None
 
 
+def until_online(ssm, instance_id: str) -> None:
+    """Waits until DescribeInstanceInformation lists the instance Online (a minute at most)."""
+    poll(lambda: ping_status(ssm, instance_id), lambda status: status == "Online")
+
+
 def without_metadata(reply: dict) -> dict:
     """A boto3 reply without its ResponseMetadata (request id, headers)."""
     return {k: v for k, v in reply.items() if k != "ResponseMetadata"}

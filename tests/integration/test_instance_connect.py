@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from harness.session_clients import cli_env
-from tests.integration.helpers import poll
+from tests.integration.helpers import poll, until_online
 from tests.integration.ssh_helpers import new_key, run_shell, ssh, ssh_once_up
 
 DEBIAN_AMI = os.environ.get("DEBIAN_AMI_ID", "ami-0d3b1a2c3d4e5f607")
@@ -31,12 +31,7 @@ def debian(localstack) -> Iterator[str]:
         "InstanceId"
     ]
     try:
-        poll(
-            lambda: ssm.describe_instance_information(
-                Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
-            )["InstanceInformationList"],
-            lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-        )
+        until_online(ssm, instance_id)
         yield instance_id
     finally:
         ec2.terminate_instances(InstanceIds=[instance_id])

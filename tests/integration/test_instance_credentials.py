@@ -8,23 +8,11 @@ import docker
 import pytest
 from botocore.exceptions import ClientError
 
+from harness.instance_profiles import EC2_TRUST
 from harness.localstack_process import LocalStack
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import container_of, poll
 from tests.integration.imds_helpers import MetadataClient
-
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-)
 
 
 def container_names(client) -> set[str]:
@@ -34,7 +22,7 @@ def container_names(client) -> set[str]:
 
 def make_profile(localstack, name: str) -> dict:
     iam = localstack.client("iam")
-    iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName=f"{name}-role", AssumeRolePolicyDocument=EC2_TRUST)
     profile = iam.create_instance_profile(InstanceProfileName=name)["InstanceProfile"]
     iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=f"{name}-role")
     return profile

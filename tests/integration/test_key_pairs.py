@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.helpers import poll
+from tests.integration.helpers import poll, until_online
 from tests.integration.ssh_helpers import new_key, run_shell, ssh, ssh_once_up
 
 DEBIAN_AMI = os.environ.get("DEBIAN_AMI_ID", "ami-0d3b1a2c3d4e5f607")
@@ -66,12 +66,7 @@ def instances(localstack, key_pairs) -> Iterator[dict[str, str]]:
     }
     try:
         for instance_id in launched.values():
-            poll(
-                lambda i=instance_id: ssm.describe_instance_information(
-                    Filters=[{"Key": "InstanceIds", "Values": [i]}]
-                )["InstanceInformationList"],
-                lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-            )
+            until_online(ssm, instance_id)
         yield launched
     finally:
         ec2.terminate_instances(InstanceIds=list(launched.values()))
@@ -142,12 +137,7 @@ def test_the_boot_hook_runs_at_every_boot_and_keeps_the_instances_host_keys(
     ssh_once_up(localstack, private, "admin", instance_id, "true")
     host_key = run_shell(ssm, instance_id, [HOST_KEY])
     ec2.reboot_instances(InstanceIds=[instance_id])
-    poll(
-        lambda: ssm.describe_instance_information(
-            Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
-        )["InstanceInformationList"],
-        lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-    )
+    until_online(ssm, instance_id)
     # sshd is started again; the host keys and the installed key are the first boot's
     assert ssh_once_up(localstack, private, "admin", instance_id, WHO).stdout == "admin\nroot\n"
     assert run_shell(ssm, instance_id, [HOST_KEY]) == host_key

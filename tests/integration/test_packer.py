@@ -5,7 +5,6 @@ it, stops it and creates the AMI; an instance launched from that AMI has what th
 installed, and Packer's clean-up leaves no instance, container, key pair, security group or
 session behind."""
 
-import json
 import shutil
 import subprocess
 import uuid
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from harness.instance_profiles import make_instance_profile
 from harness.session_clients import cli_env
 from tests.integration.helpers import finished, ping_status, poll, run_command
 
@@ -38,19 +38,7 @@ def packer() -> str:
 def instance_profile(localstack) -> str:
     """The instance profile the template names, as a user makes it once."""
     iam = localstack.client("iam", account=ACCOUNT)
-    trust = {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"Service": "ec2.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-            }
-        ],
-    }
-    iam.create_role(RoleName=PROFILE, AssumeRolePolicyDocument=json.dumps(trust))
-    iam.create_instance_profile(InstanceProfileName=PROFILE)
-    iam.add_role_to_instance_profile(InstanceProfileName=PROFILE, RoleName=PROFILE)
+    make_instance_profile(iam, PROFILE)
     return PROFILE
 
 

@@ -14,7 +14,7 @@ from harness.session_protocol import ProtocolClient
 from harness.ws_client import Closed, WebSocketClient
 from localstack_ssm_docker.ssm.sessions import codec, exec_bridge
 from localstack_ssm_docker.ssm.sessions.codec import Frame, PayloadType
-from tests.integration.helpers import container_of, poll
+from tests.integration.helpers import container_of, poll, until_online
 
 from .conftest import AMI_ID
 
@@ -32,12 +32,7 @@ def instance_id(localstack):
     ec2 = localstack.client("ec2")
     (instance,) = ec2.run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)["Instances"]
     ssm = localstack.client("ssm")
-    poll(
-        lambda: ssm.describe_instance_information(
-            Filters=[{"Key": "InstanceIds", "Values": [instance["InstanceId"]]}]
-        )["InstanceInformationList"],
-        lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-    )
+    until_online(ssm, instance["InstanceId"])
     yield instance["InstanceId"]
     ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.helpers import poll
+from tests.integration.helpers import poll, until_online
 from tests.integration.ssh_helpers import run_shell as _run
 from tests.integration.ssh_helpers import ssh_client as _client
 from tests.integration.ssh_helpers import ssh_options as _options
@@ -44,12 +44,7 @@ def ssh_instance(localstack, key) -> Iterator[str]:
         "InstanceId"
     ]
     try:
-        poll(
-            lambda: ssm.describe_instance_information(
-                Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
-            )["InstanceInformationList"],
-            lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-        )
+        until_online(ssm, instance_id)
         public = key.with_suffix(".pub").read_text().strip()
         _run(
             ssm,

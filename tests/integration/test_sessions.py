@@ -11,7 +11,7 @@ import psutil
 import pytest
 
 from harness.session_clients import PortSession, Tmux, cli_env, free_port, start_session_args
-from tests.integration.helpers import container_of, finished, poll, run_command
+from tests.integration.helpers import container_of, finished, poll, run_command, until_online
 
 from .conftest import AMI_ID
 
@@ -248,12 +248,7 @@ def test_terminate_session_from_another_client_ends_the_plugin(
 
 def test_instance_stop_ends_the_session(localstack, ssm, ec2, launch, tmp_path, docker_client):
     (instance_id,) = launch()
-    poll(
-        lambda: ssm.describe_instance_information(
-            Filters=[{"Key": "InstanceIds", "Values": [instance_id]}]
-        )["InstanceInformationList"],
-        lambda found: bool(found) and found[0]["PingStatus"] == "Online",
-    )
+    until_online(ssm, instance_id)
     session = PortSession(
         localstack.endpoint,
         instance_id,
