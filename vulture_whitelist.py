@@ -107,6 +107,11 @@ _.set_instance_health
 _.suspend_processes
 _.resume_processes
 _.describe_scaling_activities
+_.put_lifecycle_hook
+_.describe_lifecycle_hooks
+_.delete_lifecycle_hook
+_.complete_lifecycle_action
+_.record_lifecycle_action_heartbeat
 
 # Attributes of moto's and LocalStack's objects, read by their code.
 _.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances

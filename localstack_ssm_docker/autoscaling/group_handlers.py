@@ -9,7 +9,7 @@ from typing import Protocol
 
 from localstack.aws.api import RequestContext, handler
 
-from localstack_ssm_docker.autoscaling import views
+from localstack_ssm_docker.autoscaling import lifecycle_hooks, views
 from localstack_ssm_docker.autoscaling.api import (
     ActivitiesType,
     ActivityType,
@@ -39,7 +39,6 @@ from localstack_ssm_docker.autoscaling.records import (
     HEALTHY,
     IN_PROGRESS,
     PROCESSES,
-    TERMINATING,
     UNHEALTHY,
     Activity,
     Group,
@@ -99,6 +98,18 @@ class GroupHandlers:
         placements = self._placements(context, request)
         policies = tuple(request.get("TerminationPolicies") or ("Default",))
         _check_policies(policies)
+        hooks = tuple(
+            lifecycle_hooks.hook(
+                spec["LifecycleHookName"],
+                spec.get("LifecycleTransition"),
+                spec.get("HeartbeatTimeout"),
+                spec.get("DefaultResult"),
+                spec.get("NotificationMetadata"),
+                spec.get("NotificationTargetARN"),
+                spec.get("RoleARN"),
+            )
+            for spec in request.get("LifecycleHookSpecificationList") or []
+        )
         if self._groups.get(account_id, region, name) is not None:
             raise group_exists(name)
         now = self._clock()
@@ -123,6 +134,7 @@ class GroupHandlers:
             health_check_type=request.get("HealthCheckType") or "EC2",
             grace_period=request.get("HealthCheckGracePeriod") or 0,
             default_cooldown=request.get("DefaultCooldown") or 300,
+            hooks=hooks,
             cause=(
                 f"At {stamp(now)} a user request created an AutoScalingGroup changing the desired "
                 f"capacity from 0 to {desired}."
@@ -302,7 +314,7 @@ class GroupHandlers:
                 f"At {stamp(now)} instance {instance_id} was taken out of service in response "
                 "to a user request"
             )
-            if decrement and member.lifecycle_state != TERMINATING:
+            if decrement and not member.leaving:
                 if desired <= g.min_size:
                     raise ValidationError(
                         f"Currently, desiredSize equals minSize ({g.min_size}). Terminating "
@@ -318,8 +330,8 @@ class GroupHandlers:
                 g,
                 desired=desired,
                 members=tuple(
-                    replace(m, lifecycle_state=TERMINATING, cause=cause, decrement=decrement)
-                    if m.instance_id == instance_id and m.lifecycle_state != TERMINATING
+                    lifecycle_hooks.leave(g, m, cause, now, _new_token, decrement)
+                    if m.instance_id == instance_id
                     else m
                     for m in g.members
                 ),
@@ -522,6 +534,10 @@ def _check_policies(policies: tuple[str, ...]) -> None:
     for policy in policies:
         if policy not in POLICIES and not policy.startswith("arn:"):
             raise ValidationError(f"Termination policy {policy} is not valid.")
+
+
+def _new_token() -> str:
+    return str(uuid.uuid4())
 
 
 def _given(value: int | None, current: int) -> int:

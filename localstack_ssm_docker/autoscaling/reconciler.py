@@ -18,13 +18,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from localstack_ssm_docker.autoscaling import termination
+from localstack_ssm_docker.autoscaling import lifecycle_hooks, termination
+from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvent, LifecycleEvents
 from localstack_ssm_docker.autoscaling.records import (
     FAILED,
     HEALTHY,
     IN_SERVICE,
     SUCCESSFUL,
     TERMINATING,
+    TERMINATING_WAIT,
     UNHEALTHY,
     Activity,
     Group,
@@ -79,6 +81,11 @@ class InstanceLauncher(Protocol):
         ...
 
 
+class _NoEvents:
+    def send(self, account_id: str, region: str, event: LifecycleEvent) -> None:
+        """Lifecycle actions still wait and time out; nobody hears of them."""
+
+
 class Reconciler:
     """One pass at a time (`reconcile`), over every group of every account and region."""
 
@@ -90,6 +97,7 @@ class Reconciler:
         retry_delay: float = RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        events: LifecycleEvents | None = None,
     ):
         self._groups = groups
         self._launcher = launcher
@@ -97,6 +105,7 @@ class Reconciler:
         self._retry_delay = retry_delay
         self._max_retry_delay = max_retry_delay
         self._new_id = new_id
+        self._events = events or _NoEvents()
         self._busy: set[tuple[str, str, str]] = set()
         self._busy_lock = threading.Lock()
         self._pass_lock = threading.Lock()
@@ -118,8 +127,11 @@ class Reconciler:
     def _reconcile(self, account_id: str, region: str, name: str) -> None:
         self._check_health(account_id, region, name)
         self._take_out_of_service(account_id, region, name)
+        self._expire_actions(account_id, region, name)
+        self._notify(account_id, region, name)
         self._terminate(account_id, region, name)
         self._launch(account_id, region, name)
+        self._notify(account_id, region, name)
         group = self._groups.get(account_id, region, name)
         if group is not None and group.deleting and not group.members:
             self._groups.remove(account_id, region, name)
@@ -197,12 +209,25 @@ class Reconciler:
                 ).strip()
                 for victim in termination.victims(kept, excess):
                     leaving[victim.instance_id] = cause
+            if g.deleting:  # a force-deleted group's waiting members go without their hooks
+                for m in g.members:
+                    if m.lifecycle_state == TERMINATING_WAIT:
+                        leaving[m.instance_id] = m.cause
             if not leaving:
                 return None
             return replace(
                 g,
                 members=tuple(
-                    replace(m, lifecycle_state=TERMINATING, cause=leaving[m.instance_id])
+                    lifecycle_hooks.leave(
+                        g,
+                        replace(m, lifecycle_state=IN_SERVICE, actions=())
+                        if m.lifecycle_state == TERMINATING_WAIT
+                        else m,
+                        leaving[m.instance_id],
+                        now,
+                        self._new_id,
+                        m.decrement,
+                    )
                     if m.instance_id in leaving
                     else m
                     for m in g.members
@@ -210,6 +235,60 @@ class Reconciler:
             )
 
         self._groups.change(account_id, region, name, take)
+
+    def _expire_actions(self, account_id: str, region: str, name: str) -> None:
+        """Lifecycle actions past their deadline take their hook's default result."""
+        now = self._clock()
+
+        def expire(g: Group) -> Group | None:
+            changed = [lifecycle_hooks.expire(m, now, stamp(now)) for m in g.members]
+            if all(c is None for c in changed):
+                return None
+            return replace(
+                g,
+                members=tuple(c or m for c, m in zip(changed, g.members, strict=True)),
+            )
+
+        self._groups.change(account_id, region, name, expire)
+
+    def _notify(self, account_id: str, region: str, name: str) -> None:
+        """Sends the event of every lifecycle action not yet announced, once: a bus that fails
+        is logged, the action still waits out its timeout."""
+        group = self._groups.get(account_id, region, name)
+        if group is None:
+            return
+        due = [(m, a) for m in group.members for a in m.actions if not a.notified]
+        if not due:
+            return
+        for member, action in due:
+            try:
+                self._events.send(account_id, region, lifecycle_hooks.event(group, member, action))
+            except Exception as e:
+                LOG.warning(
+                    "lifecycle action %s of Auto Scaling group %s not sent: %s",
+                    action.token,
+                    name,
+                    e,
+                )
+        sent = {a.token for _, a in due}
+
+        def mark(g: Group) -> Group:
+            return replace(
+                g,
+                members=tuple(
+                    replace(
+                        m,
+                        actions=tuple(
+                            replace(a, notified=True) if a.token in sent else a for a in m.actions
+                        ),
+                    )
+                    if m.actions
+                    else m
+                    for m in g.members
+                ),
+            )
+
+        self._groups.change(account_id, region, name, mark)
 
     def _terminate(self, account_id: str, region: str, name: str) -> None:
         group = self._groups.get(account_id, region, name)
@@ -281,12 +360,17 @@ class Reconciler:
             ).strip()
             capacity += count
             members = tuple(
-                Member(
-                    instance_id=i.instance_id,
-                    instance_type=i.instance_type,
-                    availability_zone=placement.availability_zone,
-                    source=group.source,
-                    launched_at=ended,
+                lifecycle_hooks.arrive(
+                    group,
+                    Member(
+                        instance_id=i.instance_id,
+                        instance_type=i.instance_type,
+                        availability_zone=placement.availability_zone,
+                        source=group.source,
+                        launched_at=ended,
+                    ),
+                    ended,
+                    self._new_id,
                 )
                 for i in launched
             )

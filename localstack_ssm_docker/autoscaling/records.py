@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 IN_SERVICE = "InService"
 PENDING = "Pending"
+PENDING_WAIT = "Pending:Wait"
 TERMINATING = "Terminating"
+TERMINATING_WAIT = "Terminating:Wait"
 HEALTHY = "Healthy"
 UNHEALTHY = "Unhealthy"
 
@@ -81,6 +83,43 @@ class GroupTag:
 
 
 @dataclass(frozen=True)
+class LifecycleHook:
+    """A group's lifecycle hook: what holds a launching or terminating member, and for how long."""
+
+    name: str
+    transition: str
+    """autoscaling:EC2_INSTANCE_LAUNCHING or autoscaling:EC2_INSTANCE_TERMINATING."""
+    heartbeat_timeout: int = 3600
+    default_result: str = "ABANDON"
+    metadata: str | None = None
+    notification_target_arn: str | None = None
+    role_arn: str | None = None
+
+    @property
+    def global_timeout(self) -> int:
+        """The longest a member waits on the hook, heartbeats or not (AWS: 100 heartbeat
+        timeouts, at most 48 hours)."""
+        return min(100 * self.heartbeat_timeout, 172800)
+
+
+@dataclass(frozen=True)
+class LifecycleAction:
+    """One hook holding one member: open until completed or its deadline passes."""
+
+    token: str
+    hook_name: str
+    transition: str
+    started_at: float
+    deadline: float
+    """The heartbeat timeout's end; a heartbeat moves it (never past `global_deadline`)."""
+    global_deadline: float
+    heartbeat_timeout: int
+    default_result: str
+    notified: bool = False
+    """Its event went to EventBridge (the reconciler sends those that did not)."""
+
+
+@dataclass(frozen=True)
 class Member:
     """An instance of a group."""
 
@@ -95,6 +134,13 @@ class Member:
     """Why it is Terminating (the activity's cause), once it is."""
     decrement: bool = False
     """Terminating: the desired capacity went down with it (no replacement)."""
+    actions: tuple[LifecycleAction, ...] = ()
+    """The lifecycle actions holding it in Pending:Wait or Terminating:Wait."""
+
+    @property
+    def leaving(self) -> bool:
+        """Terminating, or waiting on a terminating hook first."""
+        return self.lifecycle_state in (TERMINATING, TERMINATING_WAIT)
 
 
 @dataclass(frozen=True)
@@ -123,14 +169,18 @@ class Group:
     launch_failures: int = 0
     """Launches failed in a row (the back-off grows with them)."""
     next_launch_at: float = 0.0
+    hooks: tuple[LifecycleHook, ...] = ()
 
     def member(self, instance_id: str) -> Member | None:
         return next((m for m in self.members if m.instance_id == instance_id), None)
 
     @property
     def active(self) -> tuple[Member, ...]:
-        """The members that count towards the capacity (not Terminating)."""
-        return tuple(m for m in self.members if m.lifecycle_state != TERMINATING)
+        """The members that count towards the capacity (neither Terminating nor waiting to)."""
+        return tuple(m for m in self.members if not m.leaving)
+
+    def hook(self, name: str) -> LifecycleHook | None:
+        return next((h for h in self.hooks if h.name == name), None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Records as Auto Scaling's API shapes (DescribeAutoScalingGroups, DescribeAutoScalingInstances,
-DescribeScalingActivities, DescribeLaunchConfigurations)."""
+DescribeScalingActivities, DescribeLaunchConfigurations, DescribeLifecycleHooks)."""
 
 from datetime import UTC, datetime
 
@@ -17,11 +17,15 @@ from localstack_ssm_docker.autoscaling.api import (
 from localstack_ssm_docker.autoscaling.api import (
     LaunchConfiguration as LaunchConfigurationShape,
 )
+from localstack_ssm_docker.autoscaling.api import (
+    LifecycleHook as LifecycleHookShape,
+)
 from localstack_ssm_docker.autoscaling.records import (
     Activity,
     Group,
     LaunchConfiguration,
     LaunchSource,
+    LifecycleHook,
     Member,
 )
 
@@ -165,4 +169,22 @@ def launch_configuration(record: LaunchConfiguration) -> LaunchConfigurationShap
     )
     if record.iam_instance_profile:
         shape["IamInstanceProfile"] = record.iam_instance_profile
+    return shape
+
+
+def lifecycle_hook(record: Group, hook: LifecycleHook) -> LifecycleHookShape:
+    shape = LifecycleHookShape(
+        LifecycleHookName=hook.name,
+        AutoScalingGroupName=record.name,
+        LifecycleTransition=hook.transition,
+        HeartbeatTimeout=hook.heartbeat_timeout,
+        GlobalTimeout=hook.global_timeout,
+        DefaultResult=hook.default_result,
+    )
+    if hook.metadata is not None:
+        shape["NotificationMetadata"] = hook.metadata
+    if hook.notification_target_arn is not None:
+        shape["NotificationTargetARN"] = hook.notification_target_arn
+    if hook.role_arn is not None:
+        shape["RoleARN"] = hook.role_arn
     return shape
