@@ -112,6 +112,9 @@ _.describe_lifecycle_hooks
 _.delete_lifecycle_hook
 _.complete_lifecycle_action
 _.record_lifecycle_action_heartbeat
+_.start_instance_refresh
+_.cancel_instance_refresh
+_.describe_instance_refreshes
 
 # Attributes of moto's and LocalStack's objects, read by their code.
 _.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances

@@ -247,10 +247,10 @@ class GroupHandlers:
             if not names or g.name in names
         ]
         found = [g for g in found if _matches(g, request.get("Filters") or [])]
-        page, token = _page(
+        shown, token = page(
             found, lambda g: g.name, request.get("NextToken"), request.get("MaxRecords")
         )
-        result = AutoScalingGroupsType(AutoScalingGroups=[views.group(g) for g in page])
+        result = AutoScalingGroupsType(AutoScalingGroups=[views.group(g) for g in shown])
         if token:
             result["NextToken"] = token
         return result
@@ -266,11 +266,11 @@ class GroupHandlers:
             for m in g.members
             if not ids or m.instance_id in ids
         ]
-        page, token = _page(
+        shown, token = page(
             found, lambda gm: gm[1].instance_id, request.get("NextToken"), request.get("MaxRecords")
         )
         result = AutoScalingInstancesType(
-            AutoScalingInstances=[views.instance_details(g, m) for g, m in page]
+            AutoScalingInstances=[views.instance_details(g, m) for g, m in shown]
         )
         if token:
             result["NextToken"] = token
@@ -415,14 +415,14 @@ class GroupHandlers:
         found = self._groups.activities(context.account_id, context.region, name)
         if ids := request.get("ActivityIds"):
             found = [a for a in found if a.activity_id in ids]
-        page, token = _page(
+        shown, token = page(
             found,
             lambda a: a.activity_id,
             request.get("NextToken"),
             request.get("MaxRecords"),
             sort=False,
         )
-        result = ActivitiesType(Activities=[views.activity(a) for a in page])
+        result = ActivitiesType(Activities=[views.activity(a) for a in shown])
         if token:
             result["NextToken"] = token
         return result
@@ -444,10 +444,7 @@ class GroupHandlers:
         self._wake()
 
     def _group(self, context: RequestContext, name: str) -> Group:
-        group = self._groups.get(context.account_id, context.region, name)
-        if group is None:
-            raise group_not_found(name)
-        return group
+        return existing(self._groups, context, name)
 
     def _group_of(self, context: RequestContext, instance_id: str) -> Group:
         for group in self._groups.all(context.account_id, context.region):
@@ -480,24 +477,9 @@ class GroupHandlers:
                     "not found"
                 )
             return LaunchSource(configuration=configuration)
-        return LaunchSource(template=self._template(context, template or {}), mixed=bool(mixed))
-
-    def _template(
-        self, context: RequestContext, spec: LaunchTemplateSpecification
-    ) -> LaunchTemplateRef:
-        template_id, name = spec.get("LaunchTemplateId"), spec.get("LaunchTemplateName")
-        if bool(template_id) == bool(name):
-            raise ValidationError(
-                "Valid requests must contain either launchTemplateId or LaunchTemplateName"
-            )
-        found = self._ec2.launch_template(context.account_id, context.region, template_id, name)
-        if found is None:
-            named = f"template ID {template_id}" if template_id else f"template name {name}"
-            raise ValidationError(
-                "You must use a valid fully-formed launch template. The specified launch "
-                f"template, with {named}, does not exist."
-            )
-        return LaunchTemplateRef(found[0], found[1], spec.get("Version") or "$Default")
+        return LaunchSource(
+            template=template_ref(self._ec2, context, template or {}), mixed=bool(mixed)
+        )
 
     def _placements(
         self,
@@ -516,6 +498,33 @@ class GroupHandlers:
         if zones_asked := request.get("AvailabilityZones"):
             return tuple(Placement(z) for z in zones_asked)
         raise ValidationError("At least one Availability Zone or VPC Subnet is required.")
+
+
+def existing(groups: Groups, context: RequestContext, name: str) -> Group:
+    """The group of that name; AWS's ValidationError when there is none."""
+    group = groups.get(context.account_id, context.region, name)
+    if group is None:
+        raise group_not_found(name)
+    return group
+
+
+def template_ref(
+    ec2: Ec2Lookup, context: RequestContext, spec: LaunchTemplateSpecification
+) -> LaunchTemplateRef:
+    """The launch template a request names (by id or name), checked to exist in EC2."""
+    template_id, name = spec.get("LaunchTemplateId"), spec.get("LaunchTemplateName")
+    if bool(template_id) == bool(name):
+        raise ValidationError(
+            "Valid requests must contain either launchTemplateId or LaunchTemplateName"
+        )
+    found = ec2.launch_template(context.account_id, context.region, template_id, name)
+    if found is None:
+        named = f"template ID {template_id}" if template_id else f"template name {name}"
+        raise ValidationError(
+            "You must use a valid fully-formed launch template. The specified launch "
+            f"template, with {named}, does not exist."
+        )
+    return LaunchTemplateRef(found[0], found[1], spec.get("Version") or "$Default")
 
 
 def _check_bounds(min_size: int, max_size: int, desired: int) -> None:
@@ -567,7 +576,7 @@ def _matches(group: Group, filters: list) -> bool:
     return True
 
 
-def _page[T](
+def page[T](
     items: list[T],
     key: Callable[[T], str],
     token: str | None,

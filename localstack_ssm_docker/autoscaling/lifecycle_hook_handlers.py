@@ -22,6 +22,7 @@ from localstack_ssm_docker.autoscaling.api import (
     RecordLifecycleActionHeartbeatType,
 )
 from localstack_ssm_docker.autoscaling.exceptions import ValidationError, group_not_found
+from localstack_ssm_docker.autoscaling.group_handlers import existing
 from localstack_ssm_docker.autoscaling.reconciler import stamp
 from localstack_ssm_docker.autoscaling.records import Group, Member
 from localstack_ssm_docker.autoscaling.store import Groups
@@ -71,7 +72,7 @@ class LifecycleHookHandlers:
     def describe_lifecycle_hooks(
         self, context: RequestContext, request: DescribeLifecycleHooksType
     ) -> DescribeLifecycleHooksAnswer:
-        group = self._group(context, request["AutoScalingGroupName"])
+        group = existing(self._groups, context, request["AutoScalingGroupName"])
         names = request.get("LifecycleHookNames")
         return DescribeLifecycleHooksAnswer(
             LifecycleHooks=[
@@ -85,7 +86,7 @@ class LifecycleHookHandlers:
     ) -> DeleteLifecycleHookAnswer:
         name = request["LifecycleHookName"]
         group_name = request["AutoScalingGroupName"]
-        self._group(context, group_name)
+        existing(self._groups, context, group_name)
 
         def delete(g: Group) -> Group:
             if g.hook(name) is None:
@@ -155,7 +156,7 @@ class LifecycleHookHandlers:
             raise ValidationError(
                 "Valid requests must contain either LifecycleActionToken or InstanceId"
             )
-        self._group(context, group_name)
+        existing(self._groups, context, group_name)
 
         def change(g: Group) -> Group:
             held = next(
@@ -181,9 +182,3 @@ class LifecycleHookHandlers:
             )
 
         self._groups.change(context.account_id, context.region, group_name, change)
-
-    def _group(self, context: RequestContext, name: str) -> Group:
-        group = self._groups.get(context.account_id, context.region, name)
-        if group is None:
-            raise group_not_found(name)
-        return group

@@ -1,8 +1,9 @@
-"""Auto Scaling on Docker-backed EC2 instances: it composes the group, launch-configuration and
-lifecycle hook handler groups with the reconciler (reconciler.py) and its thread (loop.py),
-which starts with the service, once the instances are recovered (a kept group's members must be
-known before their health is read), and stops before LocalStack's services do. With
-PERSISTENCE=1 the groups are saved when the service stops and come back when it starts."""
+"""Auto Scaling on Docker-backed EC2 instances: it composes the group, launch-configuration,
+lifecycle hook and instance refresh handler groups with the reconciler (reconciler.py) and its
+thread (loop.py), which starts with the service, once the instances are recovered (a kept
+group's members must be known before their health is read), and stops before LocalStack's
+services do. With PERSISTENCE=1 the groups are saved when the service stops and come back when
+it starts."""
 
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from localstack_ssm_docker.autoscaling.lifecycle_hook_handlers import LifecycleH
 from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvents
 from localstack_ssm_docker.autoscaling.loop import ReconcileLoop
 from localstack_ssm_docker.autoscaling.reconciler import InstanceLauncher, Reconciler
+from localstack_ssm_docker.autoscaling.refresh_handlers import RefreshHandlers
 from localstack_ssm_docker.autoscaling.store import Groups
 from localstack_ssm_docker.persistence import StateDirectory
 
@@ -51,10 +53,11 @@ class AutoScalingProvider(AutoscalingApi, ServiceLifecycleHook):
         self.groups = GroupHandlers(groups, ec2, self.reconciler.busy, self._loop.poke, clock)
         self.configurations = ConfigurationHandlers(groups, clock)
         self.hooks = LifecycleHookHandlers(groups, self._loop.poke, clock)
+        self.refreshes = RefreshHandlers(groups, ec2, self._loop.poke, clock)
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
-        return (self.groups, self.configurations, self.hooks)
+        return (self.groups, self.configurations, self.hooks, self.refreshes)
 
     def on_before_start(self) -> None:
         self._before_start()

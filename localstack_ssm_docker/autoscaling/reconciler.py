@@ -1,6 +1,10 @@
 """Keeps every group at its desired capacity: one pass checks the members' health, takes the
-unhealthy and what a scale-in, a user or a deletion removes out of service, terminates them, and
-launches what is missing, recording a scaling activity for each launch and termination.
+unhealthy and what a scale-in, a user or a deletion removes out of service, lets the lifecycle
+actions past their timeout go (lifecycle_hooks.py), takes the next batch of an instance refresh
+(refresh.py), sends the lifecycle actions' events, terminates the members that are Terminating
+and launches what is missing, recording a scaling activity for each launch and termination.
+Members held in Pending:Wait count towards the capacity; those in Terminating:Wait do not, and
+are terminated only once their hooks let them go.
 
 The launches and terminations go through an `InstanceLauncher` (ec2_access.py: this LocalStack's
 own RunInstances and TerminateInstances), so a group's instances are the EC2 API's instances. A
@@ -18,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from localstack_ssm_docker.autoscaling import lifecycle_hooks, termination
+from localstack_ssm_docker.autoscaling import lifecycle_hooks, refresh, termination
 from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvent, LifecycleEvents
 from localstack_ssm_docker.autoscaling.records import (
     FAILED,
@@ -128,6 +132,7 @@ class Reconciler:
         self._check_health(account_id, region, name)
         self._take_out_of_service(account_id, region, name)
         self._expire_actions(account_id, region, name)
+        self._refresh(account_id, region, name)
         self._notify(account_id, region, name)
         self._terminate(account_id, region, name)
         self._launch(account_id, region, name)
@@ -251,6 +256,19 @@ class Reconciler:
 
         self._groups.change(account_id, region, name, expire)
 
+    def _refresh(self, account_id: str, region: str, name: str) -> None:
+        """The next step of the group's instance refresh (refresh.py)."""
+        now = self._clock()
+        cause = (
+            f"At {stamp(now)} an instance was taken out of service in response to an instance "
+            "refresh."
+        )
+
+        def leave(g: Group, m: Member) -> Member:
+            return lifecycle_hooks.leave(g, m, cause, now, self._new_id)
+
+        self._groups.change(account_id, region, name, lambda g: refresh.advance(g, now, leave))
+
     def _notify(self, account_id: str, region: str, name: str) -> None:
         """Sends the event of every lifecycle action not yet announced, once: a bus that fails
         is logged, the action still waits out its timeout."""
@@ -333,18 +351,17 @@ class Reconciler:
         now = self._clock()
         if missing <= 0 or now < group.next_launch_at:
             return
+        source = refresh.launch_source(group)
         configuration = None
-        if group.source.configuration is not None:
-            configuration = self._groups.configuration(
-                account_id, region, group.source.configuration
-            )
+        if source.configuration is not None:
+            configuration = self._groups.configuration(account_id, region, source.configuration)
         tags = (
             (GROUP_NAME_TAG, group.name),
             *tuple((t.key, t.value) for t in group.tags if t.propagate_at_launch),
         )
         capacity = len(group.active)
         for placement, count in _spread(group, missing):
-            order = LaunchOrder(group.name, group.source, configuration, placement, count, tags)
+            order = LaunchOrder(group.name, source, configuration, placement, count, tags)
             started = self._clock()
             try:
                 with self._acting(account_id, region, name):
@@ -366,7 +383,7 @@ class Reconciler:
                         instance_id=i.instance_id,
                         instance_type=i.instance_type,
                         availability_zone=placement.availability_zone,
-                        source=group.source,
+                        source=source,
                         launched_at=ended,
                     ),
                     ended,
@@ -415,12 +432,14 @@ class Reconciler:
         now = self._clock()
         failures = group.launch_failures + 1
         delay = min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)
-        self._groups.change(
-            account_id,
-            region,
-            group.name,
-            lambda g: replace(g, launch_failures=failures, next_launch_at=now + delay),
-        )
+
+        def back_off(g: Group) -> Group:
+            g = replace(g, launch_failures=failures, next_launch_at=now + delay)
+            if failures >= refresh.FAILED_LAUNCHES:
+                g = refresh.fail(g, reason, now) or g
+            return g
+
+        self._groups.change(account_id, region, group.name, back_off)
         LOG.info(
             "launch for Auto Scaling group %s failed (next try in %.0f s): %s",
             group.name,

@@ -16,6 +16,11 @@ UNHEALTHY = "Unhealthy"
 IN_PROGRESS = "InProgress"
 SUCCESSFUL = "Successful"
 FAILED = "Failed"
+PENDING_REFRESH = "Pending"
+CANCELLING = "Cancelling"
+CANCELLED = "Cancelled"
+ACTIVE_REFRESH = frozenset({PENDING_REFRESH, IN_PROGRESS, CANCELLING})
+"""The statuses of an instance refresh that is not over (one at a time per group)."""
 
 PROCESSES = frozenset(
     {
@@ -144,6 +149,27 @@ class Member:
 
 
 @dataclass(frozen=True)
+class InstanceRefresh:
+    """A rolling replacement of a group's members: those it replaces are named at its start."""
+
+    refresh_id: str
+    started_at: float
+    min_healthy_percentage: int
+    instance_warmup: int
+    to_replace: tuple[str, ...]
+    """The members it replaces (all of them, or those not on the target with SkipMatching)."""
+    target: LaunchSource | None = None
+    """The DesiredConfiguration's launch source (None: the group's own)."""
+    skip_matching: bool = False
+    instance_warmup_given: bool = False
+    status: str = PENDING_REFRESH
+    status_reason: str = ""
+    ended_at: float | None = None
+    percentage_complete: int = 0
+    instances_to_update: int = 0
+
+
+@dataclass(frozen=True)
 class Group:
     """An Auto Scaling group: its bounds, its desired capacity and its members."""
 
@@ -170,6 +196,8 @@ class Group:
     """Launches failed in a row (the back-off grows with them)."""
     next_launch_at: float = 0.0
     hooks: tuple[LifecycleHook, ...] = ()
+    refreshes: tuple[InstanceRefresh, ...] = ()
+    """Its instance refreshes, oldest first."""
 
     def member(self, instance_id: str) -> Member | None:
         return next((m for m in self.members if m.instance_id == instance_id), None)
@@ -178,6 +206,12 @@ class Group:
     def active(self) -> tuple[Member, ...]:
         """The members that count towards the capacity (neither Terminating nor waiting to)."""
         return tuple(m for m in self.members if not m.leaving)
+
+    @property
+    def refresh(self) -> InstanceRefresh | None:
+        """The instance refresh under way, if one is."""
+        last = self.refreshes[-1] if self.refreshes else None
+        return last if last is not None and last.status in ACTIVE_REFRESH else None
 
     def hook(self, name: str) -> LifecycleHook | None:
         return next((h for h in self.hooks if h.name == name), None)

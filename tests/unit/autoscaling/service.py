@@ -8,6 +8,7 @@ from localstack.services.stores import AccountRegionBundle
 from localstack_ssm_docker.autoscaling.group_handlers import GroupHandlers
 from localstack_ssm_docker.autoscaling.lifecycle_hook_handlers import LifecycleHookHandlers
 from localstack_ssm_docker.autoscaling.reconciler import Reconciler
+from localstack_ssm_docker.autoscaling.refresh_handlers import RefreshHandlers
 from localstack_ssm_docker.autoscaling.store import AutoScalingStore, Groups
 from tests.unit.autoscaling.fakes import FakeEvents, FakeLauncher, FakeLookup
 from tests.unit.ssm.associations.fake_clock import FakeClock
@@ -27,10 +28,12 @@ class Service:
             self.groups, self.launcher, self.clock.now, retry_delay=10, events=self.events
         )
         self.wakes = 0
+        self.lookup = FakeLookup()
         self.handlers = GroupHandlers(
-            self.groups, FakeLookup(), self.reconciler.busy, self._wake, self.clock.now
+            self.groups, self.lookup, self.reconciler.busy, self._wake, self.clock.now
         )
         self.hooks = LifecycleHookHandlers(self.groups, self._wake, self.clock.now)
+        self.refreshes = RefreshHandlers(self.groups, self.lookup, self._wake, self.clock.now)
         self.context = RequestContext(Request("POST", "/"))
         self.context.account_id = ACCOUNT
         self.context.region = REGION
@@ -93,3 +96,21 @@ class Service:
                 **which,
             },
         )
+
+    def start_refresh(self, **request) -> str:
+        return self.refreshes.start_instance_refresh(
+            self.context,
+            {"AutoScalingGroupName": "web", **request},  # type: ignore[arg-type]
+        )["InstanceRefreshId"]
+
+    def refreshes_described(self, **request) -> list[dict]:
+        return self.refreshes.describe_instance_refreshes(
+            self.context,
+            {"AutoScalingGroupName": "web", **request},  # type: ignore[arg-type]
+        )["InstanceRefreshes"]
+
+    def cancel_refresh(self) -> str:
+        return self.refreshes.cancel_instance_refresh(
+            self.context,
+            {"AutoScalingGroupName": "web"},  # type: ignore[arg-type]
+        )["InstanceRefreshId"]
