@@ -16,6 +16,7 @@ SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin
 Ec2InstanceProviderPlugin
 Ec2LaunchTemplateProviderPlugin
+AutoScalingGroupProviderPlugin
 _.factory  # CloudFormationResourceProviderPlugin.load sets it
 
 # LocalStack's Extension hooks.
