@@ -375,7 +375,7 @@ class GroupHandlers:
             if (
                 status == UNHEALTHY
                 and respect is not False
-                and now - member.launched_at < g.grace_period
+                and now - member.serving_since < g.grace_period
             ):
                 return None  # AWS ignores it within the grace period when asked to respect it
             cause = (

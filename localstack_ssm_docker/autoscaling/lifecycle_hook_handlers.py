@@ -119,6 +119,7 @@ class LifecycleHookHandlers:
                 action,
                 result,
                 lifecycle_hooks.abandoned_cause(member, hook_name, stamp(now)),
+                now,
             )
 
         self._on_action(context, request, complete)

@@ -155,9 +155,10 @@ def leave(
     return held or replace(gone, lifecycle_state=TERMINATING, actions=())
 
 
-def _go_on(member: Member) -> Member:
-    state = IN_SERVICE if member.lifecycle_state == PENDING_WAIT else TERMINATING
-    return replace(member, lifecycle_state=state, actions=())
+def _go_on(member: Member, now: float) -> Member:
+    if member.lifecycle_state == PENDING_WAIT:
+        return replace(member, lifecycle_state=IN_SERVICE, actions=(), in_service_at=now)
+    return replace(member, lifecycle_state=TERMINATING, actions=())
 
 
 def abandoned_cause(member: Member, hook_name: str, stamp: str) -> str:
@@ -168,7 +169,7 @@ def abandoned_cause(member: Member, hook_name: str, stamp: str) -> str:
 
 
 def complete(
-    member: Member, action: LifecycleAction, result: str, abandoned_because: str
+    member: Member, action: LifecycleAction, result: str, abandoned_because: str, now: float
 ) -> Member:
     """The member once `action` ended with `result` (CONTINUE or ABANDON)."""
     if result == ABANDON and member.lifecycle_state == PENDING_WAIT:
@@ -182,7 +183,7 @@ def complete(
     rest = tuple(a for a in member.actions if a.token != action.token)
     if rest:
         return replace(member, actions=rest)
-    return _go_on(member)
+    return _go_on(member, now)
 
 
 def find(member: Member, hook_name: str, token: str | None) -> LifecycleAction | None:
@@ -217,7 +218,11 @@ def expire(member: Member, now: float, stamp: str) -> Member | None:
         if find(member, action.hook_name, action.token) is None:
             continue  # an ABANDON before it dropped it
         member = complete(
-            member, action, action.default_result, abandoned_cause(member, action.hook_name, stamp)
+            member,
+            action,
+            action.default_result,
+            abandoned_cause(member, action.hook_name, stamp),
+            now,
         )
     return member
 

@@ -165,7 +165,7 @@ class Reconciler:
             for m in group.members
             if m.lifecycle_state == IN_SERVICE
             and m.health_status == HEALTHY
-            and now - m.launched_at >= group.grace_period
+            and now - m.serving_since >= group.grace_period
         ]
         if not checked:
             return

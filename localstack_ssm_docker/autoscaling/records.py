@@ -141,6 +141,14 @@ class Member:
     """Terminating: the desired capacity went down with it (no replacement)."""
     actions: tuple[LifecycleAction, ...] = ()
     """The lifecycle actions holding it in Pending:Wait or Terminating:Wait."""
+    in_service_at: float | None = None
+    """When it went InService past its launching hooks (None: at its launch)."""
+
+    @property
+    def serving_since(self) -> float:
+        """Where its health check grace period and an instance refresh's warmup start: AWS
+        starts them once the launching hooks let the instance go InService."""
+        return self.launched_at if self.in_service_at is None else self.in_service_at
 
     @property
     def leaving(self) -> bool:

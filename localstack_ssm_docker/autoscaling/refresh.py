@@ -160,7 +160,7 @@ def _healthy(member: Member) -> bool:
 
 
 def _ready(member: Member, refresh: InstanceRefresh, now: float) -> bool:
-    return _healthy(member) and now - member.launched_at >= refresh.instance_warmup
+    return _healthy(member) and now - member.serving_since >= refresh.instance_warmup
 
 
 def _with(group: Group, refresh: InstanceRefresh) -> Group:

@@ -367,3 +367,22 @@ def test_an_event_bus_that_fails_leaves_the_action_to_its_timeout(service):
     service.clock.advance(30)
     service.reconciler.reconcile()
     assert set(service.states().values()) == {"InService"}
+
+
+def test_the_grace_period_starts_once_the_launching_hooks_let_the_member_in(service):
+    service.create(desired=0, HealthCheckGracePeriod=100)
+    service.put_hook("ready", LAUNCHING)
+    service.set_desired(1)
+    service.reconciler.reconcile()
+    (member,) = service.members()
+    service.clock.advance(200)
+    service.complete("ready", "CONTINUE", InstanceId=member)
+    service.launcher.running.discard(member)  # its container exited
+
+    service.clock.advance(99)
+    service.reconciler.reconcile()
+    assert service.group()["Instances"][0]["HealthStatus"] == "Healthy"
+    service.clock.advance(1)
+    service.reconciler.reconcile()
+
+    assert service.launcher.terminated == [member]
