@@ -108,7 +108,7 @@ def advance(group: Group, now: float, leave: Leave) -> Group | None:
     """One step of the group's refresh: its progress, its end, or its next batch out of service;
     None when nothing changed."""
     refresh = group.refresh
-    if refresh is None or "InstanceRefresh" in group.suspended:
+    if refresh is None or "InstanceRefresh" in group.suspended or group.deleting:
         return None
     replacing = set(refresh.to_replace)
     remaining = [m for m in group.active if m.instance_id in replacing]

@@ -229,3 +229,24 @@ def test_refreshes_are_described_newest_first_and_by_id(service):
     assert [
         r["InstanceRefreshId"] for r in service.refreshes_described(InstanceRefreshIds=[first])
     ] == [first]
+
+
+def test_suspending_the_instance_refresh_process_pauses_the_refresh(service):
+    service.create(desired=2)
+    service.reconciler.reconcile()
+    service.start_refresh(Preferences={"InstanceWarmup": 0})
+    service.handlers.suspend_processes(
+        service.context,
+        {"AutoScalingGroupName": "web", "ScalingProcesses": ["InstanceRefresh"]},  # type: ignore[arg-type]
+    )
+
+    service.reconciler.reconcile()
+    assert progress(service)[0] == "Pending" and service.launcher.terminated == []
+    service.handlers.resume_processes(
+        service.context,
+        {"AutoScalingGroupName": "web", "ScalingProcesses": ["InstanceRefresh"]},  # type: ignore[arg-type]
+    )
+    for _ in range(4):
+        service.reconciler.reconcile()
+
+    assert progress(service) == ("Successful", 100, 0)
