@@ -522,8 +522,7 @@ def test_an_instance_refresh_replaces_the_members_with_the_templates_new_version
     first = in_service(autoscaling, name, 2)
     ec2.create_launch_template_version(
         LaunchTemplateName=template,
-        SourceVersion="1",
-        LaunchTemplateData={"InstanceType": "t3.small"},
+        LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.small"},
     )
 
     refresh_id = autoscaling.start_instance_refresh(
