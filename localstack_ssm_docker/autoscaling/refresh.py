@@ -3,11 +3,12 @@
 A refresh names the members it replaces when it starts (every member, or with SkipMatching those
 not launched from the target). Each step takes a batch out of service (through the group's
 terminating hooks, as a scale-in does) only when the previous batch's replacements are InService,
-healthy and past the instance warmup: the batch is as large as keeps MinHealthyPercentage of the
-desired capacity healthy, and at least one member. Replacements launch from the refresh's
-DesiredConfiguration (else the group's own launch source), which becomes the group's once the
-refresh succeeds. A cancel stops taking batches; the refresh is Cancelled once the replacements
-under way are ready. Every function here is pure: the store swaps the records in."""
+healthy and past the instance warmup, and no member it replaces is still on a launching hook:
+the batch is as large as keeps MinHealthyPercentage of the desired capacity healthy, and at
+least one member. Replacements launch from the refresh's DesiredConfiguration (else the group's
+own launch source), which becomes the group's once the refresh succeeds. A cancel stops taking
+batches; the refresh is Cancelled once the replacements under way are ready. Every function here
+is pure: the store swaps the records in."""
 
 import math
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from localstack_ssm_docker.autoscaling.records import (
     IN_PROGRESS,
     IN_SERVICE,
     PENDING_REFRESH,
+    PENDING_WAIT,
     SUCCESSFUL,
     Group,
     InstanceRefresh,
@@ -121,7 +123,8 @@ def advance(group: Group, now: float, leave: Leave) -> Group | None:
     done = max(0, total - len(remaining) - pending) if total else 0
     status, reason, ended = refresh.status, "", refresh.ended_at
     source, members = group.source, group.members
-    settled = not pending and not leaving
+    launching = any(m.lifecycle_state == PENDING_WAIT for m in remaining)
+    settled = not pending and not leaving and not launching
     if status == PENDING_REFRESH:
         status = IN_PROGRESS
     if status == CANCELLING and settled:

@@ -250,3 +250,19 @@ def test_suspending_the_instance_refresh_process_pauses_the_refresh(service):
         service.reconciler.reconcile()
 
     assert progress(service) == ("Successful", 100, 0)
+
+
+def test_a_refresh_waits_for_members_still_on_their_launching_hooks(service):
+    service.create(desired=0)
+    service.put_hook("ready", "autoscaling:EC2_INSTANCE_LAUNCHING")
+    service.set_desired(1)
+    service.reconciler.reconcile()
+    (member,) = service.members()
+    service.start_refresh(Preferences={"InstanceWarmup": 0})
+
+    service.reconciler.reconcile()
+    assert service.launcher.terminated == []
+    service.complete("ready", "CONTINUE", InstanceId=member)
+    service.reconciler.reconcile()
+
+    assert service.launcher.terminated == [member]
