@@ -74,14 +74,21 @@ def test_unknown_bucket_is_an_invalid_output_folder(ssm, launch):
 
 
 def test_failed_upload_does_not_change_the_status(localstack, ssm, launch, bucket):
+    """The command waits on a FIFO until the bucket is gone, so its upload always fails."""
     (instance_id,) = launch()
-    command_id = ssm.send_command(
-        InstanceIds=[instance_id],
-        DocumentName="AWS-RunShellScript",
-        Parameters={"commands": ["echo kept"]},
-        OutputS3BucketName=bucket,
-    )["Command"]["CommandId"]
+
+    def run(commands: list[str], **output) -> str:
+        return ssm.send_command(
+            InstanceIds=[instance_id],
+            DocumentName="AWS-RunShellScript",
+            Parameters={"commands": commands},
+            **output,
+        )["Command"]["CommandId"]
+
+    assert finished(ssm, run(["mkfifo /tmp/gate"]), instance_id)["Status"] == "Success"
+    command_id = run(["read line < /tmp/gate", "echo kept"], OutputS3BucketName=bucket)
     localstack.client("s3").delete_bucket(Bucket=bucket)
+    assert finished(ssm, run(["echo go > /tmp/gate"]), instance_id)["Status"] == "Success"
     result = finished(ssm, command_id, instance_id)
     assert (result["Status"], result["StandardOutputContent"]) == ("Success", "kept\n")
 
