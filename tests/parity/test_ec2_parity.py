@@ -14,8 +14,11 @@ from harness.parity import Comparison, Outcome, Result, read_junit
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = Path(__file__).parent / "localstack"
 SUITE_PATHS = ["tests/aws/services/ec2", "tests/aws/services/cloudformation/resources/test_ec2.py"]
-PLAIN_PYTHON = os.environ.get("PLAIN_LOCALSTACK_PYTHON", str(ROOT / ".venv-plain/bin/python"))
-"""LocalStack 2026.3.0 without this package (`make plain-localstack` installs it)."""
+PLAIN_PYTHON = os.path.abspath(
+    os.environ.get("PLAIN_LOCALSTACK_PYTHON", ROOT / ".venv-plain/bin/python")
+)
+"""LocalStack 2026.3.0 without this package (`make plain-localstack` installs it); absolute but
+not resolved (the venv's python is a link out of the venv)."""
 SUITE_DEADLINE = 600
 
 
@@ -58,7 +61,8 @@ def test_extension_passes_every_localstack_ec2_test_plain_localstack_passes(tmp_
     results = {}
     sides = (("plain", PLAIN_PYTHON, "ec2:default"), ("ours", sys.executable, "ec2:docker"))
     for side, python, ec2_provider in sides:
-        localstack = LocalStack(tmp_path / side, python=python)
+        # outside the checkout: plain LocalStack must not find our entry points there
+        localstack = LocalStack(tmp_path / side, python=python, cwd=tmp_path)
         try:
             results[side] = run_suite(localstack, tmp_path / f"{side}.xml")
             assert ec2_provider in localstack.loaded_providers(), f"{side}: not {ec2_provider}"
