@@ -10,7 +10,7 @@ LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_D
 	DISABLE_EVENTS=1
 
 .PHONY: venv docker ami ami-debian session-client run test lint typecheck unit integration format clean bench \
-	image run-docker localstack-cli deployments deployment-tools cdk-tools
+	image run-docker localstack-cli deployments deployment-tools cdk-tools plain-localstack parity
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
 IMAGE ?= localstack-ssm-docker:latest
@@ -51,9 +51,9 @@ ami-debian: docker
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
-# everything: lint, unit, integration and the deployment tests (these run as root: network
-# namespaces and a second Docker engine, see tests/deployments)
-test: lint unit integration deployments
+# everything: lint, unit, integration, LocalStack's own EC2 tests (parity) and the deployment tests
+# (these run as root: network namespaces and a second Docker engine, see tests/deployments)
+test: lint unit integration parity deployments
 
 # formatting, ruff, mypy (typecheck) and dead code (vulture, with vulture_whitelist.py)
 lint: typecheck
@@ -75,7 +75,7 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) $(CLI_VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) $(CLI_VENV) $(PLAIN_VENV) .pytest_cache .ruff_cache *.egg-info
 
 deployment-tools:
 	@scripts/ensure-deployment-tools.sh
@@ -88,6 +88,23 @@ run-docker: image ami
 	docker run --rm --name $(CONTAINER) -p 127.0.0.1:$(PORT):4566 \
 		-v /var/run/docker.sock:/var/run/docker.sock \
 		-e DNS_ADDRESS=0 -e SKIP_SSL_CERT_DOWNLOAD=1 -e DISABLE_EVENTS=1 $(DOCKER_RUN_FLAGS) $(IMAGE)
+
+# Plain LocalStack (the same localstack-core and pins, without this package) in a venv of its own:
+# what LocalStack's own EC2 tests are compared against.
+PLAIN_VENV ?= .venv-plain
+
+$(PLAIN_VENV)/.installed: constraints.txt
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found" >&2; exit 1; }
+	$(PYTHON) -m venv $(PLAIN_VENV)
+	$(PLAIN_VENV)/bin/pip install -q -c constraints.txt "localstack-core[runtime]==$(LOCALSTACK_VERSION)"
+	touch $@
+
+plain-localstack: $(PLAIN_VENV)/.installed
+
+# LocalStack's own EC2 tests (tests/parity/localstack) against plain LocalStack and against ours:
+# fails on every test plain LocalStack passes and ours does not.
+parity: venv plain-localstack docker
+	PLAIN_LOCALSTACK_PYTHON=$(PLAIN_VENV)/bin/python $(PY) -m pytest tests/parity -q -s
 
 $(CLI_VENV)/.installed:
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.13 found" >&2; exit 1; }

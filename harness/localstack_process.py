@@ -34,7 +34,12 @@ class LocalStack:
         env: dict[str, str] | None = None,
         port: int | None = None,
         ready_poll: float = 0.2,
+        python: str = sys.executable,
+        cwd: Path | None = None,
     ):
+        """`python` runs LocalStack: this venv's (the extension installed) unless told another;
+        `cwd` is its working directory, which `python -m` puts on its path (with what it holds:
+        the checkout's egg-info names our entry points)."""
         self.port = port or _free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"localstack-{self.port}-{time.monotonic_ns()}.log"
@@ -50,8 +55,9 @@ class LocalStack:
         workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "localstack.runtime.main"],
+            [python, "-m", "localstack.runtime.main"],
             env=child_env,
+            cwd=cwd,
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
