@@ -140,3 +140,7 @@ NOP
 
 # The scheduler's count of armed timers: read by the race tests (tests/unit/ssm/associations/).
 _.armed
+
+# LocalStack's EventBridge calls a target sender's send_event(event, trace_header).
+_.send_event
+trace_header

@@ -36,6 +36,15 @@ def served_services(provider_config: ServiceProviderConfig) -> frozenset[str]:
     return frozenset(s for s in SERVICES if provider_config.get_provider(s) == PROVIDER_NAME)
 
 
+def register_event_targets(provider_config: ServiceProviderConfig) -> None:
+    """EventBridge targets of SSM (Run Command, Automation) delivered by our SSM when it is
+    ours; registered at start, before any PutTargets can make LocalStack's own sender."""
+    if "ssm" in served_services(provider_config):
+        from localstack_ssm_docker.ssm.integrations.eventbridge_targets import register
+
+        register()
+
+
 def gateway_handlers_in_localstack() -> "GatewayHandlers | None":
     """The gateway handlers for malformed requests to the services whose provider is ours in
     this LocalStack (None when none is)."""
@@ -91,6 +100,7 @@ def activate_in_localstack() -> None:
 
     activate(config.SERVICE_PROVIDER_CONFIG)
     prefer_our_resource_providers()
+    register_event_targets(config.SERVICE_PROVIDER_CONFIG)
     register(
         ROUTER,
         handlers.serve_custom_service_request_handlers,

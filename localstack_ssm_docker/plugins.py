@@ -161,11 +161,12 @@ class SsmDockerExtension(Extension):
         from localstack import config
 
         from localstack_ssm_docker import wiring
-        from localstack_ssm_docker.activation import activate
+        from localstack_ssm_docker.activation import activate, register_event_targets
         from localstack_ssm_docker.cloudformation.precedence import prefer_our_resource_providers
 
         activate(config.SERVICE_PROVIDER_CONFIG)
         prefer_our_resource_providers()
+        register_event_targets(config.SERVICE_PROVIDER_CONFIG)
         wiring.check_engine_in_background()
         _warm_up()
 
