@@ -74,11 +74,13 @@ def _session_id(screen: str) -> str:
 
 
 def _history(ssm, session_id: str) -> dict:
+    """The session's record once it has ended (its client's end may come unannounced)."""
     return poll(
         lambda: ssm.describe_sessions(
             State="History", Filters=[{"key": "SessionId", "value": session_id}]
         )["Sessions"],
         lambda found: len(found) == 1,
+        ENDED_WITHIN,
     )[0]
 
 
