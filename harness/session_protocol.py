@@ -12,6 +12,10 @@ from harness.ws_client import Closed, WebSocketClient
 from localstack_ssm_docker.ssm.sessions import codec
 from localstack_ssm_docker.ssm.sessions.codec import Frame, MessageType, PayloadType
 
+ANSWER_WITHIN = 60
+"""Seconds a wait for the session's frames may take: a shell starting in a busy container, or
+a long output acknowledged frame by frame, takes seconds on a loaded machine."""
+
 
 class ProtocolClient:
     def __init__(self, stream_url: str, token: str):
@@ -66,7 +70,7 @@ class ProtocolClient:
         elif frame.payload_type == PayloadType.OUTPUT:
             self.output += frame.payload
 
-    def read_until(self, predicate, timeout: float = 20) -> None:
+    def read_until(self, predicate, timeout: float = ANSWER_WITHIN) -> None:
         """Handles frames until `predicate(self)` holds; AssertionError after `timeout`."""
         deadline = time.monotonic() + timeout
         while not predicate(self):
@@ -80,5 +84,5 @@ class ProtocolClient:
             if isinstance(data, bytes):
                 self._handle(data)
 
-    def wait_output(self, text: bytes, timeout: float = 20) -> None:
+    def wait_output(self, text: bytes, timeout: float = ANSWER_WITHIN) -> None:
         self.read_until(lambda c: text in c.output, timeout)

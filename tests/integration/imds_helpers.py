@@ -17,6 +17,10 @@ METADATA = "169.254.169.254"
 METADATA_SUBNET = ipaddress.ip_network(imds_network.METADATA_SUBNET)
 METADATA_NETWORK = "localstack-imds"
 RESPONDER = "localstack-imds-responder"
+ANSWER_TIMEOUT = 30
+"""Seconds a request waits for its answer: a loaded machine can take seconds to answer, and a
+connection that is answered or closed ends the wait at once (a test that means to see no answer
+passes a short timeout of its own)."""
 
 
 def host_route() -> str:
@@ -92,11 +96,11 @@ class MetadataClient:
         stop/start or restart: a container being started has its networks joined one by one."""
         poll(lambda: route_is_ours(self.container), bool, deadline)
 
-    def raw(self, request: bytes, timeout: int = 5) -> bytes:
+    def raw(self, request: bytes, timeout: int = ANSWER_TIMEOUT) -> bytes:
         """The bytes answered (stdout only); b"" when nothing answered within `timeout`."""
         return self.exchange(request, timeout)[1]
 
-    def exchange(self, request: bytes, timeout: int = 5) -> tuple[int, bytes]:
+    def exchange(self, request: bytes, timeout: int = ANSWER_TIMEOUT) -> tuple[int, bytes]:
         """(exit code of `timeout nc`, answer); 143 when nc was still waiting at the timeout."""
         assert_route_is_ours(self.container)
         script = f'printf "%s" "$1" | timeout {timeout} nc {METADATA} 80'

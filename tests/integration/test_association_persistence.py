@@ -9,6 +9,10 @@ from harness.localstack_process import LocalStack
 from tests.integration.conftest import AMI_ID
 from tests.integration.helpers import poll
 
+DUE_AFTER = 40
+"""Seconds from creating an at() association to its run: the first LocalStack's create, check
+and stop (seconds, tens of them on a loaded machine) all come before it."""
+
 
 def _executions(ssm, association_id: str) -> list[dict]:
     return ssm.describe_association_executions(AssociationId=association_id)[
@@ -77,7 +81,9 @@ def test_a_run_that_fell_due_while_stopped_runs_once_after_the_restart(tmp_path)
         instance_id = ec2.run_instances(ImageId=AMI_ID, MinCount=1, MaxCount=1)["Instances"][0][
             "InstanceId"
         ]
-        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=20)
+        # far enough ahead for the first LocalStack to stop before it: a run while it stops
+        # would not be the run after the restart this test is about
+        due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=DUE_AFTER)
         association_id = ssm.create_association(
             Name="AWS-RunShellScript",
             Parameters={"commands": ["echo due"]},
@@ -87,7 +93,12 @@ def test_a_run_that_fell_due_while_stopped_runs_once_after_the_restart(tmp_path)
         assert _executions(ssm, association_id) == []  # at(): nothing runs before its time
     finally:
         assert first.stop() == 0
-    poll(lambda: datetime.now(UTC), lambda now: now > due + timedelta(seconds=1))
+    assert datetime.now(UTC) < due, "the first LocalStack stopped after the run was due"
+    poll(
+        lambda: datetime.now(UTC),
+        lambda now: now > due + timedelta(seconds=1),
+        DUE_AFTER + 30,
+    )
 
     second = LocalStack(tmp_path, env={"PERSISTENCE": "1"}, port=port)
     try:

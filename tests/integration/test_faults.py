@@ -67,7 +67,7 @@ def test_container_paused_mid_command_times_out_and_is_killed_when_resumed(
     container = started(docker_client, instance_id)
     container.pause()
     try:
-        ended = reaches(ssm, command_id, instance_id, "TimedOut", deadline=30)
+        ended = reaches(ssm, command_id, instance_id, "TimedOut")
     finally:
         container.unpause()
     assert (ended["StatusDetails"], ended["ResponseCode"]) == ("ExecutionTimedOut", -1)

@@ -16,6 +16,8 @@ from tests.integration.helpers import container_of, finished, ping_status, poll,
 
 NO_SHELL_AMI = "ami-0000000000000a0b1"
 SELF_BOOT_AMI = "ami-0000000000000a0b2"
+AWAIT_BOOTED = "for i in $(seq 300); do [ -f /booted ] && break; sleep 0.1; done"
+"""Waits (30 s at most) until the self-booting image's init has written /booted."""
 
 
 def build(docker_client, tag: str, dockerfile: str, files: dict[str, bytes]) -> None:
@@ -81,7 +83,8 @@ def test_image_that_boots_itself_keeps_its_entrypoint(ec2, ssm, images, docker_c
     try:
         container = docker_client.containers.get(f"localstack-ec2.{instance_id}")
         assert container.attrs["Config"]["Entrypoint"][0] == "/bin/sh"
-        command_id = run_command(ssm, instance_id, ["cat /booted"])
+        # the image's init writes /booted once it runs, which RunInstances does not wait for
+        command_id = run_command(ssm, instance_id, [AWAIT_BOOTED, "cat /booted"])
         assert finished(ssm, command_id, instance_id)["StandardOutputContent"] == (
             "booted by its own init\n"
         )

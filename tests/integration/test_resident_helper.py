@@ -14,6 +14,7 @@ from tests.integration.helper_processes import RUN_BY, helpers
 from tests.integration.helpers import (
     container_of,
     finished,
+    invocation,
     ping_status,
     poll,
     run_command,
@@ -57,13 +58,25 @@ def test_a_command_runs_through_a_resident_helper(ssm, launch, docker_client):
 def test_a_helper_killed_mid_command_still_ends_it_with_its_own_exit_code(
     ssm, launch, docker_client
 ):
+    """The script waits for /tmp/go, which the test makes only once the helpers are killed:
+    the helper always dies while the script runs."""
     (instance_id,) = launch()
     container = container_of(docker_client, instance_id)
-    script = ["echo started", "touch /tmp/started", "sleep 3", "echo done", "exit 4"]
+    script = [
+        "echo started",
+        "touch /tmp/started",
+        "while [ ! -e /tmp/go ]; do sleep 0.05; done",
+        "echo done",
+        "exit 4",
+    ]
     command_id = run_command(ssm, instance_id, script)
     poll(lambda: container.exec_run(["test", "-f", "/tmp/started"]).exit_code, lambda c: c == 0)
-    for pid in helper_loops(container):
+    killed = helper_loops(container)
+    assert killed
+    for pid in killed:
         container.exec_run(["kill", "-9", str(pid)])
+    assert invocation(ssm, command_id, instance_id)["Status"] == "InProgress"
+    container.exec_run(["touch", "/tmp/go"])
 
     ended = finished(ssm, command_id, instance_id)
     assert (ended["Status"], ended["ResponseCode"]) == ("Failed", 4)

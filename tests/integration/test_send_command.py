@@ -120,11 +120,13 @@ def test_status_moves_from_in_progress_to_success(ssm, instance, docker_client):
 
 def test_waiter_succeeds_and_fails_like_aws(ssm, instance):
     waiter = ssm.get_waiter("command_executed")
+    # a minute, as every wait here (botocore's 20 attempts would be 20 s at this delay)
+    config = {"Delay": 1, "MaxAttempts": 60}
     ok = run_command(ssm, instance, ["true"])
-    waiter.wait(CommandId=ok, InstanceId=instance, WaiterConfig={"Delay": 1})
+    waiter.wait(CommandId=ok, InstanceId=instance, WaiterConfig=config)
     failing = run_command(ssm, instance, ["false"])
     with pytest.raises(WaiterError) as raised:
-        waiter.wait(CommandId=failing, InstanceId=instance, WaiterConfig={"Delay": 1})
+        waiter.wait(CommandId=failing, InstanceId=instance, WaiterConfig=config)
     assert raised.value.last_response["Status"] == "Failed"
 
 

@@ -288,8 +288,8 @@ def test_bad_frames_close_the_channel_not_localstack(
     finally:
         ssm.terminate_session(SessionId=reply["SessionId"])
     assert ssm.describe_sessions(State="Active", Filters=this_session)["Sessions"] == []
-    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before, 10)
-    poll(process.num_threads, lambda now: now <= before_threads, 30)
+    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before)
+    poll(process.num_threads, lambda now: now <= before_threads)
 
 
 def test_unknown_message_type_is_ignored(ssm, instance_id):
@@ -358,8 +358,8 @@ def test_vanished_client_and_input_flood(
         lambda found: bool(found) and found[0]["Status"] == "Disconnected",
     )
     ssm.terminate_session(SessionId=reply["SessionId"])
-    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before, 10)
-    poll(process.num_threads, lambda now: now <= before_threads, 30)
+    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before)
+    poll(process.num_threads, lambda now: now <= before_threads)
 
 
 def test_other_accounts_do_not_see_sessions(localstack, ssm, instance_id):
@@ -424,8 +424,12 @@ def test_preferences_run_as_and_shell_profile(localstack, launch, docker_client)
         client.wait_output(b"started-2")
     finally:
         ssm.terminate_session(SessionId=reply["SessionId"])
-    # the user's processes end with the session (its pid file is where that user can write)
-    assert not [p for p in _processes(docker_client, instance_id) if "sleep 4242" in p]
+    # the user's processes end with the session (its pid file is where that user can write);
+    # a killed process may still be listed for a moment after TerminateSession answers
+    poll(
+        lambda: [p for p in _processes(docker_client, instance_id) if "sleep 4242" in p],
+        lambda left: not left,
+    )
 
 
 def test_transcripts_to_s3_and_cloudwatch_logs(localstack, launch):

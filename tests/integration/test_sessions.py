@@ -1,7 +1,9 @@
 """Session Manager with AWS's own client: the AWS CLI and session-manager-plugin against a real
 LocalStack and real instance containers. Shells run in tmux (a real terminal)."""
 
+import itertools
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -11,11 +13,15 @@ import psutil
 import pytest
 
 from harness.session_clients import PortSession, Tmux, cli_env, free_port, start_session_args
+from localstack_ssm_docker.ssm.sessions.manager import RESUME_GRACE_SECONDS
 from tests.integration.helpers import container_of, finished, poll, run_command, until_online
 
 from .conftest import AMI_ID
 
 PROMPT = " # "
+ENDED_WITHIN = RESUME_GRACE_SECONDS + 30
+"""A session whose client left without a word (no terminate seen) ends once LocalStack's grace
+for a resume runs out."""
 
 
 @pytest.fixture(scope="module")
@@ -48,17 +54,33 @@ def _processes(docker_client, instance_id: str) -> list[str]:
     return [line for line in lines if "sleep infinity" not in line and " ps -o" not in line]
 
 
+_questions = itertools.count(1)
+
+
+def _terminal_size(tmux: Tmux) -> str:
+    """`stty size` in the session's shell ("rows columns"), asked once and its answer awaited
+    before the next question: questions never pile up in a slow session."""
+    number = next(_questions)
+    tmux.send(f"echo size-$(({number} * 1)) $(stty size)")
+    screen = tmux.wait_for(f"size-{number} ")
+    found = re.search(rf"size-{number} (\d+ \d+)", screen)
+    assert found, screen
+    return found[1]
+
+
 def _session_id(screen: str) -> str:
     line = next(x for x in screen.splitlines() if "Starting session with SessionId:" in x)
     return line.rsplit(":", 1)[1].strip()
 
 
 def _history(ssm, session_id: str) -> dict:
+    """The session's record once it has ended (its client's end may come unannounced)."""
     return poll(
         lambda: ssm.describe_sessions(
             State="History", Filters=[{"key": "SessionId", "value": session_id}]
         )["Sessions"],
         lambda found: len(found) == 1,
+        ENDED_WITHIN,
     )[0]
 
 
@@ -78,7 +100,7 @@ def test_interactive_shell_through_tmux(localstack, instances, ssm, docker_clien
     tmux.send("stty size")
     tmux.wait_for("40 120")
     tmux.resize(100, 30)
-    poll(lambda: (tmux.send("stty size"), tmux.screen())[1], lambda s: "30 100" in s, 20)
+    poll(lambda: _terminal_size(tmux), lambda size: size == "30 100")
     tmux.send("sleep 600 &")
     active = ssm.describe_sessions(State="Active")["Sessions"]
     assert session_id in {s["SessionId"] for s in active}
@@ -92,7 +114,7 @@ def test_interactive_shell_through_tmux(localstack, instances, ssm, docker_clien
     assert record["Owner"].startswith("arn:aws:iam::000000000000:")
     assert record["EndDate"] >= record["StartDate"]
     # nothing the session started outlives it (the background sleep included)
-    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before, 10)
+    poll(lambda: _processes(docker_client, instance_id), lambda now: now == before)
 
 
 def test_non_interactive_command(localstack, instances, ssm, tmp_path):
@@ -193,7 +215,7 @@ def test_port_with_no_listener_then_listener(localstack, instances, ssm, tmp_pat
     try:
         with pytest.raises(Exception):  # noqa: B017 - the connection is closed without a reply
             _get(local)
-        poll(session.log.read_text, lambda t: "Connection to destination port failed" in t, 20)
+        poll(session.log.read_text, lambda t: "Connection to destination port failed" in t)
         _serve(ssm, instance_id, 8090, "now-listening")
         assert _get(local) == b"now-listening\n"  # the same session, still usable
         assert session.process.poll() is None
@@ -266,8 +288,14 @@ def test_instance_stop_ends_the_session(localstack, ssm, ec2, launch, tmp_path, 
 
 
 def test_localstack_threads_come_back(localstack, instances, ssm, tmp_path):
-    """After sessions of every kind end, LocalStack has the threads it had."""
+    """After sessions of every kind end, LocalStack has the threads it had (counted once the
+    sessions of earlier tests have ended: a client's exit does not wait for its session's end)."""
     process = psutil.Process(localstack.process.pid)
+
+    def active() -> list[dict]:
+        return ssm.describe_sessions(State="Active")["Sessions"]
+
+    poll(active, lambda found: not found, ENDED_WITHIN)
     before = process.num_threads()
     session = PortSession(
         localstack.endpoint,
@@ -280,8 +308,8 @@ def test_localstack_threads_come_back(localstack, instances, ssm, tmp_path):
         session.interrupt()
     finally:
         session.close()
-    poll(process.num_threads, lambda now: now <= before, 30)
-    assert not ssm.describe_sessions(State="Active")["Sessions"]
+    poll(process.num_threads, lambda now: now <= before)
+    poll(active, lambda found: not found, ENDED_WITHIN)
 
 
 def test_ssh_document_is_a_plain_stream(localstack, instances, ssm, tmp_path):
