@@ -143,6 +143,9 @@ class Member:
     """The lifecycle actions holding it in Pending:Wait or Terminating:Wait."""
     in_service_at: float | None = None
     """When it went InService past its launching hooks (None: at its launch)."""
+    launch_activity: str | None = None
+    """Its launch's activity while that is InProgress: held by launching hooks, it ends when
+    they let the member go InService (Successful) or out (Cancelled)."""
 
     @property
     def serving_since(self) -> float:
