@@ -178,6 +178,13 @@ class InstanceRefresh:
     ended_at: float | None = None
     percentage_complete: int = 0
     instances_to_update: int = 0
+    checkpoints: tuple[int, ...] = ()
+    """CheckpointPercentages: where the refresh pauses, ascending."""
+    checkpoint_delay: int = 3600
+    checkpoints_passed: int = 0
+    """How many of the checkpoints the refresh has passed (waited out)."""
+    paused_until: float | None = None
+    """At a checkpoint: when its delay ends."""
 
 
 @dataclass(frozen=True)

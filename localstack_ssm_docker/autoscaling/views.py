@@ -204,6 +204,9 @@ def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefresh
     }
     if refresh.instance_warmup_given:
         preferences["InstanceWarmup"] = refresh.instance_warmup
+    if refresh.checkpoints:
+        preferences["CheckpointPercentages"] = list(refresh.checkpoints)
+        preferences["CheckpointDelay"] = refresh.checkpoint_delay
     shape = InstanceRefreshShape(
         InstanceRefreshId=refresh.refresh_id,
         AutoScalingGroupName=record.name,

@@ -634,3 +634,57 @@ def test_a_launch_held_by_a_launching_hook_is_in_progress_until_continued(autosc
     ended = poll(launch, lambda a: a["StatusCode"] != "InProgress", DEADLINE)
     assert ended["StatusCode"] == "Successful"
     assert ended["EndTime"] >= ended["StartTime"]
+
+
+def test_an_instance_refresh_pauses_at_its_checkpoint_and_a_last_one_below_100_ends_it(
+    autoscaling, new_group
+):
+    name = new_group(2)
+    first = in_service(autoscaling, name, 2)
+
+    def refresh(refresh_id: str) -> dict:
+        return autoscaling.describe_instance_refreshes(
+            AutoScalingGroupName=name, InstanceRefreshIds=[refresh_id]
+        )["InstanceRefreshes"][0]
+
+    paused_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        Preferences={
+            "MinHealthyPercentage": 50,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50, 100],
+            "CheckpointDelay": 3600,
+        },
+    )["InstanceRefreshId"]
+    paused = poll(
+        lambda: refresh(paused_id),
+        lambda r: r.get("StatusReason", "").startswith("Waiting at checkpoint"),
+        DEADLINE,
+    )
+    assert (paused["Status"], paused["PercentageComplete"]) == ("InProgress", 50)
+    assert paused["Preferences"]["CheckpointPercentages"] == [50, 100]
+    halfway = in_service(autoscaling, name, 2)
+    assert len(set(first) & set(halfway)) == 1  # one replaced, then the pause
+    autoscaling.cancel_instance_refresh(AutoScalingGroupName=name)
+    assert poll(lambda: refresh(paused_id), lambda r: r["Status"] == "Cancelled", DEADLINE)
+
+    ended_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        Preferences={
+            "MinHealthyPercentage": 50,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50],
+        },
+    )["InstanceRefreshId"]
+    ended = poll(
+        lambda: refresh(ended_id),
+        lambda r: r["Status"] in ("Successful", "Failed", "Cancelled"),
+        DEADLINE,
+    )
+    assert (ended["Status"], ended["PercentageComplete"]) == ("Successful", 50)
+    assert len(set(halfway) & set(in_service(autoscaling, name, 2))) == 1
+    with pytest.raises(ClientError) as refused:
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName=name, Preferences={"CheckpointDelay": 60}
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
