@@ -4,6 +4,8 @@ from localstack.aws.api import CommonServiceException
 
 from localstack_ssm_docker.autoscaling.api import (
     AlreadyExistsFault,
+    InvalidNextToken,
+    LimitExceededFault,
     ResourceInUseFault,
     ScalingActivityInProgressFault,
 )
@@ -46,3 +48,16 @@ def activity_in_progress() -> ScalingActivityInProgressFault:
         "You cannot delete an AutoScalingGroup while there are scaling activities in progress "
         "for that group."
     )
+
+
+def tagged_group_not_found(name: str) -> ValidationError:
+    """CreateOrUpdateTags and DeleteTags name a group that does not exist (their own wording)."""
+    return ValidationError(f"AutoScalingGroup not found - AutoScaling Group {name} not found")
+
+
+def too_many_tags(limit: int) -> LimitExceededFault:
+    return LimitExceededFault(f"The number of tags on an Auto Scaling group cannot exceed {limit}.")
+
+
+def invalid_token() -> InvalidNextToken:
+    return InvalidNextToken("The NextToken value is invalid.")

@@ -33,6 +33,7 @@ from localstack_ssm_docker.autoscaling.exceptions import (
     group_exists,
     group_has_instances,
     group_not_found,
+    invalid_token,
 )
 from localstack_ssm_docker.autoscaling.reconciler import details, stamp
 from localstack_ssm_docker.autoscaling.records import (
@@ -590,7 +591,7 @@ def page[T](
     if token:
         keys = [key(i) for i in items]
         if token not in keys:
-            raise ValidationError("The NextToken value is invalid.")
+            raise invalid_token()
         start = keys.index(token) + 1
     size = max_records or _PAGE
     page = items[start : start + size]

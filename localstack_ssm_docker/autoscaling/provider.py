@@ -20,6 +20,7 @@ from localstack_ssm_docker.autoscaling.loop import ReconcileLoop
 from localstack_ssm_docker.autoscaling.reconciler import InstanceLauncher, Reconciler
 from localstack_ssm_docker.autoscaling.refresh_handlers import RefreshHandlers
 from localstack_ssm_docker.autoscaling.store import Groups
+from localstack_ssm_docker.autoscaling.tag_handlers import TagHandlers
 from localstack_ssm_docker.persistence import StateDirectory
 
 STATE_NAME = "autoscaling-groups"
@@ -54,10 +55,11 @@ class AutoScalingProvider(AutoscalingApi, ServiceLifecycleHook):
         self.configurations = ConfigurationHandlers(groups, clock)
         self.hooks = LifecycleHookHandlers(groups, self._loop.poke, clock)
         self.refreshes = RefreshHandlers(groups, ec2, self._loop.poke, clock)
+        self.tags = TagHandlers(groups)
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
-        return (self.groups, self.configurations, self.hooks, self.refreshes)
+        return (self.groups, self.configurations, self.hooks, self.refreshes, self.tags)
 
     def on_before_start(self) -> None:
         self._before_start()

@@ -1,8 +1,9 @@
 """Keeps every group at its desired capacity: one pass checks the members' health, takes the
 unhealthy and what a scale-in, a user or a deletion removes out of service, lets the lifecycle
-actions past their timeout go (lifecycle_hooks.py), takes the next batch of an instance refresh
-(refresh.py), sends the lifecycle actions' events, terminates the members that are Terminating
-and launches what is missing, recording a scaling activity for each launch and termination.
+actions past their timeout go (lifecycle_hooks.py), ends the launch activities launching hooks
+held, takes the next batch of an instance refresh (refresh.py), sends the lifecycle actions'
+events, terminates the members that are Terminating and launches what is missing, recording a
+scaling activity for each launch and termination.
 Members held in Pending:Wait count towards the capacity; those in Terminating:Wait do not, and
 are terminated only once their hooks let them go.
 
@@ -11,6 +12,7 @@ own RunInstances and TerminateInstances), so a group's instances are the EC2 API
 failed launch is recorded and retried after a back-off that doubles with each failure in a row,
 read from the injected clock: a group that cannot launch never loops."""
 
+import functools
 import json
 import logging
 import threading
@@ -25,9 +27,12 @@ from typing import Protocol
 from localstack_ssm_docker.autoscaling import lifecycle_hooks, refresh, termination
 from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvent, LifecycleEvents
 from localstack_ssm_docker.autoscaling.records import (
+    CANCELLED,
     FAILED,
     HEALTHY,
+    IN_PROGRESS,
     IN_SERVICE,
+    PENDING_WAIT,
     SUCCESSFUL,
     TERMINATING,
     TERMINATING_WAIT,
@@ -132,6 +137,7 @@ class Reconciler:
         self._check_health(account_id, region, name)
         self._take_out_of_service(account_id, region, name)
         self._expire_actions(account_id, region, name)
+        self._end_held_launches(account_id, region, name)
         self._refresh(account_id, region, name)
         self._notify(account_id, region, name)
         self._terminate(account_id, region, name)
@@ -256,6 +262,49 @@ class Reconciler:
 
         self._groups.change(account_id, region, name, expire)
 
+    def _end_held_launches(self, account_id: str, region: str, name: str) -> None:
+        """Ends the launch activities of members whose launching hooks let them go: Successful
+        once InService, Cancelled when they were taken out instead (an ABANDON, a scale-in, the
+        group's deletion), with why in the status message."""
+        group = self._groups.get(account_id, region, name)
+        if group is None:
+            return
+        ended = {
+            m.instance_id: m
+            for m in group.members
+            if m.launch_activity is not None and m.lifecycle_state != PENDING_WAIT
+        }
+        if not ended:
+            return
+        now = self._clock()
+        for member in ended.values():
+            activity_id = member.launch_activity
+            assert activity_id is not None
+            if member.lifecycle_state == IN_SERVICE:
+                status, message = SUCCESSFUL, None
+            else:
+                status, message = CANCELLED, member.cause or None
+            self._groups.end_activity(
+                account_id,
+                region,
+                name,
+                activity_id,
+                functools.partial(
+                    replace, ended_at=now, status_code=status, status_message=message
+                ),
+            )
+
+        def settle(g: Group) -> Group:
+            return replace(
+                g,
+                members=tuple(
+                    replace(m, launch_activity=None) if m.instance_id in ended else m
+                    for m in g.members
+                ),
+            )
+
+        self._groups.change(account_id, region, name, settle)
+
     def _refresh(self, account_id: str, region: str, name: str) -> None:
         """The next step of the group's instance refresh (refresh.py)."""
         now = self._clock()
@@ -377,33 +426,37 @@ class Reconciler:
             ).strip()
             capacity += count
             members = tuple(
-                lifecycle_hooks.arrive(
-                    group,
-                    Member(
-                        instance_id=i.instance_id,
-                        instance_type=i.instance_type,
-                        availability_zone=placement.availability_zone,
-                        source=source,
-                        launched_at=ended,
+                _with_launch_activity(
+                    lifecycle_hooks.arrive(
+                        group,
+                        Member(
+                            instance_id=i.instance_id,
+                            instance_type=i.instance_type,
+                            availability_zone=placement.availability_zone,
+                            source=source,
+                            launched_at=ended,
+                        ),
+                        ended,
+                        self._new_id,
                     ),
-                    ended,
                     self._new_id,
                 )
                 for i in launched
             )
             if not self._join(account_id, region, name, members):
                 return
-            for i in launched:
+            for member in members:  # held by a launching hook: InProgress until it ends
                 self._record(
                     account_id,
                     region,
                     group,
-                    f"Launching a new EC2 instance: {i.instance_id}",
+                    f"Launching a new EC2 instance: {member.instance_id}",
                     cause,
                     started,
-                    ended,
-                    SUCCESSFUL,
+                    None if member.launch_activity else ended,
+                    IN_PROGRESS if member.launch_activity else SUCCESSFUL,
                     details(placement.availability_zone, placement.subnet_id),
+                    activity_id=member.launch_activity,
                 )
 
     def _join(self, account_id: str, region: str, name: str, members: tuple[Member, ...]) -> bool:
@@ -472,16 +525,17 @@ class Reconciler:
         description: str,
         cause: str,
         started: float,
-        ended: float,
+        ended: float | None,
         status_code: str,
         details: str,
         status_message: str | None = None,
+        activity_id: str | None = None,
     ) -> None:
         self._groups.record(
             account_id,
             region,
             Activity(
-                activity_id=self._new_id(),
+                activity_id=activity_id or self._new_id(),
                 group_name=group.name,
                 group_arn=group.arn,
                 description=description,
@@ -493,6 +547,13 @@ class Reconciler:
                 status_message=status_message,
             ),
         )
+
+
+def _with_launch_activity(member: Member, new_id: Callable[[], str]) -> Member:
+    """A member held in Pending:Wait gets the id of its launch activity, which stays open."""
+    if member.lifecycle_state != PENDING_WAIT:
+        return member
+    return replace(member, launch_activity=new_id())
 
 
 def _spread(group: Group, missing: int) -> list[tuple[Placement, int]]:

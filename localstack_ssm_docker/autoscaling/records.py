@@ -143,6 +143,9 @@ class Member:
     """The lifecycle actions holding it in Pending:Wait or Terminating:Wait."""
     in_service_at: float | None = None
     """When it went InService past its launching hooks (None: at its launch)."""
+    launch_activity: str | None = None
+    """Its launch's activity while that is InProgress: held by launching hooks, it ends when
+    they let the member go InService (Successful) or out (Cancelled)."""
 
     @property
     def serving_since(self) -> float:
@@ -175,6 +178,13 @@ class InstanceRefresh:
     ended_at: float | None = None
     percentage_complete: int = 0
     instances_to_update: int = 0
+    checkpoints: tuple[int, ...] = ()
+    """CheckpointPercentages: where the refresh pauses, ascending."""
+    checkpoint_delay: int = 3600
+    checkpoints_passed: int = 0
+    """How many of the checkpoints the refresh has passed (waited out)."""
+    paused_until: float | None = None
+    """At a checkpoint: when its delay ends."""
 
 
 @dataclass(frozen=True)

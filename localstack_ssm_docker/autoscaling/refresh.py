@@ -5,8 +5,11 @@ not launched from the target). Each step takes a batch out of service (through t
 terminating hooks, as a scale-in does) only when the previous batch's replacements are InService,
 healthy and past the instance warmup, and no member it replaces is still on a launching hook:
 the batch is as large as keeps MinHealthyPercentage of the desired capacity healthy, and at
-least one member. Replacements launch from the refresh's DesiredConfiguration (else the group's
-own launch source), which becomes the group's once the refresh succeeds. A cancel stops taking
+least one member. With CheckpointPercentages, a batch never takes the refresh past the next
+checkpoint; once the members replaced reach it, the refresh waits CheckpointDelay before the
+next batch, and a last checkpoint below 100 ends it there (Successful, the rest not replaced).
+Replacements launch from the refresh's DesiredConfiguration (else the group's own launch
+source), which becomes the group's once the refresh succeeds. A cancel stops taking
 batches; the refresh is Cancelled once the replacements under way are ready. Every function here
 is pure: the store swaps the records in."""
 
@@ -38,6 +41,7 @@ KEPT = 50
 """Refreshes kept per group (the oldest go first)."""
 FAILED_LAUNCHES = 3
 """Launches failed in a row that fail a refresh."""
+DEFAULT_CHECKPOINT_DELAY = 3600
 
 type Leave = Callable[[Group, Member], Member]
 """Takes a member out of service (lifecycle_hooks.leave with the refresh's cause)."""
@@ -59,6 +63,8 @@ def start(
     instance_warmup: int | None,
     target: LaunchSource | None,
     skip_matching: bool,
+    checkpoints: tuple[int, ...] = (),
+    checkpoint_delay: int | None = None,
 ) -> Group:
     if group.refresh is not None:
         raise InstanceRefreshInProgressFault(
@@ -79,6 +85,8 @@ def start(
         target=target,
         skip_matching=skip_matching,
         instances_to_update=len(to_replace),
+        checkpoints=checkpoints,
+        checkpoint_delay=DEFAULT_CHECKPOINT_DELAY if checkpoint_delay is None else checkpoint_delay,
     )
     return replace(group, refreshes=(*group.refreshes, refresh)[-KEPT:])
 
@@ -123,6 +131,9 @@ def advance(group: Group, now: float, leave: Leave) -> Group | None:
     done = max(0, total - len(remaining) - pending) if total else 0
     status, reason, ended = refresh.status, "", refresh.ended_at
     source, members = group.source, group.members
+    passed, paused_until = refresh.checkpoints_passed, refresh.paused_until
+    checkpoint = refresh.checkpoints[passed] if passed < len(refresh.checkpoints) else None
+    at_checkpoint = checkpoint is not None and total > 0 and 100 * done // total >= checkpoint
     launching = any(m.lifecycle_state == PENDING_WAIT for m in remaining)
     settled = not pending and not leaving and not launching
     if status == PENDING_REFRESH:
@@ -132,12 +143,26 @@ def advance(group: Group, now: float, leave: Leave) -> Group | None:
     elif status == IN_PROGRESS and settled and not remaining:
         status, ended, done = SUCCESSFUL, now, total
         source = refresh.target or group.source
+    elif status == IN_PROGRESS and settled and at_checkpoint and checkpoint is not None:
+        if passed == len(refresh.checkpoints) - 1 and checkpoint < 100:
+            status, ended = SUCCESSFUL, now  # the last checkpoint: the rest stay as they are
+            source = refresh.target or group.source
+        elif paused_until is None or now < paused_until:
+            paused_until = now + refresh.checkpoint_delay if paused_until is None else paused_until
+            reason = (
+                f"Waiting at checkpoint {checkpoint}% for {refresh.checkpoint_delay} seconds "
+                "before continuing."
+            )
+        else:
+            passed, paused_until = passed + 1, None
     elif status == IN_PROGRESS and settled:
         healthy = len(ready) + sum(1 for m in remaining if _healthy(m))
         floor = math.ceil(group.desired * refresh.min_healthy_percentage / 100)
+        size = healthy - floor
+        if checkpoint is not None:  # never past the next checkpoint
+            size = min(size, math.ceil(total * checkpoint / 100) - done)
         batch = {
-            m.instance_id
-            for m in sorted(remaining, key=lambda m: m.launched_at)[: max(1, healthy - floor)]
+            m.instance_id for m in sorted(remaining, key=lambda m: m.launched_at)[: max(1, size)]
         }
         members = tuple(leave(group, m) if m.instance_id in batch else m for m in members)
     elif status == IN_PROGRESS and warming:
@@ -150,8 +175,10 @@ def advance(group: Group, now: float, leave: Leave) -> Group | None:
         status=status,
         status_reason=reason,
         ended_at=ended,
-        percentage_complete=100 if status == SUCCESSFUL else (100 * done // total if total else 0),
-        instances_to_update=0 if status == SUCCESSFUL else total - done,
+        percentage_complete=100 * done // total if total else 100 if status == SUCCESSFUL else 0,
+        instances_to_update=total - done,
+        checkpoints_passed=passed,
+        paused_until=paused_until,
     )
     if changed == refresh and members == group.members:
         return None

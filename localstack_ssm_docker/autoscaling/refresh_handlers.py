@@ -22,6 +22,7 @@ from localstack_ssm_docker.autoscaling.records import Group, LaunchSource
 from localstack_ssm_docker.autoscaling.store import Groups
 
 DEFAULT_MIN_HEALTHY = 90
+MAX_CHECKPOINT_DELAY = 172800
 
 
 class RefreshHandlers:
@@ -57,6 +58,9 @@ class RefreshHandlers:
         warmup = preferences.get("InstanceWarmup")
         if warmup is not None and warmup < 0:
             raise ValidationError(f"InstanceWarmup must not be negative. Value provided: {warmup}")
+        checkpoints = tuple(preferences.get("CheckpointPercentages") or ())
+        delay = preferences.get("CheckpointDelay")
+        _check_checkpoints(checkpoints, delay)
         target = self._target(context, request)
         existing(self._groups, context, name)
         refresh_id = str(uuid.uuid4())
@@ -71,6 +75,8 @@ class RefreshHandlers:
                 warmup,
                 target,
                 bool(preferences.get("SkipMatching")),
+                checkpoints,
+                delay,
             )
 
         if self._groups.change(context.account_id, context.region, name, start) is None:
@@ -128,3 +134,20 @@ class RefreshHandlers:
         if not spec:
             return None
         return LaunchSource(template=template_ref(self._ec2, context, spec), mixed=bool(mixed))
+
+
+def _check_checkpoints(checkpoints: tuple[int, ...], delay: int | None) -> None:
+    """CheckpointPercentages ascending, each once, within 1 to 100; a CheckpointDelay (0 to 2
+    days) only with them."""
+    if delay is not None and not checkpoints:
+        raise ValidationError(
+            "CheckpointDelay can only be specified when CheckpointPercentages is specified."
+        )
+    if delay is not None and not 0 <= delay <= MAX_CHECKPOINT_DELAY:
+        raise ValidationError(
+            f"CheckpointDelay must be between 0 and {MAX_CHECKPOINT_DELAY}. Value provided: {delay}"
+        )
+    if any(not 1 <= p <= 100 for p in checkpoints) or list(checkpoints) != sorted(set(checkpoints)):
+        raise ValidationError(
+            "CheckpointPercentages must be unique values between 1 and 100 in ascending order."
+        )

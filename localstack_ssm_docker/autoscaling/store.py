@@ -129,6 +129,22 @@ class Groups:
             kept.append(activity)
             del kept[:-ACTIVITIES_KEPT]
 
+    def end_activity(
+        self,
+        account_id: str,
+        region: str,
+        group_name: str,
+        activity_id: str,
+        how: Callable[[Activity], Activity],
+    ) -> None:
+        """Swaps the group's activity of that id for `how(activity)` (gone already: nothing)."""
+        with self._lock:
+            kept = self._store(account_id, region).activities.get(group_name, [])
+            for index, activity in enumerate(kept):
+                if activity.activity_id == activity_id:
+                    kept[index] = how(activity)
+                    return
+
     def activities(self, account_id: str, region: str, name: str | None) -> list[Activity]:
         """The activities of a group (None: of every group), newest first."""
         with self._lock:

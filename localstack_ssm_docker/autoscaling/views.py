@@ -1,6 +1,6 @@
 """Records as Auto Scaling's API shapes (DescribeAutoScalingGroups, DescribeAutoScalingInstances,
 DescribeScalingActivities, DescribeLaunchConfigurations, DescribeLifecycleHooks,
-DescribeInstanceRefreshes)."""
+DescribeInstanceRefreshes, DescribeTags)."""
 
 from datetime import UTC, datetime
 
@@ -16,6 +16,7 @@ from localstack_ssm_docker.autoscaling.api import (
     LifecycleState,
     RefreshStrategy,
     ScalingActivityStatusCode,
+    TagDescription,
 )
 from localstack_ssm_docker.autoscaling.api import (
     InstanceRefresh as InstanceRefreshShape,
@@ -29,12 +30,16 @@ from localstack_ssm_docker.autoscaling.api import (
 from localstack_ssm_docker.autoscaling.records import (
     Activity,
     Group,
+    GroupTag,
     InstanceRefresh,
     LaunchConfiguration,
     LaunchSource,
     LifecycleHook,
     Member,
 )
+
+GROUP_RESOURCE_TYPE = "auto-scaling-group"
+"""A tag's ResourceType: the one resource Auto Scaling tags."""
 
 
 def timestamp(timestamp: float) -> datetime:
@@ -78,16 +83,7 @@ def group(record: Group) -> AutoScalingGroup:
         ],
         VPCZoneIdentifier=record.vpc_zone_identifier or "",
         EnabledMetrics=[],
-        Tags=[
-            {
-                "ResourceId": record.name,
-                "ResourceType": "auto-scaling-group",
-                "Key": t.key,
-                "Value": t.value,
-                "PropagateAtLaunch": t.propagate_at_launch,
-            }
-            for t in record.tags
-        ],
+        Tags=[tag(record.name, t) for t in record.tags],
         TerminationPolicies=list(record.termination_policies),
         NewInstancesProtectedFromScaleIn=False,
         ServiceLinkedRoleARN=(
@@ -208,6 +204,9 @@ def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefresh
     }
     if refresh.instance_warmup_given:
         preferences["InstanceWarmup"] = refresh.instance_warmup
+    if refresh.checkpoints:
+        preferences["CheckpointPercentages"] = list(refresh.checkpoints)
+        preferences["CheckpointDelay"] = refresh.checkpoint_delay
     shape = InstanceRefreshShape(
         InstanceRefreshId=refresh.refresh_id,
         AutoScalingGroupName=record.name,
@@ -235,3 +234,14 @@ def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefresh
             else {"LaunchTemplate": template}
         )
     return shape
+
+
+def tag(group_name: str, record: GroupTag) -> TagDescription:
+    """A group's tag, as DescribeAutoScalingGroups and DescribeTags show it."""
+    return TagDescription(
+        ResourceId=group_name,
+        ResourceType=GROUP_RESOURCE_TYPE,
+        Key=record.key,
+        Value=record.value,
+        PropagateAtLaunch=record.propagate_at_launch,
+    )

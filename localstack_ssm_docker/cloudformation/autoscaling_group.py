@@ -92,16 +92,7 @@ def create_request(model: Properties, name: str, stack: StackIdentity) -> dict[s
     """CreateAutoScalingGroup's parameters for the template's group."""
     params = _common(model, _UPDATABLE)
     params["AutoScalingGroupName"] = name
-    tags = [
-        {
-            "Key": t["Key"],
-            "Value": t.get("Value", ""),
-            "PropagateAtLaunch": _truthy(t.get("PropagateAtLaunch")),
-        }
-        for t in model.get("Tags") or []
-    ]
-    tags += [{**t, "PropagateAtLaunch": True} for t in stack.tags()]
-    params["Tags"] = tags
+    params["Tags"] = _tags(model) + [{**t, "PropagateAtLaunch": True} for t in stack.tags()]
     hooks = []
     for spec in model.get("LifecycleHookSpecificationList") or []:
         hook = dict(spec)
@@ -111,6 +102,31 @@ def create_request(model: Properties, name: str, stack: StackIdentity) -> dict[s
     if hooks:
         params["LifecycleHookSpecificationList"] = hooks
     return params
+
+
+def _tags(model: Properties) -> list[dict[str, Any]]:
+    """The template's own tags as the API's (CloudFormation passes booleans as strings)."""
+    return [
+        {
+            "Key": t["Key"],
+            "Value": t.get("Value", ""),
+            "PropagateAtLaunch": _truthy(t.get("PropagateAtLaunch")),
+        }
+        for t in model.get("Tags") or []
+    ]
+
+
+def tag_changes(
+    model: Properties, previous: Properties, name: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """CreateOrUpdateTags' and DeleteTags' tags for what the template changed in `Tags` (the
+    stack's own aws:cloudformation:* tags stay as they are)."""
+    before = {t["Key"]: t for t in _tags(previous)}
+    after = {t["Key"]: t for t in _tags(model)}
+    where = {"ResourceId": name, "ResourceType": "auto-scaling-group"}
+    put = [{**where, **t} for key, t in after.items() if before.get(key) != t]
+    deleted = [{**where, "Key": key} for key in before if key not in after]
+    return put, deleted
 
 
 def update_request(model: Properties, previous: Properties) -> dict[str, Any]:
@@ -169,6 +185,11 @@ class AutoScalingGroupProvider(ResourceProvider[Properties]):
                     autoscaling, model["AutoScalingGroupName"]
                 )
                 autoscaling.update_auto_scaling_group(**update_request(model, previous))
+                put, deleted = tag_changes(model, previous, model["AutoScalingGroupName"])
+                if deleted:
+                    autoscaling.delete_tags(Tags=deleted)
+                if put:
+                    autoscaling.create_or_update_tags(Tags=put)
             except ClientError as e:
                 return client_error_failure("AutoScaling", e, request.request_token)
             return _in_progress(request, model, STARTED)

@@ -559,3 +559,142 @@ def test_an_instance_refresh_replaces_the_members_with_the_templates_new_version
     with pytest.raises(ClientError) as refused:
         autoscaling.cancel_instance_refresh(AutoScalingGroupName=name)
     assert refused.value.response["Error"]["Code"] == "ActiveInstanceRefreshNotFound"
+
+
+def test_tags_changed_after_creation_reach_the_members_launched_afterwards(
+    autoscaling, ec2, new_group
+):
+    name = new_group(1, Tags=[{"Key": "team", "Value": "web", "PropagateAtLaunch": True}])
+    (first,) = in_service(autoscaling, name, 1)
+    where = {"ResourceId": name, "ResourceType": "auto-scaling-group"}
+
+    autoscaling.create_or_update_tags(
+        Tags=[
+            {**where, "Key": "team", "Value": "api", "PropagateAtLaunch": True},
+            {**where, "Key": "env", "Value": "dev", "PropagateAtLaunch": True},
+            {**where, "Key": "private", "Value": "x", "PropagateAtLaunch": False},
+        ]
+    )
+    autoscaling.delete_tags(Tags=[{**where, "Key": "env"}])
+    autoscaling.set_desired_capacity(AutoScalingGroupName=name, DesiredCapacity=2)
+    second = next(i for i in in_service(autoscaling, name, 2) if i != first)
+
+    def instance_tags(instance_id: str) -> dict[str, str]:
+        reservation = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]
+        tags = reservation["Instances"][0]["Tags"]
+        return {t["Key"]: t["Value"] for t in tags if not t["Key"].startswith("aws:")}
+
+    assert instance_tags(first) == {"team": "web"}  # as launched
+    assert instance_tags(second) == {"team": "api"}
+    pages = autoscaling.get_paginator("describe_tags").paginate(
+        Filters=[{"Name": "auto-scaling-group", "Values": [name]}],
+        PaginationConfig={"PageSize": 1},
+    )
+    shown = [(t["Key"], t["Value"], t["PropagateAtLaunch"]) for p in pages for t in p["Tags"]]
+    assert shown == [("private", "x", False), ("team", "api", True)]
+    with pytest.raises(ClientError) as refused:
+        autoscaling.create_or_update_tags(
+            Tags=[{**where, "ResourceId": "no-such-group", "Key": "team", "Value": "x"}]
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+    with pytest.raises(ClientError) as forged:
+        autoscaling.describe_tags(NextToken="forged")
+    assert forged.value.response["Error"]["Code"] == "InvalidNextToken"
+
+
+def test_a_launch_held_by_a_launching_hook_is_in_progress_until_continued(autoscaling, new_group):
+    name = new_group(
+        1,
+        LifecycleHookSpecificationList=[
+            {
+                "LifecycleHookName": "ready",
+                "LifecycleTransition": "autoscaling:EC2_INSTANCE_LAUNCHING",
+                "HeartbeatTimeout": 300,
+            }
+        ],
+    )
+    group = poll(
+        lambda: described(autoscaling, name),
+        lambda g: g is not None and len(g["Instances"]) == 1,
+        DEADLINE,
+    )
+    assert group is not None
+    [member] = group["Instances"]
+    assert member["LifecycleState"] == "Pending:Wait"
+
+    def launch() -> dict:
+        [activity] = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)[
+            "Activities"
+        ]
+        assert activity["Description"] == f"Launching a new EC2 instance: {member['InstanceId']}"
+        return activity
+
+    held = launch()
+    assert held["StatusCode"] == "InProgress"
+    assert "EndTime" not in held
+
+    autoscaling.complete_lifecycle_action(
+        AutoScalingGroupName=name,
+        LifecycleHookName="ready",
+        InstanceId=member["InstanceId"],
+        LifecycleActionResult="CONTINUE",
+    )
+
+    assert in_service(autoscaling, name, 1) == [member["InstanceId"]]
+    ended = poll(launch, lambda a: a["StatusCode"] != "InProgress", DEADLINE)
+    assert ended["StatusCode"] == "Successful"
+    assert ended["EndTime"] >= ended["StartTime"]
+
+
+def test_an_instance_refresh_pauses_at_its_checkpoint_and_a_last_one_below_100_ends_it(
+    autoscaling, new_group
+):
+    name = new_group(2)
+    first = in_service(autoscaling, name, 2)
+
+    def refresh(refresh_id: str) -> dict:
+        return autoscaling.describe_instance_refreshes(
+            AutoScalingGroupName=name, InstanceRefreshIds=[refresh_id]
+        )["InstanceRefreshes"][0]
+
+    paused_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        Preferences={
+            "MinHealthyPercentage": 50,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50, 100],
+            "CheckpointDelay": 3600,
+        },
+    )["InstanceRefreshId"]
+    paused = poll(
+        lambda: refresh(paused_id),
+        lambda r: r.get("StatusReason", "").startswith("Waiting at checkpoint"),
+        DEADLINE,
+    )
+    assert (paused["Status"], paused["PercentageComplete"]) == ("InProgress", 50)
+    assert paused["Preferences"]["CheckpointPercentages"] == [50, 100]
+    halfway = in_service(autoscaling, name, 2)
+    assert len(set(first) & set(halfway)) == 1  # one replaced, then the pause
+    autoscaling.cancel_instance_refresh(AutoScalingGroupName=name)
+    assert poll(lambda: refresh(paused_id), lambda r: r["Status"] == "Cancelled", DEADLINE)
+
+    ended_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        Preferences={
+            "MinHealthyPercentage": 50,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50],
+        },
+    )["InstanceRefreshId"]
+    ended = poll(
+        lambda: refresh(ended_id),
+        lambda r: r["Status"] in ("Successful", "Failed", "Cancelled"),
+        DEADLINE,
+    )
+    assert (ended["Status"], ended["PercentageComplete"]) == ("Successful", 50)
+    assert len(set(halfway) & set(in_service(autoscaling, name, 2))) == 1
+    with pytest.raises(ClientError) as refused:
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName=name, Preferences={"CheckpointDelay": 60}
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"

@@ -228,7 +228,18 @@ def test_terraform_scales_and_refreshes_an_auto_scaling_group(tmp_path_factory, 
     terraform("apply", "-auto-approve", "-input=false", "-no-color", *variables, "-var=desired=3")
     assert [m["LifecycleState"] for m in members()] == ["InService"] * 3
 
-    bigger = [*variables, "-var=desired=3", "-var=instance_type=t3.small"]
+    retagged = [*variables, "-var=desired=3", "-var=team=api"]
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *retagged)
+    tags = autoscaling.describe_tags(
+        Filters=[{"Name": "auto-scaling-group", "Values": ["tf-asg-web"]}]
+    )["Tags"]
+    assert [(t["Key"], t["Value"], t["PropagateAtLaunch"]) for t in tags] == [("team", "api", True)]
+    plan = terraform(
+        "plan", "-detailed-exitcode", "-input=false", "-no-color", *retagged, check=False
+    )
+    assert plan.returncode == 0, plan.stdout + plan.stderr  # the tag change applied
+
+    bigger = [*retagged, "-var=instance_type=t3.small"]
     terraform("apply", "-auto-approve", "-input=false", "-no-color", *bigger)
     refreshes = poll(
         lambda: autoscaling.describe_instance_refreshes(AutoScalingGroupName="tf-asg-web")[
@@ -244,6 +255,11 @@ def test_terraform_scales_and_refreshes_an_auto_scaling_group(tmp_path_factory, 
     reservations = ec2.describe_instances(InstanceIds=[m["InstanceId"] for m in refreshed])
     types = {i["InstanceType"] for r in reservations["Reservations"] for i in r["Instances"]}
     assert types == {"t3.small"}
+    assert all(  # launched after the tag changed: they carry its new value
+        {"Key": "team", "Value": "api"} in i["Tags"]
+        for r in reservations["Reservations"]
+        for i in r["Instances"]
+    )
 
     terraform("destroy", "-auto-approve", "-input=false", "-no-color", *bigger)
     assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []

@@ -1,5 +1,6 @@
-# An Auto Scaling group on LocalStack from a launch template: `desired` scales it, a new
-# `instance_type` is a new template version that the group's instance_refresh rolls out.
+# An Auto Scaling group on LocalStack from a launch template: `desired` scales it, `team` changes
+# a tag (members launched afterwards get it), a new `instance_type` is a new template version
+# that the group's instance_refresh rolls out.
 
 terraform {
   required_providers {
@@ -28,6 +29,11 @@ variable "ami" {
 variable "instance_type" {
   type    = string
   default = "t3.micro"
+}
+
+variable "team" {
+  type    = string
+  default = "web"
 }
 
 variable "desired" {
@@ -73,7 +79,7 @@ resource "aws_autoscaling_group" "web" {
 
   tag {
     key                 = "team"
-    value               = "web"
+    value               = var.team
     propagate_at_launch = true
   }
 

@@ -10,6 +10,7 @@ from localstack_ssm_docker.autoscaling.lifecycle_hook_handlers import LifecycleH
 from localstack_ssm_docker.autoscaling.reconciler import Reconciler
 from localstack_ssm_docker.autoscaling.refresh_handlers import RefreshHandlers
 from localstack_ssm_docker.autoscaling.store import AutoScalingStore, Groups
+from localstack_ssm_docker.autoscaling.tag_handlers import TagHandlers
 from tests.unit.autoscaling.fakes import FakeEvents, FakeLauncher, FakeLookup
 from tests.unit.ssm.associations.fake_clock import FakeClock
 
@@ -34,6 +35,7 @@ class Service:
         )
         self.hooks = LifecycleHookHandlers(self.groups, self._wake, self.clock.now)
         self.refreshes = RefreshHandlers(self.groups, self.lookup, self._wake, self.clock.now)
+        self.tags = TagHandlers(self.groups)
         self.context = RequestContext(Request("POST", "/"))
         self.context.account_id = ACCOUNT
         self.context.region = REGION

@@ -386,3 +386,63 @@ def test_the_grace_period_starts_once_the_launching_hooks_let_the_member_in(serv
     service.reconciler.reconcile()
 
     assert service.launcher.terminated == [member]
+
+
+def _launches(service: Service) -> dict[str, dict]:
+    """The launch activities, by the instance they launched."""
+    prefix = "Launching a new EC2 instance: "
+    return {
+        a["Description"].removeprefix(prefix): a
+        for a in service.activities()
+        if a["Description"].startswith(prefix)
+    }
+
+
+def test_a_launch_held_by_a_hook_stays_in_progress_until_the_hook_lets_it_in(service):
+    service.create(desired=0)
+    service.put_hook("ready", LAUNCHING)
+    service.set_desired(1)
+    service.reconciler.reconcile()
+    (member,) = service.members()
+
+    held = _launches(service)[member]
+    assert (held["StatusCode"], held["Progress"]) == ("InProgress", 0)
+    assert "EndTime" not in held
+
+    service.clock.advance(5)
+    service.complete("ready", "CONTINUE", InstanceId=member)
+    assert _launches(service)[member]["StatusCode"] == "InProgress"  # until the next pass
+    service.reconciler.reconcile()
+
+    ended = _launches(service)[member]
+    assert (ended["StatusCode"], ended["Progress"]) == ("Successful", 100)
+    assert ended["ActivityId"] == held["ActivityId"]
+    assert (ended["EndTime"] - ended["StartTime"]).total_seconds() >= 5
+
+
+def test_an_abandoned_launch_is_cancelled_with_why_and_its_replacement_held_anew(service):
+    service.create(desired=0)
+    service.put_hook("ready", LAUNCHING)
+    service.set_desired(1)
+    service.reconciler.reconcile()
+    (member,) = service.members()
+
+    service.complete("ready", "ABANDON", InstanceId=member)
+    service.reconciler.reconcile()
+
+    launches = _launches(service)
+    cancelled = launches.pop(member)
+    assert cancelled["StatusCode"] == "Cancelled"
+    assert "launch lifecycle action for hook ready was abandoned" in cancelled["StatusMessage"]
+    assert "EndTime" in cancelled
+    (replacement,) = launches.values()
+    assert replacement["StatusCode"] == "InProgress"
+    assert service.launcher.terminated == [member]
+
+
+def test_launches_without_a_launching_hook_are_successful_at_once(service):
+    service.create(desired=2)
+
+    service.reconciler.reconcile()
+
+    assert {a["StatusCode"] for a in _launches(service).values()} == {"Successful"}

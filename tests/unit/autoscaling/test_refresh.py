@@ -266,3 +266,73 @@ def test_a_refresh_waits_for_members_still_on_their_launching_hooks(service):
     service.reconciler.reconcile()
 
     assert service.launcher.terminated == [member]
+
+
+def test_a_refresh_waits_at_each_checkpoint_for_its_delay(service):
+    service.create(desired=4)
+    service.reconciler.reconcile()
+    service.start_refresh(
+        Preferences={
+            "MinHealthyPercentage": 0,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50, 100],
+            "CheckpointDelay": 600,
+        }
+    )
+
+    service.reconciler.reconcile()  # a batch as large as the first checkpoint allows
+    assert len(service.launcher.terminated) == 2
+    service.reconciler.reconcile()  # the checkpoint reached: paused
+    service.clock.advance(599)
+    service.reconciler.reconcile()
+
+    assert len(service.launcher.terminated) == 2
+    (described,) = service.refreshes_described()
+    assert (described["Status"], described["PercentageComplete"]) == ("InProgress", 50)
+    assert described["StatusReason"] == (
+        "Waiting at checkpoint 50% for 600 seconds before continuing."
+    )
+    assert described["Preferences"]["CheckpointPercentages"] == [50, 100]
+    assert described["Preferences"]["CheckpointDelay"] == 600
+
+    service.clock.advance(1)
+    service.reconciler.reconcile()  # the delay is over
+    service.reconciler.reconcile()  # the next batch
+    service.reconciler.reconcile()
+
+    assert len(service.launcher.terminated) == 4
+    assert progress(service) == ("Successful", 100, 0)
+
+
+def test_a_last_checkpoint_below_100_ends_the_refresh_there(service):
+    service.create(desired=4)
+    service.reconciler.reconcile()
+    service.start_refresh(
+        Preferences={"MinHealthyPercentage": 0, "InstanceWarmup": 0, "CheckpointPercentages": [25]}
+    )
+
+    for _ in range(3):
+        service.reconciler.reconcile()
+
+    assert len(service.launcher.terminated) == 1
+    assert progress(service) == ("Successful", 25, 3)
+
+
+@pytest.mark.parametrize(
+    "preferences",
+    [
+        {"CheckpointDelay": 60},
+        {"CheckpointPercentages": [50, 20]},
+        {"CheckpointPercentages": [50, 50, 100]},
+        {"CheckpointPercentages": [0, 100]},
+        {"CheckpointPercentages": [100], "CheckpointDelay": 172801},
+    ],
+)
+def test_checkpoints_out_of_order_or_range_are_refused_and_start_nothing(service, preferences):
+    service.create(desired=2)
+    service.reconciler.reconcile()
+
+    with pytest.raises(ValidationError):
+        service.start_refresh(Preferences=preferences)
+
+    assert service.refreshes_described() == []

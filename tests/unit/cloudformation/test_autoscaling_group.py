@@ -1,7 +1,11 @@
 """AWS::AutoScaling::AutoScalingGroup's properties as the Auto Scaling API's parameters: numbers
 CloudFormation passes as strings, the subnet list, tags with CloudFormation's own propagated."""
 
-from localstack_ssm_docker.cloudformation.autoscaling_group import create_request, update_request
+from localstack_ssm_docker.cloudformation.autoscaling_group import (
+    create_request,
+    tag_changes,
+    update_request,
+)
 from localstack_ssm_docker.cloudformation.instance_request import StackIdentity
 
 STACK = StackIdentity("web-stack", "arn:aws:cloudformation:us-east-1:1:stack/web-stack/1", "Group")
@@ -80,3 +84,29 @@ def test_an_update_sends_only_what_the_template_changed():
         "DesiredCapacity": 3,
         "LaunchTemplate": {"LaunchTemplateId": "lt-1", "Version": "2"},
     }
+
+
+def test_an_update_of_the_templates_tags_puts_the_changed_and_deletes_the_removed():
+    previous = {
+        "Tags": [
+            {"Key": "team", "Value": "web", "PropagateAtLaunch": "true"},
+            {"Key": "env", "Value": "dev", "PropagateAtLaunch": "false"},
+            {"Key": "same", "Value": "1", "PropagateAtLaunch": "true"},
+        ]
+    }
+    model = {
+        "Tags": [
+            {"Key": "team", "Value": "api", "PropagateAtLaunch": "true"},
+            {"Key": "same", "Value": "1", "PropagateAtLaunch": "true"},
+            {"Key": "owner", "Value": "me", "PropagateAtLaunch": "true"},
+        ]
+    }
+
+    put, deleted = tag_changes(model, previous, "web-group")
+
+    where = {"ResourceId": "web-group", "ResourceType": "auto-scaling-group"}
+    assert put == [
+        {**where, "Key": "team", "Value": "api", "PropagateAtLaunch": True},
+        {**where, "Key": "owner", "Value": "me", "PropagateAtLaunch": True},
+    ]
+    assert deleted == [{**where, "Key": "env"}]
