@@ -140,3 +140,7 @@ NOP
 
 # The scheduler's count of armed timers: read by the race tests (tests/unit/ssm/associations/).
 _.armed
+
+# Automation's step actions by name: read by the runbook engine (ssm/automation/), which lists
+# its control actions beside them.
+ACTIONS

@@ -23,6 +23,17 @@ class AwsClients(Protocol):
 
 
 @dataclass(frozen=True)
+class DeclaredOutput:
+    """One entry of a step's `outputs` list (aws:executeAwsApi, aws:executeScript): the value at
+    `selector` in the action's result, of `type` (String, Integer, Boolean, StringList, StringMap,
+    MapList), becomes output `name`."""
+
+    name: str
+    selector: str
+    type: str
+
+
+@dataclass(frozen=True)
 class StepContext:
     """What a running step may know about the execution it belongs to."""
 
@@ -34,6 +45,8 @@ class StepContext:
     cancelled: threading.Event
     deadline: float | None
     """`time.monotonic()` value at which the step times out; None for no limit."""
+    outputs: tuple[DeclaredOutput, ...] = ()
+    """The step's declared outputs, for the actions whose outputs the runbook picks."""
 
 
 class StepFailed(Exception):
