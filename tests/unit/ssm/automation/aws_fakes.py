@@ -4,7 +4,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from localstack_ssm_docker.ssm.automation.actions.base import DeclaredOutput, StepContext
+from localstack_ssm_docker.ssm.automation.actions.base import (
+    AwsClients,
+    DeclaredOutput,
+    StepContext,
+)
 
 Reply = dict[str, Any] | Exception | Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -46,11 +50,12 @@ class _FakeClient:
 
 
 def step_context(
-    clients: FakeAwsClients,
+    clients: AwsClients,
     cancelled: threading.Event | None = None,
     deadline: float | None = None,
     outputs: tuple[DeclaredOutput, ...] = (),
 ) -> StepContext:
+    """A step's context as the engine makes it (the integration tests pass real clients)."""
     return StepContext(
         execution_id="00000000-0000-0000-0000-000000000001",
         step_name="step",
