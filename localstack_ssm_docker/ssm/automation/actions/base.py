@@ -10,7 +10,7 @@ both on StopAutomationExecution and when the step's `timeoutSeconds` run out.
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 
@@ -45,7 +45,7 @@ class StepContext:
     cancelled: threading.Event
     deadline: float | None
     """`time.monotonic()` value at which the step times out; None for no limit."""
-    outputs: tuple[DeclaredOutput, ...] = ()
+    outputs: tuple[DeclaredOutput, ...] = field(default=(), kw_only=True)
     """The step's declared outputs, for the actions whose outputs the runbook picks."""
 
 

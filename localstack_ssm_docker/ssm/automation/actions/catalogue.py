@@ -1,4 +1,5 @@
-"""The step actions by name: what the engine runs and what CreateDocument accepts."""
+"""The actions a runbook's steps may name, by `action`: what the engine runs and what
+CreateDocument's validation knows."""
 
 from localstack_ssm_docker.ssm.automation.actions.aws_api import (
     AssertAwsResourceProperty,
@@ -6,6 +7,13 @@ from localstack_ssm_docker.ssm.automation.actions.aws_api import (
     WaitForAwsResourceProperty,
 )
 from localstack_ssm_docker.ssm.automation.actions.base import Action
+from localstack_ssm_docker.ssm.automation.actions.control import (
+    ApproveAction,
+    BranchAction,
+    ExecuteAutomationAction,
+    PauseAction,
+    SleepAction,
+)
 from localstack_ssm_docker.ssm.automation.actions.images import CreateImage, DeleteImage
 from localstack_ssm_docker.ssm.automation.actions.instances import (
     ChangeInstanceState,
@@ -16,6 +24,11 @@ from localstack_ssm_docker.ssm.automation.actions.run_command import RunCommand
 from localstack_ssm_docker.ssm.automation.actions.tags import CreateTags
 
 ACTIONS: tuple[Action, ...] = (
+    SleepAction(),
+    PauseAction(),
+    ApproveAction(),
+    BranchAction(),
+    ExecuteAutomationAction(),
     ExecuteAwsApi(),
     WaitForAwsResourceProperty(),
     AssertAwsResourceProperty(),
@@ -27,3 +40,8 @@ ACTIONS: tuple[Action, ...] = (
     CreateTags(),
     InvokeLambdaFunction(),
 )
+
+
+def actions_by_name() -> dict[str, Action]:
+    """The catalogue as a table."""
+    return {action.name: action for action in ACTIONS}

@@ -240,5 +240,5 @@ def test_invoke_lambda_prefers_input_payload_and_reports_the_function_error():
 
 def test_the_catalogue_names_each_action_once():
     names = [action.name for action in ACTIONS]
-    assert len(names) == len(set(names)) == 10
+    assert len(names) == len(set(names)) == 15
     assert "aws:runCommand" in names and "aws:invokeLambdaFunction" in names
