@@ -52,6 +52,7 @@ from localstack_ssm_docker.ssm.automation.references import (
     UnresolvedReference,
     as_text,
     automation_variables,
+    references_in,
     resolve,
 )
 from localstack_ssm_docker.ssm.automation.runbook import (
@@ -591,9 +592,22 @@ class AutomationEngine:
             run.execution_id, run.account_id, run.region, self._clock.now()
         )
 
+        resolving: set[str] = set()
+
         def lookup(name: str) -> Any:
             if name in run.parameters.typed:
-                return run.parameters.typed[name]
+                value = run.parameters.typed[name]
+                # a parameter's value may refer to others and to the automation variables (AWS's
+                # own defaults do: "UpdateLinuxAmi_from_{{SourceAmiId}}_on_{{global:DATE_TIME}}")
+                if name in resolving:  # a cycle: the value can never be known
+                    raise UnresolvedReference(name)
+                if not any(True for _ in references_in(value)):
+                    return value
+                resolving.add(name)
+                try:
+                    return resolve(value, lookup)
+                finally:
+                    resolving.discard(name)
             if name in variables:
                 return variables[name]
             step_name, _, output = name.partition(".")
