@@ -187,7 +187,7 @@ def test_a_runbook_selects_api_outputs_and_feeds_them_to_run_command(ssm, launch
     assert execution["Outputs"]["say.ResponseCode"] == ["0"]
 
 
-def test_a_runbook_with_an_unknown_api_is_refused_at_create_document(ssm):
+def test_a_runbook_with_an_unknown_api_or_a_bad_selector_is_refused_at_create_document(ssm):
     content = {
         "schemaVersion": "0.3",
         "mainSteps": [
@@ -206,6 +206,16 @@ def test_a_runbook_with_an_unknown_api_is_refused_at_create_document(ssm):
         )
     assert refused.value.response["Error"]["Code"] == "InvalidDocumentContent"
     assert "bogus" in refused.value.response["Error"]["Message"]
+    content["mainSteps"][0]["inputs"]["Api"] = "DescribeInstances"
+    content["mainSteps"][0]["outputs"] = [{"Name": "Id", "Selector": "Id", "Type": "String"}]
+    with pytest.raises(ClientError) as refused:
+        ssm.create_document(
+            Name=f"runbook-{uuid.uuid4().hex[:10]}",
+            Content=json.dumps(content),
+            DocumentType="Automation",
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidDocumentContent"
+    assert "Step bogus: output Id" in refused.value.response["Error"]["Message"]
 
 
 def test_stopping_an_execution_cancels_its_command_and_kills_the_script(ssm, launch, docker_client):

@@ -30,12 +30,8 @@ from localstack.aws.api.ssm import (
 from localstack.aws.api.ssm import AutomationExecutionStatus as Status
 
 from localstack_ssm_docker.ssm.associations.clock import Cancellable, Clock
-from localstack_ssm_docker.ssm.automation.actions.base import (
-    Action,
-    AwsClients,
-    DeclaredOutput,
-    StepFailed,
-)
+from localstack_ssm_docker.ssm.automation.actions.base import Action, AwsClients, StepFailed
+from localstack_ssm_docker.ssm.automation.actions.selectors import declared
 from localstack_ssm_docker.ssm.automation.control import (
     ControlledStepContext,
     NestedResult,
@@ -580,10 +576,7 @@ class AutomationEngine:
             if spec.timeout_seconds is None
             else time.monotonic() + spec.timeout_seconds,
             control=_Control(self, run, attempt, record),
-            outputs=tuple(
-                DeclaredOutput(o["Name"], str(o.get("Selector", "")), str(o.get("Type", "String")))
-                for o in spec.outputs
-            ),
+            outputs=declared(spec.outputs),
         )
 
     def _lookup(self, run: _Running) -> Callable[[str], Any]:

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from localstack_ssm_docker.ssm.automation.actions.base import DeclaredOutput, StepFailed
+from localstack_ssm_docker.ssm.automation.actions.base import (
+    DeclaredOutput,
+    InvalidStep,
+    StepFailed,
+)
+
+OUTPUT_TYPES = ("String", "Integer", "Boolean", "StringList", "StringMap", "MapList")
 
 _TOKEN = re.compile(
     r"""\.\.(?P<deep>[A-Za-z0-9_\-]+|\*)   # ..name or ..*
@@ -172,3 +178,25 @@ def outputs_of(document: Any, outputs: Sequence[DeclaredOutput]) -> dict[str, An
         if found:
             values[output.name] = convert(output.name, output.type, value)
     return values
+
+
+def declared(outputs: Sequence[Mapping[str, Any]]) -> tuple[DeclaredOutput, ...]:
+    """A step's `outputs` list as the actions read it (Type String when the runbook omits it)."""
+    return tuple(
+        DeclaredOutput(str(o["Name"]), str(o.get("Selector", "")), str(o.get("Type", "String")))
+        for o in outputs
+    )
+
+
+def check_declared(step_name: str, outputs: Sequence[Mapping[str, Any]]) -> None:
+    """InvalidStep for a declared output whose Selector cannot parse or whose Type is unknown."""
+    for output in declared(outputs):
+        try:
+            parse(output.selector)
+        except ValueError as error:
+            raise InvalidStep(f"Step {step_name}: output {output.name}: {error}") from None
+        if output.type not in OUTPUT_TYPES:
+            raise InvalidStep(
+                f"Step {step_name}: output {output.name} has Type {output.type}; it is one of "
+                f"{', '.join(OUTPUT_TYPES)}."
+            )

@@ -2,8 +2,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from localstack_ssm_docker.ssm.automation.actions.base import DeclaredOutput, StepFailed
-from localstack_ssm_docker.ssm.automation.actions.selectors import outputs_of, parse, select
+from localstack_ssm_docker.ssm.automation.actions.base import (
+    DeclaredOutput,
+    InvalidStep,
+    StepFailed,
+)
+from localstack_ssm_docker.ssm.automation.actions.selectors import (
+    check_declared,
+    outputs_of,
+    parse,
+    select,
+)
 
 RESPONSE = {
     "Reservations": [
@@ -69,3 +78,11 @@ def test_a_value_of_another_kind_than_the_declared_type_fails_the_step():
         outputs_of(RESPONSE, (DeclaredOutput("Ids", "$.Reservations", "StringList"),))
     with pytest.raises(StepFailed, match="not a Boolean"):
         outputs_of(RESPONSE, (DeclaredOutput("Flag", "$.Tags[0].Value", "Boolean"),))
+
+
+def test_declared_outputs_with_a_bad_selector_or_type_are_refused_naming_the_step():
+    check_declared("find", [{"Name": "Id", "Selector": "$.Id", "Type": "String"}])
+    with pytest.raises(InvalidStep, match="Step find: output Id: selector 'Id'"):
+        check_declared("find", [{"Name": "Id", "Selector": "Id", "Type": "String"}])
+    with pytest.raises(InvalidStep, match="Step find: output Id has Type Text"):
+        check_declared("find", [{"Name": "Id", "Selector": "$.Id", "Type": "Text"}])
