@@ -249,3 +249,32 @@ def test_stopping_an_execution_cancels_its_command_and_kills_the_script(ssm, lau
     assert finished(ssm, command_id, instance_id)["Status"] == "Cancelled"
     processes = container_of(docker_client, instance_id).exec_run(["ps", "-o", "args"])
     assert f"cat {gate}" not in processes.output.decode()
+
+
+def test_a_run_command_step_that_times_out_cancels_its_command(ssm, launch, docker_client):
+    (instance_id,) = launch()
+    gate = f"/tmp/gate-{uuid.uuid4().hex[:8]}"
+    name = f"runbook-{uuid.uuid4().hex[:10]}"
+    content = {
+        "schemaVersion": "0.3",
+        "mainSteps": [
+            {
+                "name": "block",
+                "action": "aws:runCommand",
+                "timeoutSeconds": 2,
+                "inputs": {
+                    "DocumentName": "AWS-RunShellScript",
+                    "InstanceIds": [instance_id],
+                    "Parameters": {"commands": [f"mkfifo {gate}", f"cat {gate}"]},
+                },
+            }
+        ],
+    }
+    ssm.create_document(Name=name, Content=json.dumps(content), DocumentType="Automation")
+    execution = automation_finished(ssm, start(ssm, name))
+    assert execution["AutomationExecutionStatus"] == "TimedOut"
+    assert execution["StepExecutions"][0]["StepStatus"] == "TimedOut"
+    (command,) = ssm.list_commands(InstanceId=instance_id)["Commands"]
+    assert finished(ssm, command["CommandId"], instance_id)["Status"] == "Cancelled"
+    processes = container_of(docker_client, instance_id).exec_run(["ps", "-o", "args"])
+    assert f"cat {gate}" not in processes.output.decode()
