@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from localstack_ssm_docker.ssm.automation.actions import input_checks, waiting
 from localstack_ssm_docker.ssm.automation.actions.base import InvalidStep, StepContext, StepFailed
 
@@ -60,7 +62,7 @@ class RunCommand:
         ssm = context.clients.client("ssm")
         try:
             command = ssm.send_command(**_send_parameters(inputs))["Command"]
-        except Exception as error:  # botocore's ClientError and parameter validation alike
+        except (ClientError, BotoCoreError) as error:
             raise StepFailed(str(error)) from None
         command_id = command["CommandId"]
 
