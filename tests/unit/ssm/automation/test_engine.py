@@ -314,3 +314,13 @@ def test_rate_control_stops_starting_children_past_max_errors(harness):
     record = harness.finished(parent)
     assert record.status == "Failed"
     assert len(record.children) == 2
+
+
+def test_shutdown_stops_the_running_step_and_leaves_the_record_for_a_restart(harness):
+    name = harness.runbooks.add([gate("long")])
+    execution_id = harness.start(name)
+    harness.gate.wait_started(1)
+    harness.engine.shutdown()
+    harness.gate.wait_idle()
+    assert harness.record(execution_id).status == "InProgress"
+    assert steps(harness.record(execution_id)) == [("long", "InProgress")]
