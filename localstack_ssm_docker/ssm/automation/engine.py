@@ -448,10 +448,10 @@ class AutomationEngine:
 
     def _next(self, run: _Running, step: StepSpec) -> StepSpec | None:
         chosen, run.chosen_next = run.chosen_next, None
-        if chosen is not None:
-            return run.runbook.step(chosen)
         if step.is_end:
             return None
+        if chosen is not None:
+            return run.runbook.step(chosen)
         if step.next_step:
             return run.runbook.step(step.next_step)
         return run.runbook.after(step.name)
