@@ -73,7 +73,7 @@ MAX_NESTING = 10
 
 
 class _StepRun:
-    """One attempt of one step: its cancellation, and why it was cancelled (first reason wins)."""
+    """One attempt of one step: its cancellation, and why it is cancelled (first reason wins)."""
 
     def __init__(self, signals: SignalBox) -> None:
         self.cancelled = threading.Event()

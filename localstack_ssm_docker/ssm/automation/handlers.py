@@ -1,7 +1,7 @@
 """The Automation API: StartAutomationExecution, GetAutomationExecution,
 DescribeAutomationExecutions, DescribeAutomationStepExecutions, StopAutomationExecution and
 SendAutomationSignal, over the engine and the execution records. Requests are checked here (AWS's
-errors); the engine runs what was accepted."""
+errors); the engine runs the accepted ones."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (

@@ -14,7 +14,7 @@ from localstack_ssm_docker.ssm.automation.runbook import Runbook
 
 @dataclass(frozen=True)
 class LoadedRunbook:
-    """A runbook as found by name: the name and version it was found at."""
+    """A runbook as found by name: the name and version it is found at."""
 
     name: str
     version: str

@@ -62,7 +62,7 @@ class RateControl:
         )
 
     def next_child(self) -> tuple[str, ChildParameters] | None:
-        """The next child to start now (counted as running), or None when none may."""
+        """The next child to start at this point (counted as running), or None when none may."""
         if self.stopped or self.errors > self.max_errors or not self.pending:
             return None
         if self.running >= self.max_concurrency:
