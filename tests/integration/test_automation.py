@@ -358,3 +358,18 @@ def test_update_document_refuses_a_broken_runbook_and_keeps_the_stored_one(ssm):
     assert refused.value.response["Error"]["Code"] == "InvalidDocumentContent"
     assert "cycle" in refused.value.response["Error"]["Message"]
     assert ssm.describe_document(Name=name)["Document"]["LatestVersion"] == "1"
+
+
+def test_a_client_token_starts_one_execution(ssm):
+    name = create_runbook(ssm, [sleep_step("only")])
+    token = str(uuid.uuid4())
+    first = ssm.start_automation_execution(DocumentName=name, ClientToken=token)
+    again = ssm.start_automation_execution(DocumentName=name, ClientToken=token.upper())
+    assert first["AutomationExecutionId"] == again["AutomationExecutionId"]
+    with pytest.raises(ClientError) as mismatch:
+        ssm.start_automation_execution(DocumentName=name, ClientToken=token, Mode="Interactive")
+    assert mismatch.value.response["Error"]["Code"] == "IdempotentParameterMismatch"
+    listed = ssm.describe_automation_executions(
+        Filters=[{"Key": "DocumentNamePrefix", "Values": [name]}]
+    )["AutomationExecutionMetadataList"]
+    assert len(listed) == 1

@@ -104,10 +104,14 @@ class Execution:
 
 
 class AutomationStore(BaseStore):
-    """Executions by id, in the order they started."""
+    """Executions by id, in the order they started, and the idempotency tokens that started
+    them."""
 
     # LocalAttribute is an untyped descriptor that yields the annotated value per store
     executions: dict[str, Execution] = LocalAttribute(default=dict)  # type: ignore[assignment]
+    client_tokens: dict[str, tuple[str, str]] = LocalAttribute(default=dict)  # type: ignore[assignment]
+    """StartAutomationExecution's ClientToken (lower case) → (the request's fingerprint, the
+    execution it started)."""
 
 
 automation_stores: AccountRegionBundle[AutomationStore] = AccountRegionBundle(
