@@ -1,7 +1,10 @@
 """The Automation API: StartAutomationExecution, GetAutomationExecution,
 DescribeAutomationExecutions, DescribeAutomationStepExecutions, StopAutomationExecution and
 SendAutomationSignal, over the engine and the execution records. Requests are checked here (AWS's
-errors); the engine runs what was accepted."""
+errors); the engine runs the accepted ones."""
+
+import json
+import threading
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
@@ -11,6 +14,7 @@ from localstack.aws.api.ssm import (
     DescribeAutomationStepExecutionsResult,
     GetAutomationExecutionRequest,
     GetAutomationExecutionResult,
+    IdempotentParameterMismatch,
     InvalidAutomationExecutionParametersException,
     SendAutomationSignalRequest,
     SendAutomationSignalResult,
@@ -23,12 +27,10 @@ from localstack.aws.api.ssm import (
 
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.automation import shapes
-from localstack_ssm_docker.ssm.automation.engine import (
-    AutomationEngine,
-    StartRequest,
-)
+from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 from localstack_ssm_docker.ssm.automation.filters import execution_predicates, step_predicates
 from localstack_ssm_docker.ssm.automation.parameters import BoundParameters, bind_parameters
+from localstack_ssm_docker.ssm.automation.ports import StartRequest
 from localstack_ssm_docker.ssm.automation.records import AUTO, INTERACTIVE, automation_stores
 from localstack_ssm_docker.ssm.integrations.caller_identity import caller_arn
 
@@ -41,11 +43,35 @@ class AutomationHandlers:
 
     def __init__(self, engine: AutomationEngine):
         self._engine = engine
+        self._tokens_lock = threading.Lock()
 
     @handler("StartAutomationExecution", expand=False)
     def start_automation_execution(
         self, context: RequestContext, request: StartAutomationExecutionRequest
     ) -> StartAutomationExecutionResult:
+        token = (request.get("ClientToken") or "").lower()
+        if not token:
+            return StartAutomationExecutionResult(
+                AutomationExecutionId=self._start(context, request)
+            )
+        store = automation_stores[context.account_id][context.region]
+        fingerprint = json.dumps(
+            {k: v for k, v in request.items() if k != "ClientToken"}, sort_keys=True, default=str
+        )
+        with self._tokens_lock:
+            if token in store.client_tokens:
+                seen, execution_id = store.client_tokens[token]
+                if seen != fingerprint:
+                    raise IdempotentParameterMismatch(
+                        "The ClientToken is already used by a request with other parameters."
+                    )
+                return StartAutomationExecutionResult(AutomationExecutionId=execution_id)
+            execution_id = self._start(context, request)
+            store.client_tokens[token] = (fingerprint, execution_id)
+        return StartAutomationExecutionResult(AutomationExecutionId=execution_id)
+
+    def _start(self, context: RequestContext, request: StartAutomationExecutionRequest) -> str:
+        """Checks the request (AWS's errors) and starts the execution; its id."""
         mode = request.get("Mode") or AUTO
         if mode not in MODES:
             raise ValidationException(f"Mode {mode} is not one of Auto, Interactive.")
@@ -72,7 +98,7 @@ class AutomationHandlers:
                 f"TargetParameterName {target_parameter} is not a parameter of the document."
             )
         parameters = self._bind(loaded.runbook, given, target_parameter, target_maps)
-        execution_id = self._engine.start(
+        return self._engine.start(
             StartRequest(
                 account_id=context.account_id,
                 region=context.region,
@@ -90,7 +116,6 @@ class AutomationHandlers:
                 max_errors=request.get("MaxErrors") or "",
             )
         )
-        return StartAutomationExecutionResult(AutomationExecutionId=execution_id)
 
     @staticmethod
     def _bind(runbook, given: dict, target_parameter: str, target_maps: list) -> BoundParameters:

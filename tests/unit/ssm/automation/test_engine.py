@@ -314,3 +314,46 @@ def test_rate_control_stops_starting_children_past_max_errors(harness):
     record = harness.finished(parent)
     assert record.status == "Failed"
     assert len(record.children) == 2
+
+
+def test_shutdown_stops_the_running_step_and_leaves_the_record_for_a_restart(harness):
+    name = harness.runbooks.add([gate("long")])
+    execution_id = harness.start(name)
+    harness.gate.wait_started(1)
+    harness.engine.shutdown()
+    harness.gate.wait_idle()
+    assert harness.record(execution_id).status == "InProgress"
+    assert steps(harness.record(execution_id)) == [("long", "InProgress")]
+
+
+def test_is_end_ends_the_execution_even_after_a_branch_chose_a_step(harness):
+    name = harness.runbooks.add(
+        [
+            {
+                "name": "last",
+                "action": "aws:branch",
+                "inputs": {"Choices": [{"NextStep": "more", "Variable": "a", "StringEquals": "a"}]},
+                "isEnd": True,
+            },
+            echo("more"),
+        ]
+    )
+    assert steps(harness.finished(harness.start(name))) == [("last", "Success")]
+
+
+def test_a_runbook_that_starts_itself_stops_at_the_nesting_limit(harness):
+    name = harness.runbooks.add([])
+    harness.runbooks.contents[name]["mainSteps"] = [
+        {"name": "again", "action": "aws:executeAutomation", "inputs": {"DocumentName": name}}
+    ]
+    record = harness.finished(harness.start(name))
+    assert record.status == "Failed"
+    from localstack_ssm_docker.ssm.automation.records import automation_stores
+
+    nested = [
+        e
+        for e in automation_stores[harness.account_id][harness.region].executions.values()
+        if e.document_name == name
+    ]
+    assert len(nested) == 11
+    assert any("nested 10 deep" in s.failure_message for e in nested for s in e.steps)
