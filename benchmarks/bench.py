@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import boot_hook, images, packer, scenarios, scenarios_asg, sessions
+from benchmarks import automation, boot_hook, images, packer, scenarios, scenarios_asg, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -36,6 +36,7 @@ SCENARIOS = (
     "boot-hook",
     "packer",
     "asg",
+    "automation",
 )
 
 
@@ -81,6 +82,9 @@ def run(args: argparse.Namespace) -> dict:
                 ratios += boot_hook.debian_boot(localstack, args.boot_rounds)
             if "packer" in chosen:
                 ratios.append(packer.packer_build(localstack, args.packer_rounds))
+            if "automation" in chosen:
+                ratios.append(automation.control_steps(localstack, args.rounds))
+                results["automation_rate_control"] = automation.rate_control(localstack)
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from localstack_ssm_docker.ec2.images import ImageService
     from localstack_ssm_docker.imds.service import MetadataService
     from localstack_ssm_docker.instance_connect.keys import InstanceConnectKeys
+    from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 
 
 @functools.cache
@@ -185,3 +186,28 @@ def container_endpoint() -> str | None:
 def instance_events() -> InstanceEvents:
     """Instances launched, tagged or started again, for SSM's State Manager to react to."""
     return InstanceEvents()
+
+
+@functools.cache
+def automation_engine() -> "AutomationEngine":
+    """The Automation runbook engine: the catalogue's actions, this LocalStack's documents,
+    clients and EventBridge, a bounded pool of workers."""
+    from localstack_ssm_docker.ssm.associations.clock import SystemClock
+    from localstack_ssm_docker.ssm.automation.actions.catalogue import actions_by_name
+    from localstack_ssm_docker.ssm.automation.clients import LocalStackClientFactory
+    from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
+    from localstack_ssm_docker.ssm.automation.events import LocalStackAutomationEvents
+    from localstack_ssm_docker.ssm.automation.runbook_source import LocalStackRunbooks
+    from localstack_ssm_docker.ssm.automation.targets import LocalStackTargets
+    from localstack_ssm_docker.ssm.documents.automation_runbooks import RUNBOOKS
+    from localstack_ssm_docker.ssm.run.workers import WorkerPool
+
+    return AutomationEngine(
+        actions_by_name(),
+        LocalStackRunbooks(RUNBOOKS),
+        LocalStackClientFactory(),
+        SystemClock("ssm-automation"),
+        WorkerPool(settings().automation_workers, "ssm-automation"),
+        observer=LocalStackAutomationEvents(),
+        targets=LocalStackTargets(),
+    )

@@ -1,0 +1,1 @@
+"""Step actions of Automation runbooks, one module per action family."""
