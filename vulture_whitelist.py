@@ -140,3 +140,6 @@ NOP
 
 # The scheduler's count of armed timers: read by the race tests (tests/unit/ssm/associations/).
 _.armed
+
+# The step actions' table: the Automation engine and document validator read it.
+ACTIONS

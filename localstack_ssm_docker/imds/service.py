@@ -229,6 +229,11 @@ class MetadataService:
         networks = (self._network,) if self._network else ()
         return networks, environment
 
+    @property
+    def endpoint_url(self) -> str | None:
+        """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL), once started."""
+        return self._endpoint_url
+
     def forget(self, instance_id: str) -> None:
         """The instance's credentials are dropped (profile changed, instance gone)."""
         self._credentials.forget(instance_id)

@@ -23,6 +23,16 @@ class AwsClients(Protocol):
 
 
 @dataclass(frozen=True)
+class AwsCredentials:
+    """The execution's principal as raw credentials, for what runs outside this process (an
+    aws:executeScript container) and cannot use `AwsClients`."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
 class StepContext:
     """What a running step may know about the execution it belongs to."""
 
@@ -34,6 +44,9 @@ class StepContext:
     cancelled: threading.Event
     deadline: float | None
     """`time.monotonic()` value at which the step times out; None for no limit."""
+    credentials: AwsCredentials | None = None
+    """The credentials behind `clients`; None: the step runs without any (AWS runs a script
+    without an AutomationAssumeRole with no permissions)."""
 
 
 class StepFailed(Exception):
