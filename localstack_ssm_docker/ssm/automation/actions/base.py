@@ -10,7 +10,7 @@ both on StopAutomationExecution and when the step's `timeoutSeconds` run out.
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 
@@ -44,7 +44,7 @@ class StepContext:
     cancelled: threading.Event
     deadline: float | None
     """`time.monotonic()` value at which the step times out; None for no limit."""
-    credentials: AwsCredentials | None = None
+    credentials: AwsCredentials | None = field(default=None, kw_only=True)
     """The credentials behind `clients`; None: the step runs without any (AWS runs a script
     without an AutomationAssumeRole with no permissions)."""
 
