@@ -77,6 +77,12 @@ _.list_documents
 _.send_command
 _.cancel_command
 _.describe_instance_information
+_.start_automation_execution
+_.get_automation_execution
+_.describe_automation_executions
+_.describe_automation_step_executions
+_.stop_automation_execution
+_.send_automation_signal
 _.create_association_batch
 _.list_associations
 _.list_association_versions
@@ -140,6 +146,3 @@ NOP
 
 # The scheduler's count of armed timers: read by the race tests (tests/unit/ssm/associations/).
 _.armed
-
-# The step actions' table: the Automation engine and document validator read it.
-ACTIONS

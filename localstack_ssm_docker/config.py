@@ -63,6 +63,9 @@ class Settings:
     autoscaling_retry_delay: float = 10.0
     """AUTOSCALING_RETRY_DELAY: seconds before a group's failed launch is tried again, doubled
     with each failure in a row (at most 300 s)."""
+    automation_workers: int = 64
+    """SSM_AUTOMATION_WORKERS: automation executions that can run at the same time (the others
+    wait for a free worker in Pending; a nested aws:executeAutomation runs on its parent's)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -95,6 +98,7 @@ class Settings:
             autoscaling_retry_delay=float(
                 env.get("AUTOSCALING_RETRY_DELAY") or cls.autoscaling_retry_delay
             ),
+            automation_workers=int(env.get("SSM_AUTOMATION_WORKERS") or cls.automation_workers),
         )
 
 

@@ -67,6 +67,7 @@ def ssm_docker() -> Service:
         executor,
         state=wiring.state_directory(),
         events=wiring.instance_events(),
+        automation=wiring.automation_engine(),
     )
     return Service.for_provider(provider, dispatch_table_factory=lambda _: dispatch_table(provider))
 

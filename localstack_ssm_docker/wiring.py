@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from localstack_ssm_docker.imds.service import MetadataService
     from localstack_ssm_docker.instance_connect.keys import InstanceConnectKeys
     from localstack_ssm_docker.ssm.automation.actions.execute_script import ScriptHost
+    from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 
 
 @functools.cache
@@ -221,3 +222,27 @@ def _removed_leftover_tasks() -> int:
     engine = docker_engine()
     ON_AFTER_SERVICE_SHUTDOWN_HANDLERS.register(lambda: engine.remove_tasks(this_run=True))
     return engine.remove_tasks()
+
+
+@functools.cache
+def automation_engine() -> "AutomationEngine":
+    """The Automation runbook engine: the catalogue's actions, this LocalStack's documents,
+    clients and EventBridge, a bounded pool of workers."""
+    from localstack_ssm_docker.ssm.associations.clock import SystemClock
+    from localstack_ssm_docker.ssm.automation.actions.catalogue import actions_by_name
+    from localstack_ssm_docker.ssm.automation.clients import LocalStackClientFactory
+    from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
+    from localstack_ssm_docker.ssm.automation.events import LocalStackAutomationEvents
+    from localstack_ssm_docker.ssm.automation.runbook_source import LocalStackRunbooks
+    from localstack_ssm_docker.ssm.automation.targets import LocalStackTargets
+    from localstack_ssm_docker.ssm.run.workers import WorkerPool
+
+    return AutomationEngine(
+        actions_by_name(),
+        LocalStackRunbooks(),
+        LocalStackClientFactory(),
+        SystemClock("ssm-automation"),
+        WorkerPool(settings().automation_workers, "ssm-automation"),
+        observer=LocalStackAutomationEvents(),
+        targets=LocalStackTargets(),
+    )

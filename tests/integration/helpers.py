@@ -70,3 +70,19 @@ def until_online(ssm, instance_id: str) -> None:
 def without_metadata(reply: dict) -> dict:
     """A boto3 reply without its ResponseMetadata (request id, headers)."""
     return {k: v for k, v in reply.items() if k != "ResponseMetadata"}
+
+
+def automation_reaches(ssm, execution_id: str, statuses: set[str], deadline: float = 60) -> dict:
+    """GetAutomationExecution once the execution's status is one of `statuses`."""
+    return poll(
+        lambda: ssm.get_automation_execution(AutomationExecutionId=execution_id)[
+            "AutomationExecution"
+        ],
+        lambda e: e["AutomationExecutionStatus"] in statuses,
+        deadline,
+    )
+
+
+def automation_finished(ssm, execution_id: str, deadline: float = 60) -> dict:
+    """GetAutomationExecution once the execution has ended."""
+    return automation_reaches(ssm, execution_id, TERMINAL, deadline)

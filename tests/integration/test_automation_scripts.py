@@ -27,7 +27,7 @@ from localstack_ssm_docker.ssm.automation.actions.execute_script import (
     ExecuteScript,
     ScriptHost,
 )
-from tests.integration.helpers import poll
+from tests.integration.helpers import automation_finished, poll
 
 ACCOUNT = "111111111111"
 REGION = "eu-west-1"
@@ -251,3 +251,63 @@ def test_a_missing_runtime_image_fails_the_step_saying_how_to_build_it(
 
     with pytest.raises(StepFailed, match="make automation-image"):
         action.run(inputs("def script_handler(e, c):\n    return 1\n"), step_context(localstack))
+
+
+def test_a_runbooks_script_step_runs_through_start_automation_execution(
+    localstack: LocalStack, docker_client: docker.DockerClient
+) -> None:
+    ssm = localstack.client("ssm", region=REGION, account=ACCOUNT)
+    name = f"/runbooks/{uuid.uuid4().hex}"
+    script = """
+import boto3
+
+def script_handler(events, context):
+    print("storing", events["name"])
+    boto3.client("ssm").put_parameter(Name=events["name"], Value=events["value"], Type="String")
+    return {"stored": events["name"], "execution": context["automation:EXECUTION_ID"]}
+"""
+    runbook = f"runbook-{uuid.uuid4().hex[:10]}"
+    content = {
+        "schemaVersion": "0.3",
+        "parameters": {"Value": {"type": "String"}},
+        "mainSteps": [
+            {
+                "name": "store",
+                "action": "aws:executeScript",
+                "inputs": {
+                    "Runtime": "python3.11",
+                    "Handler": "script_handler",
+                    "Script": script,
+                    "InputPayload": {"name": name, "value": "{{ Value }}"},
+                },
+            },
+            {
+                "name": "fail",
+                "action": "aws:executeScript",
+                "inputs": {
+                    "Runtime": "python3.11",
+                    "Handler": "script_handler",
+                    "Script": "def script_handler(events, context):\n    raise KeyError('gone')\n",
+                },
+            },
+        ],
+        "outputs": ["store.OutputPayload"],
+    }
+    ssm.create_document(Name=runbook, Content=json.dumps(content), DocumentType="Automation")
+
+    execution_id = ssm.start_automation_execution(
+        DocumentName=runbook, Parameters={"Value": ["from a runbook"]}
+    )["AutomationExecutionId"]
+    execution = automation_finished(ssm, execution_id, deadline=120)
+
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == "from a runbook"
+    store, fail = execution["StepExecutions"]
+    assert store["StepStatus"] == "Success"
+    payload = json.loads(store["Outputs"]["OutputPayload"][0])["Payload"]
+    assert payload == {"stored": name, "execution": execution_id}
+    assert "storing " + name in store["Outputs"]["ExecutionLog"][0]
+    assert json.loads(execution["Outputs"]["store.OutputPayload"][0])["Payload"] == payload
+    assert fail["StepStatus"] == "Failed"
+    assert "KeyError: 'gone'" in fail["FailureMessage"]
+    assert execution["AutomationExecutionStatus"] == "Failed"
+    assert containers_of(docker_client, execution_id) == []

@@ -1,7 +1,7 @@
-"""LocalStack's SSM provider with Run Command that really runs, Session Manager and State
-Manager: it composes the handler groups that answer those operations (each constructed with
-what it depends on) and keeps the SSM service's state and lifecycle. Every other SSM operation
-is LocalStack's own."""
+"""LocalStack's SSM provider with Run Command that really runs, Session Manager, State
+Manager and Automation: it composes the handler groups that answer those operations (each
+constructed with what it depends on) and keeps the SSM service's state and lifecycle. Every
+other SSM operation is LocalStack's own."""
 
 import time
 from collections.abc import Callable
@@ -27,6 +27,11 @@ from localstack_ssm_docker.ssm.associations.models import association_stores
 from localstack_ssm_docker.ssm.associations.runner import AssociationRunner
 from localstack_ssm_docker.ssm.associations.service import AssociationService
 from localstack_ssm_docker.ssm.associations.tag_handlers import AssociationTagHandlers
+from localstack_ssm_docker.ssm.automation.actions.catalogue import actions_by_name
+from localstack_ssm_docker.ssm.automation.document_handlers import AutomationDocumentHandlers
+from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
+from localstack_ssm_docker.ssm.automation.handlers import AutomationHandlers
+from localstack_ssm_docker.ssm.automation.history import restore_executions, save_executions
 from localstack_ssm_docker.ssm.history import restore_history, save_history
 from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
@@ -38,9 +43,10 @@ from localstack_ssm_docker.ssm.targeting.instances import InstanceDirectory
 
 class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
     """Run Command (`run_command.py`, `command_history.py`), AWS's documents
-    (`document_handlers.py`), Session Manager (`ssm/sessions/`) and State Manager
-    (`ssm/associations/`) as handler groups (`handler_groups.dispatch_table` dispatches to them);
-    the Run Command history and the associations are saved and restored here."""
+    (`document_handlers.py`), Session Manager (`ssm/sessions/`), State Manager
+    (`ssm/associations/`) and Automation (`ssm/automation/`) as handler groups
+    (`handler_groups.dispatch_table` dispatches to them); the Run Command history, the
+    associations and the automation executions are saved and restored here."""
 
     def __init__(
         self,
@@ -50,6 +56,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         state: StateDirectory | None = None,
         events: InstanceEvents | None = None,
         association_clock: Clock | None = None,
+        automation: AutomationEngine | None = None,
     ):
         super().__init__()
         self._instances = instances
@@ -73,6 +80,9 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self.association_tags = AssociationTagHandlers(self._associations)
         self.association_executions = AssociationExecutionHandlers()
         self.association_compliance = AssociationComplianceHandlers()
+        self._automation = automation
+        self.automation = AutomationHandlers(automation) if automation else None
+        self.automation_documents = AutomationDocumentHandlers(actions_by_name())
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
@@ -85,6 +95,8 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             self.association_tags,
             self.association_executions,
             self.association_compliance,
+            self.automation_documents,
+            *((self.automation,) if self.automation else ()),
         )
 
     def accept_state_visitor(self, visitor: StateVisitor):
@@ -96,6 +108,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self._instances.prepare()
         if self._state is not None:
             restore_history(self._state, self._clock())
+            restore_executions(self._state, self._clock())
         super().on_before_start()
         if self._state is not None:
             self._associations.restore(self._state)
@@ -103,6 +116,8 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
 
     def on_before_stop(self):
         self._associations.shutdown()
+        if self._automation is not None:
+            self._automation.shutdown()
         if self._state is not None:
             self._associations.save(self._state)
         super().on_before_stop()
@@ -110,3 +125,4 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
         self._executor.shutdown()
         if self._state is not None:
             save_history(self._state)
+            save_executions(self._state)

@@ -1,6 +1,14 @@
-"""The step actions by name: what the engine runs and what the document validator checks."""
+"""The actions a runbook's steps may name, by `action`: what the engine runs and what
+CreateDocument's validation knows."""
 
 from localstack_ssm_docker.ssm.automation.actions.base import Action
+from localstack_ssm_docker.ssm.automation.actions.control import (
+    ApproveAction,
+    BranchAction,
+    ExecuteAutomationAction,
+    PauseAction,
+    SleepAction,
+)
 from localstack_ssm_docker.ssm.automation.actions.execute_script import ExecuteScript, ScriptHost
 
 
@@ -11,4 +19,16 @@ def _script_host() -> ScriptHost:
     return wiring.script_host()
 
 
-ACTIONS: tuple[Action, ...] = (ExecuteScript(_script_host),)
+ACTIONS: tuple[Action, ...] = (
+    SleepAction(),
+    PauseAction(),
+    ApproveAction(),
+    BranchAction(),
+    ExecuteAutomationAction(),
+    ExecuteScript(_script_host),
+)
+
+
+def actions_by_name() -> dict[str, Action]:
+    """The catalogue as a table."""
+    return {action.name: action for action in ACTIONS}
