@@ -12,7 +12,15 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import boot_hook, images, packer, scenarios, scenarios_asg, sessions
+from benchmarks import (
+    automation_script,
+    boot_hook,
+    images,
+    packer,
+    scenarios,
+    scenarios_asg,
+    sessions,
+)
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -36,6 +44,7 @@ SCENARIOS = (
     "boot-hook",
     "packer",
     "asg",
+    "automation-script",
 )
 
 
@@ -81,6 +90,8 @@ def run(args: argparse.Namespace) -> dict:
                 ratios += boot_hook.debian_boot(localstack, args.boot_rounds)
             if "packer" in chosen:
                 ratios.append(packer.packer_build(localstack, args.packer_rounds))
+            if "automation-script" in chosen:
+                ratios.append(automation_script.script_step(localstack, args.script_rounds))
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -190,6 +201,7 @@ def main() -> None:
     parser.add_argument("--image-rounds", type=int, default=15)
     parser.add_argument("--boot-rounds", type=int, default=10)
     parser.add_argument("--packer-rounds", type=int, default=3)
+    parser.add_argument("--script-rounds", type=int, default=15)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",
