@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import (
+    automation,
     automation_script,
     boot_hook,
     images,
@@ -44,6 +45,7 @@ SCENARIOS = (
     "boot-hook",
     "packer",
     "asg",
+    "automation",
     "automation-script",
 )
 
@@ -90,6 +92,9 @@ def run(args: argparse.Namespace) -> dict:
                 ratios += boot_hook.debian_boot(localstack, args.boot_rounds)
             if "packer" in chosen:
                 ratios.append(packer.packer_build(localstack, args.packer_rounds))
+            if "automation" in chosen:
+                ratios.append(automation.control_steps(localstack, args.rounds))
+                results["automation_rate_control"] = automation.rate_control(localstack)
             if "automation-script" in chosen:
                 ratios.append(automation_script.script_step(localstack, args.script_rounds))
             if "throughput" in chosen:

@@ -210,6 +210,7 @@ class AutomationEngine:
         self._new_id = new_id
         self._lock = threading.RLock()
         self._running: dict[str, _Running] = {}
+        self._closed = False
 
     # -- the API's requests
 
@@ -288,11 +289,17 @@ class AutomationEngine:
         return found
 
     def shutdown(self) -> None:
-        """Cancels what runs (its records end as Cancelled) and takes no more work."""
+        """Takes no more work and stops what runs, leaving the records as they were (a restart
+        ends them as interrupted, `history.py`): an execution is Cancelled only by a Stop."""
         with self._lock:
+            self._closed = True
             running = list(self._running.values())
         for run in running:
-            self._request_stop(run)
+            run.stopping.set()
+            current = run.step
+            if current is not None:
+                current.cancel(Status.Cancelled)
+            run.signals.wake()
         self._pool.shutdown()
 
     # -- records
@@ -340,7 +347,7 @@ class AutomationEngine:
         with self._lock:
             store = automation_stores[run.account_id][run.region]
             before = store.executions[run.execution_id]
-            if before.is_terminal:
+            if before.is_terminal or self._closed:
                 return before
             if before.status == Status.Cancelling and changes.get("status") in (
                 Status.InProgress,
@@ -357,6 +364,8 @@ class AutomationEngine:
         with self._lock:
             store = automation_stores[run.account_id][run.region]
             before = store.executions[run.execution_id]
+            if self._closed:
+                return step
             previous = next(
                 (s for s in before.steps if s.step_execution_id == step.step_execution_id), None
             )
@@ -439,10 +448,10 @@ class AutomationEngine:
 
     def _next(self, run: _Running, step: StepSpec) -> StepSpec | None:
         chosen, run.chosen_next = run.chosen_next, None
-        if chosen is not None:
-            return run.runbook.step(chosen)
         if step.is_end:
             return None
+        if chosen is not None:
+            return run.runbook.step(chosen)
         if step.next_step:
             return run.runbook.step(step.next_step)
         return run.runbook.after(step.name)

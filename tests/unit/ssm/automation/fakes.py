@@ -57,9 +57,14 @@ class GateAction:
         finally:
             with self.entered:
                 self.running -= 1
+                self.entered.notify_all()
         if context.cancelled.is_set():
             raise StepFailed("cancelled")
         return {"Opened": str(inputs.get("Gate", context.step_name))}
+
+    def wait_idle(self) -> None:
+        with self.entered:
+            assert self.entered.wait_for(lambda: self.running == 0, WAIT), self.started
 
     def wait_started(self, count: int) -> None:
         with self.entered:

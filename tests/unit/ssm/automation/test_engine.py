@@ -314,3 +314,28 @@ def test_rate_control_stops_starting_children_past_max_errors(harness):
     record = harness.finished(parent)
     assert record.status == "Failed"
     assert len(record.children) == 2
+
+
+def test_shutdown_stops_the_running_step_and_leaves_the_record_for_a_restart(harness):
+    name = harness.runbooks.add([gate("long")])
+    execution_id = harness.start(name)
+    harness.gate.wait_started(1)
+    harness.engine.shutdown()
+    harness.gate.wait_idle()
+    assert harness.record(execution_id).status == "InProgress"
+    assert steps(harness.record(execution_id)) == [("long", "InProgress")]
+
+
+def test_is_end_ends_the_execution_even_after_a_branch_chose_a_step(harness):
+    name = harness.runbooks.add(
+        [
+            {
+                "name": "last",
+                "action": "aws:branch",
+                "inputs": {"Choices": [{"NextStep": "more", "Variable": "a", "StringEquals": "a"}]},
+                "isEnd": True,
+            },
+            echo("more"),
+        ]
+    )
+    assert steps(harness.finished(harness.start(name))) == [("last", "Success")]
