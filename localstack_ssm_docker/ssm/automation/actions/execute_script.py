@@ -181,7 +181,10 @@ class ExecuteScript:
         problem = inputs_problem(inputs)
         if problem is not None:
             raise StepFailed(f"Step fails when it is Validating inputs. {problem}")
-        host = self._host()
+        try:
+            host = self._host()
+        except EngineError as e:
+            raise StepFailed(f"Step fails when it is Executing. {e}") from e
         if host.endpoint_url is None:
             raise StepFailed(
                 "Step fails when it is Executing. LocalStack is not reachable from script "

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from localstack_ssm_docker.engine.errors import ImageMissing, TaskStopped
+from localstack_ssm_docker.engine.errors import EngineNotAnswering, ImageMissing, TaskStopped
 from localstack_ssm_docker.engine.values import ContainerTask, ScriptResult
 from localstack_ssm_docker.ssm.automation.actions.base import (
     AwsCredentials,
@@ -244,3 +244,11 @@ def test_inputs_refused_at_run_time_start_no_container() -> None:
         action(tasks).run({**INPUTS, "Runtime": "python2.7"}, step_context())
 
     assert tasks.tasks == []
+
+
+def test_an_engine_that_does_not_answer_fails_the_step() -> None:
+    def no_engine() -> ScriptHost:
+        raise EngineNotAnswering("the Docker engine is unavailable: connection refused")
+
+    with pytest.raises(StepFailed, match="the Docker engine is unavailable"):
+        ExecuteScript(no_engine).run(INPUTS, step_context())
