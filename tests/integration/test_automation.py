@@ -315,8 +315,46 @@ def test_status_changes_reach_eventbridge(localstack):
             for b in bodies
             if b["detail-type"] == "EC2 Automation Execution Status-change Notification"
         ]
-        assert statuses == ["Pending", "InProgress", "Success"]
+        assert sorted(statuses) == ["InProgress", "Pending", "Success"]  # SQS does not keep order
     finally:
         events.remove_targets(Rule=rule, Ids=["queue"])
         events.delete_rule(Name=rule)
         sqs.delete_queue(QueueUrl=url)
+
+
+def test_the_readme_flow_with_the_aws_cli_and_a_yaml_runbook(localstack, ssm):
+    name = f"Nap-{uuid.uuid4().hex[:8]}"
+    aws_cli(
+        localstack.endpoint,
+        *("ssm", "create-document", "--name", name, "--document-type", "Automation"),
+        *("--document-format", "YAML", "--content"),
+        '{schemaVersion: "0.3", parameters: {Wait: {type: String, default: PT2S}},\n'
+        '  mainSteps: [{name: wait, action: "aws:sleep", inputs: {Duration: "{{ Wait }}"}}]}',
+    )
+    execution_id = aws_cli(
+        localstack.endpoint,
+        *("ssm", "start-automation-execution", "--document-name", name),
+        *("--parameters", "Wait=PT1S", "--query", "AutomationExecutionId", "--output", "text"),
+    )
+    automation_finished(ssm, execution_id)
+    status = aws_cli(
+        localstack.endpoint,
+        *("ssm", "get-automation-execution", "--automation-execution-id", execution_id),
+        *("--query", "AutomationExecution.AutomationExecutionStatus", "--output", "text"),
+    )
+    assert status == "Success"
+    shown = ssm.get_automation_execution(AutomationExecutionId=execution_id)
+    assert shown["AutomationExecution"]["StepExecutions"][0]["Inputs"] == {"Duration": "PT1S"}
+
+
+def test_update_document_refuses_a_broken_runbook_and_keeps_the_stored_one(ssm):
+    name = create_runbook(ssm, [sleep_step("a")])
+    broken = {
+        "schemaVersion": "0.3",
+        "mainSteps": [sleep_step("a", nextStep="b"), sleep_step("b", nextStep="a")],
+    }
+    with pytest.raises(ClientError) as refused:
+        ssm.update_document(Name=name, Content=json.dumps(broken), DocumentVersion="$LATEST")
+    assert refused.value.response["Error"]["Code"] == "InvalidDocumentContent"
+    assert "cycle" in refused.value.response["Error"]["Message"]
+    assert ssm.describe_document(Name=name)["Document"]["LatestVersion"] == "1"

@@ -1,5 +1,5 @@
-"""With PERSISTENCE=1, automation executions survive a LocalStack restart: ended ones as they
-were, one that was still waiting ends Failed rather than staying Waiting forever."""
+"""With PERSISTENCE=1, automation executions survive a LocalStack restart: ended ones unchanged,
+one still waiting at the stop ends Failed rather than staying Waiting forever."""
 
 import json
 import uuid

@@ -16,10 +16,9 @@ import threading
 import time
 import traceback
 import uuid
-from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from localstack.aws.api.ssm import (
     AutomationExecutionNotFoundException,
@@ -37,6 +36,15 @@ from localstack_ssm_docker.ssm.automation.control import (
     Signal,
 )
 from localstack_ssm_docker.ssm.automation.parameters import BoundParameters, bind_parameters
+from localstack_ssm_docker.ssm.automation.ports import (
+    AutomationObserver,
+    ClientFactory,
+    LoadedRunbook,
+    RunbookSource,
+    StartRequest,
+    TargetResolver,
+)
+from localstack_ssm_docker.ssm.automation.rate_control import RateControl, child_sets
 from localstack_ssm_docker.ssm.automation.records import (
     AUTO,
     Execution,
@@ -56,76 +64,16 @@ from localstack_ssm_docker.ssm.automation.runbook import (
     step_target,
 )
 from localstack_ssm_docker.ssm.automation.signals import SignalBox
-from localstack_ssm_docker.ssm.run.status import max_concurrency_for, max_errors_for
 from localstack_ssm_docker.ssm.run.workers import Pool
 
 LOG = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class LoadedRunbook:
-    """A runbook as found by name: the name and version it was found at."""
-
-    name: str
-    version: str
-    runbook: Runbook
-
-
-class RunbookSource(Protocol):
-    """Finds Automation documents by name (AWS's and the account's)."""
-
-    def load(self, account_id: str, region: str, name: str, version: str | None) -> LoadedRunbook:
-        """The runbook; AutomationDefinitionNotFoundException (or ...VersionNotFound) else."""
-        ...
-
-
-class ClientFactory(Protocol):
-    """AWS clients for an execution's principal."""
-
-    def clients(self, account_id: str, region: str, assume_role: str) -> AwsClients:
-        """Clients as the account, or as `assume_role` when one is named."""
-        ...
-
-
-class AutomationObserver(Protocol):
-    """Told of every status change (EventBridge's execution and step events)."""
-
-    def execution_changed(self, account_id: str, region: str, execution: Execution) -> None: ...
-
-    def step_changed(
-        self, account_id: str, region: str, execution: Execution, step: StepRecord
-    ) -> None: ...
-
-
-class TargetResolver(Protocol):
-    """The values rate control runs one child execution for, from StartAutomationExecution's
-    Targets (ParameterValues, tag:, ResourceGroup)."""
-
-    def resolve(
-        self, account_id: str, region: str, targets: list[Mapping[str, Any]]
-    ) -> list[str]: ...
-
-
-@dataclass(frozen=True)
-class StartRequest:
-    """A StartAutomationExecution as the API accepted it."""
-
-    account_id: str
-    region: str
-    loaded: LoadedRunbook
-    parameters: BoundParameters
-    executed_by: str
-    mode: str = AUTO
-    tags: tuple[Mapping[str, str], ...] = ()
-    target_parameter_name: str = ""
-    targets: tuple[Mapping[str, Any], ...] = ()
-    target_maps: tuple[Mapping[str, list[str]], ...] = ()
-    max_concurrency: str = ""
-    max_errors: str = ""
+MAX_NESTING = 10
+"""aws:executeAutomation steps an execution may be nested in."""
 
 
 class _StepRun:
-    """One attempt of one step: its cancellation, and why it was cancelled (first reason wins)."""
+    """One attempt of one step: its cancellation, and why it is cancelled (first reason wins)."""
 
     def __init__(self, signals: SignalBox) -> None:
         self.cancelled = threading.Event()
@@ -169,21 +117,10 @@ class _Running:
     interactive_step: str | None = None
     on_end: Callable[[Execution], None] | None = None
     clients: AwsClients | None = None
-    rate_control: "_RateControl | None" = None
-
-
-@dataclass
-class _RateControl:
-    """A parent execution's children: those still to start, how many run, how many failed."""
-
-    parent: _Running
-    request: StartRequest
-    pending: deque[tuple[str, Mapping[str, list[str]]]]
-    max_concurrency: int
-    max_errors: int
-    running: int = 0
-    errors: int = 0
-    children: list[_Running] = field(default_factory=list)
+    rate_control: RateControl | None = None
+    rate_request: StartRequest | None = None
+    depth: int = 0
+    """How many aws:executeAutomation steps this execution is nested in."""
 
 
 class AutomationEngine:
@@ -625,7 +562,7 @@ class AutomationEngine:
             current.cancel(Status.Cancelled)
         run.signals.wake()
         if run.rate_control is not None:
-            self._stop_children(run.rate_control)
+            self._stop_children(run)
 
     # -- nested executions (aws:executeAutomation)
 
@@ -638,6 +575,11 @@ class AutomationEngine:
         parameters: Mapping[str, list[str]],
     ) -> NestedResult:
         """A child execution run to its end on this thread."""
+        if parent.depth >= MAX_NESTING:
+            raise StepFailed(
+                f"aws:executeAutomation is nested {MAX_NESTING} deep; a runbook that starts "
+                "itself without end is stopped here."
+            )
         try:
             loaded = self._source.load(
                 parent.account_id, parent.region, document_name, document_version
@@ -653,100 +595,74 @@ class AutomationEngine:
             parent_id=parent.execution_id,
             target="",
         )
+        child.depth = parent.depth + 1
         attempt.when_cancelled(lambda: self._request_stop(child))
         ended = self._execute(child)
         return NestedResult(ended.execution_id, ended.status, ended.outputs, ended.failure_message)
 
-    # -- rate control
+    # -- rate control (the rule is rate_control.py's)
 
     def _start_rate_controlled(self, request: StartRequest) -> str:
-        if request.target_maps:
-            sets: list[tuple[str, Mapping[str, list[str]]]] = [
-                (as_text(dict(m)), dict(m)) for m in request.target_maps
-            ]
-        else:
-            values = (
-                self._targets.resolve(request.account_id, request.region, list(request.targets))
-                if self._targets is not None
-                else []
-            )
-            sets = [(v, {request.target_parameter_name: [v]}) for v in values]
+        values = (
+            self._targets.resolve(request.account_id, request.region, list(request.targets))
+            if self._targets is not None and not request.target_maps
+            else []
+        )
+        sets = child_sets(request.target_parameter_name, values, request.target_maps)
         parent = self._create(request, parent_id="", target="")
-        total = len(sets)
-        rate = _RateControl(
-            parent,
-            request,
-            deque(sets),
-            max_concurrency_for(request.max_concurrency or "10", total),
-            max_errors_for(request.max_errors or "0", total) if total else 0,
-        )
-        parent.rate_control = rate
-        self._update(
-            parent,
-            status=Status.InProgress,
-            resolved_targets=tuple(t for t, _ in sets),
-        )
-        self._launch_children(rate)
+        parent.rate_control = RateControl.of(sets, request.max_concurrency, request.max_errors)
+        parent.rate_request = request
+        self._update(parent, status=Status.InProgress, resolved_targets=tuple(t for t, _ in sets))
+        self._launch_children(parent)
         return parent.execution_id
 
-    def _launch_children(self, rate: _RateControl) -> None:
-        parent = rate.parent
+    def _launch_children(self, parent: _Running) -> None:
+        rate, request = parent.rate_control, parent.rate_request
+        assert rate is not None and request is not None
         with self._lock:
-            stopping = parent.stopping.is_set() or rate.errors > rate.max_errors
-            while rate.pending and rate.running < rate.max_concurrency and not stopping:
-                target, overrides = rate.pending.popleft()
-                given = {**rate.request.parameters.as_given, **overrides}
+            while (chosen := rate.next_child()) is not None:
+                target, overrides = chosen
                 try:
-                    bound = bind_parameters(rate.request.loaded.runbook, given)
+                    bound = bind_parameters(
+                        request.loaded.runbook, {**request.parameters.as_given, **overrides}
+                    )
                 except Exception as e:
                     LOG.warning("child of %s not started: %s", parent.execution_id, e)
-                    rate.errors += 1
-                    stopping = rate.errors > rate.max_errors
+                    rate.not_started()
                     continue
                 child = self._create(
                     StartRequest(
                         parent.account_id,
                         parent.region,
-                        rate.request.loaded,
+                        request.loaded,
                         bound,
-                        rate.request.executed_by,
+                        request.executed_by,
                     ),
                     parent_id=parent.execution_id,
                     target=target,
                 )
-                child.on_end = lambda ended: self._child_ended(rate, ended)
-                rate.running += 1
+                child.on_end = lambda ended: self._child_ended(parent, ended)
                 rate.children.append(child)
                 self._update(parent, children=(*self._record(parent).children, child.execution_id))
                 self._pool.submit(self._execute, child)
-            done = rate.running == 0 and (not rate.pending or stopping)
+            done = rate.done
         if done:
-            if parent.stopping.is_set():
-                self._finish(parent, Status.Cancelled)
-            elif rate.errors > rate.max_errors:
-                self._finish(
-                    parent,
-                    Status.Failed,
-                    f"{rate.errors} child executions failed "
-                    f"(MaxErrors {rate.request.max_errors or '0'}).",
-                )
-            else:
-                self._finish(parent, Status.Success)
+            self._finish(parent, *rate.outcome())
 
-    def _child_ended(self, rate: _RateControl, ended: Execution) -> None:
+    def _child_ended(self, parent: _Running, ended: Execution) -> None:
+        assert parent.rate_control is not None
         with self._lock:
-            rate.running -= 1
-            if ended.status != Status.Success:
-                rate.errors += 1
-        self._launch_children(rate)
+            parent.rate_control.ended(ended.status)
+        self._launch_children(parent)
 
-    def _stop_children(self, rate: _RateControl) -> None:
+    def _stop_children(self, parent: _Running) -> None:
+        assert parent.rate_control is not None
         with self._lock:
-            rate.pending.clear()
-            children = [c for c in rate.children if c.execution_id in self._running]
+            parent.rate_control.stop()
+            children = [c for c in parent.rate_control.children if c.execution_id in self._running]
         for child in children:
             self._request_stop(child)
-        self._launch_children(rate)
+        self._launch_children(parent)
 
     def _record(self, run: _Running) -> Execution:
         return automation_stores[run.account_id][run.region].executions[run.execution_id]

@@ -1,7 +1,7 @@
 """The Automation API: StartAutomationExecution, GetAutomationExecution,
 DescribeAutomationExecutions, DescribeAutomationStepExecutions, StopAutomationExecution and
 SendAutomationSignal, over the engine and the execution records. Requests are checked here (AWS's
-errors); the engine runs what was accepted."""
+errors); the engine runs the accepted ones."""
 
 from localstack.aws.api import RequestContext, handler
 from localstack.aws.api.ssm import (
@@ -23,12 +23,10 @@ from localstack.aws.api.ssm import (
 
 from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.automation import shapes
-from localstack_ssm_docker.ssm.automation.engine import (
-    AutomationEngine,
-    StartRequest,
-)
+from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 from localstack_ssm_docker.ssm.automation.filters import execution_predicates, step_predicates
 from localstack_ssm_docker.ssm.automation.parameters import BoundParameters, bind_parameters
+from localstack_ssm_docker.ssm.automation.ports import StartRequest
 from localstack_ssm_docker.ssm.automation.records import AUTO, INTERACTIVE, automation_stores
 from localstack_ssm_docker.ssm.integrations.caller_identity import caller_arn
 

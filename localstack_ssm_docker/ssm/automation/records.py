@@ -1,7 +1,7 @@
 """Automation executions and their step executions, per account and region, in a LocalStack
 store.
 
-Records are immutable: the engine replaces one as the execution moves on (under the store's
+Records are immutable: the engine stores a changed copy as the execution moves on (under the store's
 lock), so a reader always sees a whole record. A step's raw `values` (typed as the action
 returned them) feed later steps' references; the API shows them as lists of strings.
 """
@@ -53,7 +53,7 @@ class StepRecord:
 
 @dataclass(frozen=True)
 class Execution:
-    """One automation execution: what was asked and where it is."""
+    """One automation execution: its request and where it stands."""
 
     execution_id: str
     document_name: str
@@ -91,7 +91,7 @@ class Execution:
         return replace(self, **changes)
 
     def with_step(self, step: StepRecord) -> "Execution":
-        """This record with `step` added, or replacing the record of the same id."""
+        """This record with `step` added, or in the place of the record of the same id."""
         kept = [s for s in self.steps if s.step_execution_id != step.step_execution_id]
         if len(kept) == len(self.steps):
             return replace(self, steps=(*self.steps, step))

@@ -12,7 +12,7 @@ from localstack.aws.api.ssm import (
     InvalidDocumentContent,
 )
 
-from localstack_ssm_docker.ssm.automation.engine import LoadedRunbook
+from localstack_ssm_docker.ssm.automation.ports import LoadedRunbook
 from localstack_ssm_docker.ssm.automation.runbook import MalformedRunbook, parse_runbook
 from localstack_ssm_docker.ssm.documents.plan import document_name_of
 

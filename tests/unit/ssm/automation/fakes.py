@@ -9,12 +9,9 @@ from typing import Any, ClassVar
 from localstack_ssm_docker.ssm.associations.clock import Clock
 from localstack_ssm_docker.ssm.automation.actions.base import StepContext, StepFailed
 from localstack_ssm_docker.ssm.automation.actions.catalogue import actions_by_name
-from localstack_ssm_docker.ssm.automation.engine import (
-    AutomationEngine,
-    LoadedRunbook,
-    StartRequest,
-)
+from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 from localstack_ssm_docker.ssm.automation.parameters import bind_parameters
+from localstack_ssm_docker.ssm.automation.ports import LoadedRunbook, StartRequest
 from localstack_ssm_docker.ssm.automation.records import Execution, StepRecord, automation_stores
 from localstack_ssm_docker.ssm.automation.runbook import parse_runbook
 from localstack_ssm_docker.ssm.run.workers import WorkerPool

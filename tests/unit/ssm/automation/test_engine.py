@@ -339,3 +339,21 @@ def test_is_end_ends_the_execution_even_after_a_branch_chose_a_step(harness):
         ]
     )
     assert steps(harness.finished(harness.start(name))) == [("last", "Success")]
+
+
+def test_a_runbook_that_starts_itself_stops_at_the_nesting_limit(harness):
+    name = harness.runbooks.add([])
+    harness.runbooks.contents[name]["mainSteps"] = [
+        {"name": "again", "action": "aws:executeAutomation", "inputs": {"DocumentName": name}}
+    ]
+    record = harness.finished(harness.start(name))
+    assert record.status == "Failed"
+    from localstack_ssm_docker.ssm.automation.records import automation_stores
+
+    nested = [
+        e
+        for e in automation_stores[harness.account_id][harness.region].executions.values()
+        if e.document_name == name
+    ]
+    assert len(nested) == 11
+    assert any("nested 10 deep" in s.failure_message for e in nested for s in e.steps)
