@@ -235,11 +235,12 @@ def automation_engine() -> "AutomationEngine":
     from localstack_ssm_docker.ssm.automation.events import LocalStackAutomationEvents
     from localstack_ssm_docker.ssm.automation.runbook_source import LocalStackRunbooks
     from localstack_ssm_docker.ssm.automation.targets import LocalStackTargets
+    from localstack_ssm_docker.ssm.documents.automation_runbooks import RUNBOOKS
     from localstack_ssm_docker.ssm.run.workers import WorkerPool
 
     return AutomationEngine(
         actions_by_name(),
-        LocalStackRunbooks(),
+        LocalStackRunbooks(RUNBOOKS),
         LocalStackClientFactory(),
         SystemClock("ssm-automation"),
         WorkerPool(settings().automation_workers, "ssm-automation"),

@@ -280,6 +280,7 @@ def script_handler(events, context):
                     "Script": script,
                     "InputPayload": {"name": name, "value": "{{ Value }}"},
                 },
+                "outputs": [{"Name": "stored", "Selector": "$.Payload.stored", "Type": "String"}],
             },
             {
                 "name": "fail",
@@ -291,7 +292,7 @@ def script_handler(events, context):
                 },
             },
         ],
-        "outputs": ["store.OutputPayload"],
+        "outputs": ["store.OutputPayload", "store.stored"],
     }
     ssm.create_document(Name=runbook, Content=json.dumps(content), DocumentType="Automation")
 
@@ -307,6 +308,7 @@ def script_handler(events, context):
     assert payload == {"stored": name, "execution": execution_id}
     assert "storing " + name in store["Outputs"]["ExecutionLog"][0]
     assert json.loads(execution["Outputs"]["store.OutputPayload"][0])["Payload"] == payload
+    assert execution["Outputs"]["store.stored"] == [name]
     assert fail["StepStatus"] == "Failed"
     assert "KeyError: 'gone'" in fail["FailureMessage"]
     assert execution["AutomationExecutionStatus"] == "Failed"

@@ -30,6 +30,7 @@ from localstack.aws.api.ssm import AutomationExecutionStatus as Status
 
 from localstack_ssm_docker.ssm.associations.clock import Cancellable, Clock
 from localstack_ssm_docker.ssm.automation.actions.base import Action, AwsClients, StepFailed
+from localstack_ssm_docker.ssm.automation.actions.selectors import declared
 from localstack_ssm_docker.ssm.automation.control import (
     ControlledStepContext,
     NestedResult,
@@ -55,6 +56,7 @@ from localstack_ssm_docker.ssm.automation.references import (
     UnresolvedReference,
     as_text,
     automation_variables,
+    references_in,
     resolve,
 )
 from localstack_ssm_docker.ssm.automation.runbook import (
@@ -522,6 +524,7 @@ class AutomationEngine:
             control=_Control(self, run, attempt, record),
             # raw credentials for what runs outside this process (aws:executeScript)
             credentials=getattr(run.clients, "credentials", None),
+            outputs=declared(spec.outputs),
         )
 
     def _lookup(self, run: _Running) -> Callable[[str], Any]:
@@ -530,9 +533,22 @@ class AutomationEngine:
             run.execution_id, run.account_id, run.region, self._clock.now()
         )
 
+        resolving: set[str] = set()
+
         def lookup(name: str) -> Any:
             if name in run.parameters.typed:
-                return run.parameters.typed[name]
+                value = run.parameters.typed[name]
+                # a parameter's value may refer to others and to the automation variables (AWS's
+                # own defaults do: "UpdateLinuxAmi_from_{{SourceAmiId}}_on_{{global:DATE_TIME}}")
+                if name in resolving:  # a cycle: the value can never be known
+                    raise UnresolvedReference(name)
+                if not any(True for _ in references_in(value)):
+                    return value
+                resolving.add(name)
+                try:
+                    return resolve(value, lookup)
+                finally:
+                    resolving.discard(name)
             if name in variables:
                 return variables[name]
             step_name, _, output = name.partition(".")

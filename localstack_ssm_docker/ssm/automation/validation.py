@@ -1,7 +1,8 @@
 """CreateDocument's and UpdateDocument's check of an Automation document: refused with
 InvalidDocumentContent, the message naming the step, for an unknown action, inputs the action
-refuses, a reference to no parameter, step output or automation variable, a nextStep/onFailure/
-onCancel/aws:branch target that is not a step, or a cycle of nextStep.
+refuses, a declared output with a malformed Selector or an unknown Type, a reference to no
+parameter, step output or automation variable, a nextStep/onFailure/onCancel/aws:branch target
+that is not a step, or a cycle of nextStep.
 
 aws:branch may loop back (that is how a runbook repeats), so its choices are not part of the
 cycle check; neither are onFailure and onCancel, which run only when something went wrong.
@@ -14,6 +15,7 @@ from localstack.aws.api.ssm import InvalidDocumentContent
 
 from localstack_ssm_docker.ssm.automation.actions.base import Action, InvalidStep
 from localstack_ssm_docker.ssm.automation.actions.control import BranchAction, branch_targets
+from localstack_ssm_docker.ssm.automation.actions.selectors import check_declared
 from localstack_ssm_docker.ssm.automation.references import AUTOMATION_VARIABLES, references_in
 from localstack_ssm_docker.ssm.automation.runbook import (
     MalformedRunbook,
@@ -38,6 +40,7 @@ def validate_runbook(content: Mapping[str, Any], actions: Mapping[str, Action]) 
             raise InvalidDocumentContent(f"Step {step.name} has an unknown action {step.action}.")
         try:
             action.check(step.name, step.inputs)
+            check_declared(step.name, step.outputs)
         except InvalidStep as e:
             raise InvalidDocumentContent(e.message) from None
         _check_references(runbook, step.name, references_in(dict(step.inputs)))

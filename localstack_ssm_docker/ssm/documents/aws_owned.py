@@ -3,7 +3,7 @@
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from localstack.aws.api.ssm import (
     DocumentDescription,
@@ -19,6 +19,7 @@ from localstack.aws.api.ssm import (
     PlatformType,
 )
 
+from localstack_ssm_docker.ssm.documents.automation_runbooks import RUNBOOKS
 from localstack_ssm_docker.ssm.documents.session_documents import RUN_SHELL, SESSION_DOCUMENTS
 
 RUN_SHELL_SCRIPT = "AWS-RunShellScript"
@@ -70,6 +71,7 @@ RUN_SHELL_SCRIPT_CONTENT: dict[str, Any] = {
 AWS_DOCUMENTS: dict[str, dict[str, Any]] = {
     RUN_SHELL_SCRIPT: RUN_SHELL_SCRIPT_CONTENT,
     **{name: content for name, content in SESSION_DOCUMENTS.items() if name != RUN_SHELL},
+    **RUNBOOKS,
 }
 CREATED = datetime(2017, 8, 23, tzinfo=UTC)
 
@@ -84,11 +86,16 @@ def _hash(name: str) -> str:
 
 
 def _parameter(key: str, spec: dict[str, Any]) -> DocumentParameter:
+    # runbooks' parameters have more types (Boolean, Integer, MapList...) than the model's enum
+    # lists; AWS's DescribeDocument shows them as they are
     parameter = DocumentParameter(
-        Name=key, Type=DocumentParameterType(spec["type"]), Description=spec.get("description", "")
+        Name=key,
+        Type=cast(DocumentParameterType, spec["type"]),
+        Description=spec.get("description", ""),
     )
     if "default" in spec:
-        parameter["DefaultValue"] = spec["default"]
+        default = spec["default"]
+        parameter["DefaultValue"] = default if isinstance(default, str) else json.dumps(default)
     return parameter
 
 
@@ -99,8 +106,20 @@ def _parameters(name: str) -> list[DocumentParameter]:
 
 
 def document_type(name: str) -> DocumentType:
-    """Session for session documents (they name a sessionType), else Command."""
-    return DocumentType.Session if "sessionType" in AWS_DOCUMENTS[name] else DocumentType.Command
+    """Session for session documents (they name a sessionType), Automation for runbooks (schema
+    0.3), else Command."""
+    if "sessionType" in AWS_DOCUMENTS[name]:
+        return DocumentType.Session
+    if name in RUNBOOKS:
+        return DocumentType.Automation
+    return DocumentType.Command
+
+
+def _platforms(name: str) -> list[PlatformType]:
+    """Runbooks run in Automation, not on an instance: AWS lists every platform for them."""
+    if name in RUNBOOKS:
+        return [PlatformType.Windows, PlatformType.Linux, PlatformType.MacOS]
+    return [PlatformType.Linux, PlatformType.MacOS]
 
 
 def identifier(name: str) -> DocumentIdentifier:
@@ -112,7 +131,7 @@ def identifier(name: str) -> DocumentIdentifier:
         DocumentType=document_type(name),
         SchemaVersion=AWS_DOCUMENTS[name]["schemaVersion"],
         DocumentFormat=DocumentFormat.JSON,
-        PlatformTypes=[PlatformType.Linux, PlatformType.MacOS],
+        PlatformTypes=_platforms(name),
         CreatedDate=CREATED,
     )
 

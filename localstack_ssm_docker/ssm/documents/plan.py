@@ -72,7 +72,8 @@ def document_name_of(name_or_arn: str) -> str:
 
 def plan_command(document: Document, parameters: Parameters | None) -> CommandPlan:
     """Checks `parameters` against the document and returns the steps each invocation runs."""
-    if "sessionType" in document.content:  # AWS's own Session documents
+    # AWS's own Session documents, and runbooks (schema 0.3), which Automation runs
+    if "sessionType" in document.content or document.content.get("schemaVersion") == "0.3":
         raise InvalidDocument(f"Document {document.name} is not a Command document.")
     values = _parameter_values(document, parameters or {})
     schema = str(document.content.get("schemaVersion", ""))

@@ -33,6 +33,17 @@ class AwsCredentials:
 
 
 @dataclass(frozen=True)
+class DeclaredOutput:
+    """One entry of a step's `outputs` list (aws:executeAwsApi, aws:executeScript): the value at
+    `selector` in the action's result, of `type` (String, Integer, Boolean, StringList, StringMap,
+    MapList), becomes output `name`."""
+
+    name: str
+    selector: str
+    type: str
+
+
+@dataclass(frozen=True)
 class StepContext:
     """What a running step may know about the execution it belongs to."""
 
@@ -47,6 +58,8 @@ class StepContext:
     credentials: AwsCredentials | None = field(default=None, kw_only=True)
     """The credentials behind `clients`; None: the step runs without any (AWS runs a script
     without an AutomationAssumeRole with no permissions)."""
+    outputs: tuple[DeclaredOutput, ...] = field(default=(), kw_only=True)
+    """The step's declared outputs, for the actions whose outputs the runbook picks."""
 
 
 class StepFailed(Exception):

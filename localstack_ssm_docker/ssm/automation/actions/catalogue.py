@@ -1,6 +1,11 @@
 """The actions a runbook's steps may name, by `action`: what the engine runs and what
 CreateDocument's validation knows."""
 
+from localstack_ssm_docker.ssm.automation.actions.aws_api import (
+    AssertAwsResourceProperty,
+    ExecuteAwsApi,
+    WaitForAwsResourceProperty,
+)
 from localstack_ssm_docker.ssm.automation.actions.base import Action
 from localstack_ssm_docker.ssm.automation.actions.control import (
     ApproveAction,
@@ -10,6 +15,14 @@ from localstack_ssm_docker.ssm.automation.actions.control import (
     SleepAction,
 )
 from localstack_ssm_docker.ssm.automation.actions.execute_script import ExecuteScript, ScriptHost
+from localstack_ssm_docker.ssm.automation.actions.images import CreateImage, DeleteImage
+from localstack_ssm_docker.ssm.automation.actions.instances import (
+    ChangeInstanceState,
+    RunInstances,
+)
+from localstack_ssm_docker.ssm.automation.actions.lambda_invoke import InvokeLambdaFunction
+from localstack_ssm_docker.ssm.automation.actions.run_command import RunCommand
+from localstack_ssm_docker.ssm.automation.actions.tags import CreateTags
 
 
 def _script_host() -> ScriptHost:
@@ -26,6 +39,16 @@ ACTIONS: tuple[Action, ...] = (
     BranchAction(),
     ExecuteAutomationAction(),
     ExecuteScript(_script_host),
+    ExecuteAwsApi(),
+    WaitForAwsResourceProperty(),
+    AssertAwsResourceProperty(),
+    RunCommand(),
+    RunInstances(),
+    ChangeInstanceState(),
+    CreateImage(),
+    DeleteImage(),
+    CreateTags(),
+    InvokeLambdaFunction(),
 )
 
 

@@ -6,8 +6,8 @@ one per step run, removed when the step ends, is cancelled or times out; it reac
 the URL instances reach it at, as the execution's principal (raw credentials in its environment),
 and never the host's metadata service. The handler is called as AWS calls it,
 `handler(events, context)`: `events` is the step's InputPayload, `context` the automation's
-variables; what it returns (JSON) is the step's `Payload`, from which the engine selects the
-step's declared outputs (`$.Payload.message`). Everything it prints is the step's
+variables; what it returns (JSON) is the step's `Payload`, from which the step's declared
+outputs are selected (`$.Payload.message`). Everything it prints is the step's
 `ExecutionLog`; what it raises fails the step with its traceback in the FailureMessage.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 from localstack_ssm_docker.engine.errors import EngineError, ImageMissing, TaskStopped
 from localstack_ssm_docker.engine.interface import TaskContainers
 from localstack_ssm_docker.engine.values import ContainerTask, ScriptResult
-from localstack_ssm_docker.ssm.automation.actions import script_bootstrap
+from localstack_ssm_docker.ssm.automation.actions import script_bootstrap, selectors
 from localstack_ssm_docker.ssm.automation.actions.base import (
     InvalidStep,
     StepContext,
@@ -223,4 +223,6 @@ class ExecuteScript:
             ) from e
         except EngineError as e:
             raise StepFailed(f"Step fails when it is Executing. {e}") from e
-        return step_outputs(result)
+        outputs = step_outputs(result)
+        declared = selectors.outputs_of({"Payload": outputs["Payload"]}, context.outputs)
+        return {**outputs, **declared}

@@ -12,6 +12,7 @@ from localstack_ssm_docker.engine.errors import EngineNotAnswering, ImageMissing
 from localstack_ssm_docker.engine.values import ContainerTask, ScriptResult
 from localstack_ssm_docker.ssm.automation.actions.base import (
     AwsCredentials,
+    DeclaredOutput,
     InvalidStep,
     StepContext,
     StepFailed,
@@ -39,7 +40,9 @@ class NoClients:
 
 
 def step_context(
-    deadline: float | None = None, credentials: AwsCredentials | None = None
+    deadline: float | None = None,
+    credentials: AwsCredentials | None = None,
+    outputs: tuple[DeclaredOutput, ...] = (),
 ) -> StepContext:
     return StepContext(
         execution_id="0123abcd-0000-4000-8000-000000000001",
@@ -50,6 +53,7 @@ def step_context(
         cancelled=threading.Event(),
         deadline=deadline,
         credentials=credentials,
+        outputs=outputs,
     )
 
 
@@ -77,6 +81,21 @@ def test_a_handlers_return_value_is_the_steps_payload_and_output_payload() -> No
     assert outputs["Payload"] == {"message": "hi"}
     assert json.loads(outputs["OutputPayload"]) == {"Payload": {"message": "hi"}}
     assert "ExecutionLog" not in outputs
+
+
+def test_declared_outputs_are_selected_from_the_payload() -> None:
+    payload = {"message": "hi", "count": 3, "names": ["a", "b"]}
+    tasks = FakeTasks(lambda _t, _s: outcome({"Payload": payload}))
+    declared = (
+        DeclaredOutput("message", "$.Payload.message", "String"),
+        DeclaredOutput("count", "$.Payload.count", "Integer"),
+        DeclaredOutput("names", "$.Payload.names", "StringList"),
+    )
+
+    outputs = action(tasks).run(INPUTS, step_context(outputs=declared))
+
+    assert (outputs["message"], outputs["count"], outputs["names"]) == ("hi", 3, ["a", "b"])
+    assert outputs["Payload"] == payload
 
 
 def test_what_the_script_printed_is_the_steps_execution_log() -> None:
