@@ -191,25 +191,26 @@ def instance_events() -> InstanceEvents:
 
 def script_host() -> "ScriptHost":
     """Where aws:executeScript runs scripts: task containers of this engine on the instances'
-    network, reaching LocalStack as instances do (the EC2 provider started first: its metadata
-    service makes the endpoint relay in host mode). The first call removes the script
-    containers an ended LocalStack process left behind."""
+    network and the metadata network, reaching LocalStack as instances do (the EC2 provider
+    started first: its metadata service makes the endpoint relay in host mode). The first call
+    removes the script containers an ended LocalStack process left behind."""
     from localstack.services.plugins import SERVICE_PLUGINS
 
     from localstack_ssm_docker.ssm.automation.actions.execute_script import ScriptHost
 
     current = settings()
+    SERVICE_PLUGINS.require("ec2")
+    metadata = metadata_service()
     endpoint = current.instance_endpoint_url or container_endpoint()
-    if endpoint is None:
-        SERVICE_PLUGINS.require("ec2")
-        metadata = metadata_service()
-        endpoint = metadata.endpoint_url if metadata else None
+    if endpoint is None and metadata is not None:
+        endpoint = metadata.endpoint_url
     _removed_leftover_tasks()
     return ScriptHost(
         docker_engine(),
         current.automation_script_image,
         current.container_options.network,
         endpoint,
+        metadata.networks if metadata else (),
     )
 
 

@@ -123,6 +123,9 @@ class ContainerTask:
     environment: dict[str, str] = field(default_factory=dict)
     network: str | None = None
     """The network it joins (None: the engine's default bridge)."""
+    networks: tuple[str, ...] = ()
+    """Further networks it joins before it starts (the metadata network: 169.254.169.254 then
+    never leads to the host's own metadata service)."""
     labels: dict[str, str] = field(default_factory=dict)
     output_limit: int = 1024 * 1024
     """Bytes of each output stream kept (the sizes count them all)."""

@@ -94,6 +94,9 @@ class DockerTasks:
         finished = threading.Event()
         killed: list[bool] = []  # [timed_out] once the watcher killed it
         try:
+            with engine_errors():
+                for network in task.networks:
+                    self._api.connect_container_to_network(container_id, network)
             for path, content in task.files:
                 write_file(self._api, container_id, path, content, 0o644)
             with engine_errors():

@@ -54,6 +54,9 @@ class ScriptHost:
     image: str
     network: str | None
     endpoint_url: str | None
+    metadata_networks: tuple[str, ...] = ()
+    """Joined too: the metadata network, where 169.254.169.254 is our responder (which knows no
+    script container) rather than the host's metadata service."""
 
 
 def _is_reference(value: Any) -> bool:
@@ -202,6 +205,7 @@ class ExecuteScript:
             files=((JOB_FILE, json.dumps(job).encode()),),
             environment=script_environment(context, host.endpoint_url),
             network=host.network,
+            networks=host.metadata_networks,
             labels={TASK_LABEL: context.execution_id},
             output_limit=OUTPUT_LIMIT,
         )

@@ -64,7 +64,7 @@ def outcome(value: dict, log: bytes = b"") -> ScriptResult:
 def action(
     tasks: FakeTasks, endpoint: str | None = "http://172.17.0.1:4566", monotonic: float = 100.0
 ) -> ExecuteScript:
-    host = ScriptHost(tasks, "automation:test", "instances-net", endpoint)
+    host = ScriptHost(tasks, "automation:test", "instances-net", endpoint, ("metadata-net",))
     return ExecuteScript(lambda: host, now=lambda: NOW, monotonic=lambda: monotonic)
 
 
@@ -123,6 +123,7 @@ def test_the_container_gets_events_context_and_the_script_to_run() -> None:
     assert job["context"]["global:DATE_TIME"] == "2026-12-03_18.04.05"
     assert task.image == "automation:test"
     assert task.network == "instances-net"
+    assert task.networks == ("metadata-net",)  # 169.254.169.254 is ours, never the host's
     assert task.command[:2] == ("python3", "-c") and task.command[-1] == JOB_FILE
 
 
