@@ -40,11 +40,11 @@ class ContainerStopped(EngineError):
 
 
 class ImageMissing(EngineError):
-    """The image a container was to start from is not on the engine."""
+    """The image a container is to start from is not on the engine."""
 
 
 class TaskStopped(EngineError):
-    """A task's container was killed before its program ended: its stop was asked for, or
+    """A task's container is killed before its program ends: its stop is asked for, or
     (`timed_out`) its deadline passed."""
 
     def __init__(self, message: str, timed_out: bool):

@@ -4,7 +4,7 @@ imported by LocalStack's process.
 It keeps one rule: the container's stdout carries nothing but the step's outcome, one JSON object
 (`{"Payload": ...}` or `{"Error": "<traceback>"}`), so that no print of the script, nor any
 process it starts, can be taken for it. Everything the script writes, to stdout or stderr, goes
-to stderr, in the order it was written: the step's log. Runs on the runtime image's Python 3.
+to stderr, in order: the step's log. Runs on the runtime image's Python 3.
 """
 
 import json
