@@ -9,7 +9,7 @@ LOCALSTACK_VERSION := 2026.3.0
 LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 \
 	DISABLE_EVENTS=1
 
-.PHONY: venv docker ami ami-debian session-client run test lint typecheck unit integration format clean bench \
+.PHONY: venv docker ami ami-debian automation-image session-client run test lint typecheck unit integration format clean bench \
 	image run-docker localstack-cli deployments deployment-tools cdk-tools plain-localstack parity
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
@@ -48,6 +48,10 @@ cdk-tools:
 ami-debian: docker
 	@scripts/build-debian-ami.sh
 
+# The image aws:executeScript runs Automation scripts in: the Debian AMI plus Debian's python3-boto3.
+automation-image: ami-debian
+	@scripts/build-automation-image.sh
+
 run: venv ami
 	$(LOCALSTACK_ENV) $(PY) -m localstack.runtime.main
 
@@ -67,7 +71,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami ami-debian session-client deployment-tools cdk-tools
+integration: venv ami ami-debian automation-image session-client deployment-tools cdk-tools
 	$(PY) -m pytest tests/integration -q
 
 format: venv
@@ -119,5 +123,5 @@ localstack-cli: $(CLI_VENV)/.installed
 deployments: venv ami deployment-tools image localstack-cli
 	$(PY) -m pytest tests/deployments -q
 
-bench: venv ami ami-debian session-client deployment-tools
+bench: venv ami ami-debian automation-image session-client deployment-tools
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)

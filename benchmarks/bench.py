@@ -12,7 +12,16 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import automation, boot_hook, images, packer, scenarios, scenarios_asg, sessions
+from benchmarks import (
+    automation,
+    automation_script,
+    boot_hook,
+    images,
+    packer,
+    scenarios,
+    scenarios_asg,
+    sessions,
+)
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -37,6 +46,7 @@ SCENARIOS = (
     "packer",
     "asg",
     "automation",
+    "automation-script",
 )
 
 
@@ -85,6 +95,8 @@ def run(args: argparse.Namespace) -> dict:
             if "automation" in chosen:
                 ratios.append(automation.control_steps(localstack, args.rounds))
                 results["automation_rate_control"] = automation.rate_control(localstack)
+            if "automation-script" in chosen:
+                ratios.append(automation_script.script_step(localstack, args.script_rounds))
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -194,6 +206,7 @@ def main() -> None:
     parser.add_argument("--image-rounds", type=int, default=15)
     parser.add_argument("--boot-rounds", type=int, default=10)
     parser.add_argument("--packer-rounds", type=int, default=3)
+    parser.add_argument("--script-rounds", type=int, default=15)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",

@@ -54,6 +54,9 @@ class Settings:
     instance_endpoint_url: str | None = None
     """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
     LocalStack on the host's address on their bridge)."""
+    automation_script_image: str = "localstack-ssm-docker/automation-python:debian-13-1"
+    """AUTOMATION_SCRIPT_IMAGE: the image aws:executeScript runs scripts in (python3 with boto3;
+    `make automation-image` builds the default from the Debian AMI)."""
     autoscaling_interval: float = 1.0
     """AUTOSCALING_RECONCILE_INTERVAL: seconds between two passes of the Auto Scaling reconciler
     (a request that changes a group starts one at once): how soon a dead member is replaced."""
@@ -87,6 +90,8 @@ class Settings:
             imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,
             imds_fallback_host=env.get("EC2_IMDS_FALLBACK_HOST") or None,
             instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
+            automation_script_image=env.get("AUTOMATION_SCRIPT_IMAGE")
+            or cls.automation_script_image,
             autoscaling_interval=float(
                 env.get("AUTOSCALING_RECONCILE_INTERVAL") or cls.autoscaling_interval
             ),

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from localstack_ssm_docker.ec2.images import ImageService
     from localstack_ssm_docker.imds.service import MetadataService
     from localstack_ssm_docker.instance_connect.keys import InstanceConnectKeys
+    from localstack_ssm_docker.ssm.automation.actions.execute_script import ScriptHost
     from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 
 
@@ -186,6 +187,42 @@ def container_endpoint() -> str | None:
 def instance_events() -> InstanceEvents:
     """Instances launched, tagged or started again, for SSM's State Manager to react to."""
     return InstanceEvents()
+
+
+def script_host() -> "ScriptHost":
+    """Where aws:executeScript runs scripts: task containers of this engine on the instances'
+    network and the metadata network, reaching LocalStack as instances do (the EC2 provider
+    started first: its metadata service makes the endpoint relay in host mode). The first call
+    removes the script containers an ended LocalStack process left behind."""
+    from localstack.services.plugins import SERVICE_PLUGINS
+
+    from localstack_ssm_docker.ssm.automation.actions.execute_script import ScriptHost
+
+    current = settings()
+    SERVICE_PLUGINS.require("ec2")
+    metadata = metadata_service()
+    endpoint = current.instance_endpoint_url or container_endpoint()
+    if endpoint is None and metadata is not None:
+        endpoint = metadata.endpoint_url
+    _removed_leftover_tasks()
+    return ScriptHost(
+        docker_engine(),
+        current.automation_script_image,
+        current.container_options.network,
+        endpoint,
+        metadata.networks if metadata else (),
+    )
+
+
+@functools.cache
+def _removed_leftover_tasks() -> int:
+    """Once per process: task containers of ended LocalStack processes removed; and this
+    process's removed after every service stopped."""
+    from localstack.runtime.shutdown import ON_AFTER_SERVICE_SHUTDOWN_HANDLERS
+
+    engine = docker_engine()
+    ON_AFTER_SERVICE_SHUTDOWN_HANDLERS.register(lambda: engine.remove_tasks(this_run=True))
+    return engine.remove_tasks()
 
 
 @functools.cache

@@ -37,3 +37,16 @@ class ContainerStopped(EngineError):
     def __init__(self, message: str, output: ScriptResult | None = None):
         super().__init__(message)
         self.output = output
+
+
+class ImageMissing(EngineError):
+    """The image a container is to start from is not on the engine."""
+
+
+class TaskStopped(EngineError):
+    """A task's container is killed before its program ends: its stop is asked for, or
+    (`timed_out`) its deadline passed."""
+
+    def __init__(self, message: str, timed_out: bool):
+        super().__init__(message)
+        self.timed_out = timed_out

@@ -6,6 +6,7 @@ the executor with their own fakes of these protocols.
 """
 
 import socket
+import threading
 from collections.abc import Collection, Iterator, Mapping
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from localstack_ssm_docker.engine.values import (
     ContainerFacts,
     ContainerResources,
     ContainerSpec,
+    ContainerTask,
     ForeignContainer,
     MetadataRoute,
     RouteChange,
@@ -89,6 +91,24 @@ class ContainerEngine(ScriptRunner, Protocol):
     def remove_orphans(self) -> int:
         """Removes the instance containers other LocalStacks left behind when their process ended
         without meaning to keep them (a live or keeping LocalStack's stay); returns how many."""
+        ...
+
+
+class TaskContainers(Protocol):
+    """Programs run once in containers of their own (Automation's scripts), never in an
+    instance's: each container is removed when its call returns."""
+
+    def run_task(
+        self, task: ContainerTask, stop: threading.Event, deadline: float | None
+    ) -> ScriptResult:
+        """Runs the task and waits for it to end: its output and exit code. TaskStopped once
+        `stop` is set or `deadline` (a `time.monotonic()` value) passed, the container killed;
+        ImageMissing when the image is not on the engine."""
+        ...
+
+    def remove_tasks(self, this_run: bool = False) -> int:
+        """Removes the task containers this LocalStack's earlier runs (with `this_run`, this
+        run's too) or another one's ended process left; how many went."""
         ...
 
 

@@ -111,6 +111,27 @@ class ScriptResult:
 
 
 @dataclass(frozen=True)
+class ContainerTask:
+    """A program run once in a container of its own, removed when it ends (an Automation
+    script): nothing of it outlives the call that ran it."""
+
+    image: str
+    command: tuple[str, ...]
+    """The whole argv (the image's entrypoint is replaced)."""
+    files: tuple[tuple[str, bytes], ...] = ()
+    """(absolute path, content) written into the container before it starts (read-only, 0644)."""
+    environment: dict[str, str] = field(default_factory=dict)
+    network: str | None = None
+    """The network it joins (None: the engine's default bridge)."""
+    networks: tuple[str, ...] = ()
+    """Further networks it joins before it starts (the metadata network: 169.254.169.254 then
+    never leads to the host's own metadata service)."""
+    labels: dict[str, str] = field(default_factory=dict)
+    output_limit: int = 1024 * 1024
+    """Bytes of each output stream kept (the sizes count them all)."""
+
+
+@dataclass(frozen=True)
 class ForeignContainer:
     """An instance container this LocalStack run did not start (another EC2 backend's)."""
 

@@ -229,6 +229,18 @@ class MetadataService:
         networks = (self._network,) if self._network else ()
         return networks, environment
 
+    @property
+    def endpoint_url(self) -> str | None:
+        """The URL instances reach this LocalStack at (their AWS_ENDPOINT_URL), once started."""
+        return self._endpoint_url
+
+    @property
+    def networks(self) -> tuple[str, ...]:
+        """The metadata network, once set up: a container on it finds our responder (never the
+        host's metadata service) at 169.254.169.254."""
+        network = self._network
+        return (network,) if network else ()
+
     def forget(self, instance_id: str) -> None:
         """The instance's credentials are dropped (profile changed, instance gone)."""
         self._credentials.forget(instance_id)

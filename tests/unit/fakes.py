@@ -4,12 +4,13 @@ import threading
 from collections.abc import Callable, Collection
 
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
-from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner
+from localstack_ssm_docker.engine.interface import ContainerEngine, ScriptRunner, TaskContainers
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
     ContainerResources,
     ContainerSpec,
+    ContainerTask,
     ForeignContainer,
     ScriptJob,
     ScriptResult,
@@ -158,13 +159,34 @@ class FakeEngine:
         return True
 
 
+class FakeTasks:
+    """Runs no container: records each task with its stop event and deadline and answers with
+    `respond(task, stop)` (which may raise the engine's errors, or block on the stop event)."""
+
+    def __init__(self, respond: Callable[[ContainerTask, threading.Event], ScriptResult]):
+        self._respond = respond
+        self.tasks: list[tuple[ContainerTask, threading.Event, float | None]] = []
+        self.removals: list[bool] = []
+
+    def run_task(
+        self, task: ContainerTask, stop: threading.Event, deadline: float | None
+    ) -> ScriptResult:
+        self.tasks.append((task, stop, deadline))
+        return self._respond(task, stop)
+
+    def remove_tasks(self, this_run: bool = False) -> int:
+        self.removals.append(this_run)
+        return 0
+
+
 def _structurally_complete() -> None:
     """Never called: mypy checks here that the fakes implement the engine protocols."""
     engine: ContainerEngine = FakeEngine()
     runner: ScriptRunner = FakeRunner(lambda _c, _j: result())
     timers: Timers = ManualTimers()
     pool: Pool = HeldPool()
-    del engine, runner, timers, pool
+    tasks: TaskContainers = FakeTasks(lambda _t, _s: result())
+    del engine, runner, timers, pool, tasks
 
 
 class ManualTimers:

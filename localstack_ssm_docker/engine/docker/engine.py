@@ -4,10 +4,12 @@ A thin composition, so that the rest of the extension sees one object per Docker
 connection pool) while each role lives in its own module: :mod:`.client` (connections, error
 translation), :mod:`.images` (AMIs), :mod:`.commits` (images captured from
 instances), :mod:`.containers` (lifecycle), :mod:`.inventory` (which
-containers exist) and :mod:`.scripts` (running and killing scripts).
+containers exist), :mod:`.scripts` (running and killing scripts) and :mod:`.tasks` (programs run
+once in containers of their own).
 """
 
 import socket
+import threading
 import uuid
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
@@ -23,11 +25,13 @@ from localstack_ssm_docker.engine.docker.images import AmiImages
 from localstack_ssm_docker.engine.docker.interactive import DockerExecChannel, DockerSessions
 from localstack_ssm_docker.engine.docker.inventory import Inventory
 from localstack_ssm_docker.engine.docker.scripts import DockerScripts
+from localstack_ssm_docker.engine.docker.tasks import DockerTasks
 from localstack_ssm_docker.engine.values import (
     AmiImage,
     ContainerFacts,
     ContainerResources,
     ContainerSpec,
+    ContainerTask,
     ForeignContainer,
     ScriptJob,
     ScriptResult,
@@ -72,6 +76,14 @@ class DockerEngine:
             api, stream_api, self._containers.restart_count, resident_helpers
         )
         self._sessions = DockerSessions(api, stream_api, remote_engine)
+        self._tasks = DockerTasks(
+            api,
+            stream_api,
+            self.run_id,
+            self.owner,
+            process_identity.this_process(),
+            process_identity.is_gone,
+        )
 
     @classmethod
     def from_env(
@@ -215,6 +227,19 @@ class DockerEngine:
     def run_detached(self, container_id: str, scripts: list[str], log_path: str) -> None:
         """Starts the scripts one after the other in the background, output appended to the log."""
         self._scripts.run_detached(container_id, scripts, log_path)
+
+    # task containers (TaskContainers)
+
+    def run_task(
+        self, task: ContainerTask, stop: threading.Event, deadline: float | None
+    ) -> ScriptResult:
+        """Runs the task in a container of its own, removed when this returns."""
+        return self._tasks.run_task(task, stop, deadline)
+
+    def remove_tasks(self, this_run: bool = False) -> int:
+        """Removes task containers earlier runs (with `this_run`, this one too) or an ended
+        LocalStack's process left behind."""
+        return self._tasks.remove_tasks(this_run)
 
     # Session Manager (SessionEngine): interactive execs and the instance's ports
 

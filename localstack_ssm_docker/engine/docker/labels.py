@@ -18,6 +18,10 @@ the container is an orphan any other LocalStack on the engine may remove (unless
 LABEL_KEPT = "localstack-ssm-docker.kept"
 """``1`` when its LocalStack keeps the container after it stops (PERSISTENCE, or
 EC2_REMOVE_CONTAINERS=0): only that LocalStack (its owner) decides about it."""
+LABEL_TASK_OWNER = "localstack-ssm-docker.task-owner"
+"""On a task container (an Automation script's, see :mod:`.tasks`) in LABEL_OWNER's place: the
+LocalStack that started it. A label of its own, so that nothing taking instance containers by
+their owner label (the inventory, instance recovery) ever sees a task's."""
 LABEL_BOOT = "localstack-ssm-docker.boot"
 """On an image: ``image`` when its own entrypoint must boot it (systemd, say)."""
 BOOT_WITH_IMAGE_ENTRYPOINT = "image"
@@ -42,11 +46,17 @@ def ownership_labels(
     }
 
 
-def is_orphan(labels: Mapping[str, str] | None, owner: str, gone: Callable[[str], bool]) -> bool:
+def is_orphan(
+    labels: Mapping[str, str] | None,
+    owner: str,
+    gone: Callable[[str], bool],
+    owner_label: str = LABEL_OWNER,
+) -> bool:
     """Whether a container with these labels is another LocalStack's that its process left
-    behind without meaning to keep it (`gone(process)`: that process certainly ended)."""
+    behind without meaning to keep it (`gone(process)`: that process certainly ended); the
+    owner is read from `owner_label` (LABEL_TASK_OWNER for task containers)."""
     labels = labels or {}
-    if LABEL_OWNER not in labels or labels[LABEL_OWNER] == owner:
+    if owner_label not in labels or labels[owner_label] == owner:
         return False
     if labels.get(LABEL_KEPT) != "0" or not labels.get(LABEL_PROCESS):
         return False

@@ -7,6 +7,8 @@ from typing import Any
 
 from botocore.config import Config
 
+from localstack_ssm_docker.ssm.automation.actions.base import AwsCredentials
+
 _CALLS = Config(retries={"total_max_attempts": 1}, read_timeout=600, connect_timeout=10)
 """A step's call is never sent twice by the client (a retry is the step's maxAttempts)."""
 
@@ -19,6 +21,16 @@ class LocalStackClients:
         self._credentials = credentials or {"aws_access_key_id": account_id}
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    @property
+    def credentials(self) -> AwsCredentials:
+        """The principal as raw credentials, for a script container (LocalStack takes any
+        secret with an account id as access key)."""
+        return AwsCredentials(
+            self._credentials["aws_access_key_id"],
+            self._credentials.get("aws_secret_access_key", "test"),
+            self._credentials.get("aws_session_token"),
+        )
 
     def client(self, service_name: str) -> Any:
         from localstack.aws.connect import connect_to

@@ -522,6 +522,8 @@ class AutomationEngine:
             if spec.timeout_seconds is None
             else time.monotonic() + spec.timeout_seconds,
             control=_Control(self, run, attempt, record),
+            # raw credentials for what runs outside this process (aws:executeScript)
+            credentials=getattr(run.clients, "credentials", None),
             outputs=declared(spec.outputs),
         )
 

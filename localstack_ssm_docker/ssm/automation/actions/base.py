@@ -23,6 +23,16 @@ class AwsClients(Protocol):
 
 
 @dataclass(frozen=True)
+class AwsCredentials:
+    """The execution's principal as raw credentials, for what runs outside this process (an
+    aws:executeScript container) and cannot use `AwsClients`."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+
+@dataclass(frozen=True)
 class DeclaredOutput:
     """One entry of a step's `outputs` list (aws:executeAwsApi, aws:executeScript): the value at
     `selector` in the action's result, of `type` (String, Integer, Boolean, StringList, StringMap,
@@ -45,6 +55,9 @@ class StepContext:
     cancelled: threading.Event
     deadline: float | None
     """`time.monotonic()` value at which the step times out; None for no limit."""
+    credentials: AwsCredentials | None = field(default=None, kw_only=True)
+    """The credentials behind `clients`; None: the step runs without any (AWS runs a script
+    without an AutomationAssumeRole with no permissions)."""
     outputs: tuple[DeclaredOutput, ...] = field(default=(), kw_only=True)
     """The step's declared outputs, for the actions whose outputs the runbook picks."""
 

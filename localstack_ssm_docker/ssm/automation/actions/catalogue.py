@@ -14,6 +14,7 @@ from localstack_ssm_docker.ssm.automation.actions.control import (
     PauseAction,
     SleepAction,
 )
+from localstack_ssm_docker.ssm.automation.actions.execute_script import ExecuteScript, ScriptHost
 from localstack_ssm_docker.ssm.automation.actions.images import CreateImage, DeleteImage
 from localstack_ssm_docker.ssm.automation.actions.instances import (
     ChangeInstanceState,
@@ -23,12 +24,21 @@ from localstack_ssm_docker.ssm.automation.actions.lambda_invoke import InvokeLam
 from localstack_ssm_docker.ssm.automation.actions.run_command import RunCommand
 from localstack_ssm_docker.ssm.automation.actions.tags import CreateTags
 
+
+def _script_host() -> ScriptHost:
+    """The wiring's, at a step's run: importing the catalogue starts nothing."""
+    from localstack_ssm_docker import wiring
+
+    return wiring.script_host()
+
+
 ACTIONS: tuple[Action, ...] = (
     SleepAction(),
     PauseAction(),
     ApproveAction(),
     BranchAction(),
     ExecuteAutomationAction(),
+    ExecuteScript(_script_host),
     ExecuteAwsApi(),
     WaitForAwsResourceProperty(),
     AssertAwsResourceProperty(),

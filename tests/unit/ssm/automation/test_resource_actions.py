@@ -240,5 +240,6 @@ def test_invoke_lambda_prefers_input_payload_and_reports_the_function_error():
 
 def test_the_catalogue_names_each_action_once():
     names = [action.name for action in ACTIONS]
-    assert len(names) == len(set(names)) == 15
+    assert len(names) == len(set(names)) == 16
     assert "aws:runCommand" in names and "aws:invokeLambdaFunction" in names
+    assert "aws:executeScript" in names
