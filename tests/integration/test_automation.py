@@ -289,7 +289,10 @@ def test_status_changes_reach_eventbridge(localstack):
             return bodies
 
         def seen(found: list[dict]) -> bool:
+            # SQS keeps no order and a receive may return a subset: wait for every status.
             return {(b["detail-type"], b["detail"]["Status"]) for b in found} >= {
+                ("EC2 Automation Execution Status-change Notification", "Pending"),
+                ("EC2 Automation Execution Status-change Notification", "InProgress"),
                 ("EC2 Automation Execution Status-change Notification", "Success"),
                 ("EC2 Automation Step Status-change Notification", "Success"),
             }
