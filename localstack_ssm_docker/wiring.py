@@ -85,6 +85,7 @@ def instance_manager() -> InstanceManager:
         state=state_directory(),
         launch_extras=metadata.launch_extras if metadata else None,
         sizing=InstanceSizing(engine.capacity) if current.instance_sizing else None,
+        resolver=metadata.resolver if metadata else None,
     )
 
 
@@ -103,6 +104,7 @@ def metadata_service() -> "MetadataService | None":
     if not current.imds:
         return None
     from localstack import config
+    from localstack.constants import LOCALHOST_HOSTNAME
 
     from localstack_ssm_docker.engine.docker.imds_network import own_container_id
     from localstack_ssm_docker.imds.service import MetadataService
@@ -128,6 +130,12 @@ def metadata_service() -> "MetadataService | None":
         endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
         connect_keys=instance_connect_keys().active,
+        # an endpoint set by the user wins over the name
+        localstack_name=(
+            LOCALHOST_HOSTNAME
+            if current.instance_resolver and not current.instance_endpoint_url
+            else None
+        ),
     )
 
 
