@@ -143,9 +143,12 @@ class MetadataService:
             ).start()
             self._round_due(route=False)  # instances kept from an earlier run
             LOG.info(
-                "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
+                "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d%s",
                 route.network,
                 *listener.address,
+                f"; instances reach LocalStack at http://{self._localstack_name}:{INSIDE_PORT}"
+                if self._zone is not None
+                else "",
             )
         except (EngineError, OSError) as e:
             self._close_changes(changes)
