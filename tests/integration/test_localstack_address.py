@@ -13,6 +13,12 @@ from botocore.config import Config
 
 from harness.instance_profiles import make_instance_profile
 from harness.localstack_process import LocalStack
+from localstack_ssm_docker.engine.docker.imds_network import (
+    METADATA_NETWORK,
+    REGISTRY,
+    RESPONDER,
+    registry_names,
+)
 from tests.integration.helpers import container_of, finished, run_command, until_online
 from tests.integration.imds_helpers import MetadataClient
 
@@ -151,3 +157,24 @@ def test_the_aws_cli_inside_needs_no_endpoint_flags(named, instance):
 
 def test_the_hosts_own_resolution_is_untouched(named, instance, host_files):
     assert {path: path.read_bytes() for path in HOST_FILES} == host_files
+
+
+def test_an_unregistered_caller_gets_no_name_and_no_localstack(named, instance, docker_client):
+    container = container_of(docker_client, instance)
+    address = container.attrs["NetworkSettings"]["Networks"][METADATA_NETWORK]["IPAddress"]
+    responder = docker_client.containers.get(RESPONDER)
+    registrations = [f"{REGISTRY}/{name}" for name in registry_names(address)]
+    saved = [responder.exec_run(["cat", path]).output.decode() for path in registrations]
+    responder.exec_run(["rm", "-f", *registrations])
+    try:
+        probe = (
+            f"getent hosts {NAME} || echo unresolved; "
+            "curl -s --max-time 5 -o /dev/null -w '%{http_code}\\n' "
+            "http://169.254.169.253:4566/_localstack/health"
+        )
+        result = container.exec_run(["sh", "-c", probe])
+        assert result.output.decode().split() == ["unresolved", "000"]  # closed, no answer
+    finally:
+        for path, line in zip(registrations, saved, strict=True):
+            responder.exec_run(["sh", "-c", f'printf "%s" "$1" > {path}', "sh", line])
+    assert inside(named, instance, [f"getent hosts {NAME}"]) == [f"169.254.169.253 {NAME}"]
