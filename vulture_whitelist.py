@@ -16,6 +16,7 @@ SsmDocumentProviderPlugin
 SsmAssociationProviderPlugin
 Ec2InstanceProviderPlugin
 Ec2LaunchTemplateProviderPlugin
+AutoScalingGroupProviderPlugin
 _.factory  # CloudFormationResourceProviderPlugin.load sets it
 
 # LocalStack's Extension hooks.
@@ -107,6 +108,14 @@ _.set_instance_health
 _.suspend_processes
 _.resume_processes
 _.describe_scaling_activities
+_.put_lifecycle_hook
+_.describe_lifecycle_hooks
+_.delete_lifecycle_hook
+_.complete_lifecycle_action
+_.record_lifecycle_action_heartbeat
+_.start_instance_refresh
+_.cancel_instance_refresh
+_.describe_instance_refreshes
 
 # Attributes of moto's and LocalStack's objects, read by their code.
 _.private_ip_addresses  # moto's NetworkInterface, in DescribeInstances

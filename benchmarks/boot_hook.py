@@ -25,7 +25,9 @@ KEY_NAME = "bench-boot-hook"
 
 def _no_hook_image() -> None:
     dockerfile = f'FROM {DEBIAN_IMAGE}\nLABEL localstack-ssm-docker.boot-hook=""\n'
-    docker.from_env().images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=NO_HOOK_IMAGE)
+    docker.from_env().images.build(
+        fileobj=io.BytesIO(dockerfile.encode()), tag=NO_HOOK_IMAGE, rm=True, forcerm=True
+    )
 
 
 def _launch_online(localstack: LocalStack, ami_id: str, **kwargs) -> tuple[str, float]:

@@ -85,6 +85,7 @@ def autoscaling_docker() -> Service:
     """Auto Scaling groups whose instances are this package's Docker-backed EC2 instances."""
     from localstack_ssm_docker import wiring
     from localstack_ssm_docker.autoscaling.ec2_access import LocalStackEc2
+    from localstack_ssm_docker.autoscaling.events_access import LocalStackEvents
     from localstack_ssm_docker.autoscaling.provider import AutoScalingProvider
     from localstack_ssm_docker.handler_groups import own_dispatch_table
 
@@ -95,6 +96,7 @@ def autoscaling_docker() -> Service:
         retry_delay=settings.autoscaling_retry_delay,
         before_start=wiring.instance_lifecycle().start,
         state=wiring.state_directory(),
+        events=LocalStackEvents(),
     )
     return Service.for_provider(
         provider, dispatch_table_factory=lambda _: own_dispatch_table(provider)

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from localstack.aws.api import RequestContext, handler
 
-from localstack_ssm_docker.autoscaling import views
+from localstack_ssm_docker.autoscaling import lifecycle_hooks, views
 from localstack_ssm_docker.autoscaling.api import (
     ActivitiesType,
     ActivityType,
@@ -39,7 +39,6 @@ from localstack_ssm_docker.autoscaling.records import (
     HEALTHY,
     IN_PROGRESS,
     PROCESSES,
-    TERMINATING,
     UNHEALTHY,
     Activity,
     Group,
@@ -99,6 +98,18 @@ class GroupHandlers:
         placements = self._placements(context, request)
         policies = tuple(request.get("TerminationPolicies") or ("Default",))
         _check_policies(policies)
+        hooks = tuple(
+            lifecycle_hooks.hook(
+                spec["LifecycleHookName"],
+                spec.get("LifecycleTransition"),
+                spec.get("HeartbeatTimeout"),
+                spec.get("DefaultResult"),
+                spec.get("NotificationMetadata"),
+                spec.get("NotificationTargetARN"),
+                spec.get("RoleARN"),
+            )
+            for spec in request.get("LifecycleHookSpecificationList") or []
+        )
         if self._groups.get(account_id, region, name) is not None:
             raise group_exists(name)
         now = self._clock()
@@ -123,6 +134,7 @@ class GroupHandlers:
             health_check_type=request.get("HealthCheckType") or "EC2",
             grace_period=request.get("HealthCheckGracePeriod") or 0,
             default_cooldown=request.get("DefaultCooldown") or 300,
+            hooks=hooks,
             cause=(
                 f"At {stamp(now)} a user request created an AutoScalingGroup changing the desired "
                 f"capacity from 0 to {desired}."
@@ -235,10 +247,10 @@ class GroupHandlers:
             if not names or g.name in names
         ]
         found = [g for g in found if _matches(g, request.get("Filters") or [])]
-        page, token = _page(
+        shown, token = page(
             found, lambda g: g.name, request.get("NextToken"), request.get("MaxRecords")
         )
-        result = AutoScalingGroupsType(AutoScalingGroups=[views.group(g) for g in page])
+        result = AutoScalingGroupsType(AutoScalingGroups=[views.group(g) for g in shown])
         if token:
             result["NextToken"] = token
         return result
@@ -254,11 +266,11 @@ class GroupHandlers:
             for m in g.members
             if not ids or m.instance_id in ids
         ]
-        page, token = _page(
+        shown, token = page(
             found, lambda gm: gm[1].instance_id, request.get("NextToken"), request.get("MaxRecords")
         )
         result = AutoScalingInstancesType(
-            AutoScalingInstances=[views.instance_details(g, m) for g, m in page]
+            AutoScalingInstances=[views.instance_details(g, m) for g, m in shown]
         )
         if token:
             result["NextToken"] = token
@@ -302,7 +314,7 @@ class GroupHandlers:
                 f"At {stamp(now)} instance {instance_id} was taken out of service in response "
                 "to a user request"
             )
-            if decrement and member.lifecycle_state != TERMINATING:
+            if decrement and not member.leaving:
                 if desired <= g.min_size:
                     raise ValidationError(
                         f"Currently, desiredSize equals minSize ({g.min_size}). Terminating "
@@ -318,8 +330,8 @@ class GroupHandlers:
                 g,
                 desired=desired,
                 members=tuple(
-                    replace(m, lifecycle_state=TERMINATING, cause=cause, decrement=decrement)
-                    if m.instance_id == instance_id and m.lifecycle_state != TERMINATING
+                    lifecycle_hooks.leave(g, m, cause, now, _new_token, decrement)
+                    if m.instance_id == instance_id
                     else m
                     for m in g.members
                 ),
@@ -363,7 +375,7 @@ class GroupHandlers:
             if (
                 status == UNHEALTHY
                 and respect is not False
-                and now - member.launched_at < g.grace_period
+                and now - member.serving_since < g.grace_period
             ):
                 return None  # AWS ignores it within the grace period when asked to respect it
             cause = (
@@ -403,14 +415,14 @@ class GroupHandlers:
         found = self._groups.activities(context.account_id, context.region, name)
         if ids := request.get("ActivityIds"):
             found = [a for a in found if a.activity_id in ids]
-        page, token = _page(
+        shown, token = page(
             found,
             lambda a: a.activity_id,
             request.get("NextToken"),
             request.get("MaxRecords"),
             sort=False,
         )
-        result = ActivitiesType(Activities=[views.activity(a) for a in page])
+        result = ActivitiesType(Activities=[views.activity(a) for a in shown])
         if token:
             result["NextToken"] = token
         return result
@@ -432,10 +444,7 @@ class GroupHandlers:
         self._wake()
 
     def _group(self, context: RequestContext, name: str) -> Group:
-        group = self._groups.get(context.account_id, context.region, name)
-        if group is None:
-            raise group_not_found(name)
-        return group
+        return existing(self._groups, context, name)
 
     def _group_of(self, context: RequestContext, instance_id: str) -> Group:
         for group in self._groups.all(context.account_id, context.region):
@@ -468,24 +477,9 @@ class GroupHandlers:
                     "not found"
                 )
             return LaunchSource(configuration=configuration)
-        return LaunchSource(template=self._template(context, template or {}), mixed=bool(mixed))
-
-    def _template(
-        self, context: RequestContext, spec: LaunchTemplateSpecification
-    ) -> LaunchTemplateRef:
-        template_id, name = spec.get("LaunchTemplateId"), spec.get("LaunchTemplateName")
-        if bool(template_id) == bool(name):
-            raise ValidationError(
-                "Valid requests must contain either launchTemplateId or LaunchTemplateName"
-            )
-        found = self._ec2.launch_template(context.account_id, context.region, template_id, name)
-        if found is None:
-            named = f"template ID {template_id}" if template_id else f"template name {name}"
-            raise ValidationError(
-                "You must use a valid fully-formed launch template. The specified launch "
-                f"template, with {named}, does not exist."
-            )
-        return LaunchTemplateRef(found[0], found[1], spec.get("Version") or "$Default")
+        return LaunchSource(
+            template=template_ref(self._ec2, context, template or {}), mixed=bool(mixed)
+        )
 
     def _placements(
         self,
@@ -506,6 +500,33 @@ class GroupHandlers:
         raise ValidationError("At least one Availability Zone or VPC Subnet is required.")
 
 
+def existing(groups: Groups, context: RequestContext, name: str) -> Group:
+    """The group of that name; AWS's ValidationError when there is none."""
+    group = groups.get(context.account_id, context.region, name)
+    if group is None:
+        raise group_not_found(name)
+    return group
+
+
+def template_ref(
+    ec2: Ec2Lookup, context: RequestContext, spec: LaunchTemplateSpecification
+) -> LaunchTemplateRef:
+    """The launch template a request names (by id or name), checked to exist in EC2."""
+    template_id, name = spec.get("LaunchTemplateId"), spec.get("LaunchTemplateName")
+    if bool(template_id) == bool(name):
+        raise ValidationError(
+            "Valid requests must contain either launchTemplateId or LaunchTemplateName"
+        )
+    found = ec2.launch_template(context.account_id, context.region, template_id, name)
+    if found is None:
+        named = f"template ID {template_id}" if template_id else f"template name {name}"
+        raise ValidationError(
+            "You must use a valid fully-formed launch template. The specified launch "
+            f"template, with {named}, does not exist."
+        )
+    return LaunchTemplateRef(found[0], found[1], spec.get("Version") or "$Default")
+
+
 def _check_bounds(min_size: int, max_size: int, desired: int) -> None:
     if min_size > max_size:
         raise ValidationError(
@@ -522,6 +543,10 @@ def _check_policies(policies: tuple[str, ...]) -> None:
     for policy in policies:
         if policy not in POLICIES and not policy.startswith("arn:"):
             raise ValidationError(f"Termination policy {policy} is not valid.")
+
+
+def _new_token() -> str:
+    return str(uuid.uuid4())
 
 
 def _given(value: int | None, current: int) -> int:
@@ -551,7 +576,7 @@ def _matches(group: Group, filters: list) -> bool:
     return True
 
 
-def _page[T](
+def page[T](
     items: list[T],
     key: Callable[[T], str],
     token: str | None,

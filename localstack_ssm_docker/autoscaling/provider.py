@@ -1,8 +1,9 @@
-"""Auto Scaling on Docker-backed EC2 instances: it composes the group and launch-configuration
-handler groups with the reconciler (reconciler.py) and its thread (loop.py), which starts with
-the service, once the instances are recovered (a kept group's members must be known before their
-health is read), and stops before LocalStack's services do. With PERSISTENCE=1 the groups are
-saved when the service stops and come back when it starts."""
+"""Auto Scaling on Docker-backed EC2 instances: it composes the group, launch-configuration,
+lifecycle hook and instance refresh handler groups with the reconciler (reconciler.py) and its
+thread (loop.py), which starts with the service, once the instances are recovered (a kept
+group's members must be known before their health is read), and stops before LocalStack's
+services do. With PERSISTENCE=1 the groups are saved when the service stops and come back when
+it starts."""
 
 import time
 from collections.abc import Callable
@@ -13,8 +14,11 @@ from localstack.services.plugins import ServiceLifecycleHook
 from localstack_ssm_docker.autoscaling.api import AutoscalingApi
 from localstack_ssm_docker.autoscaling.configuration_handlers import ConfigurationHandlers
 from localstack_ssm_docker.autoscaling.group_handlers import Ec2Lookup, GroupHandlers
+from localstack_ssm_docker.autoscaling.lifecycle_hook_handlers import LifecycleHookHandlers
+from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvents
 from localstack_ssm_docker.autoscaling.loop import ReconcileLoop
 from localstack_ssm_docker.autoscaling.reconciler import InstanceLauncher, Reconciler
+from localstack_ssm_docker.autoscaling.refresh_handlers import RefreshHandlers
 from localstack_ssm_docker.autoscaling.store import Groups
 from localstack_ssm_docker.persistence import StateDirectory
 
@@ -38,19 +42,22 @@ class AutoScalingProvider(AutoscalingApi, ServiceLifecycleHook):
         state: StateDirectory | None = None,
         groups: Groups | None = None,
         clock: Callable[[], float] = time.time,
+        events: LifecycleEvents | None = None,
     ):
         groups = groups or Groups()
         self._store = groups
         self._state = state
         self._before_start = before_start
-        self.reconciler = Reconciler(groups, ec2, clock, retry_delay=retry_delay)
+        self.reconciler = Reconciler(groups, ec2, clock, retry_delay=retry_delay, events=events)
         self._loop = ReconcileLoop(self.reconciler.reconcile, interval)
         self.groups = GroupHandlers(groups, ec2, self.reconciler.busy, self._loop.poke, clock)
         self.configurations = ConfigurationHandlers(groups, clock)
+        self.hooks = LifecycleHookHandlers(groups, self._loop.poke, clock)
+        self.refreshes = RefreshHandlers(groups, ec2, self._loop.poke, clock)
 
     @property
     def handler_groups(self) -> tuple[object, ...]:
-        return (self.groups, self.configurations)
+        return (self.groups, self.configurations, self.hooks, self.refreshes)
 
     def on_before_start(self) -> None:
         self._before_start()

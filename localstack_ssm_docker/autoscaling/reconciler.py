@@ -1,6 +1,10 @@
 """Keeps every group at its desired capacity: one pass checks the members' health, takes the
-unhealthy and what a scale-in, a user or a deletion removes out of service, terminates them, and
-launches what is missing, recording a scaling activity for each launch and termination.
+unhealthy and what a scale-in, a user or a deletion removes out of service, lets the lifecycle
+actions past their timeout go (lifecycle_hooks.py), takes the next batch of an instance refresh
+(refresh.py), sends the lifecycle actions' events, terminates the members that are Terminating
+and launches what is missing, recording a scaling activity for each launch and termination.
+Members held in Pending:Wait count towards the capacity; those in Terminating:Wait do not, and
+are terminated only once their hooks let them go.
 
 The launches and terminations go through an `InstanceLauncher` (ec2_access.py: this LocalStack's
 own RunInstances and TerminateInstances), so a group's instances are the EC2 API's instances. A
@@ -18,13 +22,15 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from localstack_ssm_docker.autoscaling import termination
+from localstack_ssm_docker.autoscaling import lifecycle_hooks, refresh, termination
+from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvent, LifecycleEvents
 from localstack_ssm_docker.autoscaling.records import (
     FAILED,
     HEALTHY,
     IN_SERVICE,
     SUCCESSFUL,
     TERMINATING,
+    TERMINATING_WAIT,
     UNHEALTHY,
     Activity,
     Group,
@@ -79,6 +85,11 @@ class InstanceLauncher(Protocol):
         ...
 
 
+class _NoEvents:
+    def send(self, account_id: str, region: str, event: LifecycleEvent) -> None:
+        """Lifecycle actions still wait and time out; nobody hears of them."""
+
+
 class Reconciler:
     """One pass at a time (`reconcile`), over every group of every account and region."""
 
@@ -90,6 +101,7 @@ class Reconciler:
         retry_delay: float = RETRY_DELAY,
         max_retry_delay: float = MAX_RETRY_DELAY,
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
+        events: LifecycleEvents | None = None,
     ):
         self._groups = groups
         self._launcher = launcher
@@ -97,6 +109,7 @@ class Reconciler:
         self._retry_delay = retry_delay
         self._max_retry_delay = max_retry_delay
         self._new_id = new_id
+        self._events = events or _NoEvents()
         self._busy: set[tuple[str, str, str]] = set()
         self._busy_lock = threading.Lock()
         self._pass_lock = threading.Lock()
@@ -118,8 +131,12 @@ class Reconciler:
     def _reconcile(self, account_id: str, region: str, name: str) -> None:
         self._check_health(account_id, region, name)
         self._take_out_of_service(account_id, region, name)
+        self._expire_actions(account_id, region, name)
+        self._refresh(account_id, region, name)
+        self._notify(account_id, region, name)
         self._terminate(account_id, region, name)
         self._launch(account_id, region, name)
+        self._notify(account_id, region, name)
         group = self._groups.get(account_id, region, name)
         if group is not None and group.deleting and not group.members:
             self._groups.remove(account_id, region, name)
@@ -148,7 +165,7 @@ class Reconciler:
             for m in group.members
             if m.lifecycle_state == IN_SERVICE
             and m.health_status == HEALTHY
-            and now - m.launched_at >= group.grace_period
+            and now - m.serving_since >= group.grace_period
         ]
         if not checked:
             return
@@ -197,12 +214,25 @@ class Reconciler:
                 ).strip()
                 for victim in termination.victims(kept, excess):
                     leaving[victim.instance_id] = cause
+            if g.deleting:  # a force-deleted group's waiting members go without their hooks
+                for m in g.members:
+                    if m.lifecycle_state == TERMINATING_WAIT:
+                        leaving[m.instance_id] = m.cause
             if not leaving:
                 return None
             return replace(
                 g,
                 members=tuple(
-                    replace(m, lifecycle_state=TERMINATING, cause=leaving[m.instance_id])
+                    lifecycle_hooks.leave(
+                        g,
+                        replace(m, lifecycle_state=IN_SERVICE, actions=())
+                        if m.lifecycle_state == TERMINATING_WAIT
+                        else m,
+                        leaving[m.instance_id],
+                        now,
+                        self._new_id,
+                        m.decrement,
+                    )
                     if m.instance_id in leaving
                     else m
                     for m in g.members
@@ -210,6 +240,73 @@ class Reconciler:
             )
 
         self._groups.change(account_id, region, name, take)
+
+    def _expire_actions(self, account_id: str, region: str, name: str) -> None:
+        """Lifecycle actions past their deadline take their hook's default result."""
+        now = self._clock()
+
+        def expire(g: Group) -> Group | None:
+            changed = [lifecycle_hooks.expire(m, now, stamp(now)) for m in g.members]
+            if all(c is None for c in changed):
+                return None
+            return replace(
+                g,
+                members=tuple(c or m for c, m in zip(changed, g.members, strict=True)),
+            )
+
+        self._groups.change(account_id, region, name, expire)
+
+    def _refresh(self, account_id: str, region: str, name: str) -> None:
+        """The next step of the group's instance refresh (refresh.py)."""
+        now = self._clock()
+        cause = (
+            f"At {stamp(now)} an instance was taken out of service in response to an instance "
+            "refresh."
+        )
+
+        def leave(g: Group, m: Member) -> Member:
+            return lifecycle_hooks.leave(g, m, cause, now, self._new_id)
+
+        self._groups.change(account_id, region, name, lambda g: refresh.advance(g, now, leave))
+
+    def _notify(self, account_id: str, region: str, name: str) -> None:
+        """Sends the event of every lifecycle action not yet announced, once: a bus that fails
+        is logged, the action still waits out its timeout."""
+        group = self._groups.get(account_id, region, name)
+        if group is None:
+            return
+        due = [(m, a) for m in group.members for a in m.actions if not a.notified]
+        if not due:
+            return
+        for member, action in due:
+            try:
+                self._events.send(account_id, region, lifecycle_hooks.event(group, member, action))
+            except Exception as e:
+                LOG.warning(
+                    "lifecycle action %s of Auto Scaling group %s not sent: %s",
+                    action.token,
+                    name,
+                    e,
+                )
+        sent = {a.token for _, a in due}
+
+        def mark(g: Group) -> Group:
+            return replace(
+                g,
+                members=tuple(
+                    replace(
+                        m,
+                        actions=tuple(
+                            replace(a, notified=True) if a.token in sent else a for a in m.actions
+                        ),
+                    )
+                    if m.actions
+                    else m
+                    for m in g.members
+                ),
+            )
+
+        self._groups.change(account_id, region, name, mark)
 
     def _terminate(self, account_id: str, region: str, name: str) -> None:
         group = self._groups.get(account_id, region, name)
@@ -254,18 +351,17 @@ class Reconciler:
         now = self._clock()
         if missing <= 0 or now < group.next_launch_at:
             return
+        source = refresh.launch_source(group)
         configuration = None
-        if group.source.configuration is not None:
-            configuration = self._groups.configuration(
-                account_id, region, group.source.configuration
-            )
+        if source.configuration is not None:
+            configuration = self._groups.configuration(account_id, region, source.configuration)
         tags = (
             (GROUP_NAME_TAG, group.name),
             *tuple((t.key, t.value) for t in group.tags if t.propagate_at_launch),
         )
         capacity = len(group.active)
         for placement, count in _spread(group, missing):
-            order = LaunchOrder(group.name, group.source, configuration, placement, count, tags)
+            order = LaunchOrder(group.name, source, configuration, placement, count, tags)
             started = self._clock()
             try:
                 with self._acting(account_id, region, name):
@@ -281,12 +377,17 @@ class Reconciler:
             ).strip()
             capacity += count
             members = tuple(
-                Member(
-                    instance_id=i.instance_id,
-                    instance_type=i.instance_type,
-                    availability_zone=placement.availability_zone,
-                    source=group.source,
-                    launched_at=ended,
+                lifecycle_hooks.arrive(
+                    group,
+                    Member(
+                        instance_id=i.instance_id,
+                        instance_type=i.instance_type,
+                        availability_zone=placement.availability_zone,
+                        source=source,
+                        launched_at=ended,
+                    ),
+                    ended,
+                    self._new_id,
                 )
                 for i in launched
             )
@@ -331,12 +432,14 @@ class Reconciler:
         now = self._clock()
         failures = group.launch_failures + 1
         delay = min(self._retry_delay * 2 ** (failures - 1), self._max_retry_delay)
-        self._groups.change(
-            account_id,
-            region,
-            group.name,
-            lambda g: replace(g, launch_failures=failures, next_launch_at=now + delay),
-        )
+
+        def back_off(g: Group) -> Group:
+            g = replace(g, launch_failures=failures, next_launch_at=now + delay)
+            if failures >= refresh.FAILED_LAUNCHES:
+                g = refresh.fail(g, reason, now) or g
+            return g
+
+        self._groups.change(account_id, region, group.name, back_off)
         LOG.info(
             "launch for Auto Scaling group %s failed (next try in %.0f s): %s",
             group.name,

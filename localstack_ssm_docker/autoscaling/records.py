@@ -7,13 +7,20 @@ from dataclasses import dataclass
 
 IN_SERVICE = "InService"
 PENDING = "Pending"
+PENDING_WAIT = "Pending:Wait"
 TERMINATING = "Terminating"
+TERMINATING_WAIT = "Terminating:Wait"
 HEALTHY = "Healthy"
 UNHEALTHY = "Unhealthy"
 
 IN_PROGRESS = "InProgress"
 SUCCESSFUL = "Successful"
 FAILED = "Failed"
+PENDING_REFRESH = "Pending"
+CANCELLING = "Cancelling"
+CANCELLED = "Cancelled"
+ACTIVE_REFRESH = frozenset({PENDING_REFRESH, IN_PROGRESS, CANCELLING})
+"""The statuses of an instance refresh that is not over (one at a time per group)."""
 
 PROCESSES = frozenset(
     {
@@ -81,6 +88,43 @@ class GroupTag:
 
 
 @dataclass(frozen=True)
+class LifecycleHook:
+    """A group's lifecycle hook: what holds a launching or terminating member, and for how long."""
+
+    name: str
+    transition: str
+    """autoscaling:EC2_INSTANCE_LAUNCHING or autoscaling:EC2_INSTANCE_TERMINATING."""
+    heartbeat_timeout: int = 3600
+    default_result: str = "ABANDON"
+    metadata: str | None = None
+    notification_target_arn: str | None = None
+    role_arn: str | None = None
+
+    @property
+    def global_timeout(self) -> int:
+        """The longest a member waits on the hook, heartbeats or not (AWS: 100 heartbeat
+        timeouts, at most 48 hours)."""
+        return min(100 * self.heartbeat_timeout, 172800)
+
+
+@dataclass(frozen=True)
+class LifecycleAction:
+    """One hook holding one member: open until completed or its deadline passes."""
+
+    token: str
+    hook_name: str
+    transition: str
+    started_at: float
+    deadline: float
+    """The heartbeat timeout's end; a heartbeat moves it (never past `global_deadline`)."""
+    global_deadline: float
+    heartbeat_timeout: int
+    default_result: str
+    notified: bool = False
+    """Its event went to EventBridge (the reconciler sends those that did not)."""
+
+
+@dataclass(frozen=True)
 class Member:
     """An instance of a group."""
 
@@ -95,6 +139,42 @@ class Member:
     """Why it is Terminating (the activity's cause), once it is."""
     decrement: bool = False
     """Terminating: the desired capacity went down with it (no replacement)."""
+    actions: tuple[LifecycleAction, ...] = ()
+    """The lifecycle actions holding it in Pending:Wait or Terminating:Wait."""
+    in_service_at: float | None = None
+    """When it went InService past its launching hooks (None: at its launch)."""
+
+    @property
+    def serving_since(self) -> float:
+        """Where its health check grace period and an instance refresh's warmup start: AWS
+        starts them once the launching hooks let the instance go InService."""
+        return self.launched_at if self.in_service_at is None else self.in_service_at
+
+    @property
+    def leaving(self) -> bool:
+        """Terminating, or waiting on a terminating hook first."""
+        return self.lifecycle_state in (TERMINATING, TERMINATING_WAIT)
+
+
+@dataclass(frozen=True)
+class InstanceRefresh:
+    """A rolling replacement of a group's members: those it replaces are named at its start."""
+
+    refresh_id: str
+    started_at: float
+    min_healthy_percentage: int
+    instance_warmup: int
+    to_replace: tuple[str, ...]
+    """The members it replaces (all of them, or those not on the target with SkipMatching)."""
+    target: LaunchSource | None = None
+    """The DesiredConfiguration's launch source (None: the group's own)."""
+    skip_matching: bool = False
+    instance_warmup_given: bool = False
+    status: str = PENDING_REFRESH
+    status_reason: str = ""
+    ended_at: float | None = None
+    percentage_complete: int = 0
+    instances_to_update: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,14 +203,26 @@ class Group:
     launch_failures: int = 0
     """Launches failed in a row (the back-off grows with them)."""
     next_launch_at: float = 0.0
+    hooks: tuple[LifecycleHook, ...] = ()
+    refreshes: tuple[InstanceRefresh, ...] = ()
+    """Its instance refreshes, oldest first."""
 
     def member(self, instance_id: str) -> Member | None:
         return next((m for m in self.members if m.instance_id == instance_id), None)
 
     @property
     def active(self) -> tuple[Member, ...]:
-        """The members that count towards the capacity (not Terminating)."""
-        return tuple(m for m in self.members if m.lifecycle_state != TERMINATING)
+        """The members that count towards the capacity (neither Terminating nor waiting to)."""
+        return tuple(m for m in self.members if not m.leaving)
+
+    @property
+    def refresh(self) -> InstanceRefresh | None:
+        """The instance refresh under way, if one is."""
+        last = self.refreshes[-1] if self.refreshes else None
+        return last if last is not None and last.status in ACTIVE_REFRESH else None
+
+    def hook(self, name: str) -> LifecycleHook | None:
+        return next((h for h in self.hooks if h.name == name), None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """Records as Auto Scaling's API shapes (DescribeAutoScalingGroups, DescribeAutoScalingInstances,
-DescribeScalingActivities, DescribeLaunchConfigurations)."""
+DescribeScalingActivities, DescribeLaunchConfigurations, DescribeLifecycleHooks,
+DescribeInstanceRefreshes)."""
 
 from datetime import UTC, datetime
 
@@ -10,18 +11,28 @@ from localstack_ssm_docker.autoscaling.api import (
     AutoScalingGroup,
     AutoScalingInstanceDetails,
     Instance,
+    InstanceRefreshStatus,
     LaunchTemplateSpecification,
     LifecycleState,
+    RefreshStrategy,
     ScalingActivityStatusCode,
+)
+from localstack_ssm_docker.autoscaling.api import (
+    InstanceRefresh as InstanceRefreshShape,
 )
 from localstack_ssm_docker.autoscaling.api import (
     LaunchConfiguration as LaunchConfigurationShape,
 )
+from localstack_ssm_docker.autoscaling.api import (
+    LifecycleHook as LifecycleHookShape,
+)
 from localstack_ssm_docker.autoscaling.records import (
     Activity,
     Group,
+    InstanceRefresh,
     LaunchConfiguration,
     LaunchSource,
+    LifecycleHook,
     Member,
 )
 
@@ -165,4 +176,62 @@ def launch_configuration(record: LaunchConfiguration) -> LaunchConfigurationShap
     )
     if record.iam_instance_profile:
         shape["IamInstanceProfile"] = record.iam_instance_profile
+    return shape
+
+
+def lifecycle_hook(record: Group, hook: LifecycleHook) -> LifecycleHookShape:
+    shape = LifecycleHookShape(
+        LifecycleHookName=hook.name,
+        AutoScalingGroupName=record.name,
+        LifecycleTransition=hook.transition,
+        HeartbeatTimeout=hook.heartbeat_timeout,
+        GlobalTimeout=hook.global_timeout,
+        DefaultResult=hook.default_result,
+    )
+    if hook.metadata is not None:
+        shape["NotificationMetadata"] = hook.metadata
+    if hook.notification_target_arn is not None:
+        shape["NotificationTargetARN"] = hook.notification_target_arn
+    if hook.role_arn is not None:
+        shape["RoleARN"] = hook.role_arn
+    return shape
+
+
+def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefreshShape:
+    preferences = {
+        "MinHealthyPercentage": refresh.min_healthy_percentage,
+        "SkipMatching": refresh.skip_matching,
+        "AutoRollback": False,
+        "ScaleInProtectedInstances": "Ignore",
+        "StandbyInstances": "Ignore",
+        "MaxHealthyPercentage": 100,
+    }
+    if refresh.instance_warmup_given:
+        preferences["InstanceWarmup"] = refresh.instance_warmup
+    shape = InstanceRefreshShape(
+        InstanceRefreshId=refresh.refresh_id,
+        AutoScalingGroupName=record.name,
+        Status=InstanceRefreshStatus(refresh.status),
+        StartTime=timestamp(refresh.started_at),
+        PercentageComplete=refresh.percentage_complete,
+        InstancesToUpdate=refresh.instances_to_update,
+        ProgressDetails={
+            "LivePoolProgress": {
+                "PercentageComplete": refresh.percentage_complete,
+                "InstancesToUpdate": refresh.instances_to_update,
+            }
+        },
+        Preferences=preferences,  # type: ignore[typeddict-item]
+        Strategy=RefreshStrategy.Rolling,
+    )
+    if refresh.status_reason:
+        shape["StatusReason"] = refresh.status_reason
+    if refresh.ended_at is not None:
+        shape["EndTime"] = timestamp(refresh.ended_at)
+    if refresh.target is not None and (template := _template(refresh.target)) is not None:
+        shape["DesiredConfiguration"] = (
+            {"MixedInstancesPolicy": {"LaunchTemplate": {"LaunchTemplateSpecification": template}}}
+            if refresh.target.mixed
+            else {"LaunchTemplate": template}
+        )
     return shape

@@ -57,3 +57,17 @@ class Ec2LaunchTemplateProviderPlugin(CloudFormationResourceProviderPlugin):
         )
 
         self.factory = Ec2LaunchTemplateProvider
+
+
+class AutoScalingGroupProviderPlugin(CloudFormationResourceProviderPlugin):
+    name = "AWS::AutoScaling::AutoScalingGroup"
+
+    def __init__(self) -> None:
+        self.factory: type[ResourceProvider] | None = None
+
+    def load(self):
+        from localstack_ssm_docker.cloudformation.autoscaling_group import (
+            AutoScalingGroupProvider,
+        )
+
+        self.factory = AutoScalingGroupProvider

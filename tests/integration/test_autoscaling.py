@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from harness.localstack_process import LocalStack
 from tests.integration.conftest import AMI_ID
-from tests.integration.helpers import container_of, finished, ping_status, poll
+from tests.integration.helpers import container_of, finished, ping_status, poll, run_command
 
 GROUP_TAG = "aws:autoscaling:groupName"
 DEADLINE = 120
@@ -442,3 +442,110 @@ def test_a_request_missing_a_member_gets_a_400_and_stores_nothing(
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert refused.value.response["Error"]["Code"] == "MissingParameter"
     assert described(autoscaling, name) is None
+
+
+def test_a_terminating_hook_holds_the_member_while_a_command_runs_on_it(
+    localstack, autoscaling, ssm, docker_client, new_group
+):
+    """The hook's event reaches an EventBridge rule's SQS queue as AWS sends it; its handler (the
+    test, as a Lambda would) runs a command on the waiting member, then completes the action."""
+    name = new_group(1)
+    [member] = in_service(autoscaling, name, 1)
+    all_online(ssm, [member])
+    sqs, events = localstack.client("sqs"), localstack.client("events")
+    queue_url = sqs.create_queue(QueueName=f"hooks-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    rule = f"hooks-{name}"
+    events.put_rule(
+        Name=rule,
+        EventPattern=json.dumps(
+            {
+                "source": ["aws.autoscaling"],
+                "detail-type": ["EC2 Instance-terminate Lifecycle Action"],
+                "detail": {"AutoScalingGroupName": [name]},
+            }
+        ),
+    )
+    events.put_targets(Rule=rule, Targets=[{"Id": "queue", "Arn": queue_arn}])
+    autoscaling.put_lifecycle_hook(
+        AutoScalingGroupName=name,
+        LifecycleHookName="drain",
+        LifecycleTransition="autoscaling:EC2_INSTANCE_TERMINATING",
+        HeartbeatTimeout=300,
+        NotificationMetadata="drain the queue",
+    )
+
+    autoscaling.set_desired_capacity(AutoScalingGroupName=name, DesiredCapacity=0)
+    messages = poll(
+        lambda: sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=1).get("Messages", []),
+        lambda found: len(found) > 0,
+        DEADLINE,
+    )
+
+    event = json.loads(messages[0]["Body"])
+    assert (event["source"], event["detail-type"]) == (
+        "aws.autoscaling",
+        "EC2 Instance-terminate Lifecycle Action",
+    )
+    detail = event["detail"]
+    assert detail["EC2InstanceId"] == member
+    assert detail["LifecycleHookName"] == "drain"
+    assert detail["LifecycleTransition"] == "autoscaling:EC2_INSTANCE_TERMINATING"
+    assert detail["NotificationMetadata"] == "drain the queue"
+    group = described(autoscaling, name)
+    assert group is not None
+    assert [i["LifecycleState"] for i in group["Instances"]] == ["Terminating:Wait"]
+    command_id = run_command(ssm, member, ["echo drained $(hostname)"])
+    assert finished(ssm, command_id, member)["StandardOutputContent"].startswith("drained ")
+    assert container_of(docker_client, member).status == "running"
+
+    autoscaling.complete_lifecycle_action(
+        AutoScalingGroupName=name,
+        LifecycleHookName="drain",
+        LifecycleActionToken=detail["LifecycleActionToken"],
+        LifecycleActionResult="CONTINUE",
+    )
+
+    poll(lambda: container_gone(docker_client, member), bool, DEADLINE)
+    poll(lambda: described(autoscaling, name), lambda g: g is not None and not g["Instances"])
+    events.remove_targets(Rule=rule, Ids=["queue"])
+    events.delete_rule(Name=rule)
+    sqs.delete_queue(QueueUrl=queue_url)
+
+
+def test_an_instance_refresh_replaces_the_members_with_the_templates_new_version(
+    autoscaling, ec2, template, new_group
+):
+    name = new_group(2)
+    first = in_service(autoscaling, name, 2)
+    ec2.create_launch_template_version(
+        LaunchTemplateName=template,
+        LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.small"},
+    )
+
+    refresh_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateName": template, "Version": "2"}},
+        Preferences={"MinHealthyPercentage": 50, "InstanceWarmup": 0},
+    )["InstanceRefreshId"]
+    refresh = poll(
+        lambda: autoscaling.describe_instance_refreshes(
+            AutoScalingGroupName=name, InstanceRefreshIds=[refresh_id]
+        )["InstanceRefreshes"][0],
+        lambda r: r["Status"] in ("Successful", "Failed", "Cancelled"),
+        DEADLINE,
+    )
+
+    assert (refresh["Status"], refresh["PercentageComplete"]) == ("Successful", 100)
+    members = in_service(autoscaling, name, 2)
+    assert not set(first) & set(members)
+    reservations = ec2.describe_instances(InstanceIds=members)["Reservations"]
+    assert {i["InstanceType"] for r in reservations for i in r["Instances"]} == {"t3.small"}
+    group = described(autoscaling, name)
+    assert group is not None
+    assert group["LaunchTemplate"]["Version"] == "2"
+    with pytest.raises(ClientError) as refused:
+        autoscaling.cancel_instance_refresh(AutoScalingGroupName=name)
+    assert refused.value.response["Error"]["Code"] == "ActiveInstanceRefreshNotFound"

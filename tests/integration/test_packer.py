@@ -18,7 +18,7 @@ from tests.integration.helpers import finished, ping_status, poll, run_command
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "packer"
 TEMPLATE = "debian-hello.pkr.hcl"
-ACCOUNT = "330000000001"
+ACCOUNT = "350000000001"  # its instances, key pairs, groups and sessions are only its own
 PROFILE = "packer-ssm"
 CHECK = [
     "cat /etc/hello.txt",

@@ -3,7 +3,10 @@ this machine at run time (tests reach no registry): examples/terraform applies a
 LocalStack, the association has run on every target when apply returns, a plan shows no drift,
 a second apply with one more tagged instance runs the association there, and destroy leaves no
 container and no association. An instance launched from an `aws_launch_template` gets the
-template's parameters with its own winning, and Terraform reads its launch template back.
+template's parameters with its own winning, and Terraform reads its launch template back. An
+`aws_autoscaling_group` from an `aws_launch_template` reaches its capacity before apply returns,
+scales with `desired_capacity`, rolls a new template version out with `instance_refresh`, and
+destroy drains and deletes it.
 """
 
 import os
@@ -19,6 +22,7 @@ from tests.integration.helpers import poll
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "terraform"
 LAUNCH_TEMPLATE = Path(__file__).parent / "terraform_launch_template"
+AUTOSCALING = Path(__file__).parent / "terraform_autoscaling"
 PROVIDER_GLOB = "terraform-provider-aws_*"
 SEARCH_ROOTS = ("/opt", "/usr/local", "/usr/share", "/usr/lib", str(Path.home()), "/srv", "/var")
 ACCOUNT = "320000000001"
@@ -186,3 +190,62 @@ def test_terraform_launches_an_instance_from_a_launch_template(tmp_path_factory,
     assert ec2.describe_launch_templates()["LaunchTemplates"] == []
     names = {c.name for c in docker.from_env().containers.list(all=True)}
     assert f"localstack-ec2.{instance_id}" not in names
+
+
+def _members(autoscaling, name: str) -> list[dict]:
+    groups = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[name])
+    return groups["AutoScalingGroups"][0]["Instances"] if groups["AutoScalingGroups"] else []
+
+
+def test_terraform_scales_and_refreshes_an_auto_scaling_group(tmp_path_factory, localstack):
+    terraform = _terraform_in(tmp_path_factory, AUTOSCALING)
+    account = "320000000003"
+    autoscaling = localstack.client("autoscaling", account=account)
+    ec2 = localstack.client("ec2", account=account)
+    variables = [f"-var=endpoint={localstack.endpoint}", f"-var=access_key={account}"]
+    seen: set[str] = set()
+
+    def members() -> list[dict]:
+        found = _members(autoscaling, "tf-asg-web")
+        seen.update(m["InstanceId"] for m in found)
+        return found
+
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *variables)
+    # wait_for_capacity_timeout: apply returned with the desired capacity InService
+    first = members()
+    assert [(m["LifecycleState"], m["HealthStatus"]) for m in first] == [
+        ("InService", "Healthy")
+    ] * 2
+    reservations = ec2.describe_instances(InstanceIds=[m["InstanceId"] for m in first])
+    instances = [i for r in reservations["Reservations"] for i in r["Instances"]]
+    assert {i["InstanceType"] for i in instances} == {"t3.micro"}
+    assert all({"Key": "team", "Value": "web"} in i["Tags"] for i in instances)
+    plan = terraform(
+        "plan", "-detailed-exitcode", "-input=false", "-no-color", *variables, check=False
+    )
+    assert plan.returncode == 0, plan.stdout + plan.stderr  # no drift
+
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *variables, "-var=desired=3")
+    assert [m["LifecycleState"] for m in members()] == ["InService"] * 3
+
+    bigger = [*variables, "-var=desired=3", "-var=instance_type=t3.small"]
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *bigger)
+    refreshes = poll(
+        lambda: autoscaling.describe_instance_refreshes(AutoScalingGroupName="tf-asg-web")[
+            "InstanceRefreshes"
+        ],
+        lambda found: bool(found) and found[0]["Status"] == "Successful",
+        300,
+    )
+    assert refreshes[0]["PercentageComplete"] == 100
+    refreshed = poll(members, lambda found: len(found) == 3)
+    assert not {m["InstanceId"] for m in first} & {m["InstanceId"] for m in refreshed}
+    assert {m["LaunchTemplate"]["Version"] for m in refreshed} == {"2"}
+    reservations = ec2.describe_instances(InstanceIds=[m["InstanceId"] for m in refreshed])
+    types = {i["InstanceType"] for r in reservations["Reservations"] for i in r["Instances"]}
+    assert types == {"t3.small"}
+
+    terraform("destroy", "-auto-approve", "-input=false", "-no-color", *bigger)
+    assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
+    names = {c.name for c in docker.from_env().containers.list(all=True)}
+    assert not {f"localstack-ec2.{i}" for i in seen} & names

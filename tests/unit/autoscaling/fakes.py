@@ -1,8 +1,9 @@
-"""Fakes of Auto Scaling's own interfaces: the instance launcher and EC2 lookups."""
+"""Fakes of Auto Scaling's own interfaces: the instance launcher, EC2 lookups and EventBridge."""
 
 import itertools
 from collections.abc import Collection
 
+from localstack_ssm_docker.autoscaling.lifecycle_hooks import LifecycleEvent
 from localstack_ssm_docker.autoscaling.reconciler import Launched, LaunchFailed, LaunchOrder
 from tests.unit.ssm.associations.fake_clock import FakeClock
 
@@ -58,3 +59,16 @@ class FakeLookup:
 
     def subnet_zones(self, account_id: str, region: str, subnet_ids: list[str]) -> dict[str, str]:
         return {s: self.subnets[s] for s in subnet_ids if s in self.subnets}
+
+
+class FakeEvents:
+    """The lifecycle events sent, in order; `refuse` makes every send fail with that message."""
+
+    def __init__(self) -> None:
+        self.sent: list[LifecycleEvent] = []
+        self.refuse: str | None = None
+
+    def send(self, account_id: str, region: str, event: LifecycleEvent) -> None:
+        if self.refuse is not None:
+            raise RuntimeError(self.refuse)
+        self.sent.append(event)

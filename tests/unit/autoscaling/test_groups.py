@@ -4,9 +4,6 @@ scale out and in, termination policies, replacement of unhealthy members, back-o
 import json
 
 import pytest
-from localstack.aws.api import RequestContext
-from localstack.http import Request
-from localstack.services.stores import AccountRegionBundle
 
 from localstack_ssm_docker.autoscaling.api import (
     AlreadyExistsFault,
@@ -14,63 +11,9 @@ from localstack_ssm_docker.autoscaling.api import (
     ScalingActivityInProgressFault,
 )
 from localstack_ssm_docker.autoscaling.exceptions import ValidationError
-from localstack_ssm_docker.autoscaling.group_handlers import GroupHandlers
-from localstack_ssm_docker.autoscaling.reconciler import GROUP_NAME_TAG, Reconciler
-from localstack_ssm_docker.autoscaling.store import AutoScalingStore, Groups
-from tests.unit.autoscaling.fakes import FakeLauncher, FakeLookup
-from tests.unit.ssm.associations.fake_clock import FakeClock
-
-ACCOUNT, REGION = "111111111111", "us-east-1"
-
-
-class Service:
-    """The handlers and the reconciler on one store; `wakes` counts the handlers' wake-ups."""
-
-    def __init__(self) -> None:
-        self.clock = FakeClock(1_800_000_000.0)
-        self.launcher = FakeLauncher(self.clock)
-        self.groups = Groups(AccountRegionBundle("autoscaling", AutoScalingStore))
-        self.reconciler = Reconciler(self.groups, self.launcher, self.clock.now, retry_delay=10)
-        self.wakes = 0
-        self.handlers = GroupHandlers(
-            self.groups, FakeLookup(), self.reconciler.busy, self._wake, self.clock.now
-        )
-        self.context = RequestContext(Request("POST", "/"))
-        self.context.account_id = ACCOUNT
-        self.context.region = REGION
-
-    def _wake(self) -> None:
-        self.wakes += 1
-
-    def create(self, desired: int = 3, **extra) -> None:
-        request = {
-            "AutoScalingGroupName": "web",
-            "LaunchTemplate": {"LaunchTemplateName": "web"},
-            "MinSize": 0,
-            "MaxSize": 10,
-            "DesiredCapacity": desired,
-            "VPCZoneIdentifier": "subnet-a,subnet-b",
-            **extra,
-        }
-        self.handlers.create_auto_scaling_group(self.context, request)  # type: ignore[arg-type]
-
-    def group(self) -> dict:
-        return self.handlers.describe_auto_scaling_groups(self.context, {})["AutoScalingGroups"][0]  # type: ignore[arg-type]
-
-    def members(self) -> list[str]:
-        return [i["InstanceId"] for i in self.group()["Instances"]]
-
-    def activities(self) -> list[dict]:
-        return self.handlers.describe_scaling_activities(
-            self.context,
-            {"AutoScalingGroupName": "web"},  # type: ignore[arg-type]
-        )["Activities"]
-
-    def set_desired(self, desired: int) -> None:
-        self.handlers.set_desired_capacity(
-            self.context,
-            {"AutoScalingGroupName": "web", "DesiredCapacity": desired},  # type: ignore[arg-type]
-        )
+from localstack_ssm_docker.autoscaling.reconciler import GROUP_NAME_TAG
+from tests.unit.autoscaling.fakes import FakeLauncher
+from tests.unit.autoscaling.service import Service
 
 
 @pytest.fixture

@@ -94,3 +94,61 @@ def test_the_dispatch_table_answers_with_the_groups_and_leaves_the_rest_not_impl
             context(),
             {"AutoScalingGroupName": "g", "PolicyName": "p"},  # type: ignore[arg-type]
         )
+
+
+def test_hooks_waiting_members_and_refreshes_come_back_after_a_restart(tmp_path):
+    clock = FakeClock(1_800_000_000.0)
+    ec2 = FakeEc2(clock)
+    state = StateDirectory(tmp_path)
+    first = provider(ec2, clock, state, [])
+    first.groups.create_auto_scaling_group(
+        context(),
+        {  # type: ignore[arg-type]
+            "AutoScalingGroupName": "kept",
+            "LaunchTemplate": {"LaunchTemplateId": "lt-0123456789abcdef0"},
+            "MinSize": 0,
+            "MaxSize": 3,
+            "DesiredCapacity": 1,
+            "VPCZoneIdentifier": "subnet-b",
+            "LifecycleHookSpecificationList": [
+                {
+                    "LifecycleHookName": "ready",
+                    "LifecycleTransition": "autoscaling:EC2_INSTANCE_LAUNCHING",
+                }
+            ],
+        },
+    )
+    first.reconciler.reconcile()
+    first.groups.suspend_processes(  # the refresh stays Pending across the restart
+        context(),
+        {"AutoScalingGroupName": "kept", "ScalingProcesses": ["InstanceRefresh"]},  # type: ignore[arg-type]
+    )
+    first.refreshes.start_instance_refresh(context(), {"AutoScalingGroupName": "kept"})  # type: ignore[arg-type]
+    first.on_before_stop()
+
+    second = provider(ec2, clock, state, [])
+    second.on_before_start()
+    try:
+        [member] = second.groups.describe_auto_scaling_groups(context(), {})[  # type: ignore[arg-type]
+            "AutoScalingGroups"
+        ][0]["Instances"]
+        second.hooks.complete_lifecycle_action(
+            context(),
+            {  # type: ignore[arg-type]
+                "AutoScalingGroupName": "kept",
+                "LifecycleHookName": "ready",
+                "InstanceId": member["InstanceId"],
+                "LifecycleActionResult": "CONTINUE",
+            },
+        )
+        after = second.groups.describe_auto_scaling_groups(context(), {})  # type: ignore[arg-type]
+        refreshes = second.refreshes.describe_instance_refreshes(
+            context(),
+            {"AutoScalingGroupName": "kept"},  # type: ignore[arg-type]
+        )
+    finally:
+        second.on_before_stop()
+
+    assert member["LifecycleState"] == "Pending:Wait"
+    assert after["AutoScalingGroups"][0]["Instances"][0]["LifecycleState"] == "InService"
+    assert [r["Status"] for r in refreshes["InstanceRefreshes"]] == ["Pending"]

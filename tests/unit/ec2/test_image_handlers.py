@@ -6,7 +6,6 @@ other account's view is read from its moto backend.)"""
 
 import pytest
 from localstack.aws.api import CommonServiceException
-from localstack.aws.forwarder import create_aws_request_context
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.exceptions import InvalidAmiIdNotFound
@@ -16,6 +15,7 @@ from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 from localstack_ssm_docker.engine.values import IMAGE_OWNER_LABEL, AmiImage
+from tests.unit.builders import ec2_context
 from tests.unit.ec2.image_fakes import FakeImageEngine
 from tests.unit.fakes import FakeEngine, HeldPool
 
@@ -43,9 +43,7 @@ class CommittingEngine(FakeEngine):
 
 
 def context(action: str, account: str = ACCOUNT, **parameters):
-    request = create_aws_request_context("ec2", action, parameters=parameters, region=REGION)
-    request.account_id = account
-    return request
+    return ec2_context(action, account, REGION, **parameters)
 
 
 def call(provider, group, action: str, account: str = ACCOUNT, **request):

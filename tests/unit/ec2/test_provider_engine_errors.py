@@ -4,7 +4,6 @@ for the instances whose container did what was asked."""
 
 import pytest
 from localstack.aws.api import CommonServiceException
-from localstack.aws.forwarder import create_aws_request_context
 from moto.ec2.models import ec2_backends
 
 from localstack_ssm_docker.ec2.exceptions import EngineUnavailableError
@@ -13,6 +12,7 @@ from localstack_ssm_docker.ec2.lifecycle import InstanceLifecycle
 from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 from localstack_ssm_docker.engine.values import AmiImage
+from tests.unit.builders import ec2_context
 from tests.unit.ec2.engine_fakes import FailingEngine
 
 AMI = AmiImage("ami-0b5b0b5b0b5b0b5b0", "busybox", "localstack-ec2/busybox:ami-0b5", "0")
@@ -25,9 +25,7 @@ class AmiEngine(FailingEngine):
 
 
 def context(action: str, **parameters):
-    request = create_aws_request_context("ec2", action, parameters=parameters, region=REGION)
-    request.account_id = ACCOUNT
-    return request
+    return ec2_context(action, ACCOUNT, REGION, **parameters)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 from localstack.aws.api import CommonServiceException
-from localstack.aws.forwarder import create_aws_request_context
 from localstack.services.moto import call_moto
 from moto.ec2.models import ec2_backends
 
@@ -20,6 +19,7 @@ from localstack_ssm_docker.ec2.models import instance_stores
 from localstack_ssm_docker.ec2.provider import Ec2DockerProvider
 from localstack_ssm_docker.engine.values import AmiImage
 from localstack_ssm_docker.imds.snapshot import instance_facts
+from tests.unit.builders import ec2_context
 from tests.unit.fakes import FakeEngine
 
 AMI = AmiImage("ami-0b5b0b5b0b5b0b5b0", "busybox", "localstack-ec2/busybox:ami-0b5", "0")
@@ -33,9 +33,7 @@ class AmiEngine(FakeEngine):
 
 
 def context(action: str, **parameters):
-    request = create_aws_request_context("ec2", action, parameters=parameters, region=REGION)
-    request.account_id = ACCOUNT
-    return request
+    return ec2_context(action, ACCOUNT, REGION, **parameters)
 
 
 def ec2(action: str, **parameters) -> dict:
