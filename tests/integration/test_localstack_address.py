@@ -154,6 +154,29 @@ def test_the_aws_cli_inside_needs_no_endpoint_flags(named, instance):
     ]
 
 
+BOTO3_READS = (
+    "import boto3; "
+    "print(boto3.client('ssm').get_parameter(Name='/app/boto3-token', WithDecryption=True)"
+    "['Parameter']['Value']); "
+    "print(boto3.client('s3').get_object(Bucket='boto3-artifacts', Key='b.txt')['Body'].read()"
+    ".decode(), end=''); "
+    "print(boto3.client('secretsmanager').get_secret_value(SecretId='app/boto3-secret')"
+    "['SecretString'])"
+)
+
+
+def test_boto3_inside_needs_no_endpoint_arguments(named, instance):
+    named.client("ssm").put_parameter(Name="/app/boto3-token", Value="t-456", Type="SecureString")
+    named.client("s3").create_bucket(Bucket="boto3-artifacts")
+    named.client("s3").put_object(Bucket="boto3-artifacts", Key="b.txt", Body=b"from boto3\n")
+    named.client("secretsmanager").create_secret(Name="app/boto3-secret", SecretString="s-789")
+    assert inside(named, instance, [f'python3 -c "{BOTO3_READS}"']) == [
+        "t-456",
+        "from boto3",
+        "s-789",
+    ]
+
+
 def test_the_hosts_own_resolution_is_untouched(named, instance, host_files):
     assert {path: path.read_bytes() for path in HOST_FILES} == host_files
 
