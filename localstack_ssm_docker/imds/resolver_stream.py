@@ -1,6 +1,7 @@
 """DNS over a byte stream (RFC 1035 section 4.2.2: each message after its two-byte length), as
 the responder relays instances' queries to us: each query is answered by :mod:`.resolver` or
-sent upstream, in order, until the caller ends the stream or sends something that is not DNS.
+sent upstream, in order, until the caller ends the stream, sends something that is not DNS, or
+sends no next query soon after an answer (NEXT_QUERY_SECONDS).
 
 A query upstream did not answer gets SERVFAIL, so the caller's resolver moves on at once.
 """
@@ -14,6 +15,14 @@ from localstack_ssm_docker.imds.resolver import HEADER, Zone, answer
 type Forward = Callable[[bytes], bytes | None]
 """A query -> upstream's response to it, or None when upstream did not answer."""
 
+NEXT_QUERY_SECONDS = 0.2
+"""After an answer, the stream ends unless the next query comes within this. The responder does
+not pass on a caller's half-close, and Docker's embedded DNS, which forwards every instance's
+queries, leaves each of its connections open after the one answer it waited for: without this
+bound each stream would hold its relay (processes in the responder, a slot here) until the read
+timeout, seconds per lookup. A client sending several queries on one stream sends them together
+(glibc's A and AAAA), well within it."""
+
 _LENGTH = struct.Struct("!H")
 SERVFAIL = 2
 _QR_RA = 0x8080
@@ -21,18 +30,30 @@ _KEPT_FLAGS = 0x7900
 """Opcode and RD, kept from the query in a response."""
 
 
-def serve(rfile: io.BufferedIOBase, wfile: io.BufferedIOBase, zone: Zone, forward: Forward) -> int:
-    """Answers queries from `rfile` on `wfile` until the stream ends; the number answered."""
+def serve(
+    rfile: io.BufferedIOBase,
+    wfile: io.BufferedIOBase,
+    zone: Zone,
+    forward: Forward,
+    wait_next: Callable[[float], None],
+) -> int:
+    """Answers queries from `rfile` on `wfile` until the stream ends, or the next query is later
+    than `wait_next` (given NEXT_QUERY_SECONDS after each answer) lets reads wait; the number
+    answered."""
     answered = 0
-    while (query := read_message(rfile)) is not None:
-        response = answer(query, zone)
-        if response is None:
-            response = forward(query) or servfail(query)
-        if not response:
-            return answered
-        wfile.write(_LENGTH.pack(len(response)) + response)
-        wfile.flush()
-        answered += 1
+    try:
+        while (query := read_message(rfile)) is not None:
+            response = answer(query, zone)
+            if response is None:
+                response = forward(query) or servfail(query)
+            if not response:
+                return answered
+            wfile.write(_LENGTH.pack(len(response)) + response)
+            wfile.flush()
+            answered += 1
+            wait_next(NEXT_QUERY_SECONDS)
+    except TimeoutError:
+        pass
     return answered
 
 

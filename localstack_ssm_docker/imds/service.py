@@ -164,10 +164,11 @@ class MetadataService:
         return MetadataListener(host, self._answer, self.keys.relay_secret, streams=streams)
 
     def _resolve(
-        self, _connection: socket.socket, rfile: io.BufferedIOBase, wfile: io.BufferedIOBase
+        self, connection: socket.socket, rfile: io.BufferedIOBase, wfile: io.BufferedIOBase
     ) -> None:
         if self._zone is not None:
-            serve(rfile, wfile, self._zone, UdpUpstream.from_resolv_conf())
+            upstream = UdpUpstream.from_resolv_conf()
+            serve(rfile, wfile, self._zone, upstream, wait_next=connection.settimeout)
 
     def _to_gateway(
         self, connection: socket.socket, rfile: io.BufferedIOBase, _wfile: io.BufferedIOBase

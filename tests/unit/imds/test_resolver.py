@@ -10,7 +10,7 @@ import dns.rdatatype
 import pytest
 
 from localstack_ssm_docker.imds.resolver import Zone, answer
-from localstack_ssm_docker.imds.resolver_stream import serve
+from localstack_ssm_docker.imds.resolver_stream import NEXT_QUERY_SECONDS, serve
 from localstack_ssm_docker.imds.upstream_dns import DEFAULT_SERVERS, UdpUpstream, nameservers
 
 ZONE = Zone("localhost.localstack.cloud", "169.254.169.253")
@@ -145,8 +145,11 @@ def test_a_stream_gets_answers_in_order_ours_and_upstreams():
         return upstream.to_wire()
 
     out = io.BytesIO()
-    served = serve(io.BytesIO(framed(ours.to_wire(), other.to_wire())), out, ZONE, forward)
+    waits: list[float] = []
+    stream = io.BytesIO(framed(ours.to_wire(), other.to_wire()))
+    served = serve(stream, out, ZONE, forward, waits.append)
     assert served == 2
+    assert waits == [NEXT_QUERY_SECONDS] * 2  # after each answer
     assert forwarded == [other.to_wire()]
     first, second = (dns.message.from_wire(m) for m in unframed(out.getvalue()))
     assert first.id == ours.id and first.answer
@@ -156,7 +159,7 @@ def test_a_stream_gets_answers_in_order_ours_and_upstreams():
 def test_a_query_upstream_does_not_answer_gets_servfail():
     other = query("example.com")
     out = io.BytesIO()
-    assert serve(io.BytesIO(framed(other.to_wire())), out, ZONE, lambda _: None) == 1
+    assert serve(io.BytesIO(framed(other.to_wire())), out, ZONE, lambda _: None, no_wait) == 1
     [response] = (dns.message.from_wire(m) for m in unframed(out.getvalue()))
     assert response.id == other.id
     assert response.rcode() == dns.rcode.SERVFAIL
@@ -165,7 +168,7 @@ def test_a_query_upstream_does_not_answer_gets_servfail():
 def test_a_stream_ending_mid_message_ends_without_an_answer():
     wire = framed(query("localhost.localstack.cloud").to_wire())
     out = io.BytesIO()
-    assert serve(io.BytesIO(wire[:-3]), out, ZONE, lambda _: None) == 0
+    assert serve(io.BytesIO(wire[:-3]), out, ZONE, lambda _: None, no_wait) == 0
     assert out.getvalue() == b""
 
 
@@ -174,8 +177,34 @@ def test_a_stream_with_a_response_in_it_is_ended():
     sent.flags |= dns.flags.QR
     out = io.BytesIO()
     then = query("localhost.localstack.cloud").to_wire()
-    assert serve(io.BytesIO(framed(sent.to_wire(), then)), out, ZONE, lambda _: None) == 0
+    assert serve(io.BytesIO(framed(sent.to_wire(), then)), out, ZONE, lambda _: None, no_wait) == 0
     assert out.getvalue() == b""
+
+
+def no_wait(_seconds: float) -> None:
+    """Reads of an in-memory stream never wait."""
+
+
+class LateNextQuery(io.BytesIO):
+    """A stream whose reads time out, as a socket's do once `wait_next` bounded them, after the
+    bytes it holds."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if not data:
+            raise TimeoutError
+        return data
+
+
+def test_a_stream_ends_when_no_next_query_comes_in_time():
+    sent = query("localhost.localstack.cloud")
+    out = io.BytesIO()
+    waits: list[float] = []
+    stream = LateNextQuery(framed(sent.to_wire()))
+    assert serve(stream, out, ZONE, lambda _: None, waits.append) == 1
+    [response] = (dns.message.from_wire(m) for m in unframed(out.getvalue()))
+    assert response.id == sent.id and response.answer
+    assert waits == [NEXT_QUERY_SECONDS]
 
 
 def test_nameservers_are_read_in_order():

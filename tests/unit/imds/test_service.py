@@ -524,6 +524,29 @@ def test_the_routed_listener_answers_dns_behind_the_responder():
         metadata.stop()
 
 
+def test_the_routed_listener_ends_a_dns_stream_soon_after_its_answer():
+    import dns.message
+
+    routing = FakeRouting()
+    metadata = named_service(routing)
+    metadata.start()
+    try:
+        address = listener_of(metadata, routing)
+        query = dns.message.make_query("localhost.localstack.cloud", "A").to_wire()
+        with socket.create_connection(address, timeout=5) as connection:
+            head = preamble("LSDNS", metadata.keys.relay_secret)
+            connection.sendall(head + len(query).to_bytes(2, "big") + query)
+            connection.settimeout(2)  # well under the listener's 5 s read timeout
+            received = b""
+            while chunk := connection.recv(4096):  # until the listener closes the stream
+                received += chunk
+        length = int.from_bytes(received[:2], "big")
+        assert dns.message.from_wire(received[2:]).id == int.from_bytes(query[:2], "big")
+        assert len(received) == 2 + length
+    finally:
+        metadata.stop()
+
+
 def test_the_routed_listener_passes_the_gateway_port_to_localstack():
     gateway = socket.create_server(("127.0.0.1", 0))
     received: queue.Queue[bytes] = queue.Queue()
