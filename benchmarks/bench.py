@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> dict:
             if "packer" in chosen:
                 ratios.append(packer.packer_build(localstack, args.packer_rounds))
             if "resolver" in chosen:
-                ratios.append(resolver.name_lookups(localstack, args.lookups, args.lookup_rounds))
+                ratios += resolver.name_lookups(localstack, args.lookups, args.lookup_rounds)
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
