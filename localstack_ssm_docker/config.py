@@ -69,6 +69,18 @@ class Settings:
     """AUTOSCALING_RETRY_DELAY: seconds before a group's failed launch is tried again, doubled
     with each failure in a row (at most 300 s)."""
 
+    @property
+    def instances_get_the_name(self) -> bool:
+        """Whether instances resolve through the instance resolver and get LocalStack's name as
+        AWS_ENDPOINT_URL: EC2_INSTANCE_RESOLVER, unless the user named the endpoint
+        (EC2_INSTANCE_ENDPOINT_URL) or the instances' name servers (``--dns`` in
+        EC2_DOCKER_FLAGS), which win: a name their name servers may not know is not given."""
+        return (
+            self.instance_resolver
+            and not self.instance_endpoint_url
+            and not self.container_options.dns
+        )
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         """Settings from environment variables, with the defaults above."""

@@ -130,12 +130,7 @@ def metadata_service() -> "MetadataService | None":
         endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
         connect_keys=instance_connect_keys().active,
-        # an endpoint set by the user wins over the name
-        localstack_name=(
-            LOCALHOST_HOSTNAME
-            if current.instance_resolver and not current.instance_endpoint_url
-            else None
-        ),
+        localstack_name=LOCALHOST_HOSTNAME if current.instances_get_the_name else None,
     )
 
 
