@@ -18,6 +18,7 @@ from benchmarks import (
     boot_hook,
     images,
     packer,
+    resolver,
     scenarios,
     scenarios_asg,
     sessions,
@@ -47,6 +48,7 @@ SCENARIOS = (
     "asg",
     "automation",
     "automation-script",
+    "resolver",
 )
 
 
@@ -97,6 +99,8 @@ def run(args: argparse.Namespace) -> dict:
                 results["automation_rate_control"] = automation.rate_control(localstack)
             if "automation-script" in chosen:
                 ratios.append(automation_script.script_step(localstack, args.script_rounds))
+            if "resolver" in chosen:
+                ratios += resolver.name_lookups(localstack, args.lookups, args.lookup_rounds)
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -207,6 +211,8 @@ def main() -> None:
     parser.add_argument("--boot-rounds", type=int, default=10)
     parser.add_argument("--packer-rounds", type=int, default=3)
     parser.add_argument("--script-rounds", type=int, default=15)
+    parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument("--lookup-rounds", type=int, default=5)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",

@@ -52,11 +52,19 @@ class Settings:
     """EC2_IMDS_FALLBACK_HOST: the address instances reach this LocalStack at when the
     169.254.169.254 route cannot be set up (default: the host's address on their bridge)."""
     instance_endpoint_url: str | None = None
-    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
-    LocalStack on the host's address on their bridge)."""
+    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default:
+    http://localhost.localstack.cloud:4566 through the instance resolver, see below; without it,
+    a relay to this LocalStack on the host's address on their bridge)."""
     automation_script_image: str = "localstack-ssm-docker/automation-python:debian-13-1"
     """AUTOMATION_SCRIPT_IMAGE: the image aws:executeScript runs scripts in (python3 with boto3;
     `make automation-image` builds the default from the Debian AMI)."""
+    instance_resolver: bool = True
+    """EC2_INSTANCE_RESOLVER: instances resolve through 169.254.169.253, which answers
+    localhost.localstack.cloud and every name under it with the address that reaches this
+    LocalStack on port 4566 (and passes other names to LocalStack's own name servers), and get
+    ``AWS_ENDPOINT_URL=http://localhost.localstack.cloud:4566``; only while 169.254.169.254 is
+    routed (not in the fallback), and not with EC2_INSTANCE_ENDPOINT_URL, which wins (0: the
+    engine's name servers, and the relay's URL on the instances' bridge)."""
     autoscaling_interval: float = 1.0
     """AUTOSCALING_RECONCILE_INTERVAL: seconds between two passes of the Auto Scaling reconciler
     (a request that changes a group starts one at once): how soon a dead member is replaced."""
@@ -66,6 +74,18 @@ class Settings:
     automation_workers: int = 64
     """SSM_AUTOMATION_WORKERS: automation executions that can run at the same time (the others
     wait for a free worker in Pending; a nested aws:executeAutomation runs on its parent's)."""
+
+    @property
+    def instances_get_the_name(self) -> bool:
+        """Whether instances resolve through the instance resolver and get LocalStack's name as
+        AWS_ENDPOINT_URL: EC2_INSTANCE_RESOLVER, unless the user named the endpoint
+        (EC2_INSTANCE_ENDPOINT_URL) or the instances' name servers (``--dns`` in
+        EC2_DOCKER_FLAGS), which win: a name their name servers may not know is not given."""
+        return (
+            self.instance_resolver
+            and not self.instance_endpoint_url
+            and not self.container_options.dns
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -92,6 +112,7 @@ class Settings:
             instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
             automation_script_image=env.get("AUTOMATION_SCRIPT_IMAGE")
             or cls.automation_script_image,
+            instance_resolver=_flag(env.get("EC2_INSTANCE_RESOLVER"), True),
             autoscaling_interval=float(
                 env.get("AUTOSCALING_RECONCILE_INTERVAL") or cls.autoscaling_interval
             ),

@@ -87,6 +87,7 @@ def instance_manager() -> InstanceManager:
         state=state_directory(),
         launch_extras=metadata.launch_extras if metadata else None,
         sizing=InstanceSizing(engine.capacity) if current.instance_sizing else None,
+        resolver=metadata.resolver if metadata else None,
     )
 
 
@@ -105,6 +106,7 @@ def metadata_service() -> "MetadataService | None":
     if not current.imds:
         return None
     from localstack import config
+    from localstack.constants import LOCALHOST_HOSTNAME
 
     from localstack_ssm_docker.engine.docker.imds_network import own_container_id
     from localstack_ssm_docker.imds.service import MetadataService
@@ -130,6 +132,7 @@ def metadata_service() -> "MetadataService | None":
         endpoint_url=current.instance_endpoint_url or reached_at,
         state=state,
         connect_keys=instance_connect_keys().active,
+        localstack_name=LOCALHOST_HOSTNAME if current.instances_get_the_name else None,
     )
 
 
@@ -168,8 +171,9 @@ def check_engine_in_background() -> None:
     the activation hook or the extension (or both) call it."""
     from localstack_ssm_docker.engine.docker.probe import report_in_background
 
-    options = settings().container_options
-    report_in_background(list(options.volumes), options.network)
+    current = settings()
+    options = current.container_options
+    report_in_background(list(options.volumes), options.network, current.instance_endpoint_url)
 
 
 @functools.cache

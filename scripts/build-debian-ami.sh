@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds a Debian AMI image offline from Debian's own packages: a minbase root filesystem made
-# with debootstrap (python3, curl, ca-certificates, iproute2, openssh-server, sudo and Debian's AWS
-# CLI), imported into the local Docker engine as localstack-ec2/<name>:<ami-id>. No container
+# with debootstrap (python3, curl, ca-certificates, iproute2, openssh-server, sudo, and Debian's AWS
+# CLI and boto3, which read AWS_ENDPOINT_URL as instances get it), imported into the local Docker engine as localstack-ec2/<name>:<ami-id>. No container
 # registry needed. It behaves as AWS's Debian AMIs do: the default user `admin` with passwordless
 # sudo, and a boot hook (scripts/debian-ami/boot, named by the image's
 # localstack-ssm-docker.boot-hook label) in cloud-init's place that makes the host keys and installs
@@ -16,7 +16,7 @@ AMI_ID=${AMI_ID:-ami-0d3b1a2c3d4e5f607}
 AMI_NAME=${AMI_NAME:-debian-13}
 SUITE=${SUITE:-trixie}
 PACKAGES=${PACKAGES:-python3,curl,ca-certificates,iproute2,openssh-server,sudo}
-EXTRA=${EXTRA:-awscli}
+EXTRA=${EXTRA:-awscli,python3-boto3}
 TAG="localstack-ec2/${AMI_NAME}:${AMI_ID}"
 FILES="$(dirname "$0")/debian-ami"
 FILES_DIGEST=$(cat "$FILES/boot" "$FILES/eic_run_authorized_keys" "$FILES/60-ec2-instance-connect.conf" \
@@ -56,11 +56,11 @@ debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$root" "$MIRROR" >
     tail -n 30 "$root.log" >&2; rm -f "$root.log"; exit 1;
 }
 rm -f "$root.log"
-# Debian's AWS CLI (v2, python 3.13) with apt inside the new root: debootstrap's own ordering
-# fails to configure its dependencies.
+# Debian's AWS CLI (v2, python 3.13) and boto3 with apt inside the new root: debootstrap's own
+# ordering fails to configure their dependencies. EXTRA is comma-separated, as PACKAGES is.
 mount -t proc proc "$root/proc"
 trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' EXIT
-chroot "$root" sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $EXTRA >/dev/null" || {
+chroot "$root" sh -c "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(echo "$EXTRA" | tr , ' ') >/dev/null" || {
     echo "error: apt-get install $EXTRA failed in the new root" >&2; exit 1;
 }
 chroot "$root" apt-get clean
@@ -78,15 +78,19 @@ install -m 755 "$FILES/boot" "$root$BOOT_HOOK"
 rm -f "$root/etc/ssh/ssh_host_"*
 rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/proc/"* "$root/sys/"* "$root/dev/"* 2>/dev/null || true
 # Checks, in a throwaway container of the new image under a tag of its own: `aws --version`
-# answers, sshd accepts its configuration, admin may sudo without a password. Only then does the
-# image take the AMI's tag (instances launched meanwhile use the previous image).
+# answers, boto3 imports and reads AWS_ENDPOINT_URL, curl runs, sshd accepts its configuration,
+# admin may sudo without a password. Only then does the image take the AMI's tag (instances
+# launched meanwhile use the previous image).
 BUILT="localstack-ec2-build/${AMI_NAME}:$$"
 tar -C "$root" -c . | docker import --change 'CMD ["/bin/bash"]' --change "LABEL $LABEL" \
     --change "LABEL localstack-ssm-docker.boot-hook=$BOOT_HOOK" - "$BUILT" >/dev/null
-if ! docker run --rm --network none "$BUILT" sh -c 'aws --version && ssh-keygen -A >/dev/null &&
+if ! docker run --rm --network none -e AWS_ENDPOINT_URL=http://localhost.localstack.cloud:4566 \
+        "$BUILT" sh -c 'aws --version && curl --version >/dev/null &&
+        python3 -c "import boto3; print(boto3.client(\"s3\", region_name=\"us-east-1\").meta.endpoint_url)" |
+            grep -qx "$AWS_ENDPOINT_URL" && ssh-keygen -A >/dev/null &&
         /usr/sbin/sshd -t && su admin -c "sudo -n true" && test -x '"$BOOT_HOOK"; then
     docker rmi "$BUILT" >/dev/null
-    echo "error: aws, sshd or sudo does not work in the new $TAG" >&2
+    echo "error: aws, boto3, curl, sshd or sudo does not work in the new $TAG" >&2
     exit 1
 fi
 docker tag "$BUILT" "$TAG"

@@ -78,8 +78,10 @@ class InstanceManager:
         launch_extras: LaunchExtras | None = None,
         launch_wait: float = _LAUNCH_WAIT_SECONDS,
         sizing: InstanceSizing | None = None,
+        resolver: Callable[[], str | None] | None = None,
     ):
         self._engine = engine
+        self._resolver = resolver
         self._sizing = sizing
         self._launch_wait = launch_wait
         self._launch_extras = launch_extras
@@ -109,8 +111,11 @@ class InstanceManager:
             # once per launch: the shared route is checked once, whatever the count
             extras = self._launch_extras(region) if self._launch_extras else ((), {})
             resources = self._resources(instance_type)
+            resolver = self._resolver() if self._resolver else None
             specs = [
-                self._spec(account_id, region, iid, ami, *extras, resources=resources)
+                self._spec(
+                    account_id, region, iid, ami, *extras, resources=resources, resolver=resolver
+                )
                 for iid in instance_ids
             ]
             scripts = shell_scripts(user_data)
@@ -194,6 +199,7 @@ class InstanceManager:
         networks: tuple[str, ...],
         environment: dict[str, str],
         resources: ContainerResources | None = None,
+        resolver: str | None = None,
     ) -> ContainerSpec:
         options = self._options
         if environment:  # the user's own -e flags win over ours
@@ -212,6 +218,7 @@ class InstanceManager:
             options=options,
             networks=networks,
             resources=resources,
+            resolver=resolver,
         )
 
     def stop(self, account_id: str, region: str, instance_ids: list[str]) -> Outcome:

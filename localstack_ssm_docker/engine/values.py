@@ -74,6 +74,9 @@ class ContainerSpec:
     """Further networks the container joins before it first starts (the metadata network)."""
     resources: ContainerResources | None = None
     """Its CPU quota and memory limit (its instance type's); None: no limits."""
+    resolver: str | None = None
+    """The name server it resolves through, asked over TCP (``options use-vc``); None: the
+    engine's default. A name server in `options` wins."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,15 @@ class ForeignContainer:
 
 METADATA_ADDRESS = "169.254.169.254"
 """The link-local address of the instance metadata service."""
+RESOLVER_ADDRESS = "169.254.169.253"
+"""AWS's resolver address: instances' name server, and where LocalStack's name leads them (the
+responder holds it beside METADATA_ADDRESS and relays its ports to the caller's LocalStack)."""
+INSIDE_PORT = 4566
+"""LocalStack's port at RESOLVER_ADDRESS, whatever port LocalStack listens on."""
+METADATA_TAG = "LSIMDS"
+RESOLVER_TAG = "LSDNS"
+GATEWAY_TAG = "LSAWS"
+"""The tags of the responder's preamble: which of its ports (80, 53, INSIDE_PORT) was reached."""
 
 
 @dataclass(frozen=True)

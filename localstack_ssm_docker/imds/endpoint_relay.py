@@ -6,6 +6,7 @@ import contextlib
 import logging
 import socket
 import threading
+from collections.abc import Callable
 
 LOG = logging.getLogger(__name__)
 
@@ -50,24 +51,34 @@ class EndpointRelay:
 
     def _relay(self, caller: socket.socket) -> None:
         try:
-            with caller, socket.create_connection(self._target, timeout=10) as upstream:
-                upstream.settimeout(None)
-                back = threading.Thread(target=_pump, args=(upstream, caller), daemon=True)
-                back.start()
-                _pump(caller, upstream, end_sink=False)
-                back.join()
-        except OSError as e:
-            LOG.debug("endpoint relay: %s", e)
+            with caller:
+                relay(caller, caller.recv, self._target)
         finally:
             self._slots.release()
 
 
-def _pump(source: socket.socket, sink: socket.socket, end_sink: bool = True) -> None:
-    """Copies until `source` ends. A caller's half-close is not passed on (LocalStack's server
+def relay(caller: socket.socket, read: Callable[[int], bytes], target: tuple[str, int]) -> None:
+    """Connects to `target` and passes bytes both ways until LocalStack ends the connection;
+    what the caller sends is taken from `read` (the socket's own recv, or a reader that holds
+    bytes already received), LocalStack's answers go to `caller`."""
+    try:
+        with socket.create_connection(target, timeout=10) as upstream:
+            upstream.settimeout(None)
+            caller.settimeout(None)
+            back = threading.Thread(target=_pump, args=(upstream.recv, caller), daemon=True)
+            back.start()
+            _pump(read, upstream, end_sink=False)
+            back.join()
+    except OSError as e:
+        LOG.debug("endpoint relay: %s", e)
+
+
+def _pump(read: Callable[[int], bytes], sink: socket.socket, end_sink: bool = True) -> None:
+    """Copies until `read` ends. A caller's half-close is not passed on (LocalStack's server
     drops a request whose client half-closed, as `printf ... | nc` does); LocalStack's end of
     the connection ends the caller's completely."""
     try:
-        while chunk := source.recv(_BUFFER):
+        while chunk := read(_BUFFER):
             sink.sendall(chunk)
     except OSError:
         pass

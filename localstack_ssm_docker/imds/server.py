@@ -1,35 +1,43 @@
 """The metadata endpoint's listener: bytes in, :mod:`.http` answers out, whatever arrives.
 
 Behind the on-link responder, each connection starts with one preamble line the responder adds,
-``LSIMDS <secret> <caller address as in /proc/net/tcp[6]>``: the secret proves the line came from
+``<tag> <secret> <caller address as in /proc/net/tcp[6]>``: the secret proves the line came from
 our responder (an instance that reaches this listener directly cannot forge its caller address).
-In fallback mode (no responder) the caller is the connection's peer address.
+The tag says which of the responder's ports the caller reached: ``LSIMDS`` (the metadata
+service, answered here) or another tag the listener was given a stream handler for (DNS,
+LocalStack's gateway), which then has the connection. In fallback mode (no responder) the caller
+is the connection's peer address and every connection is a metadata request.
 
 Every read is bounded in size and time; every answer closes the connection.
 """
 
 import contextlib
 import hmac
+import io
 import logging
 import socket
 import socketserver
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email.utils import formatdate
 
+from localstack_ssm_docker.engine.values import METADATA_TAG
 from localstack_ssm_docker.imds.http import Request, Response, error
 
 LOG = logging.getLogger(__name__)
 
-PREAMBLE_TAG = "LSIMDS"
 _READ_TIMEOUT_SECONDS = 5.0
 _MAX_LINE = 8192
 _MAX_HEADERS = 100
 _MAX_BODY = 64 * 1024
 _MAX_CONNECTIONS = 64
+_MAX_STREAMS = 256
 
 Answer = Callable[[str, Request], Response | None]
 """(caller address, request) -> the response, or None to close without answering."""
+type Stream = Callable[[socket.socket, io.BufferedIOBase, io.BufferedIOBase], None]
+"""Serves one connection after its preamble: (the connection, its reader, which may hold bytes
+already received, its writer)."""
 
 
 class BadRequest(Exception):
@@ -56,14 +64,15 @@ def caller_from_proc(text: str) -> str | None:
     return ".".join(str(b) for b in reversed(raw))
 
 
-def parse_preamble(line: bytes, secret: str) -> str | None:
-    """The caller's address from a genuine preamble line, else None."""
+def read_preamble(line: bytes, secret: str) -> tuple[str, str] | None:
+    """The tag and the caller's address from a genuine preamble line, else None."""
     parts = line.decode("ascii", "replace").strip().split(" ")
-    if len(parts) != 3 or parts[0] != PREAMBLE_TAG:
+    if len(parts) != 3 or not parts[0].isalpha():
         return None
     if not hmac.compare_digest(parts[1].encode(), secret.encode()):
         return None
-    return caller_from_proc(parts[2])
+    caller = caller_from_proc(parts[2])
+    return (parts[0], caller) if caller else None
 
 
 def read_request(rfile) -> Request:
@@ -125,28 +134,36 @@ class _Handler(socketserver.StreamRequestHandler):
         self.connection.settimeout(_READ_TIMEOUT_SECONDS)
         if not self.server.slots.acquire(blocking=False):
             return
+        stream = None
         try:
-            self._serve()
+            stream = self._serve()
         except (TimeoutError, OSError):
             pass
         finally:
             self.server.slots.release()
+        if stream is not None:
+            self._stream(stream)
 
-    def _serve(self) -> None:
+    def _serve(self) -> Stream | None:
+        """Answers a metadata request; for another genuine tag, the stream handler that has the
+        connection next (None when there is none)."""
         secret = self.server.secret
-        caller: str | None = str(self.client_address[0])
+        caller, tag = str(self.client_address[0]), METADATA_TAG
         if secret is not None:
-            caller = parse_preamble(self.rfile.readline(512), secret)
-        if caller is None:
-            return
+            found = read_preamble(self.rfile.readline(512), secret)
+            if found is None:
+                return None
+            tag, caller = found
+        if tag != METADATA_TAG:
+            return self.server.streams.get(tag)
         try:
             request = read_request(self.rfile)
         except BadRequest as e:
             self.wfile.write(render(error(e.status), head_only=False))
-            return
+            return None
         except TimeoutError:  # an incomplete request: a clear answer, not a hang
             self.wfile.write(render(error(408), head_only=False))
-            return
+            return None
         try:
             response = self.server.answer(caller, request)
         except Exception:
@@ -154,16 +171,39 @@ class _Handler(socketserver.StreamRequestHandler):
             response = error(404)
         if response is not None:
             self.wfile.write(render(response, head_only=request.method == "HEAD"))
+        return None
+
+    def _stream(self, stream: Stream) -> None:
+        """Runs a stream handler on a slot of the streams' own: a long transfer to LocalStack
+        takes none of the metadata service's."""
+        if not self.server.stream_slots.acquire(blocking=False):
+            return
+        try:
+            stream(self.connection, self.rfile, self.wfile)
+        except (TimeoutError, OSError):
+            pass
+        except Exception:
+            LOG.exception("IMDS stream failed")
+        finally:
+            self.server.stream_slots.release()
 
 
 class _Listener(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], answer: Answer, secret: str | None):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        answer: Answer,
+        secret: str | None,
+        streams: Mapping[str, Stream],
+    ):
         self.answer = answer
         self.secret = secret
+        self.streams = streams
         self.slots = threading.BoundedSemaphore(_MAX_CONNECTIONS)
+        self.stream_slots = threading.BoundedSemaphore(_MAX_STREAMS)
         super().__init__(address, _Handler)
 
 
@@ -173,8 +213,15 @@ class MetadataListener:
     listens, so no other program can take it in between. The thread blocks in accept (no
     polling while idle); stop shuts the socket down, which ends the accept."""
 
-    def __init__(self, host: str, answer: Answer, secret: str | None, port: int = 0):
-        self._server = _Listener((host, port), answer, secret)
+    def __init__(
+        self,
+        host: str,
+        answer: Answer,
+        secret: str | None,
+        port: int = 0,
+        streams: Mapping[str, Stream] | None = None,
+    ):
+        self._server = _Listener((host, port), answer, secret, streams or {})
         self._thread = threading.Thread(target=self._accept, name="imds-listener", daemon=True)
 
     @property

@@ -5,7 +5,9 @@ Talks to Docker only through :class:`MetadataRouting` and to LocalStack through
 :mod:`.snapshot`, :mod:`.localstack_iam` and the stores.
 """
 
+import io
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -14,17 +16,26 @@ from dataclasses import replace
 from localstack_ssm_docker.ec2.models import InstanceRecord, every_record
 from localstack_ssm_docker.engine.errors import EngineError
 from localstack_ssm_docker.engine.interface import MetadataRouting, RouteChanges
-from localstack_ssm_docker.engine.values import MetadataRoute
+from localstack_ssm_docker.engine.values import (
+    GATEWAY_TAG,
+    INSIDE_PORT,
+    RESOLVER_ADDRESS,
+    RESOLVER_TAG,
+    MetadataRoute,
+)
 from localstack_ssm_docker.imds import localstack_iam, profile_associations
 from localstack_ssm_docker.imds.credentials import CredentialCache
-from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay
+from localstack_ssm_docker.imds.endpoint_relay import EndpointRelay, relay
 from localstack_ssm_docker.imds.facts import RoleCredentials
 from localstack_ssm_docker.imds.http import Request, Response, respond
 from localstack_ssm_docker.imds.metadata import Signer
-from localstack_ssm_docker.imds.server import MetadataListener
+from localstack_ssm_docker.imds.resolver import Zone
+from localstack_ssm_docker.imds.resolver_stream import serve
+from localstack_ssm_docker.imds.server import MetadataListener, Stream
 from localstack_ssm_docker.imds.snapshot import instance_facts
 from localstack_ssm_docker.imds.state import Secrets, save
 from localstack_ssm_docker.imds.tokens import TokenIssuer
+from localstack_ssm_docker.imds.upstream_dns import UdpUpstream
 from localstack_ssm_docker.persistence import StateDirectory
 
 LOG = logging.getLogger(__name__)
@@ -59,6 +70,7 @@ class MetadataService:
         state: StateDirectory | None = None,
         connect_keys: ConnectKeys | None = None,
         backstop_seconds: float = BACKSTOP_SECONDS,
+        localstack_name: str | None = None,
     ):
         self._state = state
         self._connect_keys = connect_keys
@@ -72,6 +84,8 @@ class MetadataService:
         self._own_container = own_container
         self._fallback_host = fallback_host
         self._endpoint_url = endpoint_url
+        self._localstack_name = localstack_name
+        self._zone = Zone(localstack_name, RESOLVER_ADDRESS) if localstack_name else None
         self._credentials = CredentialCache(localstack_iam.assume_role, time.time)
         self._route: MetadataRoute | None = None
         self._network: str | None = None
@@ -113,7 +127,7 @@ class MetadataService:
             return
         self._network = route.network
         try:
-            listener = MetadataListener(route.upstream_host, self._answer, self.keys.relay_secret)
+            listener = self._routed_listener(route.upstream_host)
             listener.start()
             try:
                 self._routing.start_responder(route, self._image)
@@ -129,14 +143,42 @@ class MetadataService:
             ).start()
             self._round_due(route=False)  # instances kept from an earlier run
             LOG.info(
-                "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d",
+                "IMDS: 169.254.169.254 served on network %s, relayed to %s:%d%s",
                 route.network,
                 *listener.address,
+                f"; instances reach LocalStack at http://{self._localstack_name}:{INSIDE_PORT}"
+                if self._zone is not None
+                else "",
             )
         except (EngineError, OSError) as e:
             self._close_changes(changes)
             self._start_fallback(f"no responder: {e}")
         self._start_endpoint_relay()
+
+    def _routed_listener(self, host: str) -> MetadataListener:
+        """The listener behind the responder: the metadata service and, when instances are
+        given LocalStack's name, its resolver and gateway."""
+        streams: dict[str, Stream] = {}
+        if self._zone is not None:
+            streams = {RESOLVER_TAG: self._resolve, GATEWAY_TAG: self._to_gateway}
+        return MetadataListener(host, self._answer, self.keys.relay_secret, streams=streams)
+
+    def _resolve(
+        self, connection: socket.socket, rfile: io.BufferedIOBase, wfile: io.BufferedIOBase
+    ) -> None:
+        if self._zone is not None:
+            upstream = UdpUpstream.from_resolv_conf()
+            serve(rfile, wfile, self._zone, upstream, wait_next=connection.settimeout)
+
+    def _to_gateway(
+        self, connection: socket.socket, rfile: io.BufferedIOBase, _wfile: io.BufferedIOBase
+    ) -> None:
+        relay(connection, rfile.read1, self._gateway)
+
+    def resolver(self) -> str | None:
+        """The name server of a new instance: the responder's, while 169.254.169.254 is routed
+        and instances are given LocalStack's name; None: the engine's default."""
+        return RESOLVER_ADDRESS if self._zone is not None and self._route is not None else None
 
     def _start_fallback(self, reason: str) -> None:
         host = self._fallback_host or self._routing.gateway_of(self._instance_network)
@@ -175,6 +217,7 @@ class MetadataService:
         relay.start()
         self._relay = relay
         self._endpoint_url = "http://{}:{}".format(*relay.address)
+        LOG.info("LocalStack relayed to instances' bridge at %s", self._endpoint_url)
 
     def stop(self) -> None:
         """Removes the responder, the listeners and (when no kept instance is on them) the
@@ -222,7 +265,9 @@ class MetadataService:
         elif not self._unchanged():
             self._ensure_route()
         environment = {"AWS_REGION": region, "AWS_DEFAULT_REGION": region}
-        if self._endpoint_url:
+        if self.resolver():
+            environment["AWS_ENDPOINT_URL"] = f"http://{self._localstack_name}:{INSIDE_PORT}"
+        elif self._endpoint_url:
             environment["AWS_ENDPOINT_URL"] = self._endpoint_url
         if self._fallback_endpoint:
             environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = self._fallback_endpoint
@@ -440,9 +485,7 @@ class MetadataService:
                 route = self._routing.prepare(self._own_container)
                 renewed = self._routing.start_responder(route, self._image)
                 if route.upstream_host != self._route.upstream_host:
-                    listener = MetadataListener(
-                        route.upstream_host, self._answer, self.keys.relay_secret
-                    )
+                    listener = self._routed_listener(route.upstream_host)
                     listener.start()
                     self._listener.stop()
                     self._listener = listener

@@ -108,3 +108,18 @@ def test_autoscaling_settings_default_and_from_env():
         {"AUTOSCALING_RECONCILE_INTERVAL": "0.5", "AUTOSCALING_RETRY_DELAY": "2"}
     )
     assert (settings.autoscaling_interval, settings.autoscaling_retry_delay) == (0.5, 2.0)
+
+
+def test_the_instance_resolver_is_on_unless_ec2_instance_resolver_is_0():
+    assert Settings.from_env({}).instance_resolver is True
+    assert Settings.from_env({"EC2_INSTANCE_RESOLVER": "1"}).instance_resolver is True
+    assert Settings.from_env({"EC2_INSTANCE_RESOLVER": "0"}).instance_resolver is False
+
+
+def test_instances_get_the_name_unless_the_user_set_their_endpoint_or_name_servers():
+    assert Settings.from_env({}).instances_get_the_name is True
+    assert Settings.from_env({"EC2_INSTANCE_RESOLVER": "0"}).instances_get_the_name is False
+    named = Settings.from_env({"EC2_INSTANCE_ENDPOINT_URL": "http://10.0.0.1:4566"})
+    assert named.instances_get_the_name is False
+    own_dns = Settings.from_env({"EC2_DOCKER_FLAGS": "--dns 10.0.0.53"})
+    assert own_dns.instances_get_the_name is False

@@ -73,6 +73,17 @@ def dropped_capabilities(options: ContainerOptions) -> list[str]:
     return [_NET_ADMIN] if options.allow_net_raw else [_NET_RAW, _NET_ADMIN]
 
 
+def name_servers(spec: ContainerSpec) -> dict[str, list[str] | None]:
+    """Docker's ``dns`` and ``dns_opt`` for an instance container: the user's name servers
+    (``--dns`` in EC2_DOCKER_FLAGS) as given, else the spec's resolver asked over TCP (the
+    responder relays TCP only), else the engine's default."""
+    if spec.options.dns:
+        return {"dns": list(spec.options.dns), "dns_opt": None}
+    if spec.resolver:
+        return {"dns": [spec.resolver], "dns_opt": ["use-vc"]}
+    return {"dns": None, "dns_opt": None}
+
+
 class _KeepAliveFailed(Exception):
     """The container could not be kept alive with `sleep infinity` (the image has no sleep)."""
 
@@ -150,7 +161,7 @@ class Containers:
             cap_drop=dropped_capabilities(options) or None,
             binds=options.volumes or None,
             extra_hosts=options.extra_hosts or None,
-            dns=options.dns or None,
+            **name_servers(spec),
             network_mode=options.network,
             ulimits=[docker.types.Ulimit(name=n, soft=s, hard=h) for n, s, h in options.ulimits]
             or None,

@@ -22,6 +22,7 @@ removing it would cut other LocalStacks' instances off.
 """
 
 import contextlib
+import hashlib
 import io
 import ipaddress
 import logging
@@ -35,7 +36,15 @@ from docker.types import IPAMConfig, IPAMPool
 from localstack_ssm_docker.engine.docker.client import engine_errors
 from localstack_ssm_docker.engine.docker.imds_events import DockerRouteChanges
 from localstack_ssm_docker.engine.errors import ContainerGone, EngineError
-from localstack_ssm_docker.engine.values import METADATA_ADDRESS, MetadataRoute
+from localstack_ssm_docker.engine.values import (
+    GATEWAY_TAG,
+    INSIDE_PORT,
+    METADATA_ADDRESS,
+    METADATA_TAG,
+    RESOLVER_ADDRESS,
+    RESOLVER_TAG,
+    MetadataRoute,
+)
 
 LOG = logging.getLogger(__name__)
 
@@ -100,9 +109,25 @@ RELAY_SCRIPT = (
     'a=${IMDS_PEER%%:*}; [ -n "$a" ] && [ -r "' + REGISTRY + '/$a" ] || exit 0\n'
     'read -r host port IMDS_SECRET < "' + REGISTRY + '/$a"; export IMDS_SECRET\n'
     'exec nc -w 5 "$host" "$port" -e sh -c '
-    '\'exec 4<&0; printf "LSIMDS %s %s\\n" "$IMDS_SECRET" "$IMDS_PEER" >&4; '
+    '\'exec 4<&0; printf "%s %s %s\\n" "$IMDS_TAG" "$IMDS_SECRET" "$IMDS_PEER" >&4; '
     "cat <&3 >&4 & c=$!; cat <&4 >&3; kill $c 2>/dev/null'\n"
 )
+SERVICE_PORTS = ((METADATA_TAG, 80), (RESOLVER_TAG, 53), (GATEWAY_TAG, INSIDE_PORT))
+"""The responder's ports and the tag each one's preamble carries: the metadata service, DNS over
+TCP (instances' resolv.conf says ``options use-vc``: busybox has no UDP server) and LocalStack's
+gateway. Each listens on every address of the responder (METADATA_ADDRESS, RESOLVER_ADDRESS)."""
+# Runs RELAY_SCRIPT ($1) behind one persistent `nc` listener per port, each with its tag; the
+# first port's listener is the container's main process (the engine restarts a responder whose
+# main process ended), the others are started again should they end.
+SUPERVISOR = (
+    'serve() { while :; do IMDS_TAG=$1 nc -ll -p "$2" -e sh -c "$RELAY"; sleep 1; done; }\n'
+    "RELAY=$1\n"
+    + "".join(f"serve {tag} {port} &\n" for tag, port in SERVICE_PORTS[1:])
+    + 'IMDS_TAG={} exec nc -ll -p {} -e sh -c "$RELAY"\n'.format(*SERVICE_PORTS[0])
+)
+RESPONDER_VERSION = hashlib.sha256((SUPERVISOR + RELAY_SCRIPT).encode()).hexdigest()[:12]
+"""Labels the responder: one made by another version of this code is made again."""
+LABEL_VERSION = "localstack-ssm-docker.responder-version"
 
 
 def registry_names(address: str) -> tuple[str, str]:
@@ -225,15 +250,21 @@ class MetadataNetworks:
         self._joined = None
 
     def start_responder(self, route: MetadataRoute, image: str) -> bool:
-        """Makes sure the engine's responder runs at 169.254.169.254 (shared: kept if there);
-        True when it was made (its registrations are then empty)."""
+        """Makes sure the engine's responder runs at 169.254.169.254 and 169.254.169.253
+        (shared: kept if there, made again when another version made it); True when it was
+        made (its registrations are then empty)."""
         try:
             with engine_errors():
-                state = self._api.inspect_container(RESPONDER)["State"]
-            if not state.get("Running"):
-                with engine_errors():
-                    self._api.start(RESPONDER)
-            return False
+                found = self._api.inspect_container(RESPONDER)
+            labels = (found.get("Config") or {}).get("Labels") or {}
+            if labels.get(LABEL_VERSION) == RESPONDER_VERSION:
+                if not (found.get("State") or {}).get("Running"):
+                    with engine_errors():
+                        self._api.start(RESPONDER)
+                return False
+            LOG.info("IMDS: responder of another version made again")
+            with contextlib.suppress(ContainerGone), engine_errors():
+                self._api.remove_container(found["Id"], force=True)
         except ContainerGone:
             pass
         host_config = self._api.create_host_config(
@@ -248,8 +279,8 @@ class MetadataNetworks:
                 created = self._api.create_container(
                     image,
                     name=RESPONDER,
-                    labels={LABEL_ROLE: "imds-responder"},
-                    entrypoint=["nc", "-ll", "-p", "80", "-e", "sh", "-c", RELAY_SCRIPT],
+                    labels={LABEL_ROLE: "imds-responder", LABEL_VERSION: RESPONDER_VERSION},
+                    entrypoint=["sh", "-c", SUPERVISOR, "sh", RELAY_SCRIPT],
                     command=[],
                     detach=True,
                     host_config=host_config,
@@ -260,7 +291,10 @@ class MetadataNetworks:
                 raise
             try:
                 self._api.connect_container_to_network(
-                    created["Id"], route.network, ipv4_address=METADATA_ADDRESS
+                    created["Id"],
+                    route.network,
+                    ipv4_address=METADATA_ADDRESS,
+                    link_local_ips=[RESOLVER_ADDRESS],
                 )
                 self._api.start(created["Id"])
             except BaseException:

@@ -221,3 +221,23 @@ def test_an_image_without_a_boot_hook_boots_as_before_and_no_key_pair_means_no_k
     records = InstanceManager(engine).launch(ACCOUNT, REGION, ["i-11111111"], AMI)
     assert [s.boot_hook for s in engine.specs] == [""]
     assert records[0].public_key is None
+
+
+def test_each_instance_of_a_launch_gets_the_resolver_asked_for_once():
+    engine = SpecRecordingEngine()
+    asked: list[bool] = []
+
+    def resolver() -> str | None:
+        asked.append(True)
+        return "169.254.169.253"
+
+    ids = ["i-11111111", "i-22222222"]
+    InstanceManager(engine, resolver=resolver).launch(ACCOUNT, REGION, ids, AMI)
+    assert asked == [True]
+    assert [s.resolver for s in engine.specs] == ["169.254.169.253"] * 2
+
+
+def test_without_a_resolver_instances_keep_the_engines_name_servers():
+    engine = SpecRecordingEngine()
+    InstanceManager(engine).launch(ACCOUNT, REGION, ["i-11111111"], AMI)
+    assert [s.resolver for s in engine.specs] == [None]

@@ -6,7 +6,7 @@ from localstack_ssm_docker.imds.http import Response
 from localstack_ssm_docker.imds.server import (
     BadRequest,
     caller_from_proc,
-    parse_preamble,
+    read_preamble,
     read_request,
     render,
 )
@@ -22,10 +22,17 @@ def test_caller_from_proc_tcp6_mapped_and_tcp():
 
 def test_preamble_needs_the_secret():
     line = b"LSIMDS s3cret 0000000000000000FFFF000002A9FEA9:8BA4\n"
-    assert parse_preamble(line, "s3cret") == "169.254.169.2"
-    assert parse_preamble(line, "other") is None
-    assert parse_preamble(b"GET / HTTP/1.0\r\n", "s3cret") is None
-    assert parse_preamble(b"", "s3cret") is None
+    assert read_preamble(line, "s3cret") == ("LSIMDS", "169.254.169.2")
+    assert read_preamble(line, "other") is None
+    assert read_preamble(b"GET / HTTP/1.0\r\n", "s3cret") is None
+    assert read_preamble(b"", "s3cret") is None
+
+
+def test_preamble_names_the_port_the_caller_reached():
+    line = b"LSDNS s3cret 02A9FEA9:0035\n"
+    assert read_preamble(line, "s3cret") == ("LSDNS", "169.254.169.2")
+    assert read_preamble(b"LS-DNS s3cret 02A9FEA9:0035\n", "s3cret") is None
+    assert read_preamble(b"LSDNS s3cret 20010DB8000000000000000000000001:0035\n", "s3cret") is None
 
 
 def test_read_request():

@@ -436,3 +436,159 @@ def test_a_stopped_metadata_listener_refuses_connections():
     except ConnectionRefusedError:
         refused = True
     assert refused
+
+
+def named_service(routing, gateway=("127.0.0.1", 0)) -> MetadataService:
+    return MetadataService(
+        routing,
+        FakeSigner(),
+        Secrets.new(),
+        responder_image="img",
+        instance_network="bridge",
+        gateway=gateway,
+        localstack_name="localhost.localstack.cloud",
+    )
+
+
+def listener_of(metadata: MetadataService, routing: FakeRouting) -> tuple[str, int]:
+    """Where the responder is told to relay our instances' connections to."""
+    from localstack_ssm_docker.ec2.models import InstanceRecord, instance_stores
+
+    routing.member_addresses = {"c-named": "169.254.168.7"}
+    store = instance_stores["000000000001"]["us-east-1"]
+    store.instances["i-n"] = InstanceRecord("i-n", "ami-1", "img", "c-named", "172.17.0.9", "h", 0)
+    try:
+        metadata.refresh()
+    finally:
+        del store.instances["i-n"]
+    host, port, _ = routing.registered["169.254.168.7"].split(" ")
+    return host, int(port)
+
+
+def preamble(tag: str, secret: str) -> bytes:
+    return f"{tag} {secret} 0000000000000000FFFF000007A8FEA9:C350\n".encode()
+
+
+def test_named_instances_get_the_resolver_and_localstacks_name_as_endpoint():
+    metadata = named_service(FakeRouting())
+    metadata.start()
+    try:
+        _, environment = metadata.launch_extras("us-east-1")
+        assert environment["AWS_ENDPOINT_URL"] == "http://localhost.localstack.cloud:4566"
+        assert metadata.resolver() == "169.254.169.253"
+    finally:
+        metadata.stop()
+
+
+def test_without_the_route_named_instances_keep_the_relay_and_the_engines_resolver():
+    metadata = named_service(FakeRouting(prepare_fails=True))
+    metadata.start()
+    try:
+        _, environment = metadata.launch_extras("us-east-1")
+        assert environment["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+        assert metadata.resolver() is None
+    finally:
+        metadata.stop()
+
+
+def test_unnamed_instances_keep_the_engines_resolver():
+    metadata = service(FakeRouting())
+    metadata.start()
+    try:
+        assert metadata.resolver() is None
+    finally:
+        metadata.stop()
+
+
+def test_the_routed_listener_answers_dns_behind_the_responder():
+    import dns.message
+    import dns.rcode
+
+    routing = FakeRouting()
+    metadata = named_service(routing)
+    metadata.start()
+    try:
+        address = listener_of(metadata, routing)
+        query = dns.message.make_query("mybucket.s3.localhost.localstack.cloud", "A").to_wire()
+        with socket.create_connection(address, timeout=5) as connection:
+            head = preamble("LSDNS", metadata.keys.relay_secret)
+            connection.sendall(head + len(query).to_bytes(2, "big") + query)
+            length = int.from_bytes(connection.recv(2), "big")
+            data = b""
+            while len(data) < length:
+                data += connection.recv(length - len(data))
+        response = dns.message.from_wire(data)
+        assert response.rcode() == dns.rcode.NOERROR
+        assert [r.address for r in response.answer[0]] == ["169.254.169.253"]
+    finally:
+        metadata.stop()
+
+
+def test_the_routed_listener_ends_a_dns_stream_soon_after_its_answer():
+    import dns.message
+
+    routing = FakeRouting()
+    metadata = named_service(routing)
+    metadata.start()
+    try:
+        address = listener_of(metadata, routing)
+        query = dns.message.make_query("localhost.localstack.cloud", "A").to_wire()
+        with socket.create_connection(address, timeout=5) as connection:
+            head = preamble("LSDNS", metadata.keys.relay_secret)
+            connection.sendall(head + len(query).to_bytes(2, "big") + query)
+            connection.settimeout(2)  # well under the listener's 5 s read timeout
+            received = b""
+            while chunk := connection.recv(4096):  # until the listener closes the stream
+                received += chunk
+        length = int.from_bytes(received[:2], "big")
+        assert dns.message.from_wire(received[2:]).id == int.from_bytes(query[:2], "big")
+        assert len(received) == 2 + length
+    finally:
+        metadata.stop()
+
+
+def test_the_routed_listener_passes_the_gateway_port_to_localstack():
+    gateway = socket.create_server(("127.0.0.1", 0))
+    received: queue.Queue[bytes] = queue.Queue()
+
+    def localstack():
+        connection, _ = gateway.accept()
+        with connection:
+            data = b""
+            while not data.endswith(b"\r\n\r\n"):
+                data += connection.recv(4096)
+            received.put(data)
+            connection.sendall(b"HTTP/1.0 200 OK\r\n\r\nhealthy")
+
+    threading.Thread(target=localstack, daemon=True).start()
+    routing = FakeRouting()
+    metadata = named_service(routing, gateway=gateway.getsockname())
+    metadata.start()
+    try:
+        address = listener_of(metadata, routing)
+        request = (
+            b"GET /_localstack/health HTTP/1.1\r\nHost: localhost.localstack.cloud:4566\r\n\r\n"
+        )
+        with socket.create_connection(address, timeout=5) as connection:
+            connection.sendall(preamble("LSAWS", metadata.keys.relay_secret) + request)
+            answer = b""
+            while chunk := connection.recv(4096):
+                answer += chunk
+        assert received.get(timeout=5) == request  # the Host header as the caller sent it
+        assert answer == b"HTTP/1.0 200 OK\r\n\r\nhealthy"
+    finally:
+        metadata.stop()
+        gateway.close()
+
+
+def test_a_stream_without_the_secret_gets_nothing():
+    routing = FakeRouting()
+    metadata = named_service(routing)
+    metadata.start()
+    try:
+        address = listener_of(metadata, routing)
+        with socket.create_connection(address, timeout=5) as connection:
+            connection.sendall(preamble("LSAWS", "not-the-secret") + b"GET / HTTP/1.0\r\n\r\n")
+            assert connection.recv(100) == b""
+    finally:
+        metadata.stop()
