@@ -52,14 +52,16 @@ class Settings:
     """EC2_IMDS_FALLBACK_HOST: the address instances reach this LocalStack at when the
     169.254.169.254 route cannot be set up (default: the host's address on their bridge)."""
     instance_endpoint_url: str | None = None
-    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default: a relay to this
-    LocalStack on the host's address on their bridge)."""
-    instance_resolver: bool = False
+    """EC2_INSTANCE_ENDPOINT_URL: AWS_ENDPOINT_URL given to instances (default:
+    http://localhost.localstack.cloud:4566 through the instance resolver, see below; without it,
+    a relay to this LocalStack on the host's address on their bridge)."""
+    instance_resolver: bool = True
     """EC2_INSTANCE_RESOLVER: instances resolve through 169.254.169.253, which answers
     localhost.localstack.cloud and every name under it with the address that reaches this
     LocalStack on port 4566 (and passes other names to LocalStack's own name servers), and get
     ``AWS_ENDPOINT_URL=http://localhost.localstack.cloud:4566``; only while 169.254.169.254 is
-    routed (not in the fallback), and not with EC2_INSTANCE_ENDPOINT_URL, which wins."""
+    routed (not in the fallback), and not with EC2_INSTANCE_ENDPOINT_URL, which wins (0: the
+    engine's name servers, and the relay's URL on the instances' bridge)."""
     autoscaling_interval: float = 1.0
     """AUTOSCALING_RECONCILE_INTERVAL: seconds between two passes of the Auto Scaling reconciler
     (a request that changes a group starts one at once): how soon a dead member is replaced."""
@@ -90,7 +92,7 @@ class Settings:
             imds_responder_image=env.get("EC2_IMDS_RESPONDER_IMAGE") or cls.imds_responder_image,
             imds_fallback_host=env.get("EC2_IMDS_FALLBACK_HOST") or None,
             instance_endpoint_url=env.get("EC2_INSTANCE_ENDPOINT_URL") or None,
-            instance_resolver=_flag(env.get("EC2_INSTANCE_RESOLVER"), False),
+            instance_resolver=_flag(env.get("EC2_INSTANCE_RESOLVER"), True),
             autoscaling_interval=float(
                 env.get("AUTOSCALING_RECONCILE_INTERVAL") or cls.autoscaling_interval
             ),

@@ -174,8 +174,9 @@ def check_engine_in_background() -> None:
     the activation hook or the extension (or both) call it."""
     from localstack_ssm_docker.engine.docker.probe import report_in_background
 
-    options = settings().container_options
-    report_in_background(list(options.volumes), options.network)
+    current = settings()
+    options = current.container_options
+    report_in_background(list(options.volumes), options.network, current.instance_endpoint_url)
 
 
 @functools.cache

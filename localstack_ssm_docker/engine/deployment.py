@@ -5,8 +5,9 @@ its local one (the socket, perhaps mounted into LocalStack's container) or a rem
 (``DOCKER_HOST=tcp://...``, the docker-in-docker pattern of CI). A wrong set-up would otherwise show
 only at the first RunInstances, as a 503: so at start one log line says what is missing (no
 socket, a socket LocalStack may not open, an engine that does not answer) or what cannot work
-across engines (bind mounts naming paths of LocalStack's filesystem). Nothing here talks to Docker:
-the caller passes what it learnt (``engine/docker/probe.py``).
+across engines (bind mounts naming paths of LocalStack's filesystem, the endpoint instances
+get). Nothing here talks to Docker: the caller passes what it learnt
+(``engine/docker/probe.py``).
 """
 
 import os
@@ -14,6 +15,8 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlparse
+
+from localstack_ssm_docker.engine.values import INSIDE_PORT
 
 DEFAULT_SOCKET = "/var/run/docker.sock"
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -108,4 +111,22 @@ def bind_mount_problem(location: EngineLocation, volumes: list[str]) -> str | No
         f"EC2_DOCKER_FLAGS bind mounts {', '.join(binds)} name paths on the Docker engine's host "
         f"({location.docker_host}), not in LocalStack's filesystem: instances see that host's "
         "files there (scripts and user data go over the Docker API and need no mount)."
+    )
+
+
+def remote_endpoint_said(location: EngineLocation, endpoint_url: str | None, name: str) -> str:
+    """What instances on a remote engine get as AWS_ENDPOINT_URL, in one line: `name` (LocalStack's
+    name) resolves to LocalStack only on the metadata network of a local engine, so they get the
+    configured EC2_INSTANCE_ENDPOINT_URL or nothing."""
+    said = f"The Docker engine at {location.docker_host} is remote: "
+    if endpoint_url:
+        return said + (
+            f"instances get AWS_ENDPOINT_URL={endpoint_url} (EC2_INSTANCE_ENDPOINT_URL), "
+            f"not http://{name}:{INSIDE_PORT}, which instances reach only on a local engine"
+        )
+    return said + (
+        "instances get no address of this LocalStack (none is known to route from that "
+        f"engine's network to LocalStack's): no AWS_ENDPOINT_URL, and {name} does not reach "
+        "LocalStack there; set EC2_INSTANCE_ENDPOINT_URL to an address of LocalStack that "
+        "network reaches"
     )

@@ -216,6 +216,7 @@ class MetadataService:
         relay.start()
         self._relay = relay
         self._endpoint_url = "http://{}:{}".format(*relay.address)
+        LOG.info("LocalStack relayed to instances' bridge at %s", self._endpoint_url)
 
     def stop(self) -> None:
         """Removes the responder, the listeners and (when no kept instance is on them) the

@@ -83,6 +83,20 @@ def s3_put_request(address: str, bucket: str, key: str, body: str, port: int = 4
     return f"(printf '{request}'; sleep 5) | nc -w 5 {address} {port} | head -n 1"
 
 
+LOCALSTACK_NAME = "localhost.localstack.cloud"
+
+
+def reaches_localstack_at_its_name(localstack, engine: docker.DockerClient, instance_id: str):
+    """The instance's AWS_ENDPOINT_URL is LocalStack's name at port 4566, and LocalStack's health
+    endpoint answers there (the name resolved by the instance resolver, inside the instance)."""
+    environment = dict(
+        v.split("=", 1) for v in container(engine, instance_id).attrs["Config"]["Env"]
+    )
+    assert environment["AWS_ENDPOINT_URL"] == f"http://{LOCALSTACK_NAME}:4566"
+    result = run(localstack, instance_id, [health_request(LOCALSTACK_NAME)])
+    assert result["StandardOutputContent"].startswith("HTTP/1.0 200"), result
+
+
 def run(localstack, instance_id: str, commands: list[str]) -> dict:
     """Runs the commands; the ended invocation."""
     ssm = localstack.client("ssm")

@@ -83,6 +83,8 @@ def test_instances_and_history_survive_down_and_up(project, engine):
         assert scenario.check_container(engine, instance_id) == owner
         after = scenario.run(current[0], instance_id, ["cat /root/mark"])
         assert after["StandardOutputContent"] == "kept\n"
+        # its AWS_ENDPOINT_URL, LocalStack's name, reaches the new LocalStack container
+        scenario.reaches_localstack_at_its_name(current[0], engine, instance_id)
         scenario.terminate(current[0], engine, instance_id)
     finally:
         scenario.remove_owned(engine, owner)

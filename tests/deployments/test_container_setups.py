@@ -58,6 +58,8 @@ def test_instances_join_ec2_docker_network_and_reach_localstack_there(setups, en
             [scenario.health_request(address)],
         )
         assert result["StandardOutputContent"].startswith("HTTP/1.0 200"), result
+        # and at LocalStack's name, through the metadata network
+        scenario.reaches_localstack_at_its_name(localstack, engine, instance_id)
     finally:
         scenario.terminate(localstack, engine, instance_id)
 

@@ -1,6 +1,7 @@
 """The instance metadata service and AWS_ENDPOINT_URL when LocalStack itself runs in a container
 with the Docker socket mounted (`make run-docker`): with no EC2_INSTANCE_ENDPOINT_URL, an instance
-gets LocalStack's container address as its endpoint, 169.254.169.254 is on-link on our metadata
+gets http://localhost.localstack.cloud:4566 as its endpoint (the name resolved at 169.254.169.253,
+relayed to LocalStack's container), 169.254.169.254 is on-link on our metadata
 network in it, and the shared responder relays to the listener of LocalStack's container on the
 upstream network. At stop, LocalStack's container leaves that network.
 
@@ -51,10 +52,9 @@ def test_instance_gets_metadata_and_reaches_localstack_in_its_container(localsta
     instance_id = scenario.launch(localstack)
     owner = scenario.check_container(engine, instance_id)
     try:
-        address = localstack.address("bridge")
         instance = scenario.container(engine, instance_id)
         environment = dict(v.split("=", 1) for v in instance.attrs["Config"]["Env"])
-        assert environment["AWS_ENDPOINT_URL"] == f"http://{address}:4566"
+        assert environment["AWS_ENDPOINT_URL"] == f"http://{scenario.LOCALSTACK_NAME}:4566"
         assert "AWS_EC2_METADATA_SERVICE_ENDPOINT" not in environment  # routed, no fallback
         # LocalStack's container joined the upstream network; its listener is there
         upstream = networks_of(localstack.container)[UPSTREAM_NETWORK]["IPAddress"]
@@ -71,7 +71,8 @@ def test_instance_gets_metadata_and_reaches_localstack_in_its_container(localsta
         health = scenario.run(localstack, instance_id, [HEALTH_REQUEST])
         assert health["Status"] == "Success", health
         said, status = health["StandardOutputContent"].splitlines()
-        assert said == f"endpoint {address} 4566"  # the instance's own AWS_ENDPOINT_URL
+        # the instance's own AWS_ENDPOINT_URL
+        assert said == f"endpoint {scenario.LOCALSTACK_NAME} 4566"
         assert status.startswith("HTTP/1.0 200"), health
         assert host_route() == before
         scenario.terminate(localstack, engine, instance_id)

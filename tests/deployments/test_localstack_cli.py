@@ -60,5 +60,13 @@ def test_instances_and_run_command_with_s3_output(cli_localstack, engine):
     scenario.instances_and_run_command(cli_localstack, engine)
 
 
+def test_instances_reach_localstack_at_localhost_localstack_cloud(cli_localstack, engine):
+    instance_id = scenario.launch(cli_localstack)
+    try:
+        scenario.reaches_localstack_at_its_name(cli_localstack, engine, instance_id)
+    finally:
+        scenario.terminate(cli_localstack, engine, instance_id)
+
+
 def test_sessions_through_the_published_port(cli_localstack, engine, tmp_path):
     sessions.sessions(cli_localstack, engine, tmp_path)

@@ -81,6 +81,14 @@ def test_instances_reach_localstack_at_its_container_address(run_docker, engine)
         scenario.terminate(run_docker, engine, instance_id)
 
 
+def test_instances_reach_localstack_at_localhost_localstack_cloud(run_docker, engine):
+    instance_id = scenario.launch(run_docker)
+    try:
+        scenario.reaches_localstack_at_its_name(run_docker, engine, instance_id)
+    finally:
+        scenario.terminate(run_docker, engine, instance_id)
+
+
 def test_host_mode_and_container_localstacks_leave_each_others_containers(
     run_docker, engine, tmp_path
 ):

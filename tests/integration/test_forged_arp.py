@@ -158,18 +158,20 @@ def test_an_instance_cannot_claim_the_metadata_address(ssm, docker_client, attac
 
 
 def test_an_instance_cannot_claim_the_gateway_towards_localstack(
-    ssm, docker_client, attacker, victim
+    localstack, ssm, docker_client, attacker, victim
 ):
     target = container_of(docker_client, victim)
-    env = dict(e.split("=", 1) for e in target.attrs["Config"]["Env"])
-    relay = urlsplit(env["AWS_ENDPOINT_URL"])
-    # the victim speaks to LocalStack's relay on its bridge: it now has a neighbour entry for it;
-    # the exchange is over (the relay closes it) before the attack: nothing refreshes the entry
+    network = next(n for n in target.attrs["NetworkSettings"]["Networks"] if n != METADATA_NETWORK)
+    ours, theirs = (endpoint(c, network) for c in (container_of(docker_client, attacker), target))
+    # LocalStack's relay on the victim's bridge, as the log says it
+    said = re.search(r"relayed to instances' bridge at (\S+)", localstack.log_path.read_text())
+    assert said, localstack.log_tail()
+    relay = urlsplit(said[1])
+    # the victim speaks to the relay: it now has a neighbour entry for it; the exchange is over
+    # (the relay closes it) before the attack: nothing refreshes the entry
     health = "GET /_localstack/health HTTP/1.0\r\n\r\n"
     script = f'printf "{health}" | timeout 10 nc {relay.hostname} {relay.port}'
     assert target.exec_run(["sh", "-c", script]).output.startswith(b"HTTP/1.")
-    network = next(n for n in target.attrs["NetworkSettings"]["Networks"] if n != METADATA_NETWORK)
-    ours, theirs = (endpoint(c, network) for c in (container_of(docker_client, attacker), target))
     assert relay.hostname == theirs["Gateway"] and relay.hostname in neighbours(target)
 
     result = python(

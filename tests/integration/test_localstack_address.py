@@ -1,8 +1,8 @@
-"""One address for LocalStack inside instances (EC2_INSTANCE_RESOLVER=1): a Debian instance
-resolves localhost.localstack.cloud and every name under it through 169.254.169.253, reaches
-LocalStack at port 4566 there (this LocalStack listens on another port), and its curl and AWS
-CLI reach S3, SSM and Secrets Manager with the role's credentials and no endpoint flags; the
-host's own resolution stays as it was."""
+"""One address for LocalStack inside instances (the default, EC2_INSTANCE_RESOLVER): a Debian
+instance resolves localhost.localstack.cloud and every name under it through 169.254.169.253,
+reaches LocalStack at port 4566 there (this LocalStack listens on another port), and its curl,
+AWS CLI and boto3 reach S3, SSM and Secrets Manager with the role's credentials and no endpoint
+flags; the host's own resolution stays as it was."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,11 +36,10 @@ def host_files() -> dict[Path, bytes]:
 
 @pytest.fixture(scope="module")
 def named(tmp_path_factory, host_files) -> Iterator[LocalStack]:
-    """A LocalStack that gives instances its name, checking presigned URLs' signatures and
-    expiry as S3 does."""
+    """A LocalStack (giving instances its name by default) that checks presigned URLs'
+    signatures and expiry as S3 does."""
     runtime = LocalStack(
-        tmp_path_factory.mktemp("address"),
-        env={"EC2_INSTANCE_RESOLVER": "1", "S3_SKIP_SIGNATURE_VALIDATION": "0"},
+        tmp_path_factory.mktemp("address"), env={"S3_SKIP_SIGNATURE_VALIDATION": "0"}
     )
     yield runtime
     runtime.stop()

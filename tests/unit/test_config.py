@@ -110,7 +110,7 @@ def test_autoscaling_settings_default_and_from_env():
     assert (settings.autoscaling_interval, settings.autoscaling_retry_delay) == (0.5, 2.0)
 
 
-def test_the_instance_resolver_is_off_unless_ec2_instance_resolver_is_set():
-    assert Settings.from_env({}).instance_resolver is False
+def test_the_instance_resolver_is_on_unless_ec2_instance_resolver_is_0():
+    assert Settings.from_env({}).instance_resolver is True
     assert Settings.from_env({"EC2_INSTANCE_RESOLVER": "1"}).instance_resolver is True
     assert Settings.from_env({"EC2_INSTANCE_RESOLVER": "0"}).instance_resolver is False

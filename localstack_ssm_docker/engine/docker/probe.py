@@ -22,6 +22,7 @@ from localstack_ssm_docker.engine.deployment import (
     bind_mount_problem,
     engine_location,
     engine_problem,
+    remote_endpoint_said,
     socket_access,
 )
 
@@ -30,16 +31,20 @@ _PING_TIMEOUT = 5
 _DEFAULT_NETWORK = "bridge"
 
 
-def report_in_background(volumes: list[str], network: str | None) -> None:
+def report_in_background(volumes: list[str], network: str | None, endpoint_url: str | None) -> None:
     """Checks the engine and prepares the instances' network in a daemon thread: LocalStack's
     start does not wait for an engine that may not answer."""
     threading.Thread(
-        target=check_engine, args=(volumes, network), name="ssm-docker-engine-check", daemon=True
+        target=check_engine,
+        args=(volumes, network, endpoint_url),
+        name="ssm-docker-engine-check",
+        daemon=True,
     ).start()
 
 
-def check_engine(volumes: list[str], network: str | None) -> bool:
-    """Logs one line saying what is wrong with the engine; True when it answers."""
+def check_engine(volumes: list[str], network: str | None, endpoint_url: str | None) -> bool:
+    """Logs one line saying what is wrong with the engine; True when it answers.
+    `endpoint_url`: EC2_INSTANCE_ENDPOINT_URL, named in the line about a remote engine."""
     location = engine_location()
     access = socket_access(location.socket_path) if location.socket_path else None
     ping_error = None
@@ -53,7 +58,7 @@ def check_engine(volumes: list[str], network: str | None) -> bool:
         return False
     if problem := bind_mount_problem(location, volumes):
         LOG.warning(problem)
-    address = localstack_address_for_instances(network)
+    address = localstack_address_for_instances(network, endpoint_url)
     LOG.info(
         "EC2 instances run on the Docker engine at %s%s; they reach LocalStack at %s",
         location.docker_host,
@@ -72,19 +77,19 @@ def engine_answers() -> bool:
     return True
 
 
-def localstack_address_for_instances(network: str | None) -> str | None:
+def localstack_address_for_instances(
+    network: str | None, endpoint_url: str | None = None
+) -> str | None:
     """The address at which a container on `network` (None: the engine's default bridge)
-    reaches this LocalStack; None when none is known (a remote engine)."""
+    reaches this LocalStack; None when none is known (a remote engine: the line then names the
+    AWS_ENDPOINT_URL instances get, `endpoint_url` or none)."""
     from localstack import config
+    from localstack.constants import LOCALHOST_HOSTNAME
 
     location = engine_location()
     name = network or _DEFAULT_NETWORK
     if location.remote:
-        LOG.warning(
-            "The Docker engine at %s is remote: instances get no address of this LocalStack "
-            "(none is known to route from that engine's network to LocalStack's)",
-            location.docker_host,
-        )
+        LOG.warning(remote_endpoint_said(location, endpoint_url, LOCALHOST_HOSTNAME))
         return None
     try:
         api = docker.from_env(timeout=_PING_TIMEOUT).api

@@ -7,6 +7,7 @@ from localstack_ssm_docker.engine.deployment import (
     bind_mount_problem,
     engine_location,
     engine_problem,
+    remote_endpoint_said,
     socket_access,
 )
 
@@ -73,3 +74,15 @@ def test_bind_mounts_are_reported_with_a_remote_engine_only():
     assert said is not None
     assert "/srv/data:/data" in said and "named-volume" not in said
     assert "tcp://docker:2375" in said
+
+
+def test_a_remote_engine_says_which_endpoint_url_its_instances_get():
+    unset = remote_endpoint_said(REMOTE, None, "localhost.localstack.cloud")
+    assert unset.startswith("The Docker engine at tcp://docker:2375 is remote: ")
+    assert "instances get no address of this LocalStack" in unset
+    assert "no AWS_ENDPOINT_URL" in unset and "EC2_INSTANCE_ENDPOINT_URL" in unset
+    configured = remote_endpoint_said(REMOTE, "http://10.0.0.1:4566", "localhost.localstack.cloud")
+    assert "instances get AWS_ENDPOINT_URL=http://10.0.0.1:4566" in configured
+    assert "not http://localhost.localstack.cloud:4566" in configured
+    for said in (unset, configured):
+        assert "\n" not in said
