@@ -12,7 +12,7 @@ import platform
 import tempfile
 from pathlib import Path
 
-from benchmarks import boot_hook, images, packer, scenarios, scenarios_asg, sessions
+from benchmarks import ansible, boot_hook, images, packer, scenarios, scenarios_asg, sessions
 from benchmarks.breakdown import breakdown
 from benchmarks.cold_start import cold_start, print_cold_start
 from benchmarks.idle import idle_comparison
@@ -36,6 +36,7 @@ SCENARIOS = (
     "boot-hook",
     "packer",
     "asg",
+    "ansible",
 )
 
 
@@ -81,6 +82,8 @@ def run(args: argparse.Namespace) -> dict:
                 ratios += boot_hook.debian_boot(localstack, args.boot_rounds)
             if "packer" in chosen:
                 ratios.append(packer.packer_build(localstack, args.packer_rounds))
+            if "ansible" in chosen:
+                ratios += ansible.playbook_runs(Path(workdir), args.ansible_rounds)
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -190,6 +193,7 @@ def main() -> None:
     parser.add_argument("--image-rounds", type=int, default=15)
     parser.add_argument("--boot-rounds", type=int, default=10)
     parser.add_argument("--packer-rounds", type=int, default=3)
+    parser.add_argument("--ansible-rounds", type=int, default=3)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",

@@ -42,7 +42,7 @@ def named(tmp_path_factory, address) -> Iterator[LocalStack]:
     runtime = LocalStack(
         tmp_path_factory.mktemp("ansible"),
         port=port,
-        env={"EC2_INSTANCE_RESOLVER": "1", "GATEWAY_LISTEN": gateway_listen(port, address)},
+        env={"GATEWAY_LISTEN": gateway_listen(port, address)},
     )
     yield runtime
     runtime.stop()
