@@ -10,7 +10,7 @@ LOCALSTACK_ENV := GATEWAY_LISTEN=127.0.0.1:$(PORT) DNS_ADDRESS=0 SKIP_SSL_CERT_D
 	DISABLE_EVENTS=1
 
 .PHONY: venv docker ami ami-debian automation-image session-client run test lint typecheck unit integration format clean bench \
-	image run-docker localstack-cli deployments deployment-tools cdk-tools plain-localstack parity
+	image run-docker localstack-cli deployments deployment-tools cdk-tools plain-localstack parity ansible-tools
 
 # LocalStack in a container: our image (Dockerfile) on the offline stand-in base by default.
 IMAGE ?= localstack-ssm-docker:latest
@@ -44,6 +44,10 @@ session-client:
 cdk-tools:
 	@scripts/ensure-cdk-tools.sh
 
+# Ansible (pinned in constraints.txt, with its amazon.aws collection) in the venv.
+ansible-tools: venv
+	@VENV=$(VENV) scripts/ensure-ansible.sh
+
 # A Debian 13 AMI (python3, curl, the AWS CLI) built with debootstrap from Debian's mirror (root).
 ami-debian: docker
 	@scripts/build-debian-ami.sh
@@ -71,7 +75,7 @@ typecheck: venv
 unit: venv
 	$(PY) -m pytest tests/unit -q
 
-integration: venv ami ami-debian automation-image session-client deployment-tools cdk-tools
+integration: venv ami ami-debian automation-image session-client deployment-tools cdk-tools ansible-tools
 	$(PY) -m pytest tests/integration -q
 
 format: venv
@@ -123,5 +127,5 @@ localstack-cli: $(CLI_VENV)/.installed
 deployments: venv ami deployment-tools image localstack-cli
 	$(PY) -m pytest tests/deployments -q
 
-bench: venv ami ami-debian automation-image session-client deployment-tools
+bench: venv ami ami-debian automation-image session-client deployment-tools ansible-tools
 	$(PY) -m benchmarks.bench $(BENCH_ARGS)

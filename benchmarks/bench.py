@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import (
+    ansible,
     automation,
     automation_script,
     boot_hook,
@@ -49,6 +50,7 @@ SCENARIOS = (
     "automation",
     "automation-script",
     "resolver",
+    "ansible",
 )
 
 
@@ -101,6 +103,8 @@ def run(args: argparse.Namespace) -> dict:
                 ratios.append(automation_script.script_step(localstack, args.script_rounds))
             if "resolver" in chosen:
                 ratios += resolver.name_lookups(localstack, args.lookups, args.lookup_rounds)
+            if "ansible" in chosen:
+                ratios += ansible.playbook_runs(Path(workdir), args.ansible_rounds)
             if "throughput" in chosen:
                 results["throughput"] = scenarios.throughput(
                     localstack, AMI_ID, args.throughput_instances, args.clients, args.seconds
@@ -213,6 +217,7 @@ def main() -> None:
     parser.add_argument("--script-rounds", type=int, default=15)
     parser.add_argument("--lookups", type=int, default=200)
     parser.add_argument("--lookup-rounds", type=int, default=5)
+    parser.add_argument("--ansible-rounds", type=int, default=3)
     parser.add_argument("--only", default="", help=f"comma-separated subset of {SCENARIOS}")
     parser.add_argument(
         "--env",

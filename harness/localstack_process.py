@@ -50,8 +50,8 @@ class LocalStack:
             SKIP_SSL_CERT_DOWNLOAD="1",
             DISABLE_EVENTS="1",
             LOCALSTACK_VOLUME_DIR=str(workdir / "volume"),
-            **(env or {}),
         )
+        child_env.update(env or {})  # the caller's settings win (e.g. a GATEWAY_LISTEN of more)
         workdir.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
