@@ -184,7 +184,11 @@ def fail(group: Group, reason: str, now: float) -> Group | None:
     refresh = group.refresh
     if refresh is None or refresh.status not in ROLLING:
         return None
-    if refresh.status == IN_PROGRESS and refresh.auto_rollback:
+    if (
+        refresh.status == IN_PROGRESS
+        and refresh.auto_rollback
+        and irreversible(group, refresh.target) is None  # the group may have changed since
+    ):
         return rollback(group, now, f"Instance refresh failed: {reason}")[0]
     status = FAILED if refresh.status == IN_PROGRESS else ROLLBACK_FAILED
     return _with(

@@ -198,15 +198,22 @@ class AutoScalingGroupProvider(ResourceProvider[Properties]):
                 template = model.get("LaunchTemplate")
                 if template == previous.get("LaunchTemplate"):
                     template = None  # unchanged: nothing to roll
-                rolled = policy is not None and template is not None
-                autoscaling.update_auto_scaling_group(
-                    **update_request(model, previous, ("LaunchTemplate",) if rolled else ())
-                )
+                refresh = None
                 if policy is not None and template is not None:
                     desired = int(model.get("DesiredCapacity") or model.get("MinSize") or 0)
-                    request.custom_context[REFRESH] = autoscaling.start_instance_refresh(
-                        **refresh_request(policy, name, template, desired)
-                    )["InstanceRefreshId"]
+                    try:
+                        refresh = refresh_request(policy, name, template, desired)
+                    except ValueError as e:  # a PauseTime that is no duration
+                        return handler_failure(
+                            "AutoScaling", "ValidationError", str(e), request.request_token
+                        )
+                autoscaling.update_auto_scaling_group(
+                    **update_request(model, previous, ("LaunchTemplate",) if refresh else ())
+                )
+                if refresh is not None:
+                    request.custom_context[REFRESH] = autoscaling.start_instance_refresh(**refresh)[
+                        "InstanceRefreshId"
+                    ]
                 put, deleted = tag_changes(model, previous, model["AutoScalingGroupName"])
                 if deleted:
                     autoscaling.delete_tags(Tags=deleted)

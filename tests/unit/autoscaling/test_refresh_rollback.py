@@ -213,3 +213,25 @@ def test_a_bad_max_healthy_percentage_is_refused_and_starts_nothing(service, pre
         service.start_refresh(Preferences=preferences)
 
     assert service.refreshes_described() == []
+
+
+def test_auto_rollback_of_a_group_moved_to_latest_since_the_start_fails_the_refresh(service):
+    service.create(desired=1, LaunchTemplate=V1)
+    service.reconciler.reconcile()
+    service.start_refresh(Preferences={"InstanceWarmup": 0, "AutoRollback": True}, **V2)
+    service.handlers.update_auto_scaling_group(
+        service.context,
+        {
+            "AutoScalingGroupName": "web",
+            "LaunchTemplate": {"LaunchTemplateName": "web", "Version": "$Latest"},
+        },  # type: ignore[arg-type]
+    )
+    service.launcher.refuse = "Insufficient capacity"
+    service.reconciler.reconcile()
+    for delay in (10, 20):
+        service.clock.advance(delay)
+        service.reconciler.reconcile()
+
+    described = service.refreshes_described()[0]
+    assert (described["Status"], described["StatusReason"]) == ("Failed", "Insufficient capacity")
+    assert "RollbackDetails" not in described

@@ -4,6 +4,8 @@ and an UpdatePolicy AutoScalingRollingUpdate as an instance refresh's parameters
 
 import json
 
+import pytest
+
 from localstack_ssm_docker.cloudformation.autoscaling_group import (
     create_request,
     tag_changes,
@@ -158,3 +160,8 @@ def test_update_request_leaves_the_rolled_properties_to_the_refresh():
         "AutoScalingGroupName": "g",
         "MaxSize": 3,
     }
+
+
+def test_a_pause_time_that_is_no_duration_is_refused():
+    with pytest.raises(ValueError, match="PauseTime 5 minutes"):
+        refresh_request({"PauseTime": "5 minutes"}, "web", {}, 2)
