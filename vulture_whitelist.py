@@ -121,6 +121,7 @@ _.complete_lifecycle_action
 _.record_lifecycle_action_heartbeat
 _.start_instance_refresh
 _.cancel_instance_refresh
+_.rollback_instance_refresh
 _.describe_instance_refreshes
 
 # Attributes of moto's and LocalStack's objects, read by their code.

@@ -208,7 +208,7 @@ class Reconciler:
                 for m in g.active:
                     if m.health_status == UNHEALTHY:
                         leaving[m.instance_id] = m.cause
-            target = 0 if g.deleting else g.desired
+            target = 0 if g.deleting else refresh.capacity(g)
             remaining = [m for m in g.active if m.instance_id not in leaving]
             excess = len(remaining) - target
             if excess > 0 and ("Terminate" not in g.suspended or g.deleting):
@@ -396,7 +396,7 @@ class Reconciler:
         group = self._groups.get(account_id, region, name)
         if group is None or group.deleting or "Launch" in group.suspended:
             return
-        missing = group.desired - len(group.active)
+        missing = refresh.capacity(group) - len(group.active)
         now = self._clock()
         if missing <= 0 or now < group.next_launch_at:
             return

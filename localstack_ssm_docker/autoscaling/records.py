@@ -19,7 +19,10 @@ FAILED = "Failed"
 PENDING_REFRESH = "Pending"
 CANCELLING = "Cancelling"
 CANCELLED = "Cancelled"
-ACTIVE_REFRESH = frozenset({PENDING_REFRESH, IN_PROGRESS, CANCELLING})
+ROLLBACK_IN_PROGRESS = "RollbackInProgress"
+ROLLBACK_SUCCESSFUL = "RollbackSuccessful"
+ROLLBACK_FAILED = "RollbackFailed"
+ACTIVE_REFRESH = frozenset({PENDING_REFRESH, IN_PROGRESS, CANCELLING, ROLLBACK_IN_PROGRESS})
 """The statuses of an instance refresh that is not over (one at a time per group)."""
 
 PROCESSES = frozenset(
@@ -160,6 +163,17 @@ class Member:
 
 
 @dataclass(frozen=True)
+class Rollback:
+    """An instance refresh's rollback: why and when it started, and the refresh's progress
+    then (DescribeInstanceRefreshes' RollbackDetails)."""
+
+    reason: str
+    started_at: float
+    percentage_complete: int
+    instances_to_update: int
+
+
+@dataclass(frozen=True)
 class InstanceRefresh:
     """A rolling replacement of a group's members: those it replaces are named at its start."""
 
@@ -185,6 +199,12 @@ class InstanceRefresh:
     """How many of the checkpoints the refresh has passed (waited out)."""
     paused_until: float | None = None
     """At a checkpoint: when its delay ends."""
+    auto_rollback: bool = False
+    max_healthy_percentage: int = 100
+    surge: int = 0
+    """Members launched above the desired capacity ahead of the old ones they replace (only
+    with MaxHealthyPercentage above 100)."""
+    rollback: Rollback | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""Auto Scaling's instance refresh operations: they start, cancel and describe a group's refresh
-record (refresh.py's rules) and wake the reconciler, which takes the batches out of service and
-launches their replacements."""
+"""Auto Scaling's instance refresh operations: they start, cancel, roll back and describe a
+group's refresh record (refresh.py's rules) and wake the reconciler, which takes the batches out
+of service and launches their replacements."""
 
 import uuid
 from collections.abc import Callable
@@ -13,6 +13,8 @@ from localstack_ssm_docker.autoscaling.api import (
     CancelInstanceRefreshType,
     DescribeInstanceRefreshesAnswer,
     DescribeInstanceRefreshesType,
+    RollbackInstanceRefreshAnswer,
+    RollbackInstanceRefreshType,
     StartInstanceRefreshAnswer,
     StartInstanceRefreshType,
 )
@@ -22,11 +24,12 @@ from localstack_ssm_docker.autoscaling.records import Group, LaunchSource
 from localstack_ssm_docker.autoscaling.store import Groups
 
 DEFAULT_MIN_HEALTHY = 90
+DEFAULT_MAX_HEALTHY = 100
 MAX_CHECKPOINT_DELAY = 172800
 
 
 class RefreshHandlers:
-    """Start, Cancel and DescribeInstanceRefreshes."""
+    """Start, Cancel, Rollback and DescribeInstanceRefreshes."""
 
     def __init__(
         self,
@@ -49,12 +52,13 @@ class RefreshHandlers:
         if strategy != "Rolling":
             raise ValidationError(f"Strategy {strategy} is not supported; use Rolling.")
         preferences = request.get("Preferences") or {}
-        min_healthy = preferences.get("MinHealthyPercentage")
-        min_healthy = DEFAULT_MIN_HEALTHY if min_healthy is None else min_healthy
+        given_min = preferences.get("MinHealthyPercentage")
+        min_healthy = DEFAULT_MIN_HEALTHY if given_min is None else given_min
         if not 0 <= min_healthy <= 100:
             raise ValidationError(
                 f"MinHealthyPercentage must be between 0 and 100. Value provided: {min_healthy}"
             )
+        max_healthy = _max_healthy(given_min, preferences.get("MaxHealthyPercentage"))
         warmup = preferences.get("InstanceWarmup")
         if warmup is not None and warmup < 0:
             raise ValidationError(f"InstanceWarmup must not be negative. Value provided: {warmup}")
@@ -62,7 +66,10 @@ class RefreshHandlers:
         delay = preferences.get("CheckpointDelay")
         _check_checkpoints(checkpoints, delay)
         target = self._target(context, request)
-        existing(self._groups, context, name)
+        auto_rollback = bool(preferences.get("AutoRollback"))
+        group = existing(self._groups, context, name)
+        if auto_rollback:
+            _check_auto_rollback(group, target)
         refresh_id = str(uuid.uuid4())
         now = self._clock()
 
@@ -77,6 +84,8 @@ class RefreshHandlers:
                 bool(preferences.get("SkipMatching")),
                 checkpoints,
                 delay,
+                auto_rollback,
+                max_healthy,
             )
 
         if self._groups.change(context.account_id, context.region, name, start) is None:
@@ -101,6 +110,24 @@ class RefreshHandlers:
         self._groups.change(context.account_id, context.region, name, cancel)
         self._wake()
         return CancelInstanceRefreshAnswer(InstanceRefreshId=cancelled[0])
+
+    @handler("RollbackInstanceRefresh", expand=False)
+    def rollback_instance_refresh(
+        self, context: RequestContext, request: RollbackInstanceRefreshType
+    ) -> RollbackInstanceRefreshAnswer:
+        name = request["AutoScalingGroupName"]
+        existing(self._groups, context, name)
+        now = self._clock()
+        rolled_back: list[str] = []
+
+        def roll_back(g: Group) -> Group:
+            changed, refresh_id = refresh.rollback(g, now)
+            rolled_back.append(refresh_id)
+            return changed
+
+        self._groups.change(context.account_id, context.region, name, roll_back)
+        self._wake()
+        return RollbackInstanceRefreshAnswer(InstanceRefreshId=rolled_back[0])
 
     @handler("DescribeInstanceRefreshes", expand=False)
     def describe_instance_refreshes(
@@ -134,6 +161,42 @@ class RefreshHandlers:
         if not spec:
             return None
         return LaunchSource(template=template_ref(self._ec2, context, spec), mixed=bool(mixed))
+
+
+def _max_healthy(min_healthy: int | None, max_healthy: int | None) -> int:
+    """MaxHealthyPercentage: 100 to 200, only with a MinHealthyPercentage at most 100 below it."""
+    if max_healthy is None:
+        return DEFAULT_MAX_HEALTHY
+    if not 100 <= max_healthy <= 200:
+        raise ValidationError(
+            f"MaxHealthyPercentage must be between 100 and 200. Value provided: {max_healthy}"
+        )
+    if min_healthy is None:
+        raise ValidationError(
+            "MinHealthyPercentage must be specified when MaxHealthyPercentage is specified."
+        )
+    if max_healthy - min_healthy > 100:
+        raise ValidationError(
+            "The difference between MaxHealthyPercentage and MinHealthyPercentage cannot be "
+            f"greater than 100. Values provided: MinHealthyPercentage {min_healthy}, "
+            f"MaxHealthyPercentage {max_healthy}"
+        )
+    return max_healthy
+
+
+def _check_auto_rollback(group: Group, target: LaunchSource | None) -> None:
+    """AutoRollback needs a refresh that can roll back (refresh.irreversible)."""
+    if target is None:
+        raise ValidationError(
+            "The request isn't valid. The AutoRollback parameter cannot be set to true when the "
+            "DesiredConfiguration parameter is empty. Set AutoRollback to false or specify a "
+            "desired configuration and try again."
+        )
+    why = refresh.irreversible(group, target)
+    if why is not None:
+        raise ValidationError(
+            f"The request isn't valid. The AutoRollback parameter cannot be set to true when {why}."
+        )
 
 
 def _check_checkpoints(checkpoints: tuple[int, ...], delay: int | None) -> None:

@@ -15,6 +15,7 @@ from localstack_ssm_docker.autoscaling.api import (
     LaunchTemplateSpecification,
     LifecycleState,
     RefreshStrategy,
+    RollbackDetails,
     ScalingActivityStatusCode,
     TagDescription,
 )
@@ -197,10 +198,10 @@ def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefresh
     preferences = {
         "MinHealthyPercentage": refresh.min_healthy_percentage,
         "SkipMatching": refresh.skip_matching,
-        "AutoRollback": False,
+        "AutoRollback": refresh.auto_rollback,
         "ScaleInProtectedInstances": "Ignore",
         "StandbyInstances": "Ignore",
-        "MaxHealthyPercentage": 100,
+        "MaxHealthyPercentage": refresh.max_healthy_percentage,
     }
     if refresh.instance_warmup_given:
         preferences["InstanceWarmup"] = refresh.instance_warmup
@@ -227,6 +228,19 @@ def instance_refresh(record: Group, refresh: InstanceRefresh) -> InstanceRefresh
         shape["StatusReason"] = refresh.status_reason
     if refresh.ended_at is not None:
         shape["EndTime"] = timestamp(refresh.ended_at)
+    if refresh.rollback is not None:
+        shape["RollbackDetails"] = RollbackDetails(
+            RollbackReason=refresh.rollback.reason,
+            RollbackStartTime=timestamp(refresh.rollback.started_at),
+            PercentageCompleteOnRollback=refresh.rollback.percentage_complete,
+            InstancesToUpdateOnRollback=refresh.rollback.instances_to_update,
+            ProgressDetailsOnRollback={
+                "LivePoolProgress": {
+                    "PercentageComplete": refresh.rollback.percentage_complete,
+                    "InstancesToUpdate": refresh.rollback.instances_to_update,
+                }
+            },
+        )
     if refresh.target is not None and (template := _template(refresh.target)) is not None:
         shape["DesiredConfiguration"] = (
             {"MixedInstancesPolicy": {"LaunchTemplate": {"LaunchTemplateSpecification": template}}}

@@ -3,7 +3,9 @@ provider of its own for it, and its engine would otherwise deploy a placeholder)
 properties become CreateAutoScalingGroup's parameters, with CloudFormation's
 ``aws:cloudformation:*`` tags propagated to its instances as on AWS. Create and update return
 once the desired capacity is InService (a launch that fails fails them with EC2's message);
-delete force-deletes the group and returns once it is gone. ``Ref`` is the group's name.
+an update of the launch template under an UpdatePolicy AutoScalingRollingUpdate is an instance
+refresh (rolling_update.py) and returns once it is Successful; delete force-deletes the group
+and returns once it is gone. ``Ref`` is the group's name.
 
 Every operation is a sequence of steps, each returning IN_PROGRESS to LocalStack's engine, which
 calls again with the step reached in ``custom_context``: no handler waits in a loop."""
@@ -24,11 +26,15 @@ from localstack_ssm_docker.cloudformation.handler_errors import (
     handler_failure,
 )
 from localstack_ssm_docker.cloudformation.instance_request import StackIdentity
+from localstack_ssm_docker.cloudformation.rolling_update import policy_of, refresh_request
 
 Properties = dict[str, Any]
 
 STEP = "step"
 STARTED, DELETING = "started", "deleting"
+REFRESH = "refresh"
+"""custom_context's key for the update's instance refresh id."""
+REFRESHING = frozenset({"Pending", "InProgress", "Cancelling", "RollbackInProgress"})
 
 _INTEGERS = {
     "MinSize": "MinSize",
@@ -129,9 +135,12 @@ def tag_changes(
     return put, deleted
 
 
-def update_request(model: Properties, previous: Properties) -> dict[str, Any]:
-    """UpdateAutoScalingGroup's parameters for what the template changed."""
-    changed = tuple(k for k in _UPDATABLE if model.get(k) != previous.get(k))
+def update_request(
+    model: Properties, previous: Properties, rolled: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """UpdateAutoScalingGroup's parameters for what the template changed, but for the `rolled`
+    properties (an instance refresh applies those)."""
+    changed = tuple(k for k in _UPDATABLE if model.get(k) != previous.get(k) and k not in rolled)
     return {"AutoScalingGroupName": model["AutoScalingGroupName"], **_common(model, changed)}
 
 
@@ -184,7 +193,27 @@ class AutoScalingGroupProvider(ResourceProvider[Properties]):
                 request.custom_context["since"] = _newest_activity(
                     autoscaling, model["AutoScalingGroupName"]
                 )
-                autoscaling.update_auto_scaling_group(**update_request(model, previous))
+                name = model["AutoScalingGroupName"]
+                policy = self._rolling_policy(request)
+                template = model.get("LaunchTemplate")
+                if template == previous.get("LaunchTemplate"):
+                    template = None  # unchanged: nothing to roll
+                refresh = None
+                if policy is not None and template is not None:
+                    desired = int(model.get("DesiredCapacity") or model.get("MinSize") or 0)
+                    try:
+                        refresh = refresh_request(policy, name, template, desired)
+                    except ValueError as e:  # a PauseTime that is no duration
+                        return handler_failure(
+                            "AutoScaling", "ValidationError", str(e), request.request_token
+                        )
+                autoscaling.update_auto_scaling_group(
+                    **update_request(model, previous, ("LaunchTemplate",) if refresh else ())
+                )
+                if refresh is not None:
+                    request.custom_context[REFRESH] = autoscaling.start_instance_refresh(**refresh)[
+                        "InstanceRefreshId"
+                    ]
                 put, deleted = tag_changes(model, previous, model["AutoScalingGroupName"])
                 if deleted:
                     autoscaling.delete_tags(Tags=deleted)
@@ -195,13 +224,38 @@ class AutoScalingGroupProvider(ResourceProvider[Properties]):
             return _in_progress(request, model, STARTED)
         return self._stabilised(request, model)
 
+    def _rolling_policy(self, request: ResourceRequest[Properties]) -> dict[str, Any] | None:
+        """The resource's AutoScalingRollingUpdate in the stack's deployed template."""
+        body = request.aws_client_factory.cloudformation.get_template(StackName=request.stack_id)[
+            "TemplateBody"
+        ]
+        return policy_of(body, request.logical_resource_id)
+
     def _stabilised(
         self, request: ResourceRequest[Properties], model: Properties
     ) -> ProgressEvent[Properties]:
-        """SUCCESS once the desired capacity is InService; FAILED when a launch since the
-        request failed."""
+        """SUCCESS once the update's instance refresh (if any) is Successful and the desired
+        capacity is InService; FAILED when a launch since the request or the refresh failed."""
         autoscaling = request.aws_client_factory.autoscaling
         name = model["AutoScalingGroupName"]
+        if refresh_id := request.custom_context.get(REFRESH):
+            try:
+                refresh = autoscaling.describe_instance_refreshes(
+                    AutoScalingGroupName=name, InstanceRefreshIds=[refresh_id]
+                )["InstanceRefreshes"][0]
+            except ClientError as e:
+                return client_error_failure("AutoScaling", e, request.request_token)
+            if refresh["Status"] in REFRESHING:
+                return _in_progress(request, model, STARTED)
+            if refresh["Status"] != "Successful":
+                return handler_failure(
+                    "AutoScaling",
+                    "ValidationError",
+                    f"Instance refresh {refresh_id} is {refresh['Status']}: "
+                    f"{refresh.get('StatusReason', '')}".rstrip(": "),
+                    request.request_token,
+                    model=model,
+                )
         try:
             group = _group(autoscaling, name)
             activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)[

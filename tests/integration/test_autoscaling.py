@@ -698,3 +698,139 @@ def test_an_instance_refresh_pauses_at_its_checkpoint_and_a_last_one_below_100_e
             AutoScalingGroupName=name, Preferences={"CheckpointDelay": 60}
         )
     assert refused.value.response["Error"]["Code"] == "ValidationError"
+
+
+def refresh_of(autoscaling, name: str, refresh_id: str) -> dict:
+    return autoscaling.describe_instance_refreshes(
+        AutoScalingGroupName=name, InstanceRefreshIds=[refresh_id]
+    )["InstanceRefreshes"][0]
+
+
+def instance_types(ec2, instance_ids: list[str]) -> set[str]:
+    reservations = ec2.describe_instances(InstanceIds=instance_ids)["Reservations"]
+    return {i["InstanceType"] for r in reservations for i in r["Instances"]}
+
+
+def test_a_rollback_puts_back_the_groups_version_on_the_members_the_refresh_replaced(
+    autoscaling, ec2, template, new_group
+):
+    name = new_group(2, LaunchTemplate={"LaunchTemplateName": template, "Version": "1"})
+    first = in_service(autoscaling, name, 2)
+    ec2.create_launch_template_version(
+        LaunchTemplateName=template,
+        LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.small"},
+    )
+    refresh_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateName": template, "Version": "2"}},
+        Preferences={
+            "MinHealthyPercentage": 50,
+            "InstanceWarmup": 0,
+            "CheckpointPercentages": [50, 100],
+        },
+    )["InstanceRefreshId"]
+    poll(
+        lambda: refresh_of(autoscaling, name, refresh_id),
+        lambda r: r.get("StatusReason", "").startswith("Waiting at checkpoint"),
+        DEADLINE,
+    )
+    halfway = in_service(autoscaling, name, 2)
+    assert instance_types(ec2, halfway) == {"t3.micro", "t3.small"}
+
+    assert autoscaling.rollback_instance_refresh(AutoScalingGroupName=name)[
+        "InstanceRefreshId"
+    ] == (refresh_id)
+    rolled_back = poll(
+        lambda: refresh_of(autoscaling, name, refresh_id),
+        lambda r: r["Status"] not in ("InProgress", "RollbackInProgress"),
+        DEADLINE,
+    )
+
+    assert rolled_back["Status"] == "RollbackSuccessful"
+    details = rolled_back["RollbackDetails"]
+    assert (details["PercentageCompleteOnRollback"], details["InstancesToUpdateOnRollback"]) == (
+        50,
+        1,
+    )
+    members = in_service(autoscaling, name, 2)
+    assert instance_types(ec2, members) == {"t3.micro"}
+    assert len(set(first) & set(members)) == 1  # the member never replaced stays
+    assert described(autoscaling, name)["LaunchTemplate"]["Version"] == "1"  # type: ignore[index]
+    with pytest.raises(ClientError) as refused:
+        autoscaling.rollback_instance_refresh(AutoScalingGroupName=name)
+    assert refused.value.response["Error"]["Code"] == "ActiveInstanceRefreshNotFound"
+    autoscaling.start_instance_refresh(  # no desired configuration; held before its end
+        AutoScalingGroupName=name,
+        Preferences={"MinHealthyPercentage": 50, "CheckpointPercentages": [50, 100]},
+    )
+    with pytest.raises(ClientError) as refused:
+        autoscaling.rollback_instance_refresh(AutoScalingGroupName=name)
+    assert refused.value.response["Error"]["Code"] == "IrreversibleInstanceRefresh"
+
+
+def test_auto_rollback_puts_the_group_back_when_the_refresh_fails(
+    autoscaling, ec2, template, new_group
+):
+    name = new_group(1, LaunchTemplate={"LaunchTemplateName": template, "Version": "1"})
+    first = in_service(autoscaling, name, 1)
+    ec2.create_launch_template_version(
+        LaunchTemplateName=template, LaunchTemplateData={"ImageId": "ami-00000000000000fff"}
+    )
+    with pytest.raises(ClientError) as refused:
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName=name, Preferences={"AutoRollback": True}
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+
+    refresh_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateName": template, "Version": "2"}},
+        Preferences={"InstanceWarmup": 0, "AutoRollback": True},
+    )["InstanceRefreshId"]
+    ended = poll(
+        lambda: refresh_of(autoscaling, name, refresh_id),
+        lambda r: r["Status"] not in ("Pending", "InProgress", "RollbackInProgress"),
+        DEADLINE,
+    )
+
+    assert ended["Status"] == "RollbackSuccessful"
+    assert "ami-00000000000000fff" in ended["RollbackDetails"]["RollbackReason"]
+    (member,) = in_service(autoscaling, name, 1)
+    assert member != first[0] and instance_types(ec2, [member]) == {"t3.micro"}
+
+
+def test_max_healthy_200_launches_the_replacements_before_the_old_members_go(
+    autoscaling, ec2, template, new_group
+):
+    name = new_group(2, LaunchTemplate={"LaunchTemplateName": template, "Version": "1"})
+    first = in_service(autoscaling, name, 2)
+    ec2.create_launch_template_version(
+        LaunchTemplateName=template,
+        LaunchTemplateData={"ImageId": AMI_ID, "InstanceType": "t3.small"},
+    )
+    with pytest.raises(ClientError) as refused:
+        autoscaling.start_instance_refresh(
+            AutoScalingGroupName=name, Preferences={"MaxHealthyPercentage": 150}
+        )
+    assert refused.value.response["Error"]["Code"] == "ValidationError"
+
+    refresh_id = autoscaling.start_instance_refresh(
+        AutoScalingGroupName=name,
+        DesiredConfiguration={"LaunchTemplate": {"LaunchTemplateName": template, "Version": "2"}},
+        Preferences={"MinHealthyPercentage": 100, "MaxHealthyPercentage": 200, "InstanceWarmup": 0},
+    )["InstanceRefreshId"]
+    ended = poll(
+        lambda: refresh_of(autoscaling, name, refresh_id),
+        lambda r: r["Status"] not in ("Pending", "InProgress"),
+        DEADLINE,
+    )
+
+    assert (ended["Status"], ended["Preferences"]["MaxHealthyPercentage"]) == ("Successful", 200)
+    members = in_service(autoscaling, name, 2)
+    assert instance_types(ec2, members) == {"t3.small"} and not set(first) & set(members)
+    activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=name)["Activities"]
+    launches = [a for a in activities if a["Description"].startswith("Launching")]
+    terminations = [a for a in activities if a["Description"].startswith("Terminating")]
+    last_launch = max(a["StartTime"] for a in launches)
+    assert len(terminations) == 2
+    assert all(t["StartTime"] >= last_launch for t in terminations)  # both launched first

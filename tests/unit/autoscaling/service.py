@@ -116,3 +116,9 @@ class Service:
             self.context,
             {"AutoScalingGroupName": "web"},  # type: ignore[arg-type]
         )["InstanceRefreshId"]
+
+    def rollback_refresh(self) -> str:
+        return self.refreshes.rollback_instance_refresh(
+            self.context,
+            {"AutoScalingGroupName": "web"},  # type: ignore[arg-type]
+        )["InstanceRefreshId"]

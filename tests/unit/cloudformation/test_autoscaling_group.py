@@ -1,5 +1,10 @@
 """AWS::AutoScaling::AutoScalingGroup's properties as the Auto Scaling API's parameters: numbers
-CloudFormation passes as strings, the subnet list, tags with CloudFormation's own propagated."""
+CloudFormation passes as strings, the subnet list, tags with CloudFormation's own propagated,
+and an UpdatePolicy AutoScalingRollingUpdate as an instance refresh's parameters."""
+
+import json
+
+import pytest
 
 from localstack_ssm_docker.cloudformation.autoscaling_group import (
     create_request,
@@ -7,6 +12,7 @@ from localstack_ssm_docker.cloudformation.autoscaling_group import (
     update_request,
 )
 from localstack_ssm_docker.cloudformation.instance_request import StackIdentity
+from localstack_ssm_docker.cloudformation.rolling_update import policy_of, refresh_request
 
 STACK = StackIdentity("web-stack", "arn:aws:cloudformation:us-east-1:1:stack/web-stack/1", "Group")
 
@@ -110,3 +116,52 @@ def test_an_update_of_the_templates_tags_puts_the_changed_and_deletes_the_remove
         {**where, "Key": "owner", "Value": "me", "PropagateAtLaunch": True},
     ]
     assert deleted == [{**where, "Key": "env"}]
+
+
+def test_a_rolling_update_policy_becomes_an_instance_refresh_keeping_its_bounds():
+    template = {
+        "Resources": {
+            "Group": {
+                "Type": "AWS::AutoScaling::AutoScalingGroup",
+                "UpdatePolicy": {
+                    "AutoScalingRollingUpdate": {
+                        "MinInstancesInService": "3",
+                        "MaxBatchSize": "1",
+                        "PauseTime": "PT1M30S",
+                    }
+                },
+            }
+        }
+    }
+    policy = policy_of(json.dumps(template), "Group")
+    assert policy is not None
+
+    request = refresh_request(policy, "web", {"LaunchTemplateId": "lt-1", "Version": 2}, 4)
+
+    assert request == {
+        "AutoScalingGroupName": "web",
+        "DesiredConfiguration": {"LaunchTemplate": {"LaunchTemplateId": "lt-1", "Version": "2"}},
+        "Preferences": {"MinHealthyPercentage": 75, "InstanceWarmup": 90},
+    }
+    assert policy_of(template, "Other") is None
+
+
+def test_a_rolling_update_batch_larger_than_min_in_service_allows_takes_the_batch():
+    request = refresh_request({"MinInstancesInService": 0, "MaxBatchSize": 2}, "web", {}, 4)
+
+    assert request["Preferences"] == {"MinHealthyPercentage": 50}
+
+
+def test_update_request_leaves_the_rolled_properties_to_the_refresh():
+    previous = {"AutoScalingGroupName": "g", "LaunchTemplate": {"Version": "1"}, "MaxSize": "2"}
+    model = {**previous, "LaunchTemplate": {"Version": "2"}, "MaxSize": "3"}
+
+    assert update_request(model, previous, ("LaunchTemplate",)) == {
+        "AutoScalingGroupName": "g",
+        "MaxSize": 3,
+    }
+
+
+def test_a_pause_time_that_is_no_duration_is_refused():
+    with pytest.raises(ValueError, match="PauseTime 5 minutes"):
+        refresh_request({"PauseTime": "5 minutes"}, "web", {}, 2)
