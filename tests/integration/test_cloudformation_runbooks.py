@@ -1,7 +1,8 @@
 """AWS::SSM::Document of type Automation through CloudFormation against a real LocalStack: the
 stack's runbook is a real Automation document that runs to its outputs; a malformed runbook
 fails the resource with InvalidDocumentContent's message (naming the step) and the stack rolls
-back with no document left."""
+back with no document left; an AWS::SSM::Association of the stack's runbook runs it before the
+stack completes."""
 
 import json
 import uuid
@@ -111,3 +112,39 @@ def test_a_malformed_runbook_fails_the_stack_with_invalid_document_contents_mess
     }
     assert after == before
     cfn.delete_stack(StackName=stack)
+
+
+def test_a_stack_association_runs_its_runbook_before_the_stack_completes(localstack):
+    cfn = localstack.client("cloudformation", account=ACCOUNT)
+    ssm = localstack.client("ssm", account=ACCOUNT)
+    template = json.loads(_template([GREET]))
+    template["Resources"]["Run"] = {
+        "Type": "AWS::SSM::Association",
+        "Properties": {"Name": {"Ref": "Runbook"}, "WaitForSuccessTimeoutSeconds": 120},
+    }
+    template["Outputs"]["AssociationId"] = {"Value": {"Ref": "Run"}}
+    stack = f"runbook-association-{uuid.uuid4().hex[:8]}"
+    cfn.create_stack(StackName=stack, TemplateBody=json.dumps(template))
+    cfn.get_waiter("stack_create_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    outputs = cfn.describe_stacks(StackName=stack)["Stacks"][0]["Outputs"]
+    association_id = next(o["OutputValue"] for o in outputs if o["OutputKey"] == "AssociationId")
+
+    # WaitForSuccessTimeoutSeconds: the stack completed once the runbook's run had succeeded
+    [execution] = ssm.describe_association_executions(AssociationId=association_id)[
+        "AssociationExecutions"
+    ]
+    assert execution["Status"] == "Success"
+    [target] = ssm.describe_association_execution_targets(
+        AssociationId=association_id, ExecutionId=execution["ExecutionId"]
+    )["AssociationExecutionTargets"]
+    automation = ssm.get_automation_execution(AutomationExecutionId=target["ResourceId"])[
+        "AutomationExecution"
+    ]
+    assert automation["Outputs"]["greet.Greeting"] == [ACCOUNT]
+    assert automation["AssociationId"] == association_id
+
+    cfn.delete_stack(StackName=stack)
+    cfn.get_waiter("stack_delete_complete").wait(StackName=stack, WaiterConfig=WAIT)
+    with pytest.raises(ClientError) as error:
+        ssm.describe_association(AssociationId=association_id)
+    assert error.value.response["Error"]["Code"] == "AssociationDoesNotExist"

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.associations.automation import start_request
 from localstack_ssm_docker.ssm.associations.models import association_stores
 from localstack_ssm_docker.ssm.associations.queries import association_view, execution_view
@@ -185,3 +186,24 @@ def test_the_overview_follows_the_latest_run(service):
     executions["auto-0"] = executions["auto-0"].but(status=Status.Failed)
     executions["auto-1"] = executions["auto-1"].but(status=Status.Success)
     assert association_view(ACCOUNT, REGION, record).overview.status == "Success"
+
+
+def test_restart_keeps_the_runs_and_starts_a_missed_scheduled_run_once(
+    service, automations, executor, tmp_path
+):
+    state = StateDirectory(tmp_path)
+    record = service.create(ACCOUNT, REGION, runbook_settings(ScheduleExpression="rate(1 hour)"))
+    service.save(state)
+    service.shutdown()
+    association_stores.reset()
+
+    later = FakeClock(START + 5 * HOUR)
+    runner = AssociationRunner(
+        Fleet(), executor, later, load, lambda a, r: lambda name: None, automations
+    )
+    restored = AssociationService(runner, later)
+    restored.restore(state)
+    (kept,) = restored.executions(ACCOUNT, REGION, record.association_id)
+    assert kept.automation_execution_id == "auto-0"
+    later.advance(0)
+    assert len(automations.started) == 2  # once, not four times
