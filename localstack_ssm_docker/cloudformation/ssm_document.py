@@ -1,17 +1,21 @@
-"""AWS::SSM::Document: CreateDocument, a new default version on update, DeleteDocument.
-``Ref`` is the document's name."""
+"""AWS::SSM::Document (Command, Automation and the other types): CreateDocument, a new default
+version on update, DeleteDocument. ``Ref`` is the document's name. A document SSM refuses (a
+malformed runbook) fails the resource with SSM's error message, as CloudFormation reports it."""
 
 import contextlib
 import json
 from typing import Any, TypedDict
 
 import localstack.services.cloudformation.provider_utils as util
+from botocore.exceptions import ClientError
 from localstack.services.cloudformation.resource_provider import (
     OperationStatus,
     ProgressEvent,
     ResourceProvider,
     ResourceRequest,
 )
+
+from localstack_ssm_docker.cloudformation.handler_errors import client_error_failure
 
 
 class SsmDocumentProperties(TypedDict, total=False):
@@ -79,7 +83,10 @@ class SsmDocumentProvider(ResourceProvider[SsmDocumentProperties]):
         )
         if tags := model.get("Tags"):
             params["Tags"] = tags
-        ssm.create_document(Content=content, DocumentFormat=content_format, **params)
+        try:
+            ssm.create_document(Content=content, DocumentFormat=content_format, **params)
+        except ClientError as e:  # a malformed document: InvalidDocumentContent's message
+            return client_error_failure("Ssm", e, request.request_token)
         return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
 
     def update(
@@ -94,12 +101,15 @@ class SsmDocumentProvider(ResourceProvider[SsmDocumentProperties]):
             model.get("Content"),
             model.get("DocumentFormat"),
         ):
-            version = ssm.update_document(
-                Name=model["Name"],
-                Content=content,
-                DocumentFormat=content_format,
-                DocumentVersion="$LATEST",
-            )["DocumentDescription"]["DocumentVersion"]
+            try:
+                version = ssm.update_document(
+                    Name=model["Name"],
+                    Content=content,
+                    DocumentFormat=content_format,
+                    DocumentVersion="$LATEST",
+                )["DocumentDescription"]["DocumentVersion"]
+            except ClientError as e:
+                return client_error_failure("Ssm", e, request.request_token)
             ssm.update_document_default_version(Name=model["Name"], DocumentVersion=version)
         return ProgressEvent(status=OperationStatus.SUCCESS, resource_model=model)
 

@@ -6,7 +6,8 @@ container and no association. An instance launched from an `aws_launch_template`
 template's parameters with its own winning, and Terraform reads its launch template back. An
 `aws_autoscaling_group` from an `aws_launch_template` reaches its capacity before apply returns,
 scales with `desired_capacity`, rolls a new template version out with `instance_refresh`, and
-destroy drains and deletes it.
+destroy drains and deletes it. An `aws_ssm_document` of type Automation is a runbook that runs;
+a malformed one fails apply with InvalidDocumentContent's message and the stored one stays.
 """
 
 import os
@@ -18,11 +19,12 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.integration.helpers import poll
+from tests.integration.helpers import automation_finished, poll
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "terraform"
 LAUNCH_TEMPLATE = Path(__file__).parent / "terraform_launch_template"
 AUTOSCALING = Path(__file__).parent / "terraform_autoscaling"
+RUNBOOK = Path(__file__).parent / "terraform_runbook"
 PROVIDER_GLOB = "terraform-provider-aws_*"
 SEARCH_ROOTS = ("/opt", "/usr/local", "/usr/share", "/usr/lib", str(Path.home()), "/srv", "/var")
 ACCOUNT = "320000000001"
@@ -265,3 +267,46 @@ def test_terraform_scales_and_refreshes_an_auto_scaling_group(tmp_path_factory, 
     assert autoscaling.describe_auto_scaling_groups()["AutoScalingGroups"] == []
     names = {c.name for c in docker.from_env().containers.list(all=True)}
     assert not {f"localstack-ec2.{i}" for i in seen} & names
+
+
+def test_terraform_creates_an_automation_runbook_and_refuses_a_malformed_one(
+    tmp_path_factory, localstack
+):
+    terraform = _terraform_in(tmp_path_factory, RUNBOOK)
+    ssm = localstack.client("ssm", account=ACCOUNT)
+    name = f"tf-runbook-{uuid.uuid4().hex[:8]}"
+    variables = [
+        f"-var=endpoint={localstack.endpoint}",
+        f"-var=access_key={ACCOUNT}",
+        f"-var=name={name}",
+    ]
+    terraform("apply", "-auto-approve", "-input=false", "-no-color", *variables)
+    assert ssm.describe_document(Name=name)["Document"]["DocumentType"] == "Automation"
+    execution_id = ssm.start_automation_execution(DocumentName=name)["AutomationExecutionId"]
+    execution = automation_finished(ssm, execution_id)
+    assert execution["AutomationExecutionStatus"] == "Success"
+    assert execution["Outputs"]["whoami.Account"] == [ACCOUNT]
+
+    refused = terraform(
+        "apply",
+        "-auto-approve",
+        "-input=false",
+        "-no-color",
+        *variables,
+        "-var=action=aws:noSuchAction",
+        check=False,
+    )
+    assert refused.returncode != 0
+    message = " ".join(refused.stderr.split())
+    assert "InvalidDocumentContent" in message
+    assert "Step whoami has an unknown action aws:noSuchAction." in message
+    # the stored runbook is the one that was valid
+    assert ssm.describe_document(Name=name)["Document"]["LatestVersion"] == "1"
+
+    terraform("destroy", "-auto-approve", "-input=false", "-no-color", *variables)
+    assert name not in {
+        d["Name"]
+        for d in ssm.list_documents(Filters=[{"Key": "Owner", "Values": ["Self"]}])[
+            "DocumentIdentifiers"
+        ]
+    }

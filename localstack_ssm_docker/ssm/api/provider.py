@@ -15,6 +15,7 @@ from localstack_ssm_docker.persistence import StateDirectory
 from localstack_ssm_docker.ssm.api.command_history import CommandHistoryHandlers
 from localstack_ssm_docker.ssm.api.document_handlers import AwsDocumentHandlers
 from localstack_ssm_docker.ssm.api.run_command import RunCommandHandlers
+from localstack_ssm_docker.ssm.associations.automation import StarterAutomations
 from localstack_ssm_docker.ssm.associations.clock import Clock, SystemClock
 from localstack_ssm_docker.ssm.associations.compliance_handlers import (
     AssociationComplianceHandlers,
@@ -32,6 +33,7 @@ from localstack_ssm_docker.ssm.automation.document_handlers import AutomationDoc
 from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 from localstack_ssm_docker.ssm.automation.handlers import AutomationHandlers
 from localstack_ssm_docker.ssm.automation.history import restore_executions, save_executions
+from localstack_ssm_docker.ssm.automation.starter import AutomationStarter
 from localstack_ssm_docker.ssm.history import restore_history, save_history
 from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 from localstack_ssm_docker.ssm.integrations.resource_groups import group_tag_filters
@@ -70,6 +72,7 @@ class SsmDockerProvider(SsmProvider, ServiceLifecycleHook):
             association_clock or SystemClock(),
             load_document,
             lambda account_id, region: lambda name: group_tag_filters(account_id, region, name),
+            StarterAutomations(AutomationStarter(automation)) if automation else None,
         )
         self._associations = AssociationService(runner, runner.clock)
         self.run_command = RunCommandHandlers(instances, executor, clock)

@@ -103,7 +103,7 @@ def _target_check(key: str | None, value: str) -> Predicate[TargetResult]:
     if key == AssociationExecutionTargetsFilterKey.ResourceId:
         return _equals(lambda r: r.instance_id, value)
     if key == AssociationExecutionTargetsFilterKey.ResourceType:
-        return lambda r: value == "ManagedInstance"
+        return _equals(lambda r: r.resource_type, value)
     raise ValidationException(f"Filter key {key} is not valid.")
 
 

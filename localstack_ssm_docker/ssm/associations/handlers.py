@@ -38,7 +38,11 @@ from localstack_ssm_docker.ssm.associations.queries import (
     find_association,
     targets_instance,
 )
-from localstack_ssm_docker.ssm.associations.requests import check_settings, settings_of
+from localstack_ssm_docker.ssm.associations.requests import (
+    check_runbook_settings,
+    check_settings,
+    settings_of,
+)
 from localstack_ssm_docker.ssm.associations.service import AssociationService, check_latest
 from localstack_ssm_docker.ssm.integrations.document_loader import load_document
 
@@ -63,9 +67,7 @@ class AssociationHandlers:
     def _create(self, context: RequestContext, request: Any) -> Any:
         account_id, region = context.account_id, context.region
         settings = settings_of(request)
-        check_settings(
-            settings, lambda name, version: load_document(account_id, region, name, version)
-        )
+        self._check(account_id, region, settings)
         record = self._associations.create(account_id, region, settings, request.get("Tags"))
         return self._description(account_id, region, record)
 
@@ -114,9 +116,7 @@ class AssociationHandlers:
                 settings[key] = record.latest.settings[key]
         if "Targets" in settings and "InstanceId" in settings and request.get("Targets"):
             settings.pop("InstanceId")
-        check_settings(
-            settings, lambda name, version: load_document(account_id, region, name, version)
-        )
+        self._check(account_id, region, settings)
         self._associations.update(account_id, region, record, settings, asked)
         return UpdateAssociationResult(
             AssociationDescription=self._description(account_id, region, record)
@@ -181,6 +181,20 @@ class AssociationHandlers:
         return StartAssociationsOnceResult()
 
     # lookups
+
+    def _check(self, account_id: str, region: str, settings: dict[str, Any]) -> None:
+        """AWS's error for settings State Manager refuses: a runbook's as Automation checks
+        them, a Command document's as Run Command does."""
+        automations = self._associations.automations
+        if automations is not None and automations.is_runbook(
+            account_id, region, settings["Name"], settings.get("DocumentVersion")
+        ):
+            check_runbook_settings(settings)
+            automations.check(account_id, region, settings)
+            return
+        check_settings(
+            settings, lambda name, version: load_document(account_id, region, name, version)
+        )
 
     def _description(self, account_id: str, region: str, record: AssociationRecord) -> Any:
         view = association_view(account_id, region, record)

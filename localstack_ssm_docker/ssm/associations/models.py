@@ -2,8 +2,9 @@
 
 A version keeps the settings exactly as the API names them (``Name``, ``Parameters``,
 ``Targets``...), so each version is what ListAssociationVersions shows. An execution keeps only
-which Run Command command it started: its status and per-target results are derived from that
-command's invocations (``status.py``), the one record of how they went.
+which Run Command command (or, for a runbook, which automation execution) it started: its status
+and per-target results are derived from that command's invocations or that execution's record
+(``status.py``), the one record of how they went.
 """
 
 from dataclasses import dataclass, field
@@ -48,7 +49,8 @@ class AssociationRecord:
 
 @dataclass(frozen=True)
 class AssociationExecution:
-    """One run of an association: the Run Command command it started on its targets."""
+    """One run of an association: the Run Command command it started on its targets, or, for
+    a runbook, the automation execution it started (which rate-controls its own targets)."""
 
     association_id: str
     association_version: int
@@ -56,6 +58,7 @@ class AssociationExecution:
     created_at: float
     command_id: str
     instance_ids: tuple[str, ...]
+    automation_execution_id: str = ""
 
 
 class AssociationStore(BaseStore):

@@ -14,13 +14,16 @@ from localstack_ssm_docker.ssm.associations.models import (
 )
 from localstack_ssm_docker.ssm.associations.shapes import timestamp
 from localstack_ssm_docker.ssm.associations.status import (
+    MANAGED_INSTANCE,
     ExecutionStatus,
     Overview,
     TargetResult,
+    automation_result,
     execution_status,
     overview,
     target_results,
 )
+from localstack_ssm_docker.ssm.automation.records import automation_stores
 from localstack_ssm_docker.ssm.models import run_command_stores
 
 
@@ -42,12 +45,18 @@ class AssociationView:
         latest: dict[str, tuple[ExecutionView, TargetResult]] = {}
         for view in self.executions:
             for result in view.results:
-                latest[result.instance_id] = (view, result)
+                if result.resource_type == MANAGED_INSTANCE:
+                    latest[result.instance_id] = (view, result)
         return latest
 
     @property
     def overview(self) -> Overview:
-        return overview({iid: r for iid, (_, r) in self.latest_by_instance.items()})
+        """From each instance's latest result, or a runbook's latest run."""
+        latest = {iid: r for iid, (_, r) in self.latest_by_instance.items()}
+        automated = [v for v in self.executions if v.execution.automation_execution_id]
+        if automated:
+            latest.update({r.instance_id: r for r in automated[-1].results})
+        return overview(latest)
 
     @property
     def last_execution(self) -> float | None:
@@ -60,6 +69,10 @@ class AssociationView:
 
 
 def execution_view(account_id: str, region: str, execution: AssociationExecution) -> ExecutionView:
+    if automation_id := execution.automation_execution_id:
+        found = automation_stores[account_id][region].executions.get(automation_id)
+        result = automation_result(automation_id, None if found is None else str(found.status))
+        return ExecutionView(execution, [result], execution_status([result]))
     invocations = run_command_stores[account_id][region].invocations.get(execution.command_id, {})
     results = target_results(execution, invocations)
     return ExecutionView(execution, results, execution_status(results))

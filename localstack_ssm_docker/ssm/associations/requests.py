@@ -59,6 +59,17 @@ def check_settings(settings: dict[str, Any], load: DocumentLoader) -> Document:
     return document
 
 
+def check_runbook_settings(settings: Mapping[str, Any]) -> None:
+    """Raises AWS's error for settings no runbook's association takes (the runbook checks its
+    parameters and targets itself, as StartAutomationExecution does)."""
+    if settings.get("InstanceId"):
+        raise ValidationException(
+            "InstanceId cannot be used with an Automation document; use "
+            "AutomationTargetParameterName and Targets."
+        )
+    check_schedule(settings)
+
+
 def check_schedule(settings: Mapping[str, Any]) -> None:
     expression = settings.get("ScheduleExpression")
     offset = settings.get("ScheduleOffset")

@@ -1,5 +1,6 @@
 """Runs an association: its document on the instances it targets, as one Run Command command
-submitted to the executor, recorded as an execution of the association."""
+submitted to the executor, or, for a runbook, as one automation execution; either is recorded
+as an execution of the association."""
 
 import logging
 import threading
@@ -9,6 +10,7 @@ from typing import Protocol
 
 from localstack.aws.api.ssm import ServiceException
 
+from localstack_ssm_docker.ssm.associations.automation import Automations
 from localstack_ssm_docker.ssm.associations.clock import Clock
 from localstack_ssm_docker.ssm.associations.models import (
     AssociationExecution,
@@ -53,12 +55,14 @@ class AssociationRunner:
         clock: Clock,
         load_document: DocumentLoader,
         group_query: Callable[[str, str], GroupQuery],
+        automations: Automations | None = None,
     ):
         self._instances = instances
         self._executor = executor
         self.clock = clock
         self._load_document = load_document
         self._group_query = group_query
+        self.automations = automations
         self.lock = threading.RLock()
 
     def run(
@@ -69,8 +73,13 @@ class AssociationRunner:
         among: Collection[str] | None = None,
     ) -> AssociationExecution | None:
         """Runs the latest version on its matching Online instances (of `among`, when given);
-        None when none matches or its document can no longer run."""
+        None when none matches or its document can no longer run. A runbook runs once per
+        run, over the targets its own rate control resolves: never per instance (`among`)."""
         version = record.latest
+        if self.automations is not None and self.automations.is_runbook(
+            account_id, region, version.settings["Name"], version.get("DocumentVersion")
+        ):
+            return None if among is not None else self._run_automation(account_id, region, record)
         # not strict: an engine that does not answer leaves every instance ConnectionLost
         managed = self._instances.managed_instances(account_id, region)
         targets = matching_instances(version, managed, self._group_query(account_id, region), among)
@@ -128,4 +137,34 @@ class AssociationRunner:
                 targets=tuple(Target(m.record.instance_id, m.record.container_id) for m in targets),
             )
         )
+        return execution
+
+    def _run_automation(
+        self, account_id: str, region: str, record: AssociationRecord
+    ) -> AssociationExecution | None:
+        assert self.automations is not None
+        version = record.latest
+        with self.lock:
+            if record.association_id not in association_stores[account_id][region].associations:
+                return None  # deleted meanwhile
+        now = self.clock.now()
+        try:
+            automation_id = self.automations.start(
+                account_id, region, version.settings, record.association_id
+            )
+        except ServiceException as e:
+            LOG.warning("association %s not run: %s", record.association_id, e)
+            return None
+        execution = AssociationExecution(
+            association_id=record.association_id,
+            association_version=version.version,
+            execution_id=str(uuid.uuid4()),
+            created_at=now,
+            command_id="",
+            instance_ids=(),
+            automation_execution_id=automation_id,
+        )
+        with self.lock:
+            store = association_stores[account_id][region]
+            store.executions.setdefault(record.association_id, []).append(execution)
         return execution

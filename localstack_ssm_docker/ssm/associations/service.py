@@ -20,6 +20,7 @@ from localstack.aws.api.ssm import (
 )
 
 from localstack_ssm_docker.persistence import StateDirectory
+from localstack_ssm_docker.ssm.associations.automation import Automations
 from localstack_ssm_docker.ssm.associations.clock import Clock
 from localstack_ssm_docker.ssm.associations.models import (
     AssociationExecution,
@@ -64,6 +65,11 @@ class AssociationService:
         self._runner = runner
         self._clock = clock
         self.scheduler = AssociationScheduler(clock, self._scheduled)
+
+    @property
+    def automations(self) -> Automations | None:
+        """How runbooks' associations start their runs (None: this SSM runs no Automation)."""
+        return self._runner.automations
 
     @staticmethod
     def store(account_id: str, region: str) -> AssociationStore:

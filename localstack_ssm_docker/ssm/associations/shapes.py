@@ -149,12 +149,16 @@ def execution_target(record: ExecutionRecord, result: TargetResult) -> Associati
         AssociationVersion=str(record.association_version),
         ExecutionId=record.execution_id,
         ResourceId=result.instance_id,
-        ResourceType="ManagedInstance",
+        ResourceType=result.resource_type,
         Status=result.status,
         DetailedStatus=result.detailed_status,
         LastExecutionDate=timestamp(_result_time(record, result)),
-        OutputSource={"OutputSourceId": record.command_id, "OutputSourceType": "RunCommand"},
     )
+    if record.command_id:
+        shape["OutputSource"] = {
+            "OutputSourceId": record.command_id,
+            "OutputSourceType": "RunCommand",
+        }
     return shape
 
 

@@ -1,6 +1,7 @@
 """How associations went, derived from their commands' invocations as State Manager reports it.
 
-Per target: the invocation's status (Success, Failed, TimedOut, Cancelled, Pending, InProgress).
+Per target: the invocation's status (Success, Failed, TimedOut, Cancelled, Pending, InProgress);
+for a runbook, its one target is the automation execution, with that execution's status.
 Per execution: Success when every target succeeded, Failed once all ended with one failing,
 InProgress while any runs. Per association (its Overview): the latest result on each instance,
 counted by status; Success only when every one succeeded.
@@ -18,6 +19,8 @@ from localstack_ssm_docker.ssm.models import Invocation as InvocationRecord
 
 IN_PROGRESS = "InProgress"
 CREATING = "Creating"
+MANAGED_INSTANCE = "ManagedInstance"
+AUTOMATION_EXECUTION = "AutomationExecution"
 
 _TARGET_STATUS = {
     Invocation.Success: "Success",
@@ -37,9 +40,11 @@ class TargetResult:
     """One instance's result in one execution."""
 
     instance_id: str
+    """The instance, or for a runbook's run, the automation execution."""
     status: str
     detailed_status: str
     invocation: InvocationRecord | None
+    resource_type: str = MANAGED_INSTANCE
 
     @property
     def ended(self) -> bool:
@@ -75,6 +80,20 @@ def target_results(
         status = _TARGET_STATUS.get(invocation.result.status, IN_PROGRESS)
         results.append(TargetResult(instance_id, status, status, invocation))
     return results
+
+
+def automation_result(execution_id: str, automation_status: str | None) -> TargetResult:
+    """A runbook's run as its one target: the automation execution, with its status (Pending
+    until it runs, InProgress while it runs or waits, its end status when it ends)."""
+    if automation_status is None or automation_status == "Pending":
+        status = "Pending"
+    elif automation_status in _ENDED:
+        status = automation_status
+    else:
+        status = IN_PROGRESS
+    return TargetResult(
+        execution_id, status, automation_status or "Pending", None, AUTOMATION_EXECUTION
+    )
 
 
 def execution_status(results: Iterable[TargetResult]) -> ExecutionStatus:

@@ -262,6 +262,7 @@ class AutomationEngine:
             max_concurrency=request.max_concurrency,
             max_errors=request.max_errors,
             tags=request.tags,
+            association_id=request.association_id,
         )
         assume_role = loaded.runbook.assume_role
         try:

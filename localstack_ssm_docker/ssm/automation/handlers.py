@@ -15,7 +15,6 @@ from localstack.aws.api.ssm import (
     GetAutomationExecutionRequest,
     GetAutomationExecutionResult,
     IdempotentParameterMismatch,
-    InvalidAutomationExecutionParametersException,
     SendAutomationSignalRequest,
     SendAutomationSignalResult,
     StartAutomationExecutionRequest,
@@ -29,13 +28,11 @@ from localstack_ssm_docker.ssm.api.pagination import paginate
 from localstack_ssm_docker.ssm.automation import shapes
 from localstack_ssm_docker.ssm.automation.engine import AutomationEngine
 from localstack_ssm_docker.ssm.automation.filters import execution_predicates, step_predicates
-from localstack_ssm_docker.ssm.automation.parameters import BoundParameters, bind_parameters
-from localstack_ssm_docker.ssm.automation.ports import StartRequest
-from localstack_ssm_docker.ssm.automation.records import AUTO, INTERACTIVE, automation_stores
+from localstack_ssm_docker.ssm.automation.records import automation_stores
+from localstack_ssm_docker.ssm.automation.starter import AutomationStarter
 from localstack_ssm_docker.ssm.integrations.caller_identity import caller_arn
 
 DEFAULT_PAGE = 50
-MODES = frozenset({AUTO, INTERACTIVE})
 
 
 class AutomationHandlers:
@@ -43,6 +40,7 @@ class AutomationHandlers:
 
     def __init__(self, engine: AutomationEngine):
         self._engine = engine
+        self._starter = AutomationStarter(engine)
         self._tokens_lock = threading.Lock()
 
     @handler("StartAutomationExecution", expand=False)
@@ -72,61 +70,10 @@ class AutomationHandlers:
 
     def _start(self, context: RequestContext, request: StartAutomationExecutionRequest) -> str:
         """Checks the request (AWS's errors) and starts the execution; its id."""
-        mode = request.get("Mode") or AUTO
-        if mode not in MODES:
-            raise ValidationException(f"Mode {mode} is not one of Auto, Interactive.")
-        target_parameter = request.get("TargetParameterName") or ""
-        targets = request.get("Targets") or []
-        target_maps = request.get("TargetMaps") or []
-        if targets and target_maps:
-            raise ValidationException("Targets and TargetMaps cannot both be specified.")
-        if targets and not target_parameter:
-            raise ValidationException("TargetParameterName must be specified with Targets.")
-        if target_parameter and not (targets or target_maps):
-            raise ValidationException("TargetParameterName needs Targets or TargetMaps.")
-        if (targets or target_maps) and mode == INTERACTIVE:
-            raise ValidationException("Rate control runs in Auto mode only.")
-        loaded = self._engine.runbook(
-            context.account_id,
-            context.region,
-            request["DocumentName"],
-            request.get("DocumentVersion"),
+        prepared = self._starter.prepare(
+            context.account_id, context.region, request, caller_arn(context)
         )
-        given = dict(request.get("Parameters") or {})
-        if target_parameter and target_parameter not in loaded.runbook.parameters:
-            raise InvalidAutomationExecutionParametersException(
-                f"TargetParameterName {target_parameter} is not a parameter of the document."
-            )
-        parameters = self._bind(loaded.runbook, given, target_parameter, target_maps)
-        return self._engine.start(
-            StartRequest(
-                account_id=context.account_id,
-                region=context.region,
-                loaded=loaded,
-                parameters=parameters,
-                executed_by=caller_arn(context),
-                mode=mode,
-                tags=tuple(
-                    {"Key": t["Key"], "Value": t["Value"]} for t in request.get("Tags") or []
-                ),
-                target_parameter_name=target_parameter,
-                targets=tuple(dict(t) for t in targets),
-                target_maps=tuple(dict(m) for m in target_maps),
-                max_concurrency=request.get("MaxConcurrency") or "",
-                max_errors=request.get("MaxErrors") or "",
-            )
-        )
-
-    @staticmethod
-    def _bind(runbook, given: dict, target_parameter: str, target_maps: list) -> BoundParameters:
-        """The parameters as given; for rate control, those each child gets its own values for
-        are checked with a child's (the first target map's, or a stand-in target)."""
-        if not (target_parameter or target_maps):
-            return bind_parameters(runbook, given)
-        stand_in = dict(target_maps[0]) if target_maps else {target_parameter: ["target"]}
-        bind_parameters(runbook, {**given, **stand_in})
-        shared = {k: v for k, v in given.items() if k not in stand_in}
-        return BoundParameters({**shared}, {})
+        return self._starter.start(prepared)
 
     @handler("GetAutomationExecution", expand=False)
     def get_automation_execution(

@@ -72,3 +72,5 @@ class StartRequest:
     target_maps: tuple[Mapping[str, list[str]], ...] = ()
     max_concurrency: str = ""
     max_errors: str = ""
+    association_id: str = ""
+    """The State Manager association that started it (AWS's AssociationId)."""

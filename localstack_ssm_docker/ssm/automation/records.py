@@ -81,6 +81,8 @@ class Execution:
     steps: tuple[StepRecord, ...] = ()
     children: tuple[str, ...] = ()
     """Rate control's child executions, in the order they were created."""
+    association_id: str = ""
+    """The State Manager association that started it, when one did."""
 
     @property
     def is_terminal(self) -> bool:

@@ -83,6 +83,8 @@ def _common(record: Execution) -> dict[str, Any]:
         shape["Targets"] = [dict(t) for t in record.targets]
     if record.target_maps:
         shape["TargetMaps"] = [dict(t) for t in record.target_maps]
+    if record.association_id:
+        shape["AssociationId"] = record.association_id
     return shape
 
 
