@@ -25,6 +25,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "terraform"
 LAUNCH_TEMPLATE = Path(__file__).parent / "terraform_launch_template"
 AUTOSCALING = Path(__file__).parent / "terraform_autoscaling"
 RUNBOOK = Path(__file__).parent / "terraform_runbook"
+SHARED = Path(__file__).parent / "terraform_shared"
 PROVIDER_GLOB = "terraform-provider-aws_*"
 SEARCH_ROOTS = ("/opt", "/usr/local", "/usr/share", "/usr/lib", str(Path.home()), "/srv", "/var")
 ACCOUNT = "320000000001"
@@ -56,11 +57,15 @@ def _cli_config(mirror: Path) -> str:
 
 
 def _terraform_in(tmp_path_factory, configuration: Path):
-    """`terraform <args>` in a copy of `configuration`, initialised from the mirror."""
+    """`terraform <args>` in a copy of `configuration`, initialised from the mirror; the test
+    configurations get the shared provider (the example brings its own, as a user's would)."""
     binary = shutil.which("terraform")
     assert binary, "terraform is not on PATH"
     work = tmp_path_factory.mktemp("terraform")
-    for source in configuration.glob("*.tf"):
+    sources = list(configuration.glob("*.tf"))
+    if configuration != EXAMPLE:
+        sources += SHARED.glob("*.tf")
+    for source in sources:
         shutil.copy(source, work / source.name)
     config = work / "cli.tfrc"
     config.write_text(_cli_config(_mirror()))

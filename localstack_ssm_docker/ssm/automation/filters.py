@@ -19,15 +19,20 @@ def _time(value: str) -> float:
         raise InvalidFilterValue(f"The filter value {value} is not a valid time.") from None
 
 
-def execution_predicates(filters: list | None) -> list[ExecutionPredicate]:
-    """One predicate per filter; an execution passes if it matches any of a filter's values."""
-    predicates: list[ExecutionPredicate] = []
+def _predicates[P](filters: list | None, predicate: Callable[[str, list[str]], P]) -> list[P]:
+    """One predicate per filter, each passing what matches any of its filter's values."""
+    predicates: list[P] = []
     for f in filters or []:
         key, values = f["Key"], list(f.get("Values") or [])
         if not values:
             raise InvalidFilterValue(f"Filter {key} needs at least one value.")
-        predicates.append(_execution_predicate(key, values))
+        predicates.append(predicate(key, values))
     return predicates
+
+
+def execution_predicates(filters: list | None) -> list[ExecutionPredicate]:
+    """One predicate per filter; an execution passes if it matches any of a filter's values."""
+    return _predicates(filters, _execution_predicate)
 
 
 def _execution_predicate(key: str, values: list[str]) -> ExecutionPredicate:
@@ -59,13 +64,7 @@ def _execution_predicate(key: str, values: list[str]) -> ExecutionPredicate:
 
 def step_predicates(filters: list | None) -> list[StepPredicate]:
     """One predicate per filter; a step passes if it matches any of a filter's values."""
-    predicates: list[StepPredicate] = []
-    for f in filters or []:
-        key, values = f["Key"], list(f.get("Values") or [])
-        if not values:
-            raise InvalidFilterValue(f"Filter {key} needs at least one value.")
-        predicates.append(_step_predicate(key, values))
-    return predicates
+    return _predicates(filters, _step_predicate)
 
 
 def _step_predicate(key: str, values: list[str]) -> StepPredicate:

@@ -2,25 +2,6 @@
 # a tag (members launched afterwards get it), a new `instance_type` is a new template version
 # that the group's instance_refresh rolls out.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  type    = string
-  default = "http://127.0.0.1:4566"
-}
-
-variable "access_key" {
-  type    = string
-  default = "test"
-}
-
 variable "ami" {
   type    = string
   default = "ami-0b5b0b5b0b5b0b5b0"
@@ -39,22 +20,6 @@ variable "team" {
 variable "desired" {
   type    = number
   default = 2
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = var.access_key
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-
-  endpoints {
-    autoscaling = var.endpoint
-    ec2         = var.endpoint
-    iam         = var.endpoint
-    sts         = var.endpoint
-  }
 }
 
 resource "aws_launch_template" "web" {

@@ -1,43 +1,9 @@
 # An instance launched from a launch template on LocalStack: the template gives the AMI, user
 # data, metadata options and tags; the instance overrides the instance type and adds a tag.
 
-terraform {
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-variable "endpoint" {
-  type    = string
-  default = "http://127.0.0.1:4566"
-}
-
-variable "access_key" {
-  type    = string
-  default = "test"
-}
-
 variable "ami" {
   type    = string
   default = "ami-0b5b0b5b0b5b0b5b0"
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = var.access_key
-  secret_key                  = "test"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-
-  endpoints {
-    ec2 = var.endpoint
-    sts = var.endpoint
-    iam = var.endpoint
-  }
 }
 
 resource "aws_launch_template" "web" {
