@@ -97,37 +97,40 @@ class RefreshHandlers:
     def cancel_instance_refresh(
         self, context: RequestContext, request: CancelInstanceRefreshType
     ) -> CancelInstanceRefreshAnswer:
-        name = request["AutoScalingGroupName"]
-        existing(self._groups, context, name)
-        now = self._clock()
-        cancelled: list[str] = []
-
-        def cancel(g: Group) -> Group:
-            changed, refresh_id = refresh.cancel(g, now)
-            cancelled.append(refresh_id)
-            return changed
-
-        self._groups.change(context.account_id, context.region, name, cancel)
-        self._wake()
-        return CancelInstanceRefreshAnswer(InstanceRefreshId=cancelled[0])
+        refresh_id = self._change_active_refresh(
+            context, request["AutoScalingGroupName"], refresh.cancel
+        )
+        return CancelInstanceRefreshAnswer(InstanceRefreshId=refresh_id)
 
     @handler("RollbackInstanceRefresh", expand=False)
     def rollback_instance_refresh(
         self, context: RequestContext, request: RollbackInstanceRefreshType
     ) -> RollbackInstanceRefreshAnswer:
-        name = request["AutoScalingGroupName"]
+        refresh_id = self._change_active_refresh(
+            context, request["AutoScalingGroupName"], refresh.rollback
+        )
+        return RollbackInstanceRefreshAnswer(InstanceRefreshId=refresh_id)
+
+    def _change_active_refresh(
+        self,
+        context: RequestContext,
+        name: str,
+        change: Callable[[Group, float], tuple[Group, str]],
+    ) -> str:
+        """Applies `change` (cancel or roll back) to the group's active refresh under the
+        store's lock, wakes the reconciler, and returns the refresh's id."""
         existing(self._groups, context, name)
         now = self._clock()
-        rolled_back: list[str] = []
+        changed_ids: list[str] = []
 
-        def roll_back(g: Group) -> Group:
-            changed, refresh_id = refresh.rollback(g, now)
-            rolled_back.append(refresh_id)
+        def apply(g: Group) -> Group:
+            changed, refresh_id = change(g, now)
+            changed_ids.append(refresh_id)
             return changed
 
-        self._groups.change(context.account_id, context.region, name, roll_back)
+        self._groups.change(context.account_id, context.region, name, apply)
         self._wake()
-        return RollbackInstanceRefreshAnswer(InstanceRefreshId=rolled_back[0])
+        return changed_ids[0]
 
     @handler("DescribeInstanceRefreshes", expand=False)
     def describe_instance_refreshes(
