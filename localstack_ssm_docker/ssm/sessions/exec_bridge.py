@@ -30,18 +30,24 @@ _WRAPPER = (
     'shift; exec "$@"'
 )
 # $1: the pid file's name. Leaves the marker first (a process not recorded yet exits when it
-# starts), then kills every process whose pid, process group or session is the recorded pid,
-# with builtins only (it must work in a container at its pids limit).
+# starts), then kills every process whose pid, process group or session is the recorded pid, with
+# builtins only (it must work in a container at its pids limit). It scans again until none is
+# left, zombies included (a child forked during a scan, a process not yet reaped), at most
+# _KILL_PASSES times: a session counts as ended only once nothing of it is left to see.
+_KILL_PASSES = 200
 _KILL = (
     's=$1; : > "/tmp/$s.killed" 2>/dev/null; '
     f"f={PID_DIR}/$s.pid; "
     '[ -f "$f" ] || f=/tmp/$s.pid; '
-    'read p < "$f" 2>/dev/null || exit 0; rm -f "$f"; '
-    'for d in /proc/[0-9]*; do read -r l < "$d/stat" 2>/dev/null || continue; '
+    'read p 2>/dev/null < "$f" || exit 0; rm -f "$f"; '
+    f"n={_KILL_PASSES}; "
+    'while [ "$n" -gt 0 ]; do n=$((n-1)); left=0; '
+    'for d in /proc/[0-9]*; do read -r l 2>/dev/null < "$d/stat" || continue; '
     "r=${l##*) }; set -- $r; pid=${d#/proc/}; "
     'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then '
-    'kill -9 "$pid" 2>/dev/null; fi; '
-    'done; rm -f "/tmp/$s.killed"; exit 0'
+    'left=1; [ "$1" = Z ] || kill -9 "$pid" 2>/dev/null; fi; '
+    'done; [ "$left" = 0 ] && break; done; '
+    'rm -f "/tmp/$s.killed"; exit 0'
 )
 
 Output = Callable[[bytes, int], None]

@@ -135,17 +135,15 @@ class LiveSession:
             return self._bridge
 
     def set_status(self, status: str, connection: int) -> None:
-        """Records the status while `connection` is the session's latest and it has not ended."""
+        """Records the status while `connection` is the session's latest and it is not ending."""
         self._swap_record(
             lambda record: replace(record, status=status) if record.active else None,
-            lambda: self._connection == connection,
+            lambda: self._connection == connection and not self._ending,
         )
 
-    def begin_end(
-        self, status: str, end_date: float, details: str
-    ) -> tuple[Bridge | None, DataChannel | None] | None:
-        """Marks the session as ending and records its end (a client that sees the channel
-        close then sees it ended); its bridge and channel. None when it is ending already."""
+    def begin_end(self) -> tuple[Bridge | None, DataChannel | None] | None:
+        """Marks the session as ending (Terminating: still active, its processes not yet
+        killed); its bridge and channel. None when it is ending already."""
         with self._lock:
             if self._ending:
                 return None
@@ -153,12 +151,21 @@ class LiveSession:
             bridge, channel = self._bridge, self._channel
         self._swap_record(
             lambda record: (
+                replace(record, status=SessionStatus.Terminating) if record.active else None
+            )
+        )
+        return bridge, channel
+
+    def record_end(self, status: str, end_date: float, details: str) -> None:
+        """Records the end, once the session's processes are gone: a client that sees the
+        session ended (or the channel close) finds nothing of it left in the instance."""
+        self._swap_record(
+            lambda record: (
                 replace(record, status=status, end_date=end_date, details=details)
                 if record.active
                 else None
             )
         )
-        return bridge, channel
 
     def finish(self) -> CloseSocket | None:
         """The end no longer waits for the client: the socket's close, to be called."""
@@ -320,10 +327,11 @@ class SessionManager:
         drain: bool = True,
         close: tuple[int, str | None] = (NORMAL_CLOSURE, None),
     ) -> None:
-        """Ends the session once: end recorded, bridge closed, the client's last output
+        """Ends the session once: Terminating recorded, bridge closed (the session's processes
+        killed), end recorded, the client's last output
         acknowledged (or a short wait for it), client told (channel_closed, then the socket
         closed with `close`: code and reason)."""
-        taken = live.begin_end(status, self._clock(), output)
+        taken = live.begin_end()
         if taken is None:
             return
         bridge, channel = taken
@@ -336,6 +344,7 @@ class SessionManager:
             channel.release()  # a bridge blocked on the window ends instead of waiting
         if bridge is not None:
             bridge.close()
+        live.record_end(status, self._clock(), output)
         if channel is not None and drain:
             # the plugin drops output that comes before its handler is ready and it exits at
             # channel_closed: let the connection's loop get the last output acknowledged first

@@ -9,8 +9,15 @@ from dataclasses import dataclass
 from localstack.aws.api.ssm import SessionStatus
 from localstack.services.stores import AccountRegionBundle, BaseStore, LocalAttribute
 
+# Terminating: ending, its processes in the instance not yet killed (DescribeSessions lists it
+# with the active ones, as AWS does until the end is recorded).
 ACTIVE_STATUSES = frozenset(
-    {SessionStatus.Connecting, SessionStatus.Connected, SessionStatus.Disconnected}
+    {
+        SessionStatus.Connecting,
+        SessionStatus.Connected,
+        SessionStatus.Disconnected,
+        SessionStatus.Terminating,
+    }
 )
 
 

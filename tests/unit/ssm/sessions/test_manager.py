@@ -205,6 +205,47 @@ def test_a_session_ended_while_its_shell_opens_leaves_no_shell():
         manager.shutdown()
 
 
+class KillOnCueEngine(FakeEngine):
+    """The session's kill in the container (run_quiet) blocks until the test releases it."""
+
+    def __init__(self):
+        super().__init__()
+        self.killing = threading.Event()
+        self.release = threading.Event()
+
+    def run_quiet(self, container_id, command):
+        self.killing.set()
+        assert self.release.wait(5)
+        super().run_quiet(container_id, command)
+
+
+def test_a_session_is_recorded_ended_only_after_its_processes_are_killed():
+    """Terminating (still active) while the kill runs, Terminated once it returned: whoever sees
+    the session ended finds none of its processes left."""
+    engine = KillOnCueEngine()
+    manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
+    try:
+        session_id, token = _start(manager)
+        live = manager.claim(session_id, token)
+        manager.attach(live, lambda data: None, lambda *close: None)
+        manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
+        ending = threading.Thread(target=manager.terminate, args=(session_id,))
+        ending.start()
+        assert engine.killing.wait(5)
+        record = _record(session_id)
+        assert (record.status, record.active, record.end_date) == ("Terminating", True, None)
+        manager.attach(live, lambda data: None, lambda *close: None)  # a late connection
+        assert _record(session_id).status == "Terminating"
+        engine.release.set()
+        ending.join(5)
+        record = _record(session_id)
+        assert (record.status, record.active) == ("Terminated", False)
+        assert record.end_date is not None and engine.cleanups
+    finally:
+        engine.release.set()
+        manager.shutdown()
+
+
 @dataclass(frozen=True)
 class RecordOnCue(SessionRecord):
     """A session record whose making, on one thread, waits for the test's cue once (the moment
