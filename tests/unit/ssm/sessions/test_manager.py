@@ -81,6 +81,14 @@ def _start(manager, name=session_parameters.RUN_SHELL, parameters=None):
     return record.session_id, manager.start(ACCOUNT, REGION, record, "c-1", plan)
 
 
+def _connected(manager):
+    """A started session with a client connection attached: its id and live session."""
+    session_id, token = _start(manager)
+    live = manager.claim(session_id, token)
+    manager.attach(live, lambda data: None, lambda *close: None)
+    return session_id, live
+
+
 def _input(seq, payload, payload_type=PayloadType.OUTPUT):
     return codec.encode(Frame(MessageType.INPUT_STREAM_DATA, seq, payload_type, payload))
 
@@ -168,32 +176,40 @@ def test_shutdown_ends_every_session_with_a_message(manager):
     assert manager.new_token(session_id) is None  # the session is gone
 
 
-class OpenOnCueEngine(FakeEngine):
-    """open_exec blocks until the test releases it (a slow `docker exec`)."""
+class OnCueEngine(FakeEngine):
+    """One call (`blocking`: opening the exec, or the kill in the container) blocks until the
+    test releases it: a slow `docker exec`."""
 
-    def __init__(self):
+    def __init__(self, blocking: str):
         super().__init__()
-        self.opening = threading.Event()
+        self.blocking = blocking
+        self.reached = threading.Event()
         self.release = threading.Event()
 
+    def _cue(self, call: str) -> None:
+        if call == self.blocking:
+            self.reached.set()
+            assert self.release.wait(5)
+
     def open_exec(self, container_id, command, tty, user=None, environment=None):
-        self.opening.set()
-        assert self.release.wait(5)
+        self._cue("open_exec")
         return super().open_exec(container_id, command, tty, user, environment)
+
+    def run_quiet(self, container_id, command):
+        self._cue("run_quiet")
+        super().run_quiet(container_id, command)
 
 
 def test_a_session_ended_while_its_shell_opens_leaves_no_shell():
-    engine = OpenOnCueEngine()
+    engine = OnCueEngine("open_exec")
     manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
     try:
-        session_id, token = _start(manager)
-        live = manager.claim(session_id, token)
-        manager.attach(live, lambda data: None, lambda *close: None)
+        session_id, live = _connected(manager)
         handshake = threading.Thread(
             target=manager.receive, args=(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
         )
         handshake.start()
-        assert engine.opening.wait(5)
+        assert engine.reached.wait(5)
         manager.terminate(session_id)  # while the exec is being opened
         engine.release.set()
         handshake.join(5)
@@ -205,33 +221,17 @@ def test_a_session_ended_while_its_shell_opens_leaves_no_shell():
         manager.shutdown()
 
 
-class KillOnCueEngine(FakeEngine):
-    """The session's kill in the container (run_quiet) blocks until the test releases it."""
-
-    def __init__(self):
-        super().__init__()
-        self.killing = threading.Event()
-        self.release = threading.Event()
-
-    def run_quiet(self, container_id, command):
-        self.killing.set()
-        assert self.release.wait(5)
-        super().run_quiet(container_id, command)
-
-
 def test_a_session_is_recorded_ended_only_after_its_processes_are_killed():
     """Terminating (still active) while the kill runs, Terminated once it returned: whoever sees
     the session ended finds none of its processes left."""
-    engine = KillOnCueEngine()
+    engine = OnCueEngine("run_quiet")
     manager = SessionManager(engine, resume_grace=0.2, drain_seconds=0.05)
     try:
-        session_id, token = _start(manager)
-        live = manager.claim(session_id, token)
-        manager.attach(live, lambda data: None, lambda *close: None)
+        session_id, live = _connected(manager)
         manager.receive(live, _input(0, b"{}", PayloadType.HANDSHAKE_RESPONSE))
         ending = threading.Thread(target=manager.terminate, args=(session_id,))
         ending.start()
-        assert engine.killing.wait(5)
+        assert engine.reached.wait(5)
         record = _record(session_id)
         assert (record.status, record.active, record.end_date) == ("Terminating", True, None)
         manager.attach(live, lambda data: None, lambda *close: None)  # a late connection
