@@ -32,21 +32,24 @@ _WRAPPER = (
 # $1: the pid file's name. Leaves the marker first (a process not recorded yet exits when it
 # starts), then kills every process whose pid, process group or session is the recorded pid, with
 # builtins only (it must work in a container at its pids limit). It scans again until none is
-# left, zombies included (a child forked during a scan, a process not yet reaped), at most
-# _KILL_PASSES times: a session counts as ended only once nothing of it is left to see.
+# left (a child forked during a scan), at most _KILL_PASSES times, and waits _ZOMBIE_PASSES scans
+# at most for the zombies to be reaped (by the container's init at once; a parent that never
+# reaps must not hold the kill up): a session counts as ended once nothing of it is left to see.
 _KILL_PASSES = 200
+_ZOMBIE_PASSES = 20
 _KILL = (
     's=$1; : > "/tmp/$s.killed" 2>/dev/null; '
     f"f={PID_DIR}/$s.pid; "
     '[ -f "$f" ] || f=/tmp/$s.pid; '
     'read p 2>/dev/null < "$f" || exit 0; rm -f "$f"; '
-    f"n={_KILL_PASSES}; "
-    'while [ "$n" -gt 0 ]; do n=$((n-1)); left=0; '
+    f"n={_KILL_PASSES}; z={_ZOMBIE_PASSES}; "
+    'while [ "$n" -gt 0 ]; do n=$((n-1)); left=0; live=0; '
     'for d in /proc/[0-9]*; do read -r l 2>/dev/null < "$d/stat" || continue; '
     "r=${l##*) }; set -- $r; pid=${d#/proc/}; "
-    'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then '
-    'left=1; [ "$1" = Z ] || kill -9 "$pid" 2>/dev/null; fi; '
-    'done; [ "$left" = 0 ] && break; done; '
+    'if [ "$pid" = "$p" ] || [ "$3" = "$p" ] || [ "$4" = "$p" ]; then left=1; '
+    'if [ "$1" != Z ]; then live=1; kill -9 "$pid" 2>/dev/null; fi; fi; '
+    'done; [ "$left" = 0 ] && break; '
+    'if [ "$live" = 0 ]; then z=$((z-1)); [ "$z" -le 0 ] && break; fi; done; '
     'rm -f "/tmp/$s.killed"; exit 0'
 )
 

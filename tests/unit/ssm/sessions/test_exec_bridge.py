@@ -2,7 +2,9 @@
 process, how its end is reported, and that closing kills what the session started."""
 
 import json
+import os
 import queue
+import signal
 import subprocess
 import threading
 import uuid
@@ -221,3 +223,39 @@ def test_a_process_killed_before_it_recorded_itself_never_runs_its_command(scrip
     started = _sh(wrapper, session, "echo", "ran", stdout=subprocess.PIPE)
     out, _ = started.communicate(timeout=DEADLINE)
     assert (started.returncode, out) == (0, b"")
+
+
+def _live_members(session_id: int) -> list[int]:
+    """Processes (zombies aside) whose session is `session_id`."""
+    members = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(") ", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[3] == str(session_id) and fields[0] != "Z":
+            members.append(int(entry))
+    return members
+
+
+def test_the_kill_script_leaves_nothing_of_a_session_that_forks_while_it_scans(scripts):
+    """The session's process forks without pause, so children are born after any one scan of
+    /proc began; the kill scans again until none is left."""
+    wrapper, kill = scripts
+    session = f"test-{uuid.uuid4().hex[:12]}"
+    started = _sh(
+        wrapper, session, "sh", "-c", "echo up; while :; do sleep 60 & done",
+        stdout=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert started.stdout is not None and started.stdout.readline() == b"up\n"
+        assert _sh(kill, session).wait(DEADLINE) == 0
+        assert started.wait(DEADLINE) == -9
+        assert _live_members(started.pid) == []
+    finally:
+        for pid in _live_members(started.pid):
+            os.kill(pid, signal.SIGKILL)
+        if started.poll() is None:
+            started.kill()
+            started.wait()
